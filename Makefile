@@ -1,0 +1,51 @@
+# Asian-News.net: set-up and everyday commands. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run dev test test-fast lint install install-dev migrate demo screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo load --if-empty
+
+run: demo  ## migrate, load the demo newsroom if the database is empty, serve with gunicorn
+	@echo "Serving Asian-News.net on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+
+dev: demo  ## the debug server with reloading
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+test: install-dev  ## the whole suite (browser tests run when Chromium is installed)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

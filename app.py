@@ -1,0 +1,113 @@
+"""Asian-News.net: the application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+import config
+from extensions import cache, csrf, db, limiter, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, instance/config.py, the environment, then test overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config.env_overrides())
+    if test_config:
+        app.config.update(test_config)
+    configure_storage(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure_storage(app: Flask) -> None:
+    """Fill in what depends on instance/: database, cache, media, and a generated secret key."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    cfg = app.config
+    if not cfg.get("SECRET_KEY"):
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        cfg["SECRET_KEY"] = key_file.read_text().strip()
+    cfg["SQLALCHEMY_DATABASE_URI"] = (
+        cfg.get("SQLALCHEMY_DATABASE_URI")
+        or cfg.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'asian-news.sqlite'}"
+    )
+    if not cfg.get("CACHE_TYPE"):
+        if cfg.get("REDIS_URL"):
+            cfg.update(
+                CACHE_TYPE="RedisCache",
+                CACHE_REDIS_URL=cfg["REDIS_URL"],
+                CACHE_KEY_PREFIX="an:",
+                CACHE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+            )
+        else:
+            cfg.update(
+                CACHE_TYPE="FileSystemCache",
+                CACHE_DIR=str(instance / "cache"),
+                CACHE_THRESHOLD=20000,
+            )
+    if cfg.get("REDIS_URL") and cfg["RATELIMIT_STORAGE_URI"] == "memory://":
+        cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"]
+    cfg["MEDIA_ROOT"] = cfg.get("MEDIA_ROOT") or str(instance / "media")
+    os.makedirs(cfg["MEDIA_ROOT"], exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"))
+    cache.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            from database import configure_sqlite
+
+            configure_sqlite(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from blueprints.live.views import bp as live_bp
+    from blueprints.news.views import bp as news_bp
+    from blueprints.pages.views import bp as pages_bp
+
+    app.register_blueprint(news_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(live_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    import errors
+    import security
+
+    errors.register(app)
+    security.register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from commands import register
+
+    register(app)
+
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

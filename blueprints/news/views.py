@@ -1,0 +1,197 @@
+"""Reader pages for stories: home, article, and every story list."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from markupsafe import Markup
+
+from blueprints.news.lists import ListScope, parse_cursor_arg, scope_for
+from content import expand_embeds
+from extensions import cache, db
+from models import Article, Kind, Region, Section, SlugRedirect, Status
+from web import cached_page, content_version, render_page_or_fragment
+
+bp = Blueprint("news", __name__)
+
+HOME_POOL = 160
+BLOCK_SIZE = 4
+
+
+@bp.get("/")
+@cached_page
+def home():
+    """The front page: lead, top stories, latest stream, and a block per region and section."""
+    pool = Article.latest(limit=HOME_POOL)
+    featured = [a for a in pool if a.is_featured]
+    with_photo = [a for a in featured if a.hero_image is not None]
+    lead = (with_photo or featured or pool or [None])[0]
+    top = [a for a in featured if a is not lead][:4]
+    if len(top) < 4:
+        top += [a for a in pool if a is not lead and a not in top][: 4 - len(top)]
+    per_page = current_app.config["STORIES_PER_PAGE"]
+    latest = pool[:per_page]
+    regions = [
+        (
+            region,
+            _block(pool, lambda a, r=region: any(c.region_id == r.id for c in a.countries)),
+        )
+        for region in Region.ordered()
+    ]
+    sections = [
+        (section, _block(pool, lambda a, s=section: a.section_id == s.id))
+        for section in Section.ordered()
+    ]
+    voices = _block(pool, lambda a: a.kind in (Kind.INTERVIEW, Kind.ANALYSIS, Kind.OPINION))
+    visuals = _block(pool, lambda a: a.kind in (Kind.PHOTO, Kind.VIDEO))
+    scope = ListScope()
+    return render_template(
+        "news/home.html",
+        lead=lead,
+        top=top,
+        stories=latest,
+        next_cursor=latest[-1].cursor if len(latest) == per_page else None,
+        regions=[(r, b) for r, b in regions if b],
+        sections=[(s, b) for s, b in sections if b],
+        voices=voices,
+        visuals=visuals,
+        scope=scope,
+        newest=pool[0] if pool else None,
+    )
+
+
+def _block(pool: list[Article], keep) -> list[Article]:
+    return [a for a in pool if keep(a)][:BLOCK_SIZE]
+
+
+@bp.get("/latest")
+@cached_page
+def latest():
+    """Every published story, newest first."""
+    return _story_list(ListScope(), "Latest stories", "Every story, newest first.")
+
+
+@bp.get("/section/<slug>")
+@cached_page
+def section(slug):
+    """The newest stories in one section."""
+    scope = scope_for("section", slug)
+    return _story_list(scope, scope.subject.name, scope.subject.description)
+
+
+@bp.get("/country/<slug>")
+@cached_page
+def country(slug):
+    """The newest stories about one country."""
+    scope = scope_for("country", slug)
+    subject = scope.subject
+    return _story_list(scope, subject.name, f"News from {subject.name}, {subject.region.name}.")
+
+
+@bp.get("/region/<slug>")
+@cached_page
+def region(slug):
+    """The newest stories from one region, with links to its countries."""
+    scope = scope_for("region", slug)
+    return _story_list(scope, scope.subject.name, scope.subject.description)
+
+
+@bp.get("/tag/<slug>")
+@cached_page
+def tag(slug):
+    """The newest stories with one tag."""
+    scope = scope_for("tag", slug)
+    return _story_list(scope, scope.subject.name, f"Stories tagged “{scope.subject.name}”.")
+
+
+@bp.get("/author/<slug>")
+@cached_page
+def author(slug):
+    """An author's biography and newest stories."""
+    scope = scope_for("author", slug)
+    return _story_list(scope, scope.subject.name, scope.subject.bio)
+
+
+def _story_list(scope: ListScope, title: str, introduction: str):
+    """One page of a list, as a whole page or, for infinite scroll, as the next cards."""
+    before = parse_cursor_arg("before")
+    per_page = current_app.config["STORIES_PER_PAGE"]
+    stories = Article.latest(before=before, limit=per_page + 1, **scope.filters)
+    has_more = len(stories) > per_page
+    stories = stories[:per_page]
+    return render_page_or_fragment(
+        "news/list.html",
+        "partials/_story_list_page.html",
+        scope=scope,
+        title=title,
+        introduction=introduction,
+        stories=stories,
+        next_cursor=stories[-1].cursor if has_more else None,
+        is_first_page=before is None,
+    )
+
+
+@bp.get("/article/<slug>")
+@cached_page
+def article(slug):
+    """One story in full, with its embeds expanded and related stories beneath."""
+    if len(slug) > 200:
+        abort(404)
+    story = Article.for_reading(slug)
+    if story is None:
+        moved = db.session.scalar(sa.select(SlugRedirect).where(SlugRedirect.old_slug == slug))
+        if moved is not None and moved.article.is_visible:
+            return redirect(url_for("news.article", slug=moved.article.slug), 301)
+        abort(404)
+    if story.status == Status.KILLED:
+        return render_template("news/killed.html", story=story), 410
+    if not story.is_visible:
+        abort(404)
+    return render_template(
+        "news/article.html",
+        story=story,
+        body=render_body(story),
+        related=story.related(),
+    )
+
+
+@bp.get("/n/<int:ident>")
+def by_id(ident):
+    """Short link by story number: a permanent redirect to the story's canonical URL."""
+    story = db.session.get(Article, ident) if ident < 10**12 else None
+    if story is None or not (story.is_visible or story.status == Status.KILLED):
+        abort(404)
+    return redirect(url_for("news.article", slug=story.slug), 301)
+
+
+@bp.get("/corrections")
+@cached_page
+def corrections():
+    """Every published correction, newest first."""
+    return render_template("news/corrections.html", stories=Article.corrections())
+
+
+def render_body(story: Article) -> Markup:
+    """The story's sanitized body with [[nid:N]] tokens turned into cards of the current stories."""
+    if not story.embed_ids:
+        return Markup(story.body_html)  # noqa: S704 - sanitized when the story was saved
+    cards, links = embed_cards(tuple(story.embed_ids))
+    return expand_embeds(story.body_html, cards, links)
+
+
+def embed_cards(ids: tuple[int, ...]) -> tuple[dict, dict]:
+    """Rendered cards and inline links for embedded stories, cached per content version."""
+    key = f"embeds:{content_version()}:{','.join(map(str, ids))}"
+    found = cache.get(key)
+    if found is None:
+        stories = Article.by_ids(ids)
+        found = (
+            {i: render_template("partials/_embed_card.html", story=s) for i, s in stories.items()},
+            {i: render_template("partials/_embed_link.html", story=s) for i, s in stories.items()},
+        )
+        cache.set(key, found, timeout=3600)
+    cards, links = found
+    # Both were rendered by our own templates with autoescaping on.
+    cards = {i: Markup(h) for i, h in cards.items()}  # noqa: S704
+    links = {i: Markup(h) for i, h in links.items()}  # noqa: S704
+    return cards, links

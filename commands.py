@@ -1,0 +1,104 @@
+"""Command-line tools: `flask --app app demo ...` and `flask --app app breaking ...`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+
+from extensions import db
+from models import Article, BreakingItem, utcnow
+from web import bump_content_version
+
+demo_cli = click.Group("demo", help="The demo newsroom.")
+breaking_cli = click.Group("breaking", help="Breaking-news items in the ticker.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database already has stories.")
+@click.option(
+    "--synthetic",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Also add N generated stories.",
+)
+@click.option("--no-images", is_flag=True, help="Skip generating illustrations (faster).")
+def demo_load(if_empty: bool, synthetic: int, no_images: bool):
+    """Load the demo newsroom; running it again adds nothing twice."""
+    from demo import load_demo, load_synthetic
+
+    has_stories = db.session.scalar(sa.select(sa.func.count()).select_from(Article))
+    if if_empty and has_stories:
+        click.echo(f"The database already has {has_stories} stories; demo not loaded.")
+    else:
+        made = load_demo(with_images=not no_images)
+        click.echo(f"Demo newsroom loaded: {made} new stories.")
+    if synthetic:
+        made = load_synthetic(synthetic)
+        click.echo(f"Added {made} synthetic stories.")
+    bump_content_version()
+
+
+def _safe_link(link: str) -> str:
+    if link and not (
+        link.startswith(("https://", "http://"))
+        or (link.startswith("/") and not link.startswith("//"))
+    ):
+        raise click.BadParameter("give an http(s) URL or a path on this site, like /n/42")
+    return link
+
+
+@breaking_cli.command("add")
+@click.argument("text")
+@click.option("--link", default="", help="Where the item leads: a URL or a path like /n/42.")
+@click.option("--minutes", type=click.IntRange(1, 7 * 24 * 60), default=360, show_default=True,
+              help="How long the item stays in the ticker.")  # fmt: skip
+def breaking_add(text: str, link: str, minutes: int):
+    """Put an item in the breaking-news ticker."""
+    text = " ".join(text.split())
+    if not text or len(text) > 280:
+        raise click.BadParameter("the text must be 1 to 280 characters", param_hint="TEXT")
+    top = db.session.scalar(sa.select(sa.func.max(BreakingItem.position))) or 0
+    item = BreakingItem(
+        text=text, link=_safe_link(link), position=top + 1,
+        expires_at=utcnow() + timedelta(minutes=minutes),
+    )  # fmt: skip
+    db.session.add(item)
+    db.session.commit()
+    bump_content_version()
+    click.echo(f"Added breaking item {item.id}, live until {item.expires_at:%Y-%m-%d %H:%M} UTC.")
+
+
+@breaking_cli.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include expired items.")
+def breaking_list(show_all: bool):
+    """List breaking-news items, newest first."""
+    query = sa.select(BreakingItem).order_by(BreakingItem.id.desc())
+    if not show_all:
+        query = query.where(BreakingItem.expires_at > utcnow())
+    items = db.session.scalars(query).all()
+    if not items:
+        click.echo("No breaking items.")
+    for item in items:
+        state = "live" if item.expires_at > utcnow() else "expired"
+        click.echo(f"{item.id:>5}  {state:<7}  until {item.expires_at:%Y-%m-%d %H:%M}  {item.text}")
+
+
+@breaking_cli.command("expire")
+@click.argument("ident", type=int)
+def breaking_expire(ident: int):
+    """Take an item out of the ticker now."""
+    item = db.session.get(BreakingItem, ident)
+    if item is None:
+        raise click.ClickException(f"There is no breaking item {ident}.")
+    item.expires_at = utcnow()
+    db.session.commit()
+    bump_content_version()
+    click.echo(f"Breaking item {ident} expired.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(breaking_cli)

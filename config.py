@@ -1,0 +1,73 @@
+"""Default settings; instance/config.py and environment variables override them."""
+
+import os
+
+# Environment variables read by create_app(), with the type each is parsed as.
+ENV_SETTINGS = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "REDIS_URL": str,
+    "SITE_URL": str,
+    "MEDIA_ROOT": str,
+    "TICKER_POLL_SECONDS": int,
+    "LATEST_POLL_SECONDS": int,
+    "PAGE_CACHE_SECONDS": int,
+    "RATELIMIT_STORAGE_URI": str,
+}
+
+
+class Defaults:
+    SITE_NAME = "Asian-News.net"
+    SITE_URL = "http://127.0.0.1:5000"
+    SITE_LANGUAGE = "en"
+    SITE_TIMEZONE = "UTC"
+    HTMX_VERSION = "4.0.1"
+
+    # Database: SQLite in instance/ unless DATABASE_URL says otherwise (set in create_app).
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Cache: a filesystem cache in instance/ shared by every worker, or Redis when REDIS_URL is set.
+    CACHE_TYPE = None
+    CACHE_DEFAULT_TIMEOUT = 300
+    PAGE_CACHE_SECONDS = 120
+    HTTP_MAX_AGE = 30
+
+    # Uploads and generated images.
+    MEDIA_ROOT = None
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    # Lists.
+    STORIES_PER_PAGE = 12
+
+    # Live updates.
+    TICKER_POLL_SECONDS = 30
+    LATEST_POLL_SECONDS = 60
+
+    # Contact form.
+    CONTACT_RATE_LIMIT = "5 per minute; 30 per day"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Publisher facts from the owner's brief; shown on the contact page, footer and structured data.
+    PUBLISHER = {
+        "owner": "SNOWLAND s.r.o.",
+        "registration": "06691200",
+        "street": "Na okraji 381/41",
+        "district": "Veleslavín",
+        "postcode": "162 00",
+        "city": "Praha 6",
+        "country": "Czech Republic",
+    }
+
+
+def env_overrides(environ=os.environ):
+    """Return the settings given in the environment, parsed to their types."""
+    found = {}
+    for name, kind in ENV_SETTINGS.items():
+        if environ.get(name):
+            found[name] = kind(environ[name])
+    return found

@@ -1,0 +1,110 @@
+"""Story bodies: Markdown rendered once at save time and sanitized; embeds expanded later."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from slugify import slugify
+
+log = logging.getLogger(__name__)
+
+_markdown = MarkdownIt("commonmark", {"html": True, "typographer": True}).enable(
+    ["table", "strikethrough"]
+)
+
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "strong", "em", "b", "i", "s",
+    "a", "code", "pre", "figure", "figcaption", "img", "table", "thead", "tbody", "tr", "th", "td",
+    "hr", "sup", "sub", "abbr", "cite", "q", "small", "del", "ins",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height", "title"},
+    "abbr": {"title"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+# [[nid:123]] alone in a paragraph becomes a related-story card; anywhere else, an inline link.
+EMBED_TOKEN = re.compile(r"\[\[nid:(\d{1,12})\]\]")
+EMBED_BLOCK = re.compile(r"<p>\s*\[\[nid:(\d{1,12})\]\]\s*</p>")
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    # Images in a body may only come from our own media library: no third-party requests.
+    if tag == "img" and attr == "src" and not value.startswith("/media/"):
+        return None
+    return value
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only the allowlisted tags and attributes; drop scripts, handlers and unsafe URLs."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        attribute_filter=_attribute_filter,
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_markdown(source: str) -> str:
+    """Markdown to sanitized HTML; embed tokens pass through as text."""
+    return sanitize_html(_markdown.render(source or ""))
+
+
+def embed_ids(source: str) -> list[int]:
+    """The story ids a body embeds, in order, without repeats."""
+    seen: list[int] = []
+    for match in EMBED_TOKEN.finditer(source or ""):
+        ident = int(match.group(1))
+        if ident not in seen:
+            seen.append(ident)
+    return seen
+
+
+def expand_embeds(html: str, cards: dict[int, Markup], links: dict[int, Markup]) -> Markup:
+    """Replace embed tokens with rendered cards (block) or links (inline); unknown ids vanish."""
+
+    def block(match: re.Match) -> str:
+        ident = int(match.group(1))
+        if ident not in cards:
+            log.warning("embed of unknown or unpublished story %d dropped", ident)
+            return ""
+        return str(cards[ident])
+
+    def inline(match: re.Match) -> str:
+        ident = int(match.group(1))
+        if ident not in links:
+            log.warning("inline embed of unknown or unpublished story %d dropped", ident)
+            return ""
+        return str(links[ident])
+
+    html = EMBED_BLOCK.sub(block, html)
+    return Markup(EMBED_TOKEN.sub(inline, html))  # noqa: S704 - html was sanitized at save time
+
+
+def make_slug(text: str, max_length: int = 120) -> str:
+    """A URL slug from a headline in any script (transliterated to ASCII where possible)."""
+    slug = slugify(
+        text or "",
+        max_length=max_length,
+        word_boundary=True,
+        replacements=[["'", ""], ["’", ""]],
+    )
+    return slug or "story"
+
+
+def render_story_body(dateline: str, source: str) -> tuple[str, list[int]]:
+    """A story's stored HTML (dateline leading the first paragraph) and the ids it embeds."""
+    source = (source or "").strip()
+    if dateline and source and not source.startswith(("#", "[[", ">", "-", "*", "|")):
+        source = f"**{dateline.strip().upper()} —** {source}"
+    return render_markdown(source), embed_ids(source)

@@ -1,0 +1,140 @@
+"""Photos: checked by their real content, cleaned of metadata, stored with resized variants."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+import uuid
+import warnings
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
+from models import Image
+
+ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+VARIANT_WIDTHS = (320, 640, 1024, 1600)
+MAX_PIXELS = 40_000_000
+PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+class ImageRejected(ValueError):
+    """The upload is not a photo we accept; the message says why, for the person who sent it."""
+
+
+class StorageFull(OSError):
+    """The media disk could not take the files; nothing was left behind."""
+
+
+def open_photo(data: bytes) -> tuple[PILImage.Image, str]:
+    """Decode an upload fully, refusing anything but JPEG, PNG and WebP and any pixel bomb."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+        try:
+            image = PILImage.open(io.BytesIO(data))
+            fmt = image.format
+            if fmt not in ACCEPTED_FORMATS:
+                raise ImageRejected("Upload a JPEG, PNG or WebP photo.")
+            if image.width * image.height > MAX_PIXELS:
+                raise ImageRejected("That image has too many pixels.")
+            image.load()
+        except ImageRejected:
+            raise
+        except (
+            PILImage.DecompressionBombError,
+            PILImage.DecompressionBombWarning,
+        ) as exc:
+            raise ImageRejected("That image has too many pixels.") from exc
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+            raise ImageRejected("That file is not a complete JPEG, PNG or WebP photo.") from exc
+    return image, fmt
+
+
+def _clean(image: PILImage.Image) -> PILImage.Image:
+    """Apply the EXIF orientation, then copy the pixels alone: no EXIF, GPS or other metadata."""
+    image = ImageOps.exif_transpose(image)
+    mode = "RGBA" if image.mode in ("RGBA", "LA", "P") and "transparency" in image.info else "RGB"
+    if image.mode == "RGBA":
+        mode = "RGBA"
+    clean = PILImage.new(mode, image.size)
+    clean.paste(image.convert(mode))
+    return clean
+
+
+def _encode(image: PILImage.Image, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "jpg":
+        flat = image
+        if image.mode == "RGBA":
+            flat = PILImage.new("RGB", image.size, (255, 255, 255))
+            flat.paste(image, mask=image.getchannel("A"))
+        flat.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    elif fmt == "webp":
+        image.save(buffer, "WEBP", quality=80, method=4)
+    elif fmt == "png":
+        image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _write_atomically(directory: Path, name: str, data: bytes) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".part-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        final = directory / name
+        os.replace(tmp, final)
+        return final
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def store_photo(data: bytes, *, alt: str, caption: str = "", credit: str = "") -> Image:
+    """Check, clean and store a photo and its variants; return the (unsaved) Image row.
+
+    Either every file is written or none is: on any failure the files written so far are removed.
+    """
+    if not alt or not alt.strip():
+        raise ImageRejected("Describe the photo in the alt text.")
+    source, fmt = open_photo(data)
+    image = _clean(source)
+    key = uuid.uuid4().hex
+    directory = Path(current_app.config["MEDIA_ROOT"])
+    directory.mkdir(parents=True, exist_ok=True)
+    widths = [w for w in VARIANT_WIDTHS if w < image.width] + [min(image.width, VARIANT_WIDTHS[-1])]
+    written: list[Path] = []
+    try:
+        original_ext = ACCEPTED_FORMATS[fmt]
+        written.append(
+            _write_atomically(
+                directory,
+                f"{key}-original.{original_ext}",
+                _encode(image, original_ext),
+            )
+        )
+        for width in widths:
+            height = round(image.height * width / image.width)
+            resized = image.resize((width, height), PILImage.Resampling.LANCZOS)
+            for variant_fmt in ("webp", "jpg"):
+                name = f"{key}-{width}.{variant_fmt}"
+                written.append(_write_atomically(directory, name, _encode(resized, variant_fmt)))
+    except OSError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise StorageFull("The photo could not be stored; no space is left for media.") from exc
+    return Image(
+        key=key,
+        width=image.width,
+        height=image.height,
+        variant_widths=widths,
+        alt=alt.strip(),
+        caption=caption.strip(),
+        credit=credit.strip(),
+    )

@@ -1,0 +1,499 @@
+"""The newsroom's content model: stories and everything they are filed under."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
+
+from extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp stored as naive UTC and always read back as an aware UTC datetime."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Kind(enum.StrEnum):
+    NEWS = "news"
+    ANALYSIS = "analysis"
+    INTERVIEW = "interview"
+    OPINION = "opinion"
+    PHOTO = "photo"
+    VIDEO = "video"
+
+    @property
+    def label(self) -> str:
+        return {"photo": "Photo story", "video": "Video"}.get(self.value, self.value.capitalize())
+
+
+class Status(enum.StrEnum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+    KILLED = "killed"
+
+
+article_authors = sa.Table(
+    "article_authors",
+    db.metadata,
+    sa.Column("article_id", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("author_id", sa.ForeignKey("authors.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Index("ix_article_authors_author", "author_id", "article_id"),
+)
+
+article_countries = sa.Table(
+    "article_countries",
+    db.metadata,
+    sa.Column("article_id", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "country_id",
+        sa.ForeignKey("countries.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Index("ix_article_countries_country", "country_id", "article_id"),
+)
+
+article_tags = sa.Table(
+    "article_tags",
+    db.metadata,
+    sa.Column("article_id", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_article_tags_tag", "tag_id", "article_id"),
+)
+
+
+class Region(db.Model):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    countries: Mapped[list[Country]] = relationship(
+        back_populates="region", order_by="Country.name"
+    )
+
+    @classmethod
+    def ordered(cls) -> list[Region]:
+        return db.session.scalars(
+            sa.select(cls).options(selectinload(cls.countries)).order_by(cls.position)
+        ).all()
+
+
+class Country(db.Model):
+    __tablename__ = "countries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    iso2: Mapped[str] = mapped_column(sa.String(2), unique=True)
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+
+    region: Mapped[Region] = relationship(back_populates="countries")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Section(db.Model):
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    @classmethod
+    def ordered(cls) -> list[Section]:
+        return db.session.scalars(sa.select(cls).order_by(cls.position)).all()
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+
+
+class Author(db.Model):
+    __tablename__ = "authors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    title: Mapped[str] = mapped_column(sa.String(120), default="")
+    bio: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class Image(db.Model):
+    """A stored photo: the original plus resized variants in WebP and JPEG."""
+
+    __tablename__ = "images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(40), unique=True)  # server-generated file stem
+    width: Mapped[int]
+    height: Mapped[int]
+    variant_widths: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    alt: Mapped[str] = mapped_column(sa.String(300))
+    caption: Mapped[str] = mapped_column(sa.String(500), default="")
+    credit: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def variant_name(self, width: int, fmt: str) -> str:
+        return f"{self.key}-{width}.{fmt}"
+
+    def height_for(self, width: int) -> int:
+        return round(self.height * width / self.width)
+
+    def best_width(self, wanted: int) -> int:
+        """The smallest stored variant at least `wanted` wide, else the widest there is."""
+        wider = [w for w in self.variant_widths if w >= wanted]
+        return min(wider) if wider else max(self.variant_widths)
+
+
+class Article(db.Model):
+    __tablename__ = "articles"
+    __table_args__ = (
+        sa.Index("ix_articles_stream", "status", "published_at", "id"),
+        sa.Index("ix_articles_section_stream", "section_id", "status", "published_at", "id"),
+        sa.Index("ix_articles_kind_stream", "kind", "status", "published_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    headline: Mapped[str] = mapped_column(sa.String(300))
+    standfirst: Mapped[str] = mapped_column(sa.Text, default="")
+    body_md: Mapped[str] = mapped_column(sa.Text, default="")
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[str] = mapped_column(sa.String(20), default=Kind.NEWS.value)
+    dateline: Mapped[str] = mapped_column(sa.String(120), default="")
+    lang: Mapped[str] = mapped_column(sa.String(12), default="en")
+    status: Mapped[str] = mapped_column(sa.String(20), default=Status.DRAFT.value)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    correction: Mapped[str] = mapped_column(sa.Text, default="")
+    correction_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kill_notice: Mapped[str] = mapped_column(sa.Text, default="")
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id"))
+    hero_image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("images.id"))
+    source_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    source_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    video_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    embed_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    is_featured: Mapped[bool] = mapped_column(default=False)
+    is_breaking: Mapped[bool] = mapped_column(default=False)
+
+    section: Mapped[Section] = relationship()
+    hero_image: Mapped[Image | None] = relationship()
+    authors: Mapped[list[Author]] = relationship(
+        secondary=article_authors, order_by=article_authors.c.position
+    )
+    countries: Mapped[list[Country]] = relationship(
+        secondary=article_countries, order_by="Country.name"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.name")
+
+    # --- what readers may see -------------------------------------------------------------
+
+    @classmethod
+    def visible(cls, now: datetime | None = None):
+        """Published stories, and scheduled ones whose time has come (no cron needed)."""
+        now = now or utcnow()
+        return sa.and_(
+            cls.status.in_((Status.PUBLISHED.value, Status.SCHEDULED.value)),
+            cls.published_at <= now,
+        )
+
+    @property
+    def is_visible(self) -> bool:
+        return (
+            self.status in (Status.PUBLISHED, Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= utcnow()
+        )
+
+    @property
+    def kind_label(self) -> str:
+        return Kind(self.kind).label
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone stories are shown in: the first country's, else UTC."""
+        return self.countries[0].zone if self.countries else ZoneInfo("UTC")
+
+    @property
+    def is_syndicated(self) -> bool:
+        return bool(self.source_name and self.source_url)
+
+    @property
+    def cursor(self) -> str:
+        return encode_cursor(self.published_at, self.id)
+
+    # --- queries ------------------------------------------------------------------------------
+
+    @classmethod
+    def card_options(cls):
+        """Eager loads for everything a story card shows, so a list costs a fixed few queries."""
+        return (
+            joinedload(cls.section),
+            joinedload(cls.hero_image),
+            selectinload(cls.countries),
+            selectinload(cls.authors),
+        )
+
+    @classmethod
+    def latest(
+        cls,
+        *,
+        section: Section | None = None,
+        country: Country | None = None,
+        region: Region | None = None,
+        tag: Tag | None = None,
+        author: Author | None = None,
+        kinds: tuple[str, ...] | None = None,
+        before: tuple[datetime, int] | None = None,
+        after: tuple[datetime, int] | None = None,
+        exclude_ids: tuple[int, ...] = (),
+        limit: int = 12,
+    ) -> list[Article]:
+        """The newest visible stories, filtered, keyset-paginated on (published_at, id)."""
+        query = sa.select(cls).where(cls.visible())
+        if section is not None:
+            query = query.where(cls.section_id == section.id)
+        if country is not None:
+            query = query.where(
+                cls.id.in_(
+                    sa.select(article_countries.c.article_id).where(
+                        article_countries.c.country_id == country.id
+                    )
+                )
+            )
+        if region is not None:
+            query = query.where(
+                cls.id.in_(
+                    sa.select(article_countries.c.article_id)
+                    .join(Country, Country.id == article_countries.c.country_id)
+                    .where(Country.region_id == region.id)
+                )
+            )
+        if tag is not None:
+            query = query.where(
+                cls.id.in_(
+                    sa.select(article_tags.c.article_id).where(article_tags.c.tag_id == tag.id)
+                )
+            )
+        if author is not None:
+            query = query.where(
+                cls.id.in_(
+                    sa.select(article_authors.c.article_id).where(
+                        article_authors.c.author_id == author.id
+                    )
+                )
+            )
+        if kinds:
+            query = query.where(cls.kind.in_(kinds))
+        if exclude_ids:
+            query = query.where(cls.id.not_in(exclude_ids))
+        if before is not None:
+            at, ident = before
+            query = query.where(
+                sa.or_(
+                    cls.published_at < at,
+                    sa.and_(cls.published_at == at, cls.id < ident),
+                )
+            )
+        if after is not None:
+            at, ident = after
+            query = query.where(
+                sa.or_(
+                    cls.published_at > at,
+                    sa.and_(cls.published_at == at, cls.id > ident),
+                )
+            )
+        query = (
+            query.options(*cls.card_options())
+            .order_by(cls.published_at.desc(), cls.id.desc())
+            .limit(limit)
+        )
+        return db.session.scalars(query).unique().all()
+
+    @classmethod
+    def by_ids(cls, ids) -> dict[int, Article]:
+        """Visible stories by id, for embeds and related cards, in one query."""
+        if not ids:
+            return {}
+        rows = db.session.scalars(
+            sa.select(cls).where(cls.id.in_(list(ids)), cls.visible()).options(*cls.card_options())
+        ).unique()
+        return {a.id: a for a in rows}
+
+    @classmethod
+    def for_reading(cls, slug: str) -> Article | None:
+        """One story by slug with everything its page shows."""
+        return db.session.scalars(
+            sa.select(cls)
+            .where(cls.slug == slug)
+            .options(
+                joinedload(cls.section),
+                joinedload(cls.hero_image),
+                selectinload(cls.countries).joinedload(Country.region),
+                selectinload(cls.authors),
+                selectinload(cls.tags),
+            )
+        ).first()
+
+    def related(self, limit: int = 4) -> list[Article]:
+        """Other recent stories that share a tag, else the section."""
+        tag_ids = [t.id for t in self.tags]
+        query = sa.select(Article).where(Article.visible(), Article.id != self.id)
+        if tag_ids:
+            shared = sa.select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(tag_ids))
+            query = query.where(
+                sa.or_(Article.id.in_(shared), Article.section_id == self.section_id)
+            )
+        else:
+            query = query.where(Article.section_id == self.section_id)
+        query = (
+            query.options(*Article.card_options())
+            .order_by(Article.published_at.desc(), Article.id.desc())
+            .limit(limit)
+        )
+        return db.session.scalars(query).unique().all()
+
+    @classmethod
+    def corrections(cls) -> list[Article]:
+        return db.session.scalars(
+            sa.select(cls)
+            .where(cls.visible(), cls.correction != "")
+            .options(joinedload(cls.section))
+            .order_by(
+                sa.func.coalesce(cls.correction_at, cls.updated_at).desc(),
+                cls.id.desc(),
+            )
+        ).all()
+
+
+class SlugRedirect(db.Model):
+    """An old slug of a story, kept so that links to it still arrive (301)."""
+
+    __tablename__ = "slug_redirects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_slug: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("articles.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship()
+
+
+class BreakingItem(db.Model):
+    __tablename__ = "breaking_items"
+    __table_args__ = (sa.Index("ix_breaking_active", "expires_at", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(sa.String(280))
+    link: Mapped[str] = mapped_column(sa.String(500), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=lambda: utcnow() + timedelta(hours=6)
+    )
+
+    @classmethod
+    def active(cls, now: datetime | None = None) -> list[BreakingItem]:
+        """Items not yet expired, newest first."""
+        now = now or utcnow()
+        return db.session.scalars(
+            sa.select(cls)
+            .where(cls.expires_at > now)
+            .order_by(cls.position.desc(), cls.created_at.desc(), cls.id.desc())
+        ).all()
+
+
+class ContactMessage(db.Model):
+    __tablename__ = "contact_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    message: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    handled: Mapped[bool] = mapped_column(default=False)
+
+
+# --- cursors -----------------------------------------------------------------------------------
+
+CURSOR_MAX_ID = 10**12
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CURSOR_MIN_MICROS = (datetime(1990, 1, 1, tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
+CURSOR_MAX_MICROS = (datetime(2200, 1, 1, tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
+
+
+class BadCursor(ValueError):
+    """A cursor that is not one this site hands out."""
+
+
+def encode_cursor(at: datetime, ident: int) -> str:
+    micros = (at - EPOCH) // timedelta(microseconds=1)
+    return f"{micros}-{ident}"
+
+
+def decode_cursor(raw: str) -> tuple[datetime, int]:
+    """Parse 'MICROSECONDS-ID' strictly; raise BadCursor for anything else."""
+    if not raw or len(raw) > 40:
+        raise BadCursor("empty or too long")
+    micros, sep, ident = raw.partition("-")
+    if not sep or not micros.isascii() or not micros.isdigit() or not ident.isascii():
+        raise BadCursor("malformed")
+    if not ident.isdigit():
+        raise BadCursor("malformed")
+    micros_i, ident_i = int(micros), int(ident)
+    if ident_i <= 0 or ident_i >= CURSOR_MAX_ID:
+        raise BadCursor("id out of range")
+    if micros_i < CURSOR_MIN_MICROS or micros_i > CURSOR_MAX_MICROS:
+        raise BadCursor("time out of range")
+    return EPOCH + timedelta(microseconds=micros_i), ident_i
+
+
+def next_scheduled_time() -> datetime | None:
+    """When the next scheduled story goes live, so cached pages can expire at that moment."""
+    return db.session.scalar(
+        sa.select(sa.func.min(Article.published_at)).where(
+            Article.status == Status.SCHEDULED.value, Article.published_at > utcnow()
+        )
+    )

@@ -1,0 +1,121 @@
+"""Jinja filters and the context every page shares (navigation, publisher, ticker)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, url_for
+
+from extensions import cache
+from web import absolute_url, content_version
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+def local(dt: datetime, zone: ZoneInfo | None = None) -> datetime:
+    return dt.astimezone(zone or UTC_ZONE)
+
+
+def zone_abbreviation(dt: datetime) -> str:
+    """KST, JST, IST; for zones without a letter abbreviation, GMT+7 rather than '+07'."""
+    name = dt.strftime("%Z")
+    if name and name[0] in "+-":
+        offset = dt.utcoffset()
+        minutes = int(offset.total_seconds() // 60) if offset else 0
+        sign = "+" if minutes >= 0 else "-"
+        hours, mins = divmod(abs(minutes), 60)
+        return f"GMT{sign}{hours}" + (f":{mins:02d}" if mins else "")
+    return name
+
+
+def format_time(dt: datetime | None, zone: ZoneInfo | None = None, with_date: bool = True) -> str:
+    """'27 Nov 2026, 14:05 KST' in the given zone."""
+    if dt is None:
+        return ""
+    there = local(dt, zone)
+    clock = f"{there:%H:%M} {zone_abbreviation(there)}"
+    return f"{there.day} {there:%b %Y}, {clock}" if with_date else clock
+
+
+def iso_time(dt: datetime | None, zone: ZoneInfo | None = None) -> str:
+    return local(dt, zone).isoformat(timespec="seconds") if dt else ""
+
+
+def short_date(dt: datetime | None, zone: ZoneInfo | None = None) -> str:
+    if dt is None:
+        return ""
+    there = local(dt, zone)
+    return f"{there.day} {there:%b %Y}"
+
+
+def media_url(image, width: int, fmt: str = "jpg") -> str:
+    return url_for("pages.media", filename=image.variant_name(width, fmt))
+
+
+def srcset(image, fmt: str = "jpg") -> str:
+    return ", ".join(f"{media_url(image, w, fmt)} {w}w" for w in image.variant_widths)
+
+
+@lru_cache(maxsize=256)
+def _static_digest(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL stamped with its content hash, so it can be cached for a year."""
+    path = Path(current_app.static_folder) / filename
+    try:
+        digest = _static_digest(str(path), path.stat().st_mtime)
+    except OSError:
+        return url_for("static", filename=filename)
+    return url_for("static", filename=filename, v=digest)
+
+
+def navigation() -> dict:
+    """Sections and regions with their countries, as plain data cached per content version."""
+    key = f"nav:{content_version()}"
+    nav = cache.get(key)
+    if nav is None:
+        from models import Region, Section
+
+        nav = {
+            "sections": [{"slug": s.slug, "name": s.name} for s in Section.ordered()],
+            "regions": [
+                {
+                    "slug": r.slug,
+                    "name": r.name,
+                    "countries": [{"slug": c.slug, "name": c.name} for c in r.countries],
+                }
+                for r in Region.ordered()
+            ],
+        }
+        cache.set(key, nav, timeout=3600)
+    return nav
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        datetime=format_time, isotime=iso_time, shortdate=short_date, srcset=srcset
+    )
+    app.jinja_env.globals.update(
+        media_url=media_url, static_url=static_url, absolute_url=absolute_url
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def shared_context():
+        from blueprints.live.ticker import ticker_state
+
+        return {
+            "nav": navigation(),
+            "publisher": app.config["PUBLISHER"],
+            "site_name": app.config["SITE_NAME"],
+            "ticker": ticker_state(),
+            "ticker_poll_seconds": app.config["TICKER_POLL_SECONDS"],
+            "latest_poll_seconds": app.config["LATEST_POLL_SECONDS"],
+        }

@@ -1,0 +1,140 @@
+"""Request helpers shared by the reader blueprints: fragment-or-page, page cache, HTTP caching."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from functools import wraps
+from urllib.parse import urljoin
+
+from flask import (
+    Response,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from extensions import cache
+
+VERSION_KEY = "content-version"
+
+
+# --- fragment or page ------------------------------------------------------------------------
+
+
+def wants_fragment() -> bool:
+    """True when htmx asked for a part of the page (not a boosted navigation or history restore)."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+        and headers.get("HX-Request-Type", "partial") == "partial"
+    )
+
+
+def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context) -> Response:
+    """Render the fragment for htmx, the whole page otherwise; both vary on HX-Request."""
+    template = fragment if wants_fragment() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+# --- absolute URLs from configuration, never from the request's Host ----------------------------
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    return urljoin(current_app.config["SITE_URL"], url_for(endpoint, **values))
+
+
+# --- content version: one value that every cached page and fragment is keyed on ----------------
+
+
+def content_version() -> str:
+    """The current content version; a scheduled story whose time has come starts a new one."""
+    state = cache.get(VERSION_KEY)
+    if state is None:
+        return bump_content_version()
+    due = state.get("due")
+    if due is not None and due <= time.time():
+        return bump_content_version()
+    return state["v"]
+
+
+def bump_content_version() -> str:
+    """Invalidate every cached page and fragment; call after any content change is committed."""
+    from models import next_scheduled_time
+
+    due = next_scheduled_time()
+    version = f"{time.time_ns():x}"
+    cache.set(VERSION_KEY, {"v": version, "due": due.timestamp() if due else None}, timeout=0)
+    return version
+
+
+# --- the page cache ------------------------------------------------------------------------------
+
+
+def _cacheable_request() -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    return not ("_flashes" in session or "_user_id" in session)
+
+
+def page_cache_key() -> str:
+    digest = hashlib.sha256(request.full_path.encode("utf-8", "surrogateescape")).hexdigest()
+    flavour = "f" if wants_fragment() else "p"
+    return f"page:{content_version()}:{flavour}:{digest}"
+
+
+def cached_page(view):
+    """Serve an anonymous page or fragment from the shared cache, keyed on all it varies on."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not _cacheable_request():
+            return _finish(make_response(view(*args, **kwargs)), public=False)
+        key = page_cache_key()
+        hit = cache.get(key)
+        if hit is not None:
+            body, status, headers = hit
+            response = Response(body, status=status, headers=headers)
+            response.headers["X-Cache"] = "HIT"
+            return _finish(response, public=True)
+        response = make_response(view(*args, **kwargs))
+        storable = (
+            response.status_code in (200, 404, 410)
+            and not response.direct_passthrough
+            and "Set-Cookie" not in response.headers
+            and not session.modified
+        )
+        if storable:
+            headers = [(k, v) for k, v in response.headers.items() if k in ("Content-Type", "Vary")]
+            cache.set(
+                key,
+                (response.get_data(), response.status_code, headers),
+                timeout=current_app.config["PAGE_CACHE_SECONDS"],
+            )
+            response.headers["X-Cache"] = "MISS"
+        return _finish(response, public=storable)
+
+    return wrapper
+
+
+def _finish(response: Response, public: bool) -> Response:
+    """HTTP caching headers: shared and revalidatable for anonymous pages, private otherwise."""
+    if not public:
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    max_age = current_app.config["HTTP_MAX_AGE"]
+    response.headers["Cache-Control"] = (
+        f"public, max-age={max_age}, stale-while-revalidate={max_age * 2}"
+    )
+    if response.status_code == 200 and not wants_fragment():
+        # Full pages only: htmx swaps whatever fetch() hands it, so fragments get no validators.
+        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32], weak=True)
+        response.make_conditional(request)
+    return response
