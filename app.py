@@ -73,6 +73,9 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    from models import register_invalidation
+
+    register_invalidation()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             from database import configure_sqlite

@@ -7,13 +7,14 @@ from datetime import timedelta
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import AppGroup
 
 from extensions import db
 from models import Article, BreakingItem, utcnow
 from web import bump_content_version
 
-demo_cli = click.Group("demo", help="The demo newsroom.")
-breaking_cli = click.Group("breaking", help="Breaking-news items in the ticker.")
+demo_cli = AppGroup("demo", help="The demo newsroom.")
+breaking_cli = AppGroup("breaking", help="Breaking-news items in the ticker.")
 
 
 @demo_cli.command("load")

@@ -13,7 +13,7 @@ from slugify import slugify
 log = logging.getLogger(__name__)
 
 _markdown = MarkdownIt("commonmark", {"html": True, "typographer": True}).enable(
-    ["table", "strikethrough"]
+    ["table", "strikethrough", "replacements", "smartquotes"]
 )
 
 ALLOWED_TAGS = {

@@ -497,3 +497,36 @@ def next_scheduled_time() -> datetime | None:
             Article.status == Status.SCHEDULED.value, Article.published_at > utcnow()
         )
     )
+
+
+# Saving any of these changes what readers see; saving a contact message does not.
+CONTENT_MODELS = (Article, Author, BreakingItem, Country, Image, Region, Section, SlugRedirect, Tag)
+
+
+def register_invalidation() -> None:
+    """Start a new content version after every commit that changed content, from anywhere."""
+    from sqlalchemy.orm import Session
+
+    if sa.event.contains(Session, "before_flush", _note_content_change):
+        return
+    sa.event.listen(Session, "before_flush", _note_content_change)
+    sa.event.listen(Session, "after_commit", _bump_if_changed)
+    sa.event.listen(Session, "after_rollback", _forget_change)
+
+
+def _note_content_change(session, _context, _instances) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, CONTENT_MODELS):
+            session.info["content_changed"] = True
+            return
+
+
+def _bump_if_changed(session) -> None:
+    if session.info.pop("content_changed", False):
+        from web import invalidate_content
+
+        invalidate_content()
+
+
+def _forget_change(session) -> None:
+    session.info.pop("content_changed", None)

@@ -65,6 +65,14 @@ def content_version() -> str:
     return state["v"]
 
 
+def invalidate_content() -> None:
+    """Retire the current content version; the next request starts a new one.
+
+    Called after commits, when the session may not run the query that a new version needs.
+    """
+    cache.delete(VERSION_KEY)
+
+
 def bump_content_version() -> str:
     """Invalidate every cached page and fragment; call after any content change is committed."""
     from models import next_scheduled_time

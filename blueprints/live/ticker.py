@@ -25,4 +25,16 @@ def ticker_state() -> dict:
         if next_expiry is not None:
             timeout = max(1, min(timeout, int((next_expiry - now).total_seconds()) + 1))
         cache.set(key, state, timeout=timeout)
+        # Remember which items each version showed, so a poll can announce only the new ones.
+        cache.set(f"ticker-ids:{digest}", [row["id"] for row in rows], timeout=86400)
     return state
+
+
+def new_items(state: dict, since_version: str | None) -> list[dict]:
+    """Items in the current ticker that the version a page shows did not have."""
+    if not since_version:
+        return []
+    seen = cache.get(f"ticker-ids:{since_version[:32]}")
+    if seen is None:
+        return []
+    return [item for item in state["items"] if item["id"] not in seen]

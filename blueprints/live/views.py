@@ -11,7 +11,7 @@ from flask import (
     request,
 )
 
-from blueprints.live.ticker import ticker_state
+from blueprints.live.ticker import new_items, ticker_state
 from blueprints.news.lists import list_scope, parse_cursor_arg
 from models import Article
 from web import render_page_or_fragment, wants_fragment
@@ -35,7 +35,11 @@ def ticker():
     state = ticker_state()
     if wants_fragment() and request.args.get("v") == state["version"]:
         return _no_change()
-    response = render_page_or_fragment("live/ticker.html", "partials/_ticker.html")
+    response = render_page_or_fragment(
+        "live/ticker.html",
+        "partials/_ticker.html",
+        announce=new_items(state, request.args.get("v")),
+    )
     response.headers["Cache-Control"] = LIVE_CACHE_CONTROL
     return response
 
@@ -53,7 +57,12 @@ def latest():
     if str(count) == seen:
         return _no_change()
     response = make_response(
-        render_template("partials/_new_stories.html", scope=scope, after=after, count=count)
+        render_template(
+            "partials/_new_stories.html",
+            scope=scope,
+            after_cursor=request.args["after"],
+            count=count,
+        )
     )
     response.headers["Cache-Control"] = LIVE_CACHE_CONTROL
     response.vary.add("HX-Request")

@@ -1,0 +1,81 @@
+"""Pages are cached in the shared cache, revalidated by ETag, and never leak private state."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_story
+
+PUBLIC = ["/", "/latest", "/section/politics", "/country/japan", "/about", "/corrections"]
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_anonymous_pages_are_cached_and_publicly_cacheable(client, url):
+    first = client.get(url)
+    second = client.get(url)
+    assert first.headers["X-Cache"] == "MISS"
+    assert second.headers["X-Cache"] == "HIT"
+    assert first.data == second.data
+    cache_control = second.headers["Cache-Control"]
+    assert (
+        cache_control.startswith("public, max-age=") and "stale-while-revalidate" in cache_control
+    )
+    assert "Set-Cookie" not in second.headers
+
+
+def test_full_pages_answer_conditional_requests_with_304(client):
+    first = client.get("/latest")
+    etag = first.headers["ETag"]
+    again = client.get("/latest", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+
+
+def test_fragments_carry_no_validators(client, htmx):
+    response = client.get("/latest", headers=htmx)
+    assert "ETag" not in response.headers
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_page_and_fragment_are_cached_separately(client, htmx):
+    client.get("/section/culture")
+    fragment = client.get("/section/culture", headers=htmx)
+    assert "<html" not in fragment.text
+    page = client.get("/section/culture")
+    assert "<html" in page.text
+
+
+def test_a_save_invalidates_cached_pages_on_every_worker(app_config, query):
+    """Two app instances share the filesystem cache, like two gunicorn workers."""
+    from app import create_app
+
+    worker_a = create_app(app_config).test_client()
+    worker_b = create_app(app_config).test_client()
+    worker_a.get("/latest")
+    assert worker_b.get("/latest").headers["X-Cache"] == "HIT"
+    query(lambda: make_story(headline="Typhoon makes landfall in Cagayan"))
+    response = worker_b.get("/latest")
+    assert response.headers["X-Cache"] == "MISS"
+    assert "Typhoon makes landfall in Cagayan" in response.text
+
+
+def test_a_poisoned_host_header_never_reaches_the_cached_page(client):
+    client.get("/about", headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"})
+    clean = client.get("/about")
+    assert "evil.example" not in clean.text
+    assert 'href="http://asian-news.test/about"' in clean.text
+
+
+def test_tracking_parameters_do_not_change_the_canonical_url(client):
+    html = client.get("/section/politics?utm_source=newsletter&utm_medium=email").text
+    assert '<link rel="canonical" href="http://asian-news.test/section/politics">' in html
+
+
+def test_pages_with_a_form_token_or_flash_are_never_cached(app_config):
+    from app import create_app
+
+    app_config["WTF_CSRF_ENABLED"] = True
+    client = create_app(app_config).test_client()
+    first = client.get("/contact")
+    assert first.headers["Cache-Control"] == "private, no-store"
+    assert "X-Cache" not in first.headers

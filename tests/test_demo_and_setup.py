@@ -1,0 +1,123 @@
+"""The demo newsroom and the set-up steps a newcomer runs."""
+
+from __future__ import annotations
+
+import collections
+import subprocess
+import sys
+
+import sqlalchemy as sa
+
+from extensions import db
+from models import Article, Author, BreakingItem, Image, utcnow
+
+
+def test_demo_newsroom_has_what_the_brief_asks_for(query):
+    def facts():
+        stories = db.session.scalars(sa.select(Article)).all()
+        return {
+            "count": len(stories),
+            "countries": {c.slug for s in stories for c in s.countries},
+            "sections": {s.section.slug for s in stories},
+            "kinds": collections.Counter(s.kind for s in stories),
+            "langs": {s.lang for s in stories},
+            "authors": db.session.scalar(sa.select(sa.func.count()).select_from(Author)),
+            "images": db.session.scalar(sa.select(sa.func.count()).select_from(Image)),
+            "breaking": len(BreakingItem.active()),
+            "datelines": all(s.dateline for s in stories),
+            "quotes": sum(1 for s in stories if "said" in s.body_md and '"' in s.body_md),
+        }
+
+    f = query(facts)
+    assert f["count"] >= 40
+    assert len(f["countries"]) >= 15
+    assert f["sections"] == {"politics", "business", "culture", "technology"}
+    assert f["kinds"]["interview"] >= 3 and f["kinds"]["analysis"] >= 3
+    assert f["kinds"]["photo"] >= 2 and f["kinds"]["video"] >= 2
+    assert {"zh", "ja", "ko", "th"} <= f["langs"]
+    assert f["authors"] >= 3 and f["images"] >= 10 and f["breaking"] == 3
+    assert f["datelines"]
+    assert f["quotes"] >= 35
+
+
+def test_the_brief_shaped_story_embeds_another_demo_story(query):
+    def story():
+        seoul = db.session.scalar(
+            sa.select(Article).where(Article.dateline == "SEOUL", Article.source_name != "")
+        )
+        embedded = db.session.get(Article, seoul.embed_ids[0])
+        return seoul.source_url, seoul.body_md, embedded.is_visible
+
+    source_url, body, embedded_visible = query(story)
+    assert source_url.startswith("https://www.asiaone.com/")
+    assert "[[nid:" in body and embedded_visible
+
+
+def test_demo_load_is_idempotent(runner, query):
+    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    result = runner.invoke(args=["demo", "load", "--no-images"])
+    assert result.exit_code == 0 and "0 new stories" in result.output
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert "demo not loaded" in result.output
+    after = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    assert before == after
+
+
+def test_synthetic_stories_are_added_only_on_request_and_page_normally(runner, client, query):
+    result = runner.invoke(args=["demo", "load", "--synthetic", "30"])
+    assert result.exit_code == 0 and "Added 30 synthetic stories" in result.output
+    count = query(
+        lambda: db.session.scalar(
+            sa.select(sa.func.count()).select_from(Article).where(Article.slug.like("synthetic-%"))
+        )
+    )
+    assert count == 30
+    assert client.get("/article/synthetic-1").status_code in (200, 404)
+    assert client.get("/latest").status_code == 200
+
+
+def test_demo_times_are_recent_so_the_site_looks_live(query):
+    newest = query(lambda: db.session.scalar(sa.select(sa.func.max(Article.published_at))))
+    assert (utcnow() - newest).total_seconds() < 6 * 3600
+
+
+def test_migrations_build_the_same_schema_as_the_models(tmp_path):
+    """`flask db upgrade` on an empty database, then autogenerate finds nothing to change."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite'}",
+            "CACHE_TYPE": "SimpleCache",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        }
+    )
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        db.engine.dispose()
+    assert diff == []
+
+
+def test_importing_the_app_touches_no_database(tmp_path):
+    """Several gunicorn workers must boot on an empty database: no migration or seed at import."""
+    code = (
+        "import app; a = app.create_app({'TESTING': True, 'SECRET_KEY': 'x', "
+        f"'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/empty.sqlite', "
+        f"'MEDIA_ROOT': '{tmp_path}/media', 'CACHE_TYPE': 'SimpleCache'}}); print('booted')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "booted" in out.stdout
+    tables = subprocess.run(
+        [sys.executable, "-c", f"import sqlite3; print(sqlite3.connect('{tmp_path}/empty.sqlite')"
+         ".execute('select count(*) from sqlite_master').fetchone()[0])"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert tables.stdout.strip() == "0"
