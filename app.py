@@ -15,7 +15,10 @@ from extensions import cache, csrf, db, limiter, migrate
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, instance/config.py, the environment, then test overrides."""
-    app = Flask(__name__, instance_relative_config=True)
+    # INSTANCE_PATH moves the database, cache, media and secret key elsewhere (tests, deploys).
+    app = Flask(
+        __name__, instance_path=os.environ.get("INSTANCE_PATH"), instance_relative_config=True
+    )
     app.config.from_object(config.Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(config.env_overrides())

@@ -13,6 +13,8 @@ ENV_SETTINGS = {
     "LATEST_POLL_SECONDS": int,
     "PAGE_CACHE_SECONDS": int,
     "RATELIMIT_STORAGE_URI": str,
+    "STORIES_PER_PAGE": int,
+    "HTTP_MAX_AGE": int,
 }
 
 

@@ -1,10 +1,16 @@
-"""Fixtures: an app on a private copy of the demo newsroom, its client and CLI runner."""
+"""Fixtures: an app on a private copy of the demo newsroom, its client and CLI runner.
+
+The suite runs on the embedded default (SQLite + filesystem cache) unless TEST_DATABASE_URL and
+TEST_REDIS_URL name a PostgreSQL server and a Redis server; then every test gets its own database
+cloned from a migrated demo template, and its own Redis key prefix.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,60 +20,142 @@ from app import create_app
 from extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+TEMPLATE_DB = "an_demo_template"
 
 
-def _base_config(tmp: Path, media: Path) -> dict:
-    return {
+def base_config(tmp: Path, media: Path) -> dict:
+    """Settings shared by every test app; a test may change them before asking for `app`."""
+    prefix = f"t{uuid.uuid4().hex[:10]}:"
+    config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-used-anywhere-else",
         "SITE_URL": "http://asian-news.test",
         "MEDIA_ROOT": str(media),
-        "CACHE_TYPE": "FileSystemCache",
-        "CACHE_DIR": str(tmp / "cache"),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "RATELIMIT_KEY_PREFIX": prefix,
         "TICKER_POLL_SECONDS": 1,
         "LATEST_POLL_SECONDS": 1,
     }
+    if REDIS_URL:
+        config.update(
+            CACHE_TYPE="RedisCache",
+            CACHE_REDIS_URL=REDIS_URL,
+            CACHE_KEY_PREFIX=prefix,
+            CACHE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+            RATELIMIT_STORAGE_URI=REDIS_URL,
+        )
+    else:
+        config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(tmp / "cache"))
+    return config
+
+
+class SQLiteDemo:
+    """The demo newsroom in a SQLite file; each test works on a copy."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.url = f"sqlite:///{base / 'demo.sqlite'}"
+
+    def finish(self) -> None:
+        with sqlite3.connect(self.base / "demo.sqlite") as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def clone(self, tmp: Path) -> str:
+        shutil.copy(self.base / "demo.sqlite", tmp / "site.sqlite")
+        return f"sqlite:///{tmp / 'site.sqlite'}"
+
+    def drop(self, url: str) -> None:
+        pass
+
+
+class PostgresDemo:
+    """The demo newsroom in a template database; each test gets CREATE DATABASE ... TEMPLATE."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        self._drop_database(TEMPLATE_DB)
+        self._execute(f'CREATE DATABASE "{TEMPLATE_DB}"')
+        self.url = self._url_for(TEMPLATE_DB)
+
+    def _url_for(self, name: str) -> str:
+        return sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+    def _execute(self, statement: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(statement)
+
+    def _drop_database(self, name: str) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def finish(self) -> None:
+        pass
+
+    def clone(self, tmp: Path) -> str:
+        name = f"an_t_{uuid.uuid4().hex[:12]}"
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"')
+        return self._url_for(name)
+
+    def drop(self, url: str) -> None:
+        self._drop_database(sa.engine.make_url(url).database)
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory) -> Path:
-    """Migrate an empty SQLite database and load the demo newsroom once for the whole run."""
+def demo_database(tmp_path_factory):
+    """Migrate an empty database and load the demo newsroom once for the whole run."""
     from flask_migrate import upgrade
 
     from demo import load_demo
 
     base = tmp_path_factory.mktemp("demo")
-    config = _base_config(base, base / "media")
-    config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{base / 'demo.sqlite'}"
+    demo = PostgresDemo(base) if PG_URL else SQLiteDemo(base)
+    config = base_config(base, base / "media")
+    config["SQLALCHEMY_DATABASE_URI"] = demo.url
     app = create_app(config)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         load_demo()
         db.session.remove()
         db.engine.dispose()
-    with sqlite3.connect(base / "demo.sqlite") as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return base
+    demo.finish()
+    yield demo
+    if PG_URL:
+        demo._drop_database(TEMPLATE_DB)
+        demo.admin.dispose()
 
 
 @pytest.fixture
 def app_config(demo_database, tmp_path) -> dict:
-    """Settings for one test's app; tests may change them before asking for `app`."""
-    shutil.copy(demo_database / "demo.sqlite", tmp_path / "site.sqlite")
-    config = _base_config(tmp_path, demo_database / "media")
-    config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'site.sqlite'}"
-    return config
+    """Settings for one test's app, on its own copy of the demo newsroom."""
+    config = base_config(tmp_path, demo_database.base / "media")
+    config["SQLALCHEMY_DATABASE_URI"] = demo_database.clone(tmp_path)
+    yield config
+    demo_database.drop(config["SQLALCHEMY_DATABASE_URI"])
 
 
 @pytest.fixture
-def app(app_config):
-    app = create_app(app_config)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def make_app(app_config):
+    """Build further apps on the same database and cache (like more workers), disposed after."""
+    made = []
+
+    def build(**overrides):
+        app = create_app({**app_config, **overrides})
+        made.append(app)
+        return app
+
+    yield build
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
@@ -98,7 +186,6 @@ def query(app):
 
 
 def pytest_report_header(config):
-    return f"database: {os.environ.get('DATABASE_URL', 'SQLite (embedded default)')}"
-
-
-__all__ = ["sa"]
+    if PG_URL:
+        return f"backend: PostgreSQL ({PG_URL}) and Redis ({REDIS_URL or 'not set'})"
+    return "backend: SQLite and filesystem cache (embedded default)"

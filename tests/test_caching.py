@@ -45,12 +45,10 @@ def test_page_and_fragment_are_cached_separately(client, htmx):
     assert "<html" in page.text
 
 
-def test_a_save_invalidates_cached_pages_on_every_worker(app_config, query):
-    """Two app instances share the filesystem cache, like two gunicorn workers."""
-    from app import create_app
-
-    worker_a = create_app(app_config).test_client()
-    worker_b = create_app(app_config).test_client()
+def test_a_save_invalidates_cached_pages_on_every_worker(make_app, query):
+    """Two app instances share the cache, like two gunicorn workers."""
+    worker_a = make_app().test_client()
+    worker_b = make_app().test_client()
     worker_a.get("/latest")
     assert worker_b.get("/latest").headers["X-Cache"] == "HIT"
     query(lambda: make_story(headline="Typhoon makes landfall in Cagayan"))
@@ -71,11 +69,8 @@ def test_tracking_parameters_do_not_change_the_canonical_url(client):
     assert '<link rel="canonical" href="http://asian-news.test/section/politics">' in html
 
 
-def test_pages_with_a_form_token_or_flash_are_never_cached(app_config):
-    from app import create_app
-
-    app_config["WTF_CSRF_ENABLED"] = True
-    client = create_app(app_config).test_client()
+def test_pages_with_a_form_token_or_flash_are_never_cached(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
     first = client.get("/contact")
     assert first.headers["Cache-Control"] == "private, no-store"
     assert "X-Cache" not in first.headers

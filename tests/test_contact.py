@@ -85,11 +85,8 @@ def test_markup_in_fields_is_shown_escaped(client, htmx):
 
 
 @pytest.fixture
-def csrf_client(app_config):
-    from app import create_app
-
-    app_config["WTF_CSRF_ENABLED"] = True
-    return create_app(app_config).test_client()
+def csrf_client(make_app):
+    return make_app(WTF_CSRF_ENABLED=True).test_client()
 
 
 def test_missing_csrf_token_is_refused_with_a_readable_400(csrf_client):
@@ -105,11 +102,8 @@ def test_form_with_its_token_is_accepted(csrf_client):
     assert response.status_code == 303
 
 
-def test_contact_posts_are_rate_limited(app_config):
-    from app import create_app
-
-    app_config.update(RATELIMIT_ENABLED=True, CONTACT_RATE_LIMIT="2 per minute")
-    client = create_app(app_config).test_client()
+def test_contact_posts_are_rate_limited(make_app):
+    client = make_app(RATELIMIT_ENABLED=True, CONTACT_RATE_LIMIT="2 per minute").test_client()
     assert client.post("/contact", data=GOOD).status_code == 303
     assert client.post("/contact", data=GOOD).status_code == 303
     limited = client.post("/contact", data=GOOD)

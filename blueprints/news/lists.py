@@ -42,7 +42,7 @@ class ListScope:
 
 def find_by_slug(model, slug: str):
     """Fetch a section, country, region, tag or author by slug, or 404."""
-    if not slug or len(slug) > 120 or not slug.isascii():
+    if not slug or len(slug) > 120 or not slug.isascii() or not slug.isprintable():
         abort(404)
     subject = db.session.scalar(sa.select(model).where(model.slug == slug))
     if subject is None:

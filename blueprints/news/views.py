@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from markupsafe import Markup
@@ -15,6 +17,7 @@ from web import cached_page, content_version, render_page_or_fragment
 bp = Blueprint("news", __name__)
 
 HOME_POOL = 160
+SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,200}")
 BLOCK_SIZE = 4
 
 
@@ -135,7 +138,7 @@ def _story_list(scope: ListScope, title: str, introduction: str):
 @cached_page
 def article(slug):
     """One story in full, with its embeds expanded and related stories beneath."""
-    if len(slug) > 200:
+    if not SLUG_PATTERN.fullmatch(slug):
         abort(404)
     story = Article.for_reading(slug)
     if story is None:
