@@ -55,7 +55,6 @@ def configure_storage(app: Flask) -> None:
             cfg.update(
                 CACHE_TYPE="RedisCache",
                 CACHE_REDIS_URL=cfg["REDIS_URL"],
-                CACHE_KEY_PREFIX="an:",
                 CACHE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
             )
         else:

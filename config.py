@@ -15,6 +15,7 @@ ENV_SETTINGS = {
     "RATELIMIT_STORAGE_URI": str,
     "STORIES_PER_PAGE": int,
     "HTTP_MAX_AGE": int,
+    "CACHE_KEY_PREFIX": str,
 }
 
 
@@ -32,6 +33,7 @@ class Defaults:
     # Cache: a filesystem cache in instance/ shared by every worker, or Redis when REDIS_URL is set.
     CACHE_TYPE = None
     CACHE_DEFAULT_TIMEOUT = 300
+    CACHE_KEY_PREFIX = "an:"
     PAGE_CACHE_SECONDS = 120
     HTTP_MAX_AGE = 30
 

@@ -146,6 +146,7 @@ def load_demo(with_images: bool = True) -> int:
             published_at=published,
             section=frame["section"][entry["section"]],
             countries=[frame["country"][c] for c in entry["countries"]],
+            dateline_country=frame["country"][entry["countries"][0]],
             tags=[tags[t] for t in entry["tags"]],
             authors=[authors[a] for a in entry["authors"]],
             is_featured=entry.get("featured", False),

@@ -61,7 +61,7 @@ STORIES = [
         "dimming hopes for the first summit between the two in two decades.",
         "kind": "news",
         "section": "politics",
-        "countries": ["north-korea", "japan", "south-korea"],
+        "countries": ["south-korea", "north-korea", "japan"],
         "dateline": "SEOUL",
         "tags": ["diplomacy", "korean-peninsula"],
         "authors": ["joon-park"],

@@ -209,6 +209,8 @@ class Article(db.Model):
     correction_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     kill_notice: Mapped[str] = mapped_column(sa.Text, default="")
     section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id"))
+    # Where the dateline is: its time zone is the one the story's times are shown in.
+    dateline_country_id: Mapped[int | None] = mapped_column(sa.ForeignKey("countries.id"))
     hero_image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("images.id"))
     source_name: Mapped[str] = mapped_column(sa.String(120), default="")
     source_url: Mapped[str] = mapped_column(sa.String(500), default="")
@@ -218,6 +220,7 @@ class Article(db.Model):
     is_breaking: Mapped[bool] = mapped_column(default=False)
 
     section: Mapped[Section] = relationship()
+    dateline_country: Mapped[Country | None] = relationship()
     hero_image: Mapped[Image | None] = relationship()
     authors: Mapped[list[Author]] = relationship(
         secondary=article_authors, order_by=article_authors.c.position
@@ -252,7 +255,9 @@ class Article(db.Model):
 
     @property
     def zone(self) -> ZoneInfo:
-        """The time zone stories are shown in: the first country's, else UTC."""
+        """The time zone the story's times are shown in: the dateline country's, else UTC."""
+        if self.dateline_country is not None:
+            return self.dateline_country.zone
         return self.countries[0].zone if self.countries else ZoneInfo("UTC")
 
     @property
@@ -271,6 +276,7 @@ class Article(db.Model):
         return (
             joinedload(cls.section),
             joinedload(cls.hero_image),
+            joinedload(cls.dateline_country),
             selectinload(cls.countries),
             selectinload(cls.authors),
         )
@@ -370,6 +376,7 @@ class Article(db.Model):
             .options(
                 joinedload(cls.section),
                 joinedload(cls.hero_image),
+                joinedload(cls.dateline_country),
                 selectinload(cls.countries).joinedload(Country.region),
                 selectinload(cls.authors),
                 selectinload(cls.tags),

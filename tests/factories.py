@@ -33,6 +33,7 @@ def make_story(**fields) -> Article:
         countries=[
             db.session.scalar(sa.select(Country).where(Country.slug == c)) for c in countries
         ],
+        dateline_country=db.session.scalar(sa.select(Country).where(Country.slug == countries[0])),
         **fields,
     )
     story.body_html, story.embed_ids = render_story_body(story.dateline, body)

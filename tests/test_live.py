@@ -20,12 +20,19 @@ def test_every_page_embeds_the_ticker_with_its_poll(client):
     assert 'hx-swap="outerHTML"' in html
 
 
-def test_unchanged_ticker_answers_204_and_is_publicly_cacheable(client, htmx):
+def test_unchanged_ticker_answers_204_and_is_publicly_cacheable(make_app, htmx):
+    client = make_app(TICKER_POLL_SECONDS=30).test_client()
     version = ticker_version(client.get("/").text)
     response = client.get(f"/live/ticker?v={version}", headers=htmx)
     assert response.status_code == 204
     assert response.data == b""
     assert response.headers["Cache-Control"] == "public, max-age=10"
+
+
+def test_polls_are_never_kept_longer_than_their_interval(client, htmx):
+    version = ticker_version(client.get("/").text)
+    response = client.get(f"/live/ticker?v={version}", headers=htmx)
+    assert response.headers["Cache-Control"] == "public, max-age=0"
 
 
 def test_an_item_added_from_the_cli_reaches_the_next_poll(client, runner, htmx):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     make_response,
     redirect,
     render_template,
@@ -18,13 +19,21 @@ from web import render_page_or_fragment, wants_fragment
 
 bp = Blueprint("live", __name__, url_prefix="/live")
 
-LIVE_CACHE_CONTROL = "public, max-age=10"
 MAX_NEW_STORIES = 50
 
 
-def _no_change():
+def live_cache_control(poll_setting: str) -> str:
+    """Shared caches may keep a poll answer for up to 10 s, never longer than the poll interval.
+
+    The URL names the version the page shows, so a kept answer is never wrong, only late.
+    """
+    seconds = min(10, max(0, current_app.config[poll_setting] - 1))
+    return f"public, max-age={seconds}"
+
+
+def _no_change(poll_setting: str):
     response = make_response("", 204)
-    response.headers["Cache-Control"] = LIVE_CACHE_CONTROL
+    response.headers["Cache-Control"] = live_cache_control(poll_setting)
     response.vary.add("HX-Request")
     return response
 
@@ -34,13 +43,13 @@ def ticker():
     """The breaking-news ticker; 204 when the version the page shows is still current."""
     state = ticker_state()
     if wants_fragment() and request.args.get("v") == state["version"]:
-        return _no_change()
+        return _no_change("TICKER_POLL_SECONDS")
     response = render_page_or_fragment(
         "live/ticker.html",
         "partials/_ticker.html",
         announce=new_items(state, request.args.get("v")),
     )
-    response.headers["Cache-Control"] = LIVE_CACHE_CONTROL
+    response.headers["Cache-Control"] = live_cache_control("TICKER_POLL_SECONDS")
     return response
 
 
@@ -55,7 +64,7 @@ def latest():
     fresh = Article.latest(after=after, limit=MAX_NEW_STORIES + 1, **scope.filters)
     count = len(fresh)
     if str(count) == seen:
-        return _no_change()
+        return _no_change("LATEST_POLL_SECONDS")
     response = make_response(
         render_template(
             "partials/_new_stories.html",
@@ -64,7 +73,7 @@ def latest():
             count=count,
         )
     )
-    response.headers["Cache-Control"] = LIVE_CACHE_CONTROL
+    response.headers["Cache-Control"] = live_cache_control("LATEST_POLL_SECONDS")
     response.vary.add("HX-Request")
     return response
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from blueprints.news.lists import ListScope, parse_cursor_arg, scope_for
@@ -131,6 +131,8 @@ def _story_list(scope: ListScope, title: str, introduction: str):
         stories=stories,
         next_cursor=stories[-1].cursor if has_more else None,
         is_first_page=before is None,
+        # The front page's stream pages through /latest without taking over the front page's URL.
+        home_stream=scope.kind == "latest" and request.args.get("stream") == "home",
     )
 
 

@@ -1,8 +1,8 @@
 """initial content model
 
-Revision ID: 1fd5a29d94b3
+Revision ID: f18c336f99ed
 Revises: 
-Create Date: 2026-11-27 13:12:37.813006
+Create Date: 2026-11-27 13:36:06.298873
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1fd5a29d94b3'
+revision = 'f18c336f99ed'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -90,6 +90,21 @@ def upgrade():
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
     )
+    op.create_table('countries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sa.String(length=60), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('iso2', sa.String(length=2), nullable=False),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('iso2'),
+    sa.UniqueConstraint('slug')
+    )
+    with op.batch_alter_table('countries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_countries_region_id'), ['region_id'], unique=False)
+
     op.create_table('articles',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=200), nullable=False),
@@ -109,6 +124,7 @@ def upgrade():
     sa.Column('correction_at', sa.DateTime(), nullable=True),
     sa.Column('kill_notice', sa.Text(), nullable=False),
     sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.Column('dateline_country_id', sa.Integer(), nullable=True),
     sa.Column('hero_image_id', sa.Integer(), nullable=True),
     sa.Column('source_name', sa.String(length=120), nullable=False),
     sa.Column('source_url', sa.String(length=500), nullable=False),
@@ -116,6 +132,7 @@ def upgrade():
     sa.Column('embed_ids', sa.JSON(), nullable=False),
     sa.Column('is_featured', sa.Boolean(), nullable=False),
     sa.Column('is_breaking', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['dateline_country_id'], ['countries.id'], ),
     sa.ForeignKeyConstraint(['hero_image_id'], ['images.id'], ),
     sa.ForeignKeyConstraint(['section_id'], ['sections.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -125,21 +142,6 @@ def upgrade():
         batch_op.create_index('ix_articles_kind_stream', ['kind', 'status', 'published_at', 'id'], unique=False)
         batch_op.create_index('ix_articles_section_stream', ['section_id', 'status', 'published_at', 'id'], unique=False)
         batch_op.create_index('ix_articles_stream', ['status', 'published_at', 'id'], unique=False)
-
-    op.create_table('countries',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('slug', sa.String(length=60), nullable=False),
-    sa.Column('name', sa.String(length=80), nullable=False),
-    sa.Column('iso2', sa.String(length=2), nullable=False),
-    sa.Column('timezone', sa.String(length=64), nullable=False),
-    sa.Column('region_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('iso2'),
-    sa.UniqueConstraint('slug')
-    )
-    with op.batch_alter_table('countries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_countries_region_id'), ['region_id'], unique=False)
 
     op.create_table('article_authors',
     sa.Column('article_id', sa.Integer(), nullable=False),
@@ -199,16 +201,16 @@ def downgrade():
         batch_op.drop_index('ix_article_authors_author')
 
     op.drop_table('article_authors')
-    with op.batch_alter_table('countries', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_countries_region_id'))
-
-    op.drop_table('countries')
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.drop_index('ix_articles_stream')
         batch_op.drop_index('ix_articles_section_stream')
         batch_op.drop_index('ix_articles_kind_stream')
 
     op.drop_table('articles')
+    with op.batch_alter_table('countries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_countries_region_id'))
+
+    op.drop_table('countries')
     op.drop_table('tags')
     op.drop_table('sections')
     op.drop_table('regions')
