@@ -32,6 +32,8 @@ demo: migrate
 
 run: demo  ## migrate, load the demo newsroom if the database is empty, serve with gunicorn
 	@echo "Serving Asian-News.net on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "Newsroom admin: http://$(HOST):$(PORT)/admin/ - create the first account with"
+	@echo "  $(FLASK) users create you@example.org --role admin"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 
 dev: demo  ## the debug server with reloading

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask
 
 import config
-from extensions import cache, csrf, db, limiter, migrate
+from extensions import cache, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -75,6 +75,10 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "admin.login"
+    login_manager.login_message = None
+    import auth  # noqa: F401 - registers the user loader
     from models import register_invalidation
 
     register_invalidation()
@@ -86,10 +90,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from blueprints.admin.views import bp as admin_bp
     from blueprints.live.views import bp as live_bp
     from blueprints.news.views import bp as news_bp
     from blueprints.pages.views import bp as pages_bp
 
+    app.register_blueprint(admin_bp)
     app.register_blueprint(news_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(live_bp)

@@ -53,6 +53,14 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
 
+    # Newsroom sign-in.
+    LOGIN_RATE_LIMIT_IP = "10 per 10 minutes"
+    LOGIN_RATE_LIMIT_ACCOUNT = "5 per 10 minutes"
+    SESSION_IDLE_MINUTES = 60
+    SESSION_ABSOLUTE_HOURS = 12
+    PASSWORD_MIN_LENGTH = 8
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
+
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

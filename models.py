@@ -216,6 +216,10 @@ class Article(db.Model):
     source_url: Mapped[str] = mapped_column(sa.String(500), default="")
     video_url: Mapped[str] = mapped_column(sa.String(500), default="")
     embed_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    # Bumped on every save; a form that carries an older number is a stale edit.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    modified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     is_featured: Mapped[bool] = mapped_column(default=False)
     is_breaking: Mapped[bool] = mapped_column(default=False)
 
@@ -229,6 +233,8 @@ class Article(db.Model):
         secondary=article_countries, order_by="Country.name"
     )
     tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.name")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    modified_by: Mapped[User | None] = relationship(foreign_keys=[modified_by_id])
 
     # --- what readers may see -------------------------------------------------------------
 
@@ -448,6 +454,105 @@ class BreakingItem(db.Model):
             sa.select(cls)
             .where(cls.expires_at > now)
             .order_by(cls.position.desc(), cls.created_at.desc(), cls.id.desc())
+        ).all()
+
+
+class Role(enum.StrEnum):
+    WRITER = "writer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return {"writer": 1, "editor": 2, "admin": 3}[self.value]
+
+
+class User(db.Model):
+    """A member of the newsroom who can sign in to /admin/."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20), default=Role.WRITER.value)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Flask-Login's interface.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def can(self, role: Role) -> bool:
+        """True if this user's role is `role` or above."""
+        return Role(self.role).rank >= role.rank
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    @classmethod
+    def by_email(cls, email: str) -> User | None:
+        return db.session.scalar(sa.select(cls).where(cls.email == email.strip().lower()))
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. Revoking the row ends that session wherever its cookie is."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ip: Mapped[str] = mapped_column(sa.String(64), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class AuditEntry(db.Model):
+    """Who changed what, and when: every change to a story, user or breaking item."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_subject", "subject_type", "subject_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    subject_type: Mapped[str] = mapped_column(sa.String(40))
+    subject_id: Mapped[int | None]
+    summary: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    user: Mapped[User | None] = relationship()
+
+    @classmethod
+    def record(cls, user, action: str, subject, summary: str = "") -> AuditEntry:
+        entry = cls(
+            user_id=getattr(user, "id", None),
+            action=action,
+            subject_type=type(subject).__name__.lower(),
+            subject_id=getattr(subject, "id", None),
+            summary=summary[:500],
+        )
+        db.session.add(entry)
+        return entry
+
+    @classmethod
+    def recent(cls, limit: int = 15) -> list[AuditEntry]:
+        return db.session.scalars(
+            sa.select(cls).options(joinedload(cls.user)).order_by(cls.id.desc()).limit(limit)
         ).all()
 
 

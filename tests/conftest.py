@@ -38,6 +38,8 @@ def base_config(tmp: Path, media: Path) -> dict:
         "RATELIMIT_KEY_PREFIX": prefix,
         "TICKER_POLL_SECONDS": 1,
         "LATEST_POLL_SECONDS": 1,
+        # Fast hashes keep the suite quick; production uses scrypt (see config.py).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     if REDIS_URL:
         config.update(
@@ -189,3 +191,40 @@ def pytest_report_header(config):
     if PG_URL:
         return f"backend: PostgreSQL ({PG_URL}) and Redis ({REDIS_URL or 'not set'})"
     return "backend: SQLite and filesystem cache (embedded default)"
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def newsroom(app):
+    """A writer, an editor and an admin, all with the password PASSWORD."""
+    from auth import hash_password
+    from models import User
+
+    with app.app_context():
+        people = {}
+        for role in ("writer", "editor", "admin"):
+            user = User(
+                email=f"{role}@asian-news.test",
+                name=f"Test {role.capitalize()}",
+                role=role,
+                password_hash=hash_password(PASSWORD),
+            )
+            db.session.add(user)
+            people[role] = user
+        db.session.commit()
+        return {role: user.id for role, user in people.items()}
+
+
+def sign_in(client, role: str, password: str = PASSWORD):
+    return client.post(
+        "/admin/login", data={"email": f"{role}@asian-news.test", "password": password}
+    )
+
+
+@pytest.fixture
+def editor(client, newsroom):
+    """A client signed in as an editor."""
+    assert sign_in(client, "editor").status_code == 302
+    return client

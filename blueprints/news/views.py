@@ -150,14 +150,28 @@ def article(slug):
         abort(404)
     if story.status == Status.KILLED:
         return render_template("news/killed.html", story=story), 410
-    if not story.is_visible:
+    preview = not story.is_visible
+    if preview and not _may_preview(story):
         abort(404)
     return render_template(
         "news/article.html",
         story=story,
         body=render_body(story),
         related=story.related(),
+        preview=preview,
     )
+
+
+def _may_preview(story: Article) -> bool:
+    """Signed-in newsroom members see unpublished stories at their real address."""
+    from flask_login import current_user
+
+    from auth import can_edit_story
+    from models import Role
+
+    if not current_user.is_authenticated:
+        return False
+    return current_user.can(Role.EDITOR) or can_edit_story(current_user, story)
 
 
 @bp.get("/n/<int:ident>")

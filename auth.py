@@ -1,0 +1,160 @@
+"""Newsroom sign-in: password hashing, server-side sessions, safe redirects."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app, request, session
+from flask_login import login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from extensions import db, login_manager
+from models import LoginSession, Role, User, utcnow
+
+log = logging.getLogger("security")
+
+# Compared against when the email is unknown, so both failures cost the same time.
+_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+_BAD_NEXT = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused, or None. Length only: no composition rules."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        return f"Use at least {minimum} characters."
+    if len(password) > 256:
+        return "Use at most 256 characters."
+    return None
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, else None; same cost either way."""
+    user = User.by_email(email) if email else None
+    digest = user.password_hash if user else _DUMMY_HASH
+    try:
+        matches = check_password_hash(digest, password)
+    except (ValueError, TypeError):
+        matches = False
+    if user is None or not matches or not user.active:
+        return None
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> None:
+    """Sign in with a fresh session: old session data dropped, a new server-side row recorded."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        LoginSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            ip=(request.remote_addr or "")[:64],
+            user_agent=request.headers.get("User-Agent", "")[:300],
+        )
+    )
+    user.last_login_at = utcnow()
+    db.session.commit()
+    session["sid"] = token
+    session["seen"] = int(time.time())
+    login_user(user)
+
+
+def end_session() -> None:
+    """Sign out: the server-side row is revoked, so a copy of the cookie is dead too."""
+    token = session.get("sid")
+    if token:
+        db.session.execute(
+            sa.update(LoginSession)
+            .where(LoginSession.token_hash == _token_hash(token), LoginSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def revoke_all_sessions(user: User, keep_current: bool = False) -> None:
+    """End every session of a user (password change, account disabled, "log out everywhere")."""
+    query = sa.update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
+    )
+    if keep_current and session.get("sid"):
+        query = query.where(LoginSession.token_hash != _token_hash(session["sid"]))
+    db.session.execute(query.values(revoked_at=utcnow()))
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The signed-in user, if this browser's session is still live on the server."""
+    token = session.get("sid")
+    seen = session.get("seen")
+    if not token or not isinstance(seen, int) or not user_id.isdigit():
+        return None
+    config = current_app.config
+    if time.time() - seen > config["SESSION_IDLE_MINUTES"] * 60:
+        return None
+    row = db.session.scalar(
+        sa.select(LoginSession).where(
+            LoginSession.token_hash == _token_hash(token),
+            LoginSession.user_id == int(user_id),
+            LoginSession.revoked_at.is_(None),
+            LoginSession.created_at > utcnow() - timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]),
+        )
+    )
+    if row is None or not row.user.active:
+        return None
+    session["seen"] = int(time.time())
+    return row.user
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return target if it is a same-site absolute path, else None."""
+    if not target or _BAD_NEXT.search(target) or not target.startswith("/"):
+        return None
+    if target.startswith("//"):
+        return None
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def can_edit_story(user: User, story) -> bool:
+    """Writers edit their own drafts; editors and admins edit any story."""
+    if user.can(Role.EDITOR):
+        return True
+    return story.created_by_id == user.id and story.status == "draft"
+
+
+def security_event(event: str, outcome: str, **fields) -> None:
+    """One structured line per security event; values are quoted so no input can forge a line."""
+    from flask_login import current_user
+
+    who = current_user.get_id() if current_user and current_user.is_authenticated else "anon"
+    parts = {"event": event, "outcome": outcome, "user": who, "ip": request.remote_addr or "",
+             "route": request.path, **fields}  # fmt: skip
+    log.info(" ".join(f"{k}={_quote(v)}" for k, v in parts.items()))
+
+
+def _quote(value) -> str:
+    text = str(value)[:200]
+    return '"' + text.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'

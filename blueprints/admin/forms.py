@@ -1,0 +1,167 @@
+"""Forms of the newsroom admin."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from extensions import db
+from models import Article, Kind, Role
+
+SLUG_RULE = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and hyphens."
+)
+LANGUAGES = {
+    "en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "th": "Thai",
+    "vi": "Vietnamese", "id": "Indonesian", "ms": "Malay", "hi": "Hindi", "ar": "Arabic",
+    "tr": "Turkish", "ru": "Russian",
+}  # fmt: skip
+ROLES = {r.value: r.value.capitalize() for r in Role}
+
+
+def http_url(form, field):
+    if field.data and not re.match(r"^https?://", field.data):
+        raise ValidationError("Give a full http:// or https:// address.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
+
+
+class StoryForm(FlaskForm):
+    headline = StringField("Headline", validators=[InputRequired(), Length(max=300)])
+    slug = StringField(
+        "Web address (slug)",
+        validators=[Optional(), Length(max=120), SLUG_RULE],
+        description="Proposed from the headline when left empty.",
+    )
+    standfirst = TextAreaField("Standfirst", validators=[Optional(), Length(max=600)])
+    dateline = StringField("Dateline", validators=[Optional(), Length(max=120)])
+    dateline_country = SelectField("Dateline country", coerce=int, validate_choice=False)
+    body = TextAreaField(
+        "Story (Markdown)",
+        validators=[Optional(), Length(max=200_000)],
+        description="Embed another story as a card with [[nid:NUMBER]] on its own line.",
+    )
+    kind = SelectField("Kind", choices={k.value: k.label for k in Kind})
+    section = SelectField("Section", coerce=int, validate_choice=False)
+    countries = SelectMultipleField("Countries", coerce=int, validate_choice=False)
+    authors = SelectMultipleField("Authors", coerce=int, validate_choice=False)
+    tags = StringField(
+        "Tags", validators=[Optional(), Length(max=500)], description="Separate tags with commas."
+    )
+    lang = SelectField("Language", choices=LANGUAGES)
+    published_at = DateTimeLocalField(
+        "Publication time (UTC)",
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+        description="Leave empty to publish now. A future time schedules the story.",
+    )
+    hero_image = SelectField("Hero photo", coerce=int, validate_choice=False)
+    correction = TextAreaField("Correction note", validators=[Optional(), Length(max=2000)])
+    source_name = StringField("Syndicated from (name)", validators=[Optional(), Length(max=120)])
+    source_url = URLField(
+        "Original story address", validators=[Optional(), Length(max=500), URL(), http_url]
+    )
+    video_url = URLField("Video address", validators=[Optional(), Length(max=500), URL(), http_url])
+    is_featured = BooleanField("Feature on the front page")
+    is_breaking = BooleanField("Breaking story")
+    mark_updated = BooleanField("Show as updated (a substantive change)")
+    revision = HiddenField()
+
+    def __init__(self, *args, story: Article | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.story = story
+
+    def validate_slug(self, field):
+        if not field.data:
+            return
+        clash = db.session.scalar(sa.select(Article.id).where(Article.slug == field.data))
+        if clash is not None and (self.story is None or clash != self.story.id):
+            raise ValidationError("Another story already uses this address.")
+
+    def validate_section(self, field):
+        if field.data not in self.section_ids:
+            raise ValidationError("Choose a section.")
+
+    def validate_source_url(self, field):
+        if bool(field.data) != bool(self.source_name.data):
+            raise ValidationError(
+                "Give both the source's name and the original address, or neither."
+            )
+
+    def publication_time(self) -> datetime | None:
+        value = self.published_at.data
+        return value.replace(tzinfo=UTC) if value else None
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField("Photo (JPEG, PNG or WebP, up to 2 MB)", validators=[FileRequired()])
+    alt = StringField(
+        "Alt text",
+        validators=[InputRequired(message="Describe the photo for readers who cannot see it."),
+                    Length(max=300)],
+    )  # fmt: skip
+    caption = StringField("Caption", validators=[Optional(), Length(max=500)])
+    credit = StringField("Credit", validators=[Optional(), Length(max=200)])
+
+
+class BreakingForm(FlaskForm):
+    text = StringField("Text", validators=[InputRequired(), Length(max=280)])
+    link = StringField(
+        "Link",
+        validators=[Optional(), Length(max=500)],
+        description="A full address, or a path on this site such as /n/42.",
+    )
+    minutes = IntegerField(
+        "Minutes in the ticker",
+        default=360,
+        validators=[InputRequired(), NumberRange(min=1, max=7 * 24 * 60)],
+    )
+
+    def validate_link(self, field):
+        value = field.data or ""
+        if value and not (
+            value.startswith(("https://", "http://"))
+            or (value.startswith("/") and not value.startswith("//"))
+        ):
+            raise ValidationError("Give an http(s) address or a path on this site, like /n/42.")
+
+
+class UserForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired(), Length(max=254), Email()])
+    name = StringField("Name", validators=[Optional(), Length(max=120)])
+    role = SelectField("Role", choices=ROLES)
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=256)])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLES)

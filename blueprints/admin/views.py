@@ -1,0 +1,745 @@
+"""The newsroom admin: sign-in, stories, photos, the ticker, the inbox and users."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+import auth
+from blueprints.admin.forms import (
+    BreakingForm,
+    LoginForm,
+    PhotoForm,
+    RoleForm,
+    StoryForm,
+    UserForm,
+)
+from blueprints.news.views import embed_cards
+from content import expand_embeds, make_slug, render_story_body
+from extensions import db, limiter
+from media import ImageRejected, StorageFull, store_photo
+from models import (
+    Article,
+    AuditEntry,
+    Author,
+    BreakingItem,
+    ContactMessage,
+    Country,
+    Image,
+    Role,
+    Section,
+    SlugRedirect,
+    Status,
+    Tag,
+    User,
+    decode_cursor,
+    utcnow,
+)
+from web import wants_fragment
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+log = logging.getLogger(__name__)
+
+PUBLIC_ENDPOINTS = {"admin.login"}
+PER_PAGE = 25
+
+
+@bp.before_request
+def require_sign_in():
+    """Every admin URL but the sign-in page needs a signed-in member of the newsroom."""
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    target = url_for("admin.login", next=request.full_path if request.method == "GET" else None)
+    if request.headers.get("HX-Request") == "true":
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+@bp.after_request
+def never_cache(response):
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def require(role: Role) -> None:
+    """403 unless the signed-in user has this role or above."""
+    if not current_user.can(role):
+        auth.security_event("authorization", "denied", needed=role.value)
+        abort(403)
+
+
+def form_response(template: str, status: int = 200, **context):
+    return make_response(render_template(template, **context), status)
+
+
+# --- sign-in -------------------------------------------------------------------------------------
+
+
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_account_key, methods=["POST"]
+)
+def login():
+    """The newsroom's sign-in form."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("admin.dashboard"))
+    form = LoginForm()
+    if request.method == "POST":
+        user = None
+        if form.validate():
+            user = auth.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            auth.start_session(user)
+            auth.security_event("login", "success")
+            return redirect(auth.safe_next(request.args.get("next")) or url_for("admin.dashboard"))
+        auth.security_event("login", "failure")
+        form.password.data = ""
+        return form_response(
+            "admin/login.html", 401, form=form, error="That email and password do not match."
+        )
+    return form_response("admin/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out of this browser."""
+    auth.security_event("logout", "success")
+    auth.end_session()
+    flash("You are signed out.", "success")
+    return redirect(url_for("admin.login"), 303)
+
+
+@bp.post("/logout-everywhere")
+def logout_everywhere():
+    """Sign out of every browser this account is signed in on."""
+    auth.revoke_all_sessions(current_user)
+    db.session.commit()
+    auth.security_event("logout-everywhere", "success")
+    auth.end_session()
+    return redirect(url_for("admin.login"), 303)
+
+
+# --- dashboard -----------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def dashboard():
+    """What needs attention: stories to review, scheduled stories, messages, recent changes."""
+    base = sa.select(Article).options(joinedload(Article.modified_by), joinedload(Article.section))
+    in_review = db.session.scalars(
+        base.where(Article.status == Status.REVIEW.value).order_by(Article.modified_at.desc())
+    ).all()
+    scheduled = db.session.scalars(
+        base.where(Article.status == Status.SCHEDULED.value, Article.published_at > utcnow())
+        .order_by(Article.published_at)
+    ).all()  # fmt: skip
+    my_drafts = db.session.scalars(
+        base.where(Article.status == Status.DRAFT.value, Article.created_by_id == current_user.id)
+        .order_by(Article.modified_at.desc()).limit(10)
+    ).all()  # fmt: skip
+    unread = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ContactMessage)
+        .where(ContactMessage.handled.is_(False))
+    )
+    return render_template(
+        "admin/dashboard.html",
+        in_review=in_review,
+        scheduled=scheduled,
+        my_drafts=my_drafts,
+        unread=unread,
+        recent=AuditEntry.recent(),
+    )
+
+
+# --- stories -------------------------------------------------------------------------------------
+
+
+@bp.get("/stories")
+def stories():
+    """Every story, newest change first, filtered by status, section, country or author."""
+    args = request.args
+    query = sa.select(Article).options(
+        joinedload(Article.section), joinedload(Article.modified_by), selectinload(Article.authors)
+    )
+    if args.get("status") in {s.value for s in Status}:
+        query = query.where(Article.status == args["status"])
+    if args.get("section", "").isdigit():
+        query = query.where(Article.section_id == int(args["section"]))
+    if args.get("country", "").isdigit():
+        query = query.where(Article.countries.any(Country.id == int(args["country"])))
+    if args.get("author", "").isdigit():
+        query = query.where(Article.authors.any(Author.id == int(args["author"])))
+    q = (args.get("q") or "").strip()[:200]
+    if q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Article.headline.ilike(f"%{escaped}%", escape="\\"))
+    if args.get("before"):
+        try:
+            at, ident = decode_cursor(args["before"])
+        except ValueError:
+            abort(400, description="This list link is not valid.")
+        query = query.where(
+            sa.or_(Article.modified_at < at, sa.and_(Article.modified_at == at, Article.id < ident))
+        )
+    rows = db.session.scalars(
+        query.order_by(Article.modified_at.desc(), Article.id.desc()).limit(PER_PAGE + 1)
+    ).all()
+    next_cursor = None
+    if len(rows) > PER_PAGE:
+        rows = rows[:PER_PAGE]
+        from models import encode_cursor
+
+        next_cursor = encode_cursor(rows[-1].modified_at, rows[-1].id)
+    filters = {k: v for k, v in args.items() if k != "before"}
+    return render_template(
+        "admin/stories.html",
+        stories=rows,
+        next_cursor=next_cursor,
+        filters=filters,
+        statuses=list(Status),
+        sections=Section.ordered(),
+        countries=db.session.scalars(sa.select(Country).order_by(Country.name)).all(),
+        authors=db.session.scalars(sa.select(Author).order_by(Author.name)).all(),
+    )
+
+
+def _story_choices(form: StoryForm) -> None:
+    countries = db.session.scalars(sa.select(Country).order_by(Country.name)).all()
+    sections = {s.id: s.name for s in Section.ordered()}
+    form.section_ids = set(sections)
+    form.section.choices = sections
+    form.countries.choices = {c.id: c.name for c in countries}
+    form.dateline_country.choices = {0: "(none)", **form.countries.choices}
+    form.authors.choices = {
+        a.id: a.name for a in db.session.scalars(sa.select(Author).order_by(Author.name))
+    }
+    images = db.session.scalars(sa.select(Image).order_by(Image.id.desc()).limit(100)).all()
+    form.hero_image.choices = {0: "(no photo)"} | {
+        i.id: f"{i.alt[:70]} ({i.created_at:%d %b %Y})" for i in images
+    }
+
+
+def _tags_from(text: str) -> list[Tag]:
+    tags = []
+    for name in (t.strip() for t in (text or "").split(",")):
+        if not name:
+            continue
+        slug = make_slug(name, max_length=60)
+        tag = db.session.scalar(sa.select(Tag).where(Tag.slug == slug))
+        if tag is None:
+            tag = Tag(slug=slug, name=name[:80])
+            db.session.add(tag)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _load_story(ident: int) -> Article:
+    story = db.session.get(Article, ident)
+    if story is None:
+        abort(404)
+    if not auth.can_edit_story(current_user, story):
+        auth.security_event("authorization", "denied", story=ident)
+        abort(403)
+    return story
+
+
+@bp.route("/stories/new", methods=["GET", "POST"])
+def story_new():
+    """Write a new story."""
+    return _story_form(None)
+
+
+@bp.route("/stories/<int:ident>", methods=["GET", "POST"])
+def story_edit(ident):
+    """Edit a story, move it through the workflow, and see its history."""
+    return _story_form(_load_story(ident))
+
+
+ACTIONS = {"save", "submit", "publish", "schedule", "unpublish"}
+
+
+def _story_form(story: Article | None):
+    form = StoryForm(story=story)
+    _story_choices(form)
+    if request.method == "GET":
+        if story is not None:
+            _fill_form(form, story)
+        else:
+            form.lang.data = "en"
+            form.revision.data = "0"
+        return _render_story_form(form, story)
+
+    action = request.form.get("action", "save")
+    if action not in ACTIONS:
+        abort(400, description="Unknown action.")
+    if action in ("publish", "schedule", "unpublish"):
+        require(Role.EDITOR)
+    if not form.validate():
+        return _render_story_form(form, story, status=422)
+    if story is not None and form.revision.data != str(story.revision):
+        form.revision.errors = []
+        return _render_story_form(
+            form,
+            story,
+            status=409,
+            conflict=(
+                "Someone else saved this story while you were editing it. Your version is below, "
+                "not saved; copy what you need, then reload to see theirs."
+            ),
+        )
+    when = form.publication_time()
+    if action == "schedule" and (when is None or when <= utcnow()):
+        form.published_at.errors = ["Choose a time in the future to schedule the story."]
+        return _render_story_form(form, story, status=422)
+
+    creating = story is None
+    if creating:
+        story = Article(created_by_id=current_user.id, status=Status.DRAFT.value, revision=0)
+        db.session.add(story)
+    before = {"status": story.status, "slug": story.slug, "published": story.is_visible}
+    with db.session.no_autoflush:  # the new story is incomplete until the form is applied
+        _apply_form(form, story)
+        _apply_action(action, story, when)
+    if before["published"] and before["slug"] and before["slug"] != story.slug:
+        db.session.add(SlugRedirect(old_slug=before["slug"], article_id=story.id))
+        db.session.execute(sa.delete(SlugRedirect).where(SlugRedirect.old_slug == story.slug))
+    story.revision = (story.revision or 0) + 1
+    story.modified_by_id = current_user.id
+    db.session.flush()
+    summary = f"{action}: {story.headline}"
+    if before["status"] != story.status:
+        summary += f" ({before['status'] or 'new'} → {story.status})"
+    AuditEntry.record(current_user, "create" if creating else action, story, summary)
+    db.session.commit()
+    flash(_saved_message(action, story), "success")
+    return redirect(url_for("admin.story_edit", ident=story.id), 303)
+
+
+def _saved_message(action: str, story: Article) -> str:
+    if story.status == Status.SCHEDULED and story.published_at:
+        return f"Story scheduled for {story.published_at:%d %b %Y %H:%M} UTC."
+    return {
+        "submit": "Story sent to the editors for review.",
+        "publish": "Story published.",
+        "unpublish": "Story taken off the site.",
+    }.get(action, "Story saved.")
+
+
+def _fill_form(form: StoryForm, story: Article) -> None:
+    form.headline.data = story.headline
+    form.slug.data = story.slug
+    form.standfirst.data = story.standfirst
+    form.dateline.data = story.dateline
+    form.dateline_country.data = story.dateline_country_id or 0
+    form.body.data = story.body_md
+    form.kind.data = story.kind
+    form.section.data = story.section_id
+    form.countries.data = [c.id for c in story.countries]
+    form.authors.data = [a.id for a in story.authors]
+    form.tags.data = ", ".join(t.name for t in story.tags)
+    form.lang.data = story.lang
+    form.published_at.data = (
+        story.published_at.replace(tzinfo=None, second=0, microsecond=0)
+        if story.published_at
+        else None
+    )
+    form.hero_image.data = story.hero_image_id or 0
+    form.correction.data = story.correction
+    form.source_name.data = story.source_name
+    form.source_url.data = story.source_url
+    form.video_url.data = story.video_url
+    form.is_featured.data = story.is_featured
+    form.is_breaking.data = story.is_breaking
+    form.revision.data = str(story.revision)
+
+
+def _apply_form(form: StoryForm, story: Article) -> None:
+    story.headline = form.headline.data.strip()
+    story.slug = form.slug.data or story.slug or _unique_slug(story.headline)
+    story.standfirst = (form.standfirst.data or "").strip()
+    story.dateline = (form.dateline.data or "").strip()
+    story.body_md = form.body.data or ""
+    story.body_html, story.embed_ids = render_story_body(story.dateline, story.body_md)
+    story.kind = form.kind.data
+    story.section_id = form.section.data
+    story.countries = list(
+        db.session.scalars(sa.select(Country).where(Country.id.in_(form.countries.data or [])))
+    )
+    story.dateline_country_id = form.dateline_country.data or None
+    authors = db.session.scalars(sa.select(Author).where(Author.id.in_(form.authors.data or [])))
+    order = {ident: n for n, ident in enumerate(form.authors.data or [])}
+    story.authors = sorted(authors, key=lambda a: order[a.id])
+    story.tags = _tags_from(form.tags.data)
+    story.lang = form.lang.data
+    story.hero_image_id = form.hero_image.data or None
+    correction = (form.correction.data or "").strip()
+    if correction != (story.correction or ""):
+        story.correction = correction
+        story.correction_at = utcnow() if correction else None
+    story.source_name = (form.source_name.data or "").strip()
+    story.source_url = (form.source_url.data or "").strip()
+    story.video_url = (form.video_url.data or "").strip()
+    story.is_featured = form.is_featured.data
+    story.is_breaking = form.is_breaking.data
+    if form.mark_updated.data and story.published_at:
+        story.updated_at = utcnow()
+
+
+def _apply_action(action: str, story: Article, when) -> None:
+    now = utcnow()
+    if action == "submit":
+        story.status = Status.REVIEW.value
+    elif action == "publish":
+        if when and when > now:
+            story.status, story.published_at = Status.SCHEDULED.value, when
+        else:
+            story.status = Status.PUBLISHED.value
+            story.published_at = when or story.published_at or now
+            if story.published_at > now:
+                story.published_at = now
+    elif action == "schedule":
+        story.status, story.published_at = Status.SCHEDULED.value, when
+    elif action == "unpublish":
+        story.status = Status.UNPUBLISHED.value
+    elif when is not None and current_user.can(Role.EDITOR):
+        story.published_at = when
+
+
+def _unique_slug(headline: str) -> str:
+    base = make_slug(headline)
+    slug, n = base, 2
+    while db.session.scalar(sa.select(Article.id).where(Article.slug == slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _render_story_form(form, story, status=200, conflict=None):
+    history = []
+    embedded_by = []
+    if story is not None and story.id:
+        history = db.session.scalars(
+            sa.select(AuditEntry)
+            .where(AuditEntry.subject_type == "article", AuditEntry.subject_id == story.id)
+            .options(joinedload(AuditEntry.user))
+            .order_by(AuditEntry.id.desc())
+            .limit(20)
+        ).all()
+        embedded_by = _stories_embedding(story.id)
+    return form_response(
+        "admin/story_form.html",
+        status,
+        form=form,
+        story=story,
+        history=history,
+        embedded_by=embedded_by,
+        conflict=conflict,
+        photo_form=PhotoForm(prefix="photo"),
+    )
+
+
+def _stories_embedding(ident: int) -> list[Article]:
+    token = f"[[nid:{ident}]]"
+    return db.session.scalars(
+        sa.select(Article).where(Article.body_md.contains(token)).order_by(Article.id.desc())
+    ).all()
+
+
+@bp.post("/preview")
+def preview():
+    """The story body as readers will see it, for the live preview beside the editor."""
+    body = request.form.get("body", "")[:200_000]
+    html, ids = render_story_body(request.form.get("dateline", ""), body)
+    cards, links = embed_cards(tuple(ids)) if ids else ({}, {})
+    return render_template("admin/_preview.html", body=expand_embeds(html, cards, links))
+
+
+# --- photos --------------------------------------------------------------------------------------
+
+
+@bp.route("/media", methods=["GET", "POST"])
+def media():
+    """The photo library, and the upload form that adds to it."""
+    form = PhotoForm(prefix="photo")
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            data = form.photo.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
+            try:
+                image = store_photo(
+                    data, alt=form.alt.data, caption=form.caption.data, credit=form.credit.data
+                )
+            except ImageRejected as exc:
+                auth.security_event("upload", "refused", reason=str(exc))
+                form.photo.errors = [str(exc)]
+                status = 422
+            except StorageFull as exc:
+                log.error("photo upload failed: %s", exc)
+                form.photo.errors = ["The photo could not be stored: the media disk is full."]
+                status = 507
+            else:
+                db.session.add(image)
+                db.session.commit()
+                AuditEntry.record(current_user, "upload", image, image.alt)
+                db.session.commit()
+                if wants_fragment():
+                    return render_template(
+                        "admin/_photo_added.html", image=image, form=PhotoForm(prefix="photo")
+                    )
+                flash("Photo added to the library.", "success")
+                return redirect(url_for("admin.media"), 303)
+        else:
+            status = 422
+        if wants_fragment():
+            return form_response("admin/_photo_form.html", status, photo_form=form)
+    images = db.session.scalars(sa.select(Image).order_by(Image.id.desc()).limit(60)).all()
+    return form_response("admin/media.html", status, photo_form=form, images=images)
+
+
+# --- breaking news -------------------------------------------------------------------------------
+
+
+@bp.route("/breaking", methods=["GET", "POST"])
+def breaking():
+    """The ticker's items: add, edit, reorder and expire."""
+    require(Role.EDITOR)
+    form = BreakingForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            top = db.session.scalar(sa.select(sa.func.max(BreakingItem.position))) or 0
+            item = BreakingItem(
+                text=" ".join(form.text.data.split()),
+                link=(form.link.data or "").strip(),
+                position=top + 1,
+                expires_at=utcnow() + timedelta(minutes=form.minutes.data),
+            )
+            db.session.add(item)
+            db.session.flush()
+            AuditEntry.record(current_user, "create", item, item.text)
+            db.session.commit()
+            flash("Added to the ticker.", "success")
+            return redirect(url_for("admin.breaking"), 303)
+        status = 422
+    now = utcnow()
+    items = db.session.scalars(
+        sa.select(BreakingItem)
+        .where(BreakingItem.expires_at > now - timedelta(days=2))
+        .order_by(BreakingItem.position.desc(), BreakingItem.id.desc())
+    ).all()
+    return form_response("admin/breaking.html", status, form=form, items=items, now=now)
+
+
+def _breaking_item(ident: int) -> BreakingItem:
+    require(Role.EDITOR)
+    item = db.session.get(BreakingItem, ident)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.route("/breaking/<int:ident>", methods=["GET", "POST"])
+def breaking_edit(ident):
+    """Change a ticker item's text, link or time left."""
+    item = _breaking_item(ident)
+    form = BreakingForm(obj=item)
+    if request.method == "GET":
+        form.minutes.data = max(1, int((item.expires_at - utcnow()).total_seconds() // 60))
+        return form_response("admin/breaking_edit.html", form=form, item=item)
+    if not form.validate():
+        return form_response("admin/breaking_edit.html", 422, form=form, item=item)
+    item.text = " ".join(form.text.data.split())
+    item.link = (form.link.data or "").strip()
+    item.expires_at = utcnow() + timedelta(minutes=form.minutes.data)
+    AuditEntry.record(current_user, "update", item, item.text)
+    db.session.commit()
+    flash("Ticker item updated.", "success")
+    return redirect(url_for("admin.breaking"), 303)
+
+
+@bp.post("/breaking/<int:ident>/expire")
+def breaking_expire(ident):
+    """Take an item out of the ticker now."""
+    item = _breaking_item(ident)
+    item.expires_at = utcnow()
+    AuditEntry.record(current_user, "expire", item, item.text)
+    db.session.commit()
+    flash("Taken out of the ticker.", "success")
+    return redirect(url_for("admin.breaking"), 303)
+
+
+@bp.post("/breaking/<int:ident>/move")
+def breaking_move(ident):
+    """Move an item up or down the ticker, swapping places with its neighbour."""
+    item = _breaking_item(ident)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400, description="Say up or down.")
+    newer = direction == "up"
+    neighbour = db.session.scalar(
+        sa.select(BreakingItem)
+        .where(
+            BreakingItem.expires_at > utcnow(),
+            BreakingItem.position > item.position
+            if newer
+            else BreakingItem.position < item.position,
+        )
+        .order_by(BreakingItem.position.asc() if newer else BreakingItem.position.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if neighbour is not None:
+        item.position, neighbour.position = neighbour.position, item.position
+        AuditEntry.record(current_user, "move", item, f"{direction}: {item.text}")
+        db.session.commit()
+    return redirect(url_for("admin.breaking"), 303)
+
+
+# --- inbox ---------------------------------------------------------------------------------------
+
+
+@bp.get("/messages")
+def messages():
+    """Messages from readers, newest first."""
+    require(Role.EDITOR)
+    query = sa.select(ContactMessage)
+    if request.args.get("before", "").isdigit():
+        query = query.where(ContactMessage.id < int(request.args["before"]))
+    rows = db.session.scalars(query.order_by(ContactMessage.id.desc()).limit(PER_PAGE + 1)).all()
+    next_before = rows[PER_PAGE - 1].id if len(rows) > PER_PAGE else None
+    return render_template("admin/messages.html", messages=rows[:PER_PAGE], next_before=next_before)
+
+
+def _message(ident: int) -> ContactMessage:
+    require(Role.EDITOR)
+    message = db.session.get(ContactMessage, ident)
+    if message is None:
+        abort(404)
+    return message
+
+
+@bp.get("/messages/<int:ident>")
+def message(ident):
+    """One reader's message in full."""
+    return render_template("admin/message.html", message=_message(ident))
+
+
+@bp.post("/messages/<int:ident>/handled")
+def message_handled(ident):
+    """Mark a message as dealt with (or not)."""
+    message = _message(ident)
+    message.handled = request.form.get("handled", "1") == "1"
+    db.session.commit()
+    flash("Message marked as handled." if message.handled else "Message marked as new.", "success")
+    return redirect(url_for("admin.messages"), 303)
+
+
+@bp.post("/messages/<int:ident>/delete")
+def message_delete(ident):
+    """Delete a message for good."""
+    message = _message(ident)
+    db.session.delete(message)
+    db.session.commit()
+    flash("Message deleted.", "success")
+    return redirect(url_for("admin.messages"), 303)
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    """The newsroom's accounts; admins add people and change roles."""
+    require(Role.ADMIN)
+    form = UserForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            problem = auth.password_problem(form.password.data)
+            if problem:
+                form.password.errors = [problem]
+            elif User.by_email(form.email.data):
+                form.email.errors = ["There is already an account with this email."]
+            else:
+                user = User(
+                    email=form.email.data.strip().lower(),
+                    name=(form.name.data or "").strip(),
+                    role=form.role.data,
+                    password_hash=auth.hash_password(form.password.data),
+                )
+                db.session.add(user)
+                db.session.flush()
+                AuditEntry.record(current_user, "create", user, f"{user.email} as {user.role}")
+                db.session.commit()
+                flash(f"Account created for {user.email}.", "success")
+                return redirect(url_for("admin.users"), 303)
+        status = 422
+    people = db.session.scalars(sa.select(User).order_by(User.email)).all()
+    return form_response("admin/users.html", status, form=form, people=people, role_form=RoleForm())
+
+
+def _user(ident: int) -> User:
+    require(Role.ADMIN)
+    user = db.session.get(User, ident)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.post("/users/<int:ident>/role")
+def user_role(ident):
+    """Give an account another role."""
+    user = _user(ident)
+    form = RoleForm()
+    if not form.validate():
+        abort(400, description="Unknown role.")
+    if user.id == current_user.id and form.role.data != Role.ADMIN:
+        flash("You cannot take away your own admin role.", "error")
+        return redirect(url_for("admin.users"), 303)
+    AuditEntry.record(
+        current_user, "set-role", user, f"{user.email}: {user.role} → {form.role.data}"
+    )
+    user.role = form.role.data
+    db.session.commit()
+    flash(f"{user.email} is now {user.role}.", "success")
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/users/<int:ident>/active")
+def user_active(ident):
+    """Disable an account (ending its sessions) or enable it again."""
+    user = _user(ident)
+    active = request.form.get("active") == "1"
+    if user.id == current_user.id and not active:
+        flash("You cannot disable your own account.", "error")
+        return redirect(url_for("admin.users"), 303)
+    user.active = active
+    if not active:
+        auth.revoke_all_sessions(user)
+    AuditEntry.record(current_user, "enable" if active else "disable", user, user.email)
+    db.session.commit()
+    flash(f"{user.email} is {'enabled' if active else 'disabled'}.", "success")
+    return redirect(url_for("admin.users"), 303)

@@ -1,0 +1,138 @@
+"""Who may do what in the newsroom admin: every route checked for every role, from the URL map."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD, sign_in
+
+# The least role each admin endpoint needs. A new admin route without an entry here fails CI.
+NEEDS = {
+    "admin.login": None,
+    "admin.logout": "writer",
+    "admin.logout_everywhere": "writer",
+    "admin.dashboard": "writer",
+    "admin.stories": "writer",
+    "admin.story_new": "writer",
+    "admin.story_edit": "writer",
+    "admin.preview": "writer",
+    "admin.media": "writer",
+    "admin.breaking": "editor",
+    "admin.breaking_edit": "editor",
+    "admin.breaking_expire": "editor",
+    "admin.breaking_move": "editor",
+    "admin.messages": "editor",
+    "admin.message": "editor",
+    "admin.message_handled": "editor",
+    "admin.message_delete": "editor",
+    "admin.users": "admin",
+    "admin.user_role": "admin",
+    "admin.user_active": "admin",
+}
+RANK = {"writer": 1, "editor": 2, "admin": 3}
+
+
+def admin_requests(app):
+    """(method, url, endpoint) for every admin rule, with ids that exist in the demo data."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("admin."):
+            continue
+        url = re.sub(r"<int:ident>", "1", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((method, url, rule.endpoint))
+    return found
+
+
+def test_every_admin_route_is_in_the_access_table(app):
+    endpoints = {e for _, _, e in admin_requests(app)}
+    assert endpoints == set(NEEDS), "add new admin routes to NEEDS with the role they require"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_everywhere(app, client):
+    for method, url, endpoint in admin_requests(app):
+        if NEEDS[endpoint] is None:
+            continue
+        response = client.open(url, method=method)
+        assert response.status_code == 302, (method, url)
+        assert response.headers["Location"].startswith("/admin/login")
+        fragment = client.open(url, method=method, headers={"HX-Request": "true"})
+        assert fragment.status_code == 401 and fragment.headers["HX-Redirect"].startswith(
+            "/admin/login"
+        )
+
+
+@pytest.mark.parametrize("role", ["writer", "editor", "admin"])
+def test_each_role_reaches_exactly_what_it_may(app, newsroom, role, query):
+    from extensions import db
+    from models import Article, BreakingItem, ContactMessage
+
+    def ensure_targets():
+        # id 1 must exist for every kind of object the routes name.
+        db.session.add(
+            ContactMessage(name="A", email="a@example.org", subject="s", message="m" * 20)
+        )
+        db.session.commit()
+        return (
+            db.session.get(Article, 1) is not None and db.session.get(BreakingItem, 1) is not None
+        )
+
+    assert query(ensure_targets)
+    for method, url, endpoint in admin_requests(app):
+        needed = NEEDS[endpoint]
+        if needed is None or endpoint in ("admin.logout", "admin.logout_everywhere"):
+            continue
+        client = app.test_client()
+        sign_in(client, role)
+        response = client.open(url, method=method, data={})
+        allowed = RANK[role] >= RANK[needed]
+        if endpoint == "admin.story_edit" and role == "writer":
+            allowed = False  # story 1 is not the writer's own draft
+        if allowed:
+            assert response.status_code != 403, (role, method, url)
+        else:
+            assert response.status_code == 403, (role, method, url, response.status_code)
+
+
+def test_admin_pages_are_never_cached(editor):
+    for url in ("/admin/", "/admin/stories", "/admin/login"):
+        assert editor.get(url).headers["Cache-Control"] == "private, no-store"
+
+
+def test_every_post_needs_a_csrf_token(make_app, newsroom):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    page = client.get("/admin/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    signed = client.post(
+        "/admin/login",
+        data={"email": "admin@asian-news.test", "password": PASSWORD, "csrf_token": token},
+    )
+    assert signed.status_code == 302
+    for method, url, _endpoint in admin_requests(app):
+        if method != "POST":
+            continue
+        response = client.post(url, data={"text": "x"})
+        assert response.status_code == 400, url
+        assert "The form had expired" in response.text
+    other = app.test_client().get("/admin/login").text
+    foreign = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', other).group(1)
+    assert (
+        client.post("/admin/breaking", data={"csrf_token": foreign, "text": "x"}).status_code == 400
+    )
+    fresh = re.search(r'value="([^"]+)"', client.get("/admin/breaking").text.split("csrf_token")[1])
+    accepted = client.post(
+        "/admin/breaking",
+        data={"text": "Header token works", "minutes": "5"},
+        headers={"X-CSRFToken": fresh.group(1)},
+    )
+    assert accepted.status_code == 303
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/logout", "/admin/breaking/1/expire", "/admin/users/1/active"]
+)
+def test_state_changes_refuse_get(editor, url):
+    assert editor.get(url).status_code == 405

@@ -1,0 +1,140 @@
+"""Signing in and out of the newsroom: same answer for every failure, fresh sessions, safe next=."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from extensions import db
+from models import LoginSession, User
+from tests.conftest import PASSWORD, sign_in
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client, newsroom):
+    wrong = sign_in(client, "editor", "not the password")
+    unknown = client.post(
+        "/admin/login", data={"email": "nobody@asian-news.test", "password": "x" * 12}
+    )
+    assert wrong.status_code == unknown.status_code == 401
+    assert "That email and password do not match." in wrong.text
+    # Identical apart from the address the visitor typed, which the form gives back to them.
+    assert wrong.text.replace("editor@", "X@") == unknown.text.replace("nobody@", "X@")
+
+
+def test_malformed_sign_in_input_never_500s(client, newsroom):
+    for data in (
+        {"email": ["a@b.c", "d@e.f"], "password": ["x", "y"]},
+        {"email": "editor@asian-news.test", "password": "x" * 100_000},
+        {"email": "editor@asian-news.test\x00", "password": "\x00"},
+        {},
+    ):
+        assert client.post("/admin/login", data=data).status_code in (400, 401, 413)
+    raw = client.post(
+        "/admin/login", data=b"email=%ff%fe&password=%c3%28",
+        content_type="application/x-www-form-urlencoded",
+    )  # fmt: skip
+    assert raw.status_code in (400, 401)
+
+
+def test_sign_in_starts_a_fresh_session_and_lands_on_the_dashboard(client, newsroom):
+    with client.session_transaction() as s:
+        s["planted"] = "by an attacker"
+    response = sign_in(client, "editor")
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/"
+    with client.session_transaction() as s:
+        assert "planted" not in s
+        assert s["sid"]
+    assert "Good to see you, Test Editor" in client.get("/admin/").text
+
+
+def test_next_goes_only_to_this_site(client, newsroom):
+    for bad in ("https://evil.example/", "//evil.example", "/\\evil.example", "http:evil.example",
+                "javascript:alert(1)", "\x06//:[", "/\n/[", " //evil", "/\t/evil.example"):  # fmt: skip
+        c = client.application.test_client()
+        response = c.post("/admin/login", query_string={"next": bad},
+                          data={"email": "editor@asian-news.test", "password": PASSWORD})  # fmt: skip
+        assert response.status_code == 302, bad
+        assert response.headers["Location"] == "/admin/", bad
+    good = client.post("/admin/login?next=/admin/stories%3Fstatus%3Ddraft",
+                       data={"email": "editor@asian-news.test", "password": PASSWORD})  # fmt: skip
+    assert good.headers["Location"] == "/admin/stories?status=draft"
+
+
+def test_a_cookie_copied_before_sign_out_is_dead_after_it(client, newsroom):
+    sign_in(client, "editor")
+    stolen = client.get_cookie("session").value
+    assert client.post("/admin/logout").status_code == 303
+    thief = client.application.test_client()
+    thief.set_cookie("session", stolen)
+    response = thief.get("/admin/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
+
+
+def test_disabling_an_account_ends_its_sessions(app, client, newsroom, query):
+    sign_in(client, "writer")
+    assert client.get("/admin/").status_code == 200
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    assert (
+        admin.post(f"/admin/users/{newsroom['writer']}/active", data={"active": "0"}).status_code
+        == 303
+    )
+    assert client.get("/admin/").status_code == 302
+    assert sign_in(app.test_client(), "writer").status_code == 401
+    revoked = query(
+        lambda: db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(LoginSession)
+            .where(LoginSession.user_id == newsroom["writer"], LoginSession.revoked_at.is_not(None))
+        )
+    )
+    assert revoked == 1
+
+
+def test_sign_out_everywhere_ends_other_browsers_too(app, newsroom):
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, "editor")
+    sign_in(phone, "editor")
+    phone.post("/admin/logout-everywhere")
+    assert laptop.get("/admin/").status_code == 302
+
+
+def test_idle_sessions_expire(client, newsroom):
+    sign_in(client, "editor")
+    with client.session_transaction() as s:
+        s["seen"] -= 2 * 3600
+    assert client.get("/admin/").status_code == 302
+
+
+def test_sign_in_is_rate_limited_per_account(make_app, newsroom):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT_ACCOUNT="3 per 10 minutes")
+    client = app.test_client()
+    for _ in range(3):
+        assert sign_in(client, "editor", "wrong password").status_code == 401
+    limited = sign_in(client, "editor", "wrong password")
+    assert limited.status_code == 429
+    assert "Retry-After" in limited.headers
+    assert sign_in(client, "writer").status_code == 302, "other accounts are not locked out"
+
+
+def test_logout_is_post_only(editor):
+    assert editor.get("/admin/logout").status_code == 405
+
+
+def test_cli_creates_accounts_from_stdin_and_manages_them(runner, query):
+    result = runner.invoke(
+        args=["users", "create", "Chief@Asian-News.test", "--role", "admin", "--password-stdin"],
+        input="a long enough passphrase\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert query(lambda: User.by_email("chief@asian-news.test").role) == "admin"
+    short = runner.invoke(
+        args=["users", "create", "x@asian-news.test", "--role", "writer", "--password-stdin"],
+        input="short\n",
+    )
+    assert short.exit_code != 0 and "at least 8" in short.output
+    assert (
+        runner.invoke(args=["users", "set-role", "chief@asian-news.test", "editor"]).exit_code == 0
+    )
+    assert "chief@asian-news.test" in runner.invoke(args=["users", "list"]).output
+    assert runner.invoke(args=["users", "disable", "chief@asian-news.test"]).exit_code == 0
+    assert query(lambda: User.by_email("chief@asian-news.test").active) is False

@@ -1,0 +1,531 @@
+"""A day in the newsroom: write, review, schedule, publish, correct; photos; ticker; inbox; people."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image as PILImage
+
+from extensions import db
+from models import Article, AuditEntry, BreakingItem, ContactMessage, Image, SlugRedirect, utcnow
+from tests.conftest import sign_in
+
+
+def ids(query, model, slug):
+    return query(lambda: db.session.scalar(sa.select(model.id).where(model.slug.like(slug))))
+
+
+@pytest.fixture
+def reader(app):
+    """A reader's browser, separate from the signed-in editors."""
+    return app.test_client()
+
+
+def story_data(**overrides):
+    data = {
+        "headline": "Monsoon floods cut rail links across Assam",
+        "standfirst": "Hundreds of villages are cut off.",
+        "dateline": "Guwahati",
+        "dateline_country": "23",
+        "body": 'Floodwater covered the tracks on Tuesday.\n\n"We are moving people," an official said.',
+        "kind": "news",
+        "section": "1",
+        "countries": ["23"],
+        "authors": ["2"],
+        "tags": "Climate, Monsoon",
+        "lang": "en",
+        "hero_image": "0",
+        "revision": "0",
+        "action": "save",
+    }
+    data.update(overrides)
+    return data
+
+
+def revision_of(html: str) -> str:
+    return re.search(r'id="revision" name="revision" type="hidden" value="(\d+)"', html).group(1)
+
+
+@pytest.fixture
+def writer(app, newsroom):
+    client = app.test_client()
+    sign_in(client, "writer")
+    return client
+
+
+def test_writer_drafts_and_submits_editor_publishes_readers_see_it(
+    app, writer, editor, reader, query
+):
+    response = writer.post("/admin/stories/new", data=story_data())
+    assert response.status_code == 303
+    ident = int(response.headers["Location"].rsplit("/", 1)[1])
+    slug = "monsoon-floods-cut-rail-links-across-assam"
+    assert reader.get(f"/article/{slug}").status_code == 404, "drafts are hidden from readers"
+    assert writer.get(f"/article/{slug}").status_code == 200, "the writer previews it in place"
+    assert "Preview: this story is draft" in writer.get(f"/article/{slug}").text
+
+    page = writer.get(f"/admin/stories/{ident}").text
+    assert (
+        writer.post(
+            f"/admin/stories/{ident}", data=story_data(action="publish", revision=revision_of(page))
+        ).status_code
+        == 403
+    )
+    assert (
+        writer.post(
+            f"/admin/stories/{ident}", data=story_data(action="submit", revision=revision_of(page))
+        ).status_code
+        == 303
+    )
+    assert writer.get(f"/admin/stories/{ident}").status_code == 403, (
+        "in review: the writer's part is done"
+    )
+
+    reader.get("/")  # the front page is cached now
+    page = editor.get(f"/admin/stories/{ident}").text
+    assert (
+        editor.post(
+            f"/admin/stories/{ident}", data=story_data(action="publish", revision=revision_of(page))
+        ).status_code
+        == 303
+    )
+    assert "Monsoon floods cut rail links across Assam" in reader.get("/").text
+    article = reader.get(f"/article/{slug}")
+    assert article.status_code == 200 and "<strong>GUWAHATI —</strong>" in article.text
+    assert 'href="/tag/monsoon"' in article.text
+
+    actions = query(lambda: [e.action for e in db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.subject_type == "article", AuditEntry.subject_id == ident)
+        .order_by(AuditEntry.id))])  # fmt: skip
+    assert actions == ["create", "submit", "publish"]
+
+
+def test_unpublishing_removes_the_story_from_every_reader_page(editor, reader, query):
+    slug = "pyongyang-rejects-tokyos-offer-of-talks-as-abductee-issue-stalls"
+    ident = ids(query, Article, slug)
+    for url in ("/", "/latest", f"/article/{slug}", "/country/south-korea"):
+        assert reader.get(url).status_code == 200
+    page = editor.get(f"/admin/stories/{ident}").text
+    form = _form_values(page)
+    form.update(action="unpublish")
+    assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
+    assert reader.get(f"/article/{slug}").status_code == 404
+    for url in ("/", "/latest", "/country/south-korea"):
+        assert slug not in reader.get(url).text, url
+
+
+def test_scheduled_story_goes_live_by_itself(editor, reader, query):
+    when = (utcnow() + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
+    response = editor.post(
+        "/admin/stories/new", data=story_data(action="schedule", published_at=when)
+    )
+    assert response.status_code == 303
+    slug = "monsoon-floods-cut-rail-links-across-assam"
+    assert reader.get(f"/article/{slug}").status_code == 404
+
+    def time_passes():
+        story = db.session.scalar(sa.select(Article).where(Article.slug == slug))
+        assert story.status == "scheduled"
+        story.published_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+
+    query(time_passes)
+    assert reader.get(f"/article/{slug}").status_code == 200
+
+
+def test_scheduling_needs_a_future_time(editor):
+    past = (utcnow() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    response = editor.post(
+        "/admin/stories/new", data=story_data(action="schedule", published_at=past)
+    )
+    assert response.status_code == 422
+    assert "Choose a time in the future" in response.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("headline", "", "This field is required."),
+        ("slug", "Not A Slug!", "Use lower-case letters, digits and hyphens."),
+        ("slug", "indias-instant-payments-system-passes-15-billion-transactions-a-month",
+         "Another story already uses this address."),
+        ("source_url", "javascript:alert(1)", "Give a full http:// or https:// address."),
+        ("section", "999", "Choose a section."),
+    ],
+)  # fmt: skip
+def test_invalid_story_forms_are_422_with_messages_and_nothing_saved(
+    editor, query, field, value, message
+):
+    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    response = editor.post("/admin/stories/new", data=story_data(**{field: value}))
+    assert response.status_code == 422
+    assert message in response.text
+    assert "Hundreds of villages are cut off." in response.text, "what the editor typed is kept"
+    assert (
+        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article))) == before
+    )
+
+
+def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, newsroom):
+    ident = ids(query, Article, "bank-indonesia-holds-rates-steady-as-rupiah-steadies")
+    mine = _form_values(editor.get(f"/admin/stories/{ident}").text)
+    other = app.test_client()
+    sign_in(other, "admin")
+    theirs = _form_values(other.get(f"/admin/stories/{ident}").text)
+    theirs.update(headline="Bank Indonesia holds rates (their edit)", action="save")
+    assert other.post(f"/admin/stories/{ident}", data=theirs).status_code == 303
+    mine.update(headline="Bank Indonesia holds rates (my edit)", action="save")
+    response = editor.post(f"/admin/stories/{ident}", data=mine)
+    assert response.status_code == 409
+    assert "Someone else saved this story" in response.text
+    assert "(my edit)" in response.text, "the editor's text is kept on screen"
+    assert (
+        query(lambda: db.session.get(Article, ident).headline)
+        == "Bank Indonesia holds rates (their edit)"
+    )
+
+
+def test_changing_a_published_slug_keeps_old_links_working(editor, reader, query):
+    old = "bank-indonesia-holds-rates-steady-as-rupiah-steadies"
+    ident = ids(query, Article, old)
+    form = _form_values(editor.get(f"/admin/stories/{ident}").text)
+    form.update(slug="bank-indonesia-holds-rates", action="save")
+    assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
+    moved = reader.get(f"/article/{old}")
+    assert (
+        moved.status_code == 301
+        and moved.headers["Location"] == "/article/bank-indonesia-holds-rates"
+    )
+    assert (
+        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(SlugRedirect))) == 1
+    )
+
+
+def test_hostile_body_is_saved_but_rendered_clean(editor, reader, query):
+    body = '<script>alert(1)</script>Officials said <a href="javascript:alert(2)">this</a>. <img src=x onerror=alert(3)>'
+    response = editor.post("/admin/stories/new", data=story_data(body=body, action="publish"))
+    assert response.status_code == 303
+    stored = query(
+        lambda: db.session.scalar(
+            sa.select(Article.body_md).where(Article.slug.like("monsoon-floods%"))
+        )
+    )
+    assert stored == body, "the editor's source is kept as written"
+    html = reader.get("/article/monsoon-floods-cut-rail-links-across-assam").text
+    assert "alert(" not in html and "javascript:" not in html
+
+
+def test_live_preview_uses_the_readers_pipeline(editor, query):
+    ident = ids(query, Article, "why-a-japan%")
+    response = editor.post(
+        "/admin/preview",
+        data={
+            "dateline": "Tokyo",
+            "body": f"Lede here.\n\n[[nid:{ident}]]\n\n<script>x()</script>",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "<strong>TOKYO —</strong> Lede here." in response.text
+    assert 'class="embed-card"' in response.text and "<script" not in response.text
+    assert "<html" not in response.text
+
+
+def test_story_list_filters_and_search(editor):
+    page = editor.get("/admin/stories?q=rupiah").text
+    assert "Bank Indonesia holds rates steady" in page
+    assert "Pyongyang rejects" not in page
+    assert "No stories match." in editor.get("/admin/stories?status=draft").text
+    assert editor.get("/admin/stories?before=garbage").status_code == 400
+    assert "No stories match." in editor.get("/admin/stories?q=%25%25nothing%25").text
+
+
+def test_editor_can_see_which_stories_embed_a_story(editor, query):
+    ident = ids(query, Article, "why-a-japan%")
+    page = editor.get(f"/admin/stories/{ident}").text
+    assert "Embedded in" in page and "Pyongyang rejects Tokyo" in page
+
+
+def _form_values(html: str) -> dict:
+    """The values a browser would submit for the story form on this page."""
+    values: dict = {}
+    form = html[
+        html.index('id="story-form"') : html.index("</form>", html.index('id="story-form"'))
+    ]
+    for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form):
+        values[name] = value
+    for name in re.findall(r'<input[^>]*type="checkbox"[^>]*name="([^"]+)"[^>]*checked', form):
+        values[name] = "y"
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        values[name] = _unescape(body)
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.findall(
+            r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', options
+        )
+        picked = [a or b for a, b in chosen]
+        values[name] = (
+            picked
+            if "multiple" in form.split(f'name="{name}"')[0][-200:] or len(picked) > 1
+            else (picked[0] if picked else "")
+        )
+    return {k: _unescape(v) if isinstance(v, str) else v for k, v in values.items()}
+
+
+def _unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text.lstrip("\n"))
+
+
+# --- photos ----------------------------------------------------------------------------------------
+
+
+def photo_bytes(fmt="JPEG", size=(1200, 800), exif=None) -> bytes:
+    image = PILImage.new("RGB", size, (180, 40, 30))
+    buffer = io.BytesIO()
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def gps_exif() -> bytes:
+    exif = PILImage.Exif()
+    exif[0x8825] = {1: "N", 2: (35.0, 41.0, 22.0), 3: "E", 4: (139.0, 41.0, 30.0)}
+    exif[0x010F] = "Test camera maker"
+    exif[0x0112] = 6  # rotated: the stored photo must come out upright (portrait)
+    return exif.tobytes()
+
+
+def upload(client, data: bytes, filename="photo.jpg", alt="Rice terraces in Bali", htmx=False):
+    return client.post(
+        "/admin/media",
+        data={"photo-photo": (io.BytesIO(data), filename), "photo-alt": alt,
+              "photo-caption": "Terraces at dawn", "photo-credit": "Staff"},
+        content_type="multipart/form-data",
+        headers={"HX-Request": "true"} if htmx else {},
+    )  # fmt: skip
+
+
+def media_files(app) -> set[str]:
+    return {p.name for p in Path(app.config["MEDIA_ROOT"]).iterdir()}
+
+
+@pytest.fixture
+def private_media(make_app, tmp_path, newsroom):
+    """An app whose media root is empty, so the files an upload leaves can be counted."""
+    app = make_app(MEDIA_ROOT=str(tmp_path / "media"))
+    client = app.test_client()
+    sign_in(client, "writer")
+    return app, client
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_good_photos_are_stored_with_variants_and_no_location(private_media, fmt):
+    app, client = private_media
+    response = upload(client, photo_bytes(fmt, exif=gps_exif()), filename=f"x.{fmt.lower()}")
+    assert response.status_code == 303
+    files = media_files(app)
+    assert any(
+        f.endswith("-original." + {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[fmt]) for f in files
+    )
+    for width in (320, 640):
+        assert any(f.endswith(f"-{width}.webp") for f in files) and any(
+            f.endswith(f"-{width}.jpg") for f in files
+        )
+    for name in files:
+        with PILImage.open(Path(app.config["MEDIA_ROOT"]) / name) as stored:
+            exif = stored.getexif()
+            assert 0x8825 not in exif and 0x010F not in exif, name
+            assert stored.height > stored.width, "EXIF orientation applied"
+    with app.app_context():
+        image = db.session.scalars(sa.select(Image).order_by(Image.id.desc())).first()
+        assert image.alt == "Rice terraces in Bali" and image.width == 800 and image.height == 1200
+
+
+BAD_UPLOADS = {
+    "svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "x.svg"),
+    "truncated": (photo_bytes("PNG")[:400], "x.png"),
+    "text renamed": (b"<html><script>alert(1)</script></html>", "x.jpg"),
+    "gif": (photo_bytes("GIF"), "x.gif"),
+    "pixel bomb": (photo_bytes("PNG", size=(8000, 6000)), "x.png"),
+}
+
+
+def image_rows(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Image))
+
+
+@pytest.mark.parametrize("kind", BAD_UPLOADS)
+def test_refused_uploads_leave_nothing_behind(private_media, kind):
+    app, client = private_media
+    data, name = BAD_UPLOADS[kind]
+    rows_before = image_rows(app)
+    with app.app_context():
+        import media
+
+        limit = media.MAX_PIXELS
+        media.MAX_PIXELS = 40_000_000 if kind != "pixel bomb" else 20_000_000
+    try:
+        response = upload(client, data, filename=name)
+    finally:
+        media.MAX_PIXELS = limit
+    assert response.status_code == 422
+    assert "photo" in response.text.lower()
+    assert media_files(app) == set()
+    assert image_rows(app) == rows_before
+
+
+def test_oversized_uploads_are_refused_with_413(private_media):
+    app, client = private_media
+    response = upload(client, b"\xff\xd8" + b"0" * (3 * 1024 * 1024))
+    # The test client spools this large body to a temporary file; close it here.
+    response.request.environ["wsgi.input"].close()
+    assert response.status_code == 413
+    assert media_files(app) == set()
+
+
+def test_alt_text_is_required(private_media):
+    app, client = private_media
+    response = upload(client, photo_bytes(), alt="")
+    assert response.status_code == 422
+    assert "Describe the photo" in response.text
+    assert media_files(app) == set()
+
+
+def test_disk_full_gives_a_clear_error_and_no_debris(private_media, monkeypatch):
+    app, client = private_media
+    import media
+
+    real = media._write_atomically
+    calls = {"n": 0}
+
+    def fill_up(directory, name, data):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise OSError(28, "No space left on device")
+        return real(directory, name, data)
+
+    monkeypatch.setattr(media, "_write_atomically", fill_up)
+    response = upload(client, photo_bytes())
+    assert response.status_code == 507
+    assert "media disk is full" in response.text
+    assert media_files(app) == set()
+
+
+def test_photo_uploaded_beside_the_story_is_offered_as_its_hero(private_media):
+    app, client = private_media
+    response = upload(client, photo_bytes(), htmx=True)
+    assert response.status_code == 200
+    assert '<hx-partial hx-target="#hero_image"' in response.text
+    assert "Rice terraces in Bali" in response.text
+
+
+# --- ticker, inbox, people ---------------------------------------------------------------------
+
+
+def test_editors_run_the_ticker(editor, reader, query):
+    response = editor.post(
+        "/admin/breaking",
+        data={"text": "Runway closed at Changi after storm", "link": "", "minutes": "30"},
+    )
+    assert response.status_code == 303
+    assert "Runway closed at Changi" in reader.get("/").text
+    ident = query(
+        lambda: db.session.scalar(
+            sa.select(BreakingItem.id).where(BreakingItem.text.like("Runway%"))
+        )
+    )
+    assert (
+        editor.post(
+            f"/admin/breaking/{ident}",
+            data={"text": "Runway reopened at Changi", "link": "/latest", "minutes": "30"},
+        ).status_code
+        == 303
+    )
+    assert "Runway reopened at Changi" in reader.get("/").text
+    assert (
+        editor.post(f"/admin/breaking/{ident}/move", data={"direction": "down"}).status_code == 303
+    )
+    assert editor.post(f"/admin/breaking/{ident}/expire").status_code == 303
+    assert "Runway reopened" not in reader.get("/").text
+    bad = editor.post(
+        "/admin/breaking", data={"text": "x", "link": "javascript:alert(1)", "minutes": "5"}
+    )
+    assert bad.status_code == 422 and "Give an http(s) address" in bad.text
+
+
+def test_moving_a_ticker_item_swaps_it_with_its_neighbour(editor, query):
+    def order():
+        return [i.text for i in BreakingItem.active()]
+
+    before = query(order)
+    top = query(lambda: BreakingItem.active()[0].id)
+    editor.post(f"/admin/breaking/{top}/move", data={"direction": "down"})
+    after = query(order)
+    assert after[0] == before[1] and after[1] == before[0]
+
+
+def test_inbox_lists_reads_marks_and_deletes(editor, reader, query):
+    reader.post(
+        "/contact",
+        data={
+            "name": "Ana",
+            "email": "ana@example.org",
+            "subject": "Tip about ports",
+            "message": "There is more to the port story.",
+        },
+    )
+    assert ">1</strong> unread message" in editor.get("/admin/").text
+    ident = query(lambda: db.session.scalar(sa.select(ContactMessage.id)))
+    assert "Tip about ports" in editor.get("/admin/messages").text
+    assert "There is more to the port story." in editor.get(f"/admin/messages/{ident}").text
+    assert editor.post(f"/admin/messages/{ident}/handled", data={"handled": "1"}).status_code == 303
+    assert ">0</strong> unread messages" in editor.get("/admin/").text
+    assert editor.post(f"/admin/messages/{ident}/delete").status_code == 303
+    assert query(lambda: db.session.get(ContactMessage, ident)) is None
+
+
+def test_admins_add_people_and_change_roles(app, newsroom, query):
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    weak = admin.post(
+        "/admin/users", data={"email": "new@example.org", "role": "writer", "password": "short"}
+    )
+    assert weak.status_code == 422 and "at least 8" in weak.text
+    made = admin.post(
+        "/admin/users",
+        data={
+            "email": "new@example.org",
+            "name": "New Writer",
+            "role": "writer",
+            "password": "a good long passphrase",
+        },
+    )
+    assert made.status_code == 303
+    newbie = app.test_client()
+    assert (
+        newbie.post(
+            "/admin/login", data={"email": "new@example.org", "password": "a good long passphrase"}
+        ).status_code
+        == 302
+    )
+    assert (
+        admin.post(f"/admin/users/{newsroom['writer']}/role", data={"role": "editor"}).status_code
+        == 303
+    )
+    assert (
+        admin.post(f"/admin/users/{newsroom['admin']}/role", data={"role": "writer"}).status_code
+        == 303
+    )
+    from models import User
+
+    assert query(lambda: db.session.get(User, newsroom["admin"]).role) == "admin", (
+        "cannot demote yourself"
+    )
+    assert query(lambda: db.session.get(User, newsroom["writer"]).role) == "editor"
