@@ -80,8 +80,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None
     import auth  # noqa: F401 - registers the user loader
     from models import register_invalidation
+    from search import register_search_sync
 
     register_invalidation()
+    register_search_sync()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             from database import configure_sqlite
@@ -91,14 +93,18 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from blueprints.admin.views import bp as admin_bp
+    from blueprints.feeds.views import bp as feeds_bp
     from blueprints.live.views import bp as live_bp
     from blueprints.news.views import bp as news_bp
     from blueprints.pages.views import bp as pages_bp
+    from blueprints.search.views import bp as search_bp
 
     app.register_blueprint(admin_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(news_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(live_bp)
+    app.register_blueprint(search_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

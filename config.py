@@ -14,6 +14,7 @@ ENV_SETTINGS = {
     "PAGE_CACHE_SECONDS": int,
     "RATELIMIT_STORAGE_URI": str,
     "STORIES_PER_PAGE": int,
+    "AUTO_LOAD_PAGES": int,
     "HTTP_MAX_AGE": int,
     "CACHE_KEY_PREFIX": str,
 }
@@ -43,6 +44,7 @@ class Defaults:
 
     # Lists.
     STORIES_PER_PAGE = 12
+    AUTO_LOAD_PAGES = 5
 
     # Live updates.
     TICKER_POLL_SECONDS = 30

@@ -232,6 +232,9 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
                     "load testing."
                 )
                 html, _ = render_story_body(country.name.upper(), body)
+                search_text = (
+                    f"{headline}\nA generated story for load tests, number {ident}.\n{body}"
+                )
                 stories.append(
                     {
                         "id": ident, "slug": f"synthetic-{ident}", "headline": headline,
@@ -241,6 +244,7 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
                         "published_at": now - timedelta(days=30, minutes=ident + rng.random()),
                         "created_at": now, "modified_at": now,
                         "section_id": sections[section].id, "embed_ids": [],
+                        "search_text": search_text,
                     }
                 )  # fmt: skip
                 links.append({"article_id": ident, "country_id": country.id})
@@ -249,6 +253,9 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
             db.session.commit()
             made += size
             bar.update(size)
+    from search import rebuild_index
+
+    rebuild_index()
     if db.engine.dialect.name == "postgresql":
         # Explicit ids leave the sequence behind; move it past them so new stories can be saved.
         db.session.execute(

@@ -123,6 +123,10 @@ class Country(db.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @classmethod
+    def all_by_name(cls) -> list[Country]:
+        return db.session.scalars(sa.select(cls).order_by(cls.name)).all()
+
 
 class Section(db.Model):
     __tablename__ = "sections"
@@ -154,6 +158,24 @@ class Author(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     title: Mapped[str] = mapped_column(sa.String(120), default="")
     bio: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class Source(db.Model):
+    """A partner outlet whose stories we carry, and what the agreement lets us do with them."""
+
+    __tablename__ = "sources"
+
+    POLICIES = {
+        "excerpt": "Excerpt with a link to the original (indexable)",
+        "full-noindex": "Full text, kept out of search engines",
+        "full-canonical": "Full text, canonical link to the original",
+    }
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    site_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    policy: Mapped[str] = mapped_column(sa.String(20), default="excerpt")
+    section_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sections.id"))
 
 
 class Image(db.Model):
@@ -189,6 +211,7 @@ class Article(db.Model):
         sa.Index("ix_articles_stream", "status", "published_at", "id"),
         sa.Index("ix_articles_section_stream", "section_id", "status", "published_at", "id"),
         sa.Index("ix_articles_kind_stream", "kind", "status", "published_at", "id"),
+        sa.UniqueConstraint("source_id", "source_guid", name="uq_articles_source_guid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -197,6 +220,8 @@ class Article(db.Model):
     standfirst: Mapped[str] = mapped_column(sa.Text, default="")
     body_md: Mapped[str] = mapped_column(sa.Text, default="")
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    # Plain text of headline, standfirst and body, for search (kept in step on every save).
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     kind: Mapped[str] = mapped_column(sa.String(20), default=Kind.NEWS.value)
     dateline: Mapped[str] = mapped_column(sa.String(120), default="")
     lang: Mapped[str] = mapped_column(sa.String(12), default="en")
@@ -215,6 +240,8 @@ class Article(db.Model):
     source_name: Mapped[str] = mapped_column(sa.String(120), default="")
     source_url: Mapped[str] = mapped_column(sa.String(500), default="")
     video_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    source_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sources.id"))
+    source_guid: Mapped[str | None] = mapped_column(sa.String(500))
     embed_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     # Bumped on every save; a form that carries an older number is a stale edit.
     revision: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -225,6 +252,7 @@ class Article(db.Model):
 
     section: Mapped[Section] = relationship()
     dateline_country: Mapped[Country | None] = relationship()
+    source: Mapped[Source | None] = relationship()
     hero_image: Mapped[Image | None] = relationship()
     authors: Mapped[list[Author]] = relationship(
         secondary=article_authors, order_by=article_authors.c.position
@@ -269,6 +297,19 @@ class Article(db.Model):
     @property
     def is_syndicated(self) -> bool:
         return bool(self.source_name and self.source_url)
+
+    @property
+    def robots_directive(self) -> str:
+        """Full copies of partner stories stay out of search results unless the deal says so."""
+        if self.source is not None and self.source.policy == "full-noindex":
+            return "noindex, follow"
+        return "max-image-preview:large"
+
+    @property
+    def canonical_override(self) -> str | None:
+        if self.source is not None and self.source.policy == "full-canonical" and self.source_url:
+            return self.source_url
+        return None
 
     @property
     def cursor(self) -> str:
@@ -383,6 +424,7 @@ class Article(db.Model):
                 joinedload(cls.section),
                 joinedload(cls.hero_image),
                 joinedload(cls.dateline_country),
+                joinedload(cls.source),
                 selectinload(cls.countries).joinedload(Country.region),
                 selectinload(cls.authors),
                 selectinload(cls.tags),
@@ -612,7 +654,9 @@ def next_scheduled_time() -> datetime | None:
 
 
 # Saving any of these changes what readers see; saving a contact message does not.
-CONTENT_MODELS = (Article, Author, BreakingItem, Country, Image, Region, Section, SlugRedirect, Tag)
+CONTENT_MODELS = (
+    Article, Author, BreakingItem, Country, Image, Region, Section, SlugRedirect, Source, Tag,
+)  # fmt: skip
 
 
 def register_invalidation() -> None:

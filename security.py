@@ -1,6 +1,6 @@
 """Security headers on every response."""
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -18,7 +18,23 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def refuse_nul_bytes():
+    """No submitted form field may carry a NUL byte: no text here needs one, and PostgreSQL
+    cannot store it. Refuse it up front with a 400 instead of failing later. (Query arguments
+    are validated or normalised where they are read.)"""
+    values: list[str] = []
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        values += list(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400, description="The request contained a character that cannot be accepted.")
+
+
 def register(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
+
     @app.after_request
     def security_headers(response):
         headers = response.headers

@@ -101,10 +101,11 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         datetime=format_time, isotime=iso_time, shortdate=short_date, srcset=srcset
     )
+    import seo
     from models import Role
 
     app.jinja_env.globals.update(
-        media_url=media_url, static_url=static_url, absolute_url=absolute_url, Role=Role
+        media_url=media_url, static_url=static_url, absolute_url=absolute_url, Role=Role, seo=seo
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

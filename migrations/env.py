@@ -14,6 +14,13 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 
+def include_name(name, type_, parent_names):
+    """Leave the search index (FTS5 tables, trigram index) to its hand-written migration."""
+    if type_ == "table" and name.startswith("article_search"):
+        return False
+    return not (type_ == "index" and name == "ix_articles_search_trgm")
+
+
 def get_engine():
     return current_app.extensions["migrate"].db.engine
 
@@ -88,7 +95,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        context.configure(
+            connection=connection,
+            target_metadata=get_metadata(),
+            include_name=include_name,
+            **conf_args,
+        )
 
         with context.begin_transaction():
             context.run_migrations()

@@ -56,7 +56,7 @@ def test_older_stories_links_walk_the_whole_list_once_in_order(client, query, ur
 
 def test_list_pages_use_a_cursor_not_an_offset(client):
     html = client.get("/latest").text
-    assert re.search(r'href="/latest\?before=\d+-\d+"', html)
+    assert re.search(r'href="/latest\?before=\d+-\d+&amp;depth=2"', html)
     assert "page=" not in html and "offset" not in html
 
 
@@ -87,6 +87,17 @@ def test_boosted_and_history_restore_requests_get_the_whole_page(client):
         {"HX-Request": "true", "HX-Request-Type": "full"},
     ):
         assert "<html" in client.get("/section/politics", headers=headers).text
+
+
+def test_lists_stop_loading_by_themselves_after_a_few_pages(make_app):
+    client = make_app(STORIES_PER_PAGE=3, AUTO_LOAD_PAGES=2).test_client()
+    first = client.get("/latest").text
+    assert 'hx-trigger="click, revealed"' in first
+    second = client.get(next_link(first)).text
+    assert 'hx-trigger="click"' in second, (
+        "the reader now asks for more, so the footer is reachable"
+    )
+    assert client.get("/latest?before=1700000000000000-1&depth=0").status_code == 400
 
 
 def test_an_empty_list_says_so(client):

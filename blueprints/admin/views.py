@@ -192,7 +192,7 @@ def stories():
         query = query.where(Article.countries.any(Country.id == int(args["country"])))
     if args.get("author", "").isdigit():
         query = query.where(Article.authors.any(Author.id == int(args["author"])))
-    q = (args.get("q") or "").strip()[:200]
+    q = "".join(ch for ch in (args.get("q") or "") if ch.isprintable()).strip()[:200]
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Article.headline.ilike(f"%{escaped}%", escape="\\"))

@@ -1,0 +1,256 @@
+"""Distribution: RSS and Atom feeds, sitemaps (with Google News), robots.txt."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from xml.etree import ElementTree as ET
+
+import sqlalchemy as sa
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, abort, current_app, make_response, render_template, url_for
+
+from blueprints.news.lists import ListScope, scope_for
+from blueprints.news.views import render_body
+from extensions import db
+from models import Article, Author, Country, Region, Section, Tag, utcnow
+from seo import absolute, image_url
+from web import absolute_url, cached_page
+
+bp = Blueprint("feeds", __name__)
+
+FEED_SIZE = 30
+SITEMAP_MAX = 50_000
+NEWS_MAX = 1_000
+FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+SM_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+def _xml_response(body: bytes, mimetype: str):
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.charset = "utf-8"
+    return response
+
+
+def _absolute_links(html: str) -> str:
+    """Feed readers need absolute addresses for our own links and images."""
+    site = current_app.config["SITE_URL"].rstrip("/")
+    return re.sub(r'(href|src)="/(?!/)', lambda m: f'{m.group(1)}="{site}/', html)
+
+
+@bp.get("/feed.<fmt>")
+@cached_page
+def site_feed(fmt):
+    """Every new story, as RSS 2.0 or Atom."""
+    return _feed(ListScope(), fmt, "All stories")
+
+
+@bp.get("/<any(section, country, region, tag, author):kind>/<slug>/feed.<fmt>")
+@cached_page
+def scoped_feed(kind, slug, fmt):
+    """The stories of one section, country, region, tag or author, as RSS 2.0 or Atom."""
+    scope = scope_for(kind, slug)
+    return _feed(scope, fmt, scope.subject.name)
+
+
+def _feed(scope: ListScope, fmt: str, title: str):
+    if fmt not in FORMATS:
+        abort(404)
+    stories = Article.latest(limit=FEED_SIZE, **scope.filters)
+    site_name = current_app.config["SITE_NAME"]
+    if scope.subject is None:
+        self_url = absolute_url("feeds.site_feed", fmt=fmt)
+        page_url = absolute_url("news.home")
+    else:
+        self_url = absolute_url(
+            "feeds.scoped_feed", kind=scope.kind, slug=scope.subject.slug, fmt=fmt
+        )
+        page_url = absolute(scope.url)
+    feed = FeedGenerator()
+    feed.load_extension("media")
+    feed.id(self_url)
+    feed.title(f"{site_name}: {title}")
+    feed.subtitle("News from every corner of Asia, around the clock.")
+    feed.link(href=page_url, rel="alternate")
+    feed.link(href=self_url, rel="self")
+    feed.language("en")
+    feed.author({"name": site_name})
+    feed.logo(absolute(url_for("static", filename="img/favicon.svg")))
+    feed.updated(max((s.updated_at or s.published_at for s in stories), default=utcnow()))
+    for story in stories:
+        entry = feed.add_entry(order="append")
+        url = absolute_url("news.article", slug=story.slug)
+        entry.id(absolute_url("news.by_id", ident=story.id))
+        entry.guid(absolute_url("news.by_id", ident=story.id), permalink=False)
+        entry.title(story.headline)
+        entry.link(href=url)
+        entry.published(story.published_at)
+        entry.updated(story.updated_at or story.published_at)
+        entry.summary(story.standfirst or story.headline)
+        entry.description(story.standfirst or story.headline)
+        entry.content(
+            _absolute_links(str(render_body(story))), type="CDATA" if fmt == "rss" else "html"
+        )
+        for author in story.authors:
+            entry.author(
+                {"name": author.name, "uri": absolute_url("news.author", slug=author.slug)}
+            )
+        entry.category(term=story.section.name)
+        if story.hero_image:
+            image = story.hero_image
+            width = image.best_width(1024)
+            entry.media.content(
+                {
+                    "url": image_url(image, 1024),
+                    "medium": "image",
+                    "type": "image/jpeg",
+                    "width": str(width),
+                    "height": str(image.height_for(width)),
+                }  # fmt: skip
+            )
+    body = feed.rss_str(pretty=False) if fmt == "rss" else feed.atom_str(pretty=False)
+    body = _add_credits(body, [s.hero_image.credit if s.hero_image else "" for s in stories])
+    return _xml_response(body, FORMATS[fmt])
+
+
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+def _add_credits(body: bytes, credits: list[str]) -> bytes:
+    """Give each lead image its photographer's credit (feedgen has no media:credit)."""
+    from lxml import etree
+
+    root = etree.fromstring(body)  # noqa: S320 - parsing the XML we just generated
+    entries = root.findall("channel/item") or root.findall("{http://www.w3.org/2005/Atom}entry")
+    for entry, credit in zip(entries, credits, strict=False):
+        if credit and entry.find(f".//{{{MEDIA_NS}}}content") is not None:
+            element = etree.SubElement(entry, f"{{{MEDIA_NS}}}credit", role="photographer")
+            element.text = credit
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+# --- sitemaps -------------------------------------------------------------------------------------
+
+
+def _month_expression():
+    if db.engine.dialect.name == "postgresql":
+        return sa.func.to_char(Article.published_at, "YYYY-MM")
+    return sa.func.strftime("%Y-%m", Article.published_at)
+
+
+@bp.get("/sitemap.xml")
+@cached_page
+def sitemap_index():
+    """The sitemap index: one article sitemap per month, and one for every list page."""
+    month = _month_expression()
+    rows = db.session.execute(
+        sa.select(month.label("month"), sa.func.count(), sa.func.max(Article.published_at))
+        .where(Article.visible())
+        .group_by(month)
+        .order_by(month.desc())
+    ).all()
+    root = ET.Element("sitemapindex", xmlns=SM_NS)
+    _sitemap_entry(root, absolute_url("feeds.sitemap_pages"), None)
+    for month_key, count, newest in rows:
+        for page in range(1, (count - 1) // SITEMAP_MAX + 2):
+            _sitemap_entry(
+                root, absolute_url("feeds.sitemap_month", month=month_key, page=page), newest
+            )
+    return _xml_response(
+        ET.tostring(root, xml_declaration=True, encoding="utf-8"), "application/xml"
+    )
+
+
+def _sitemap_entry(root, loc: str, lastmod) -> None:
+    entry = ET.SubElement(root, "sitemap")
+    ET.SubElement(entry, "loc").text = loc
+    if lastmod is not None:
+        ET.SubElement(entry, "lastmod").text = lastmod.isoformat(timespec="seconds")
+
+
+@bp.get("/sitemaps/articles-<month>-<int:page>.xml")
+@cached_page
+def sitemap_month(month, page):
+    """Every published story of one month (at most 50,000 a file)."""
+    if not re.fullmatch(r"\d{4}-\d{2}", month) or page < 1:
+        abort(404)
+    rows = db.session.execute(
+        sa.select(Article.slug, Article.published_at, Article.updated_at)
+        .where(Article.visible(), _month_expression() == month)
+        .order_by(Article.published_at, Article.id)
+        .offset((page - 1) * SITEMAP_MAX)
+        .limit(SITEMAP_MAX)
+    ).all()
+    if not rows:
+        abort(404)
+    root = ET.Element("urlset", xmlns=SM_NS)
+    for slug, published, updated in rows:
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = absolute_url("news.article", slug=slug)
+        ET.SubElement(url, "lastmod").text = (updated or published).isoformat(timespec="seconds")
+    return _xml_response(
+        ET.tostring(root, xml_declaration=True, encoding="utf-8"), "application/xml"
+    )
+
+
+@bp.get("/sitemaps/pages.xml")
+@cached_page
+def sitemap_pages():
+    """The front page, every section, region, country, tag and author page, and the site's pages."""
+    root = ET.Element("urlset", xmlns=SM_NS)
+    locs = [absolute_url(e) for e in ("news.home", "news.latest", "pages.about", "pages.contact",
+                                       "news.corrections")]  # fmt: skip
+    lists = ((Section, "news.section"), (Region, "news.region"), (Country, "news.country"),
+             (Tag, "news.tag"), (Author, "news.author"))  # fmt: skip
+    for model, endpoint in lists:
+        locs += [absolute_url(endpoint, slug=s) for s in db.session.scalars(sa.select(model.slug))]
+    for loc in locs:
+        ET.SubElement(ET.SubElement(root, "url"), "loc").text = loc
+    return _xml_response(
+        ET.tostring(root, xml_declaration=True, encoding="utf-8"), "application/xml"
+    )
+
+
+@bp.get("/news-sitemap.xml")
+@cached_page
+def news_sitemap():
+    """Google News: our own stories first published in the last 48 hours (at most 1,000)."""
+    since = utcnow() - timedelta(hours=48)
+    stories = (
+        db.session.scalars(
+            sa.select(Article)
+            .where(Article.visible(), Article.published_at >= since, Article.source_name == "")
+            .options(*Article.card_options())
+            .order_by(Article.published_at.desc(), Article.id.desc())
+            .limit(NEWS_MAX)
+        )
+        .unique()
+        .all()
+    )
+    root = ET.Element("urlset", {"xmlns": SM_NS, "xmlns:news": NEWS_NS})
+    for story in stories:
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = absolute_url("news.article", slug=story.slug)
+        news = ET.SubElement(url, "news:news")
+        publication = ET.SubElement(news, "news:publication")
+        ET.SubElement(publication, "news:name").text = current_app.config["SITE_NAME"]
+        ET.SubElement(publication, "news:language").text = story.lang
+        ET.SubElement(news, "news:publication_date").text = story.published_at.astimezone(
+            story.zone
+        ).isoformat(timespec="seconds")
+        ET.SubElement(news, "news:title").text = story.headline
+    return _xml_response(
+        ET.tostring(root, xml_declaration=True, encoding="utf-8"), "application/xml"
+    )
+
+
+@bp.get("/robots.txt")
+@cached_page
+def robots():
+    """What crawlers may read, and where the sitemaps are."""
+    body = render_template("feeds/robots.txt")
+    response = make_response(body)
+    response.mimetype = "text/plain"
+    return response

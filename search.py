@@ -1,0 +1,187 @@
+"""Full-text search in every script: SQLite FTS5 trigrams, or PostgreSQL with pg_trgm.
+
+Trigrams match inside words, so Chinese, Japanese, Korean and Thai (written without spaces) work
+as well as English. Terms of one or two characters are too short for a trigram index; they are
+matched with a plain substring test instead. Whatever the reader types is treated as text: it is
+quoted for FTS5 and bound as a parameter, never spliced into SQL or a query language.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+import nh3
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from extensions import db
+from models import Article
+
+MAX_QUERY = 200
+MAX_TERMS = 8
+SNIPPET_RADIUS = 90
+
+
+def plain_text(story: Article) -> str:
+    """Headline, standfirst and body as one plain string."""
+    body = html.unescape(nh3.clean(story.body_html or "", tags=set()))
+    return "\n".join(p for p in (story.headline, story.standfirst, body) if p)
+
+
+def normalise_query(raw: str) -> list[str]:
+    """Up to 8 search terms: control characters dropped, Unicode normalised, duplicates removed."""
+    text = unicodedata.normalize("NFKC", raw or "")[: MAX_QUERY * 2]
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)[:MAX_QUERY]
+    terms: list[str] = []
+    for term in text.split():
+        term = term.strip("\"'()[]{}*^:+-")
+        if term and term.lower() not in (t.lower() for t in terms):
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+@dataclass
+class Filters:
+    section_id: int | None = None
+    country_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int = 12):
+    """Visible stories matching every term, best first; returns (stories, has_more)."""
+    if not terms:
+        return [], False
+    query = sa.select(Article).where(Article.visible())
+    if filters.section_id:
+        query = query.where(Article.section_id == filters.section_id)
+    if filters.country_id:
+        from models import Country
+
+        query = query.where(Article.countries.any(Country.id == filters.country_id))
+    if filters.since:
+        query = query.where(Article.published_at >= filters.since)
+    if filters.until:
+        query = query.where(Article.published_at < filters.until)
+    long_terms = [t for t in terms if len(t) >= 3]
+    short_terms = [t for t in terms if len(t) < 3]
+    for term in short_terms:
+        query = query.where(Article.search_text.ilike(f"%{_escape_like(term)}%", escape="\\"))
+    if db.engine.dialect.name == "sqlite":
+        if long_terms:
+            match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+            fts = (
+                sa.text(
+                    "SELECT rowid AS id, bm25(article_search, 10.0, 1.0) AS rank "
+                    "FROM article_search WHERE article_search MATCH :match"
+                )
+                .bindparams(match=match)
+                .columns(id=sa.Integer, rank=sa.Float)
+                .subquery()
+            )
+            query = query.join(fts, fts.c.id == Article.id).order_by(fts.c.rank, Article.id.desc())
+        else:
+            query = query.order_by(Article.published_at.desc(), Article.id.desc())
+    else:
+        for term in long_terms:
+            query = query.where(Article.search_text.ilike(f"%{_escape_like(term)}%", escape="\\"))
+        headline_hits = sum(
+            sa.case((Article.headline.ilike(f"%{_escape_like(t)}%", escape="\\"), 1), else_=0)
+            for t in terms
+        )
+        query = query.order_by(headline_hits.desc(), Article.published_at.desc(), Article.id.desc())
+    rows = (
+        db.session.scalars(
+            query.options(*Article.card_options()).offset(offset_rank).limit(limit + 1)
+        )
+        .unique()
+        .all()
+    )
+    return rows[:limit], len(rows) > limit
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def snippet(story: Article, terms: list[str]) -> Markup:
+    """A passage of the story around the first match, with every match marked."""
+    text = story.search_text.replace("\n", " · ") or story.standfirst or ""
+    lowered = text.lower()
+    positions = [lowered.find(t.lower()) for t in terms if lowered.find(t.lower()) >= 0]
+    start = max(0, min(positions) - SNIPPET_RADIUS) if positions else 0
+    end = min(len(text), start + 2 * SNIPPET_RADIUS + 40)
+    passage = text[start:end]
+    marked = str(escape(passage))
+    for term in sorted(terms, key=len, reverse=True):
+        pattern = re.compile(re.escape(str(escape(term))), re.IGNORECASE)
+        marked = pattern.sub(lambda m: f"\x02{m.group(0)}\x03", marked)
+    marked = marked.replace("\x02", "<mark>").replace("\x03", "</mark>")
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return Markup(prefix + marked + suffix)  # noqa: S704 - escaped above, only <mark> added
+
+
+# --- keeping the index in step --------------------------------------------------------------------
+
+
+def _sync_search(session: Session, _context, _instances) -> None:
+    """Refresh search text for every story saved in this flush, and the SQLite index with it."""
+    changed = [o for o in (*session.new, *session.dirty) if isinstance(o, Article)]
+    removed = [o.id for o in session.deleted if isinstance(o, Article) and o.id]
+    for story in changed:
+        story.search_text = plain_text(story)
+    session.info.setdefault("search_changed", set()).update(id(s) for s in changed)
+    session.info.setdefault("search_objects", []).extend(changed)
+    session.info.setdefault("search_removed", []).extend(removed)
+
+
+def _write_index(session: Session, _context) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        session.info.pop("search_objects", None)
+        session.info.pop("search_removed", None)
+        return
+    stories = session.info.pop("search_objects", [])
+    removed = session.info.pop("search_removed", [])
+    session.info.pop("search_changed", None)
+    conn = session.connection()
+    for ident in removed:
+        conn.exec_driver_sql("DELETE FROM article_search WHERE rowid = ?", (ident,))
+    for story in stories:
+        if story.id is None:
+            continue
+        conn.exec_driver_sql("DELETE FROM article_search WHERE rowid = ?", (story.id,))
+        conn.exec_driver_sql(
+            "INSERT INTO article_search (rowid, headline, body) VALUES (?, ?, ?)",
+            (story.id, story.headline, story.search_text),
+        )
+
+
+def register_search_sync() -> None:
+    if not event.contains(Session, "before_flush", _sync_search):
+        event.listen(Session, "before_flush", _sync_search)
+        event.listen(Session, "after_flush", _write_index)
+
+
+def rebuild_index() -> int:
+    """Rebuild search text and the SQLite index for every story (after bulk loads)."""
+    count = 0
+    for story in db.session.scalars(sa.select(Article).where(Article.search_text == "")):
+        story.search_text = plain_text(story)
+        count += 1
+    db.session.flush()
+    if db.engine.dialect.name == "sqlite":
+        conn = db.session.connection()
+        conn.exec_driver_sql("DELETE FROM article_search")
+        conn.exec_driver_sql(
+            "INSERT INTO article_search (rowid, headline, body) "
+            "SELECT id, headline, search_text FROM articles"
+        )
+    db.session.commit()
+    return count

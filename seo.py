@@ -1,0 +1,170 @@
+"""What search engines and social sites read: JSON-LD, Open Graph, absolute URLs from config."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from web import absolute_url
+
+
+def site_url() -> str:
+    return current_app.config["SITE_URL"].rstrip("/")
+
+
+def absolute(path: str) -> str:
+    return site_url() + path if path.startswith("/") else path
+
+
+def organization() -> dict:
+    """The publisher, with the owner's details exactly as in the brief."""
+    p = current_app.config["PUBLISHER"]
+    return {
+        "@type": "NewsMediaOrganization",
+        "@id": site_url() + "/#publisher",
+        "name": current_app.config["SITE_NAME"],
+        "url": site_url() + "/",
+        "logo": {"@type": "ImageObject", "url": absolute("/static/img/favicon.svg")},
+        "legalName": p["owner"],
+        "identifier": {
+            "@type": "PropertyValue",
+            "name": "Registration certificate",
+            "value": p["registration"],
+        },
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": p["street"],
+            "addressLocality": f"{p['district']}, {p['city']}",
+            "postalCode": p["postcode"],
+            "addressCountry": "CZ",
+        },
+        "correctionsPolicy": absolute_url("news.corrections"),
+        "publishingPrinciples": absolute_url("pages.about"),
+    }
+
+
+def image_url(image, width: int = 1024, fmt: str = "jpg") -> str:
+    from templating import media_url
+
+    return absolute(media_url(image, image.best_width(width), fmt))
+
+
+def news_article(story) -> dict:
+    zone = story.zone
+    url = absolute_url("news.article", slug=story.slug)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": url + "#article",
+        "mainEntityOfPage": url,
+        "url": url,
+        "headline": story.headline[:110],
+        "description": story.standfirst,
+        "inLanguage": story.lang,
+        "datePublished": story.published_at.astimezone(zone).isoformat(timespec="seconds"),
+        "dateModified": (story.updated_at or story.published_at)
+        .astimezone(zone)
+        .isoformat(timespec="seconds"),
+        "author": [
+            {
+                "@type": "Person",
+                "name": a.name,
+                "url": absolute_url("news.author", slug=a.slug),
+                **({"jobTitle": a.title} if a.title else {}),
+            }
+            for a in story.authors
+        ],
+        "publisher": organization(),
+        "articleSection": story.section.name,
+        "keywords": [t.name for t in story.tags],
+        "isAccessibleForFree": True,
+    }
+    if story.dateline:
+        data["dateline"] = story.dateline
+    if story.countries:
+        data["contentLocation"] = [{"@type": "Country", "name": c.name} for c in story.countries]
+    if story.hero_image:
+        image = story.hero_image
+        data["image"] = [
+            {
+                "@type": "ImageObject",
+                "url": image_url(image, w),
+                "width": image.best_width(w),
+                "height": image.height_for(image.best_width(w)),
+                "caption": image.caption or image.alt,
+                **({"creditText": image.credit} if image.credit else {}),
+            }
+            for w in (1600, 1024)
+        ]
+    if story.is_syndicated:
+        data["isBasedOn"] = story.source_url
+        data["sourceOrganization"] = {"@type": "Organization", "name": story.source_name}
+    return data
+
+
+def breadcrumbs(items: list[tuple[str, str]]) -> dict:
+    """A BreadcrumbList from (name, absolute url) pairs."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": url}
+            for n, (name, url) in enumerate(items, 1)
+        ],
+    }
+
+
+def profile_page(author) -> dict:
+    url = absolute_url("news.author", slug=author.slug)
+    return {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": url,
+        "mainEntity": {
+            "@type": "Person",
+            "@id": url + "#person",
+            "name": author.name,
+            "url": url,
+            "description": author.bio,
+            **({"jobTitle": author.title} if author.title else {}),
+            "worksFor": {"@id": site_url() + "/#publisher"},
+        },
+    }
+
+
+def list_breadcrumbs(scope) -> dict:
+    items = [("Home", absolute_url("news.home"))]
+    if scope.kind == "country":
+        region = scope.subject.region
+        items.append((region.name, absolute_url("news.region", slug=region.slug)))
+    if scope.subject is not None:
+        items.append(
+            (scope.subject.name, absolute_url(f"news.{scope.kind}", slug=scope.subject.slug))
+        )
+    else:
+        items.append(("Latest", absolute_url("news.latest")))
+    return breadcrumbs(items)
+
+
+def article_breadcrumbs(story) -> dict:
+    items = [
+        ("Home", absolute_url("news.home")),
+        (story.section.name, absolute_url("news.section", slug=story.section.slug)),
+    ]
+    if story.countries:
+        c = story.countries[0]
+        items.append((c.name, absolute_url("news.country", slug=c.slug)))
+    items.append((story.headline, absolute_url("news.article", slug=story.slug)))
+    return breadcrumbs(items)
+
+
+def organization_document() -> dict:
+    """The publisher as a stand-alone JSON-LD document, with the site's search action."""
+    return {
+        "@context": "https://schema.org",
+        **organization(),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": site_url() + "/search?q={search_term_string}",
+            "query-input": "required name=search_term_string",
+        },
+    }
