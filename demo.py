@@ -167,6 +167,19 @@ def load_demo(with_images: bool = True) -> int:
             )
             db.session.add(photo)
             story.hero_image = photo
+            if entry["kind"] == "photo":
+                gallery = []
+                for n in range(1, 4):
+                    extra = store_photo(
+                        illustration(f"{entry['key']}-{n}", entry["section"]),
+                        alt=f"Illustration {n} of 3 for the photo story: {entry['image']}",
+                        caption=f"{entry['image']}, view {n}.",
+                        credit="Illustration: Asian-News.net",
+                    )
+                    db.session.add(extra)
+                    gallery.append(extra)
+                db.session.flush()
+                story.gallery_ids = [photo.id] + [g.id for g in gallery]
         db.session.add(story)
         created[entry["key"]] = story
     db.session.flush()

@@ -243,6 +243,8 @@ class Article(db.Model):
     source_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sources.id"))
     source_guid: Mapped[str | None] = mapped_column(sa.String(500))
     embed_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    # Photo stories: the pictures of the gallery, in order.
+    gallery_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list, server_default="[]")
     # Bumped on every save; a form that carries an older number is a stale edit.
     revision: Mapped[int] = mapped_column(default=1, server_default="1")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -297,6 +299,20 @@ class Article(db.Model):
     @property
     def is_syndicated(self) -> bool:
         return bool(self.source_name and self.source_url)
+
+    @property
+    def video_embed(self) -> str | None:
+        from video import embed_url
+
+        return embed_url(self.video_url)
+
+    def gallery(self) -> list[Image]:
+        """The gallery's photos in the editor's order, in one query."""
+        if not self.gallery_ids:
+            return []
+        query = sa.select(Image).where(Image.id.in_(self.gallery_ids))
+        found = {i.id: i for i in db.session.scalars(query)}
+        return [found[i] for i in self.gallery_ids if i in found]
 
     @property
     def robots_directive(self) -> str:

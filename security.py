@@ -9,6 +9,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
+        # Video players load only after the reader presses play (see video.py).
+        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",

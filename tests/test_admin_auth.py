@@ -18,6 +18,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, newsroom):
     )
     assert wrong.status_code == unknown.status_code == 401
     assert "That email and password do not match." in wrong.text
+
     # Identical apart from the address the visitor typed (given back to them) and the
     # form token, whose signature carries the second it was made.
     def normalise(text, email):

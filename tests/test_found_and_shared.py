@@ -387,3 +387,67 @@ def test_editors_see_which_stories_embed_a_story(editor, query):
         lambda: db.session.scalar(sa.select(Article.id).where(Article.slug.like("why-a-japan%")))
     )
     assert "Pyongyang rejects" in editor.get(f"/admin/stories/{ident}").text
+
+
+# --- rich media --------------------------------------------------------------------------------
+
+VIDEO_STORY = "/article/inside-the-japanese-care-home-where-robots-lift-the-patients"
+
+
+def test_video_stories_show_a_facade_that_contacts_no_video_host(client):
+    html = client.get(VIDEO_STORY).text
+    facade = html.split('id="video-player"')[1].split("</figure>")[0]
+    assert "<iframe" not in html and "youtube-nocookie" not in html
+    assert 'hx-get="' + VIDEO_STORY + '/video"' in facade
+    assert 'href="https://www.youtube.com/watch?v=aqz-KE-bpKQ"' in facade, (
+        "works without JavaScript"
+    )
+    assert 'src="/media/' in facade, "the poster is our own image"
+
+
+def test_pressing_play_swaps_in_the_privacy_enhanced_player(client, htmx):
+    fragment = client.get(VIDEO_STORY + "/video", headers=htmx)
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert 'src="https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1"' in fragment.text
+    assert 'title="Video: Inside the Japanese care home' in fragment.text
+    assert "<html" in client.get(VIDEO_STORY + "/video").text
+    assert (
+        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com"
+        in fragment.headers["Content-Security-Policy"]
+    )
+    assert (
+        client.get(
+            "/article/bank-indonesia-holds-rates-steady-as-rupiah-steadies/video"
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "player"),
+    [
+        (
+            "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
+            "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ",
+        ),
+        ("https://youtu.be/aqz-KE-bpKQ", "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ"),
+        ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871"),
+        ("http://www.youtube.com/watch?v=aqz-KE-bpKQ", None),
+        ("https://evil.example/watch?v=aqz-KE-bpKQ", None),
+        ("https://www.youtube.com/watch?v=<script>", None),
+        ("javascript:alert(1)", None),
+        ("https://vimeo.com/abc", None),
+    ],
+)
+def test_only_allowed_video_hosts_become_players(url, player):
+    from video import embed_url
+
+    assert embed_url(url) == player
+
+
+def test_photo_stories_have_a_gallery_that_works_without_javascript(client):
+    html = client.get("/article/mosuls-rebuilt-minaret-reopens-to-visitors").text
+    gallery = html.split('class="gallery"')[1].split("</section>")[0]
+    assert gallery.count('class="gallery__item"') == 4
+    assert 'href="#photo-4"' in gallery and "4 of 4." in gallery
+    assert 'tabindex="0"' in gallery, "keyboard users can scroll the strip"

@@ -91,7 +91,12 @@ class StoryForm(FlaskForm):
     source_url = URLField(
         "Original story address", validators=[Optional(), Length(max=500), URL(), http_url]
     )
-    video_url = URLField("Video address", validators=[Optional(), Length(max=500), URL(), http_url])
+    video_url = URLField(
+        "Video address",
+        validators=[Optional(), Length(max=500), URL(), http_url],
+        description="A YouTube or Vimeo page; readers load the player only when they press play.",
+    )
+    gallery = SelectMultipleField("Gallery photos", coerce=int, validate_choice=False)
     is_featured = BooleanField("Feature on the front page")
     is_breaking = BooleanField("Breaking story")
     mark_updated = BooleanField("Show as updated (a substantive change)")
@@ -117,6 +122,12 @@ class StoryForm(FlaskForm):
             raise ValidationError(
                 "Give both the source's name and the original address, or neither."
             )
+
+    def validate_video_url(self, field):
+        from video import embed_url
+
+        if field.data and embed_url(field.data) is None:
+            raise ValidationError("Give a YouTube or Vimeo video address (https).")
 
     def publication_time(self) -> datetime | None:
         value = self.published_at.data

@@ -240,6 +240,7 @@ def _story_choices(form: StoryForm) -> None:
     form.hero_image.choices = {0: "(no photo)"} | {
         i.id: f"{i.alt[:70]} ({i.created_at:%d %b %Y})" for i in images
     }
+    form.gallery.choices = {i.id: f"{i.alt[:70]} (#{i.id})" for i in images}
 
 
 def _tags_from(text: str) -> list[Tag]:
@@ -372,6 +373,7 @@ def _fill_form(form: StoryForm, story: Article) -> None:
     form.source_name.data = story.source_name
     form.source_url.data = story.source_url
     form.video_url.data = story.video_url
+    form.gallery.data = list(story.gallery_ids or [])
     form.is_featured.data = story.is_featured
     form.is_breaking.data = story.is_breaking
     form.revision.data = str(story.revision)
@@ -403,6 +405,7 @@ def _apply_form(form: StoryForm, story: Article) -> None:
     story.source_name = (form.source_name.data or "").strip()
     story.source_url = (form.source_url.data or "").strip()
     story.video_url = (form.video_url.data or "").strip()
+    story.gallery_ids = [int(i) for i in form.gallery.data or []][:40]
     story.is_featured = form.is_featured.data
     story.is_breaking = form.is_breaking.data
     if form.mark_updated.data and story.published_at:

@@ -157,12 +157,15 @@ def article(slug):
     preview = not story.is_visible
     if preview and not _may_preview(story):
         abort(404)
+    from video import host_name
+
     return render_template(
         "news/article.html",
         story=story,
         body=render_body(story),
         related=story.related(),
         preview=preview,
+        video_host=host_name(story.video_url) if story.video_url else "",
     )
 
 
@@ -176,6 +179,22 @@ def _may_preview(story: Article) -> bool:
     if not current_user.is_authenticated:
         return False
     return current_user.can(Role.EDITOR) or can_edit_story(current_user, story)
+
+
+@bp.get("/article/<slug>/video")
+def video(slug):
+    """The video player of a video story, loaded only when the reader presses play."""
+    from video import host_name
+
+    story = Article.for_reading(slug) if SLUG_PATTERN.fullmatch(slug) else None
+    if story is None or not story.is_visible or not story.video_embed:
+        abort(404)
+    return render_page_or_fragment(
+        "news/video.html",
+        "news/_video_player.html",
+        story=story,
+        video_host=host_name(story.video_url),
+    )
 
 
 @bp.get("/n/<int:ident>")
