@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 from pathlib import Path
@@ -65,6 +64,12 @@ def configure_storage(app: Flask) -> None:
             )
     if cfg.get("REDIS_URL") and cfg["RATELIMIT_STORAGE_URI"] == "memory://":
         cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"]
+        cfg.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        )
+    # If the rate-limit store is unreachable, limit in memory instead of failing requests.
+    cfg.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    cfg.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     cfg["MEDIA_ROOT"] = cfg.get("MEDIA_ROOT") or str(instance / "media")
     os.makedirs(cfg["MEDIA_ROOT"], exist_ok=True)
 
@@ -96,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.feeds.views import bp as feeds_bp
     from blueprints.live.views import bp as live_bp
     from blueprints.news.views import bp as news_bp
+    from blueprints.ops.views import bp as ops_bp
     from blueprints.pages.views import bp as pages_bp
     from blueprints.search.views import bp as search_bp
 
@@ -105,12 +111,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(ops_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
     import errors
+    import observability
     import security
 
+    observability.register(app)
     errors.register(app)
     security.register(app)
 
@@ -127,4 +136,10 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _configure_logging() -> None:
+    from observability import configure_logging
+
+    configure_logging()
+
+
+_configure_logging()

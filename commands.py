@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 import sqlalchemy as sa
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from extensions import db
 from models import Article, BreakingItem, utcnow
@@ -224,3 +224,52 @@ def register(app: Flask) -> None:
     app.cli.add_command(breaking_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(feeds_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("target", type=click.Path(file_okay=False), default="backups")
+def backup_command(target: str):
+    """Back up the database (online, while the site runs) and the media into TARGET/."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from backup import backup
+
+    written = backup(
+        current_app.config["SQLALCHEMY_DATABASE_URI"],
+        current_app.config["MEDIA_ROOT"],
+        Path(target),
+    )
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("database_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--media", "media_file", type=click.Path(exists=True, dir_okay=False),
+              help="The media archive to restore too.")  # fmt: skip
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(database_file: str, media_file: str | None, yes: bool):
+    """Replace the database (and media) with a backup. Stop the app servers first."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from backup import restore
+
+    if not yes:
+        click.confirm("This replaces the live database. Are the app servers stopped?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    restore(
+        current_app.config["SQLALCHEMY_DATABASE_URI"],
+        current_app.config["MEDIA_ROOT"],
+        Path(database_file),
+        Path(media_file) if media_file else None,
+    )
+    click.echo("Restored.")

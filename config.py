@@ -36,6 +36,7 @@ class Defaults:
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "an:"
     PAGE_CACHE_SECONDS = 120
+    CONTENT_VERSION_SECONDS = 600
     HTTP_MAX_AGE = 30
 
     # Uploads and generated images.

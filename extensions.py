@@ -1,5 +1,8 @@
 """Extension objects, created unbound and initialised in create_app()."""
 
+import logging
+import time
+
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -14,9 +17,50 @@ class Base(DeclarativeBase):
     pass
 
 
+class ResilientCache(Cache):
+    """A cache whose failures never reach the reader: a broken or frozen backend is treated as a
+    miss, logged, and left alone for a few seconds (so a frozen Redis costs one timeout, not one
+    per call); the site serves from the database meanwhile and uses the cache again when it is
+    back."""
+
+    RETRY_AFTER = 5.0
+    log = logging.getLogger("cache")
+
+    @staticmethod
+    def _health() -> dict:
+        from flask import current_app
+
+        return current_app.extensions.setdefault("cache_health", {"down_until": 0.0, "error": ""})
+
+    def _guard(self, operation, default, *args, **kwargs):
+        health = self._health()
+        if time.monotonic() < health["down_until"]:
+            return default
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except Exception as exc:  # any backend failure: connection refused, timeout, bad data
+            health["down_until"] = time.monotonic() + self.RETRY_AFTER
+            health["error"] = f"{type(exc).__name__}: {exc}"
+            self.log.warning("cache unavailable (%s); serving without it", health["error"])
+            return default
+
+    @property
+    def last_error(self) -> str:
+        return self._health()["error"]
+
+    def get(self, *args, **kwargs):
+        return self._guard("get", None, *args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        return self._guard("set", False, *args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        return self._guard("delete", False, *args, **kwargs)
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
-cache = Cache()
+cache = ResilientCache()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()

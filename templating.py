@@ -93,7 +93,7 @@ def navigation() -> dict:
                 for r in Region.ordered()
             ],
         }
-        cache.set(key, nav, timeout=3600)
+        cache.set(key, nav, timeout=600)
     return nav
 
 

@@ -79,7 +79,10 @@ def bump_content_version() -> str:
 
     due = next_scheduled_time()
     version = f"{time.time_ns():x}"
-    cache.set(VERSION_KEY, {"v": version, "due": due.timestamp() if due else None}, timeout=0)
+    # The version expires on its own too, which bounds how long a change made while the cache
+    # was unreachable (so its invalidation was lost) can stay hidden behind cached pages.
+    state = {"v": version, "due": due.timestamp() if due else None}
+    cache.set(VERSION_KEY, state, timeout=current_app.config["CONTENT_VERSION_SECONDS"])
     return version
 
 

@@ -231,7 +231,7 @@ def embed_cards(ids: tuple[int, ...]) -> tuple[dict, dict]:
             {i: render_template("partials/_embed_card.html", story=s) for i, s in stories.items()},
             {i: render_template("partials/_embed_link.html", story=s) for i, s in stories.items()},
         )
-        cache.set(key, found, timeout=3600)
+        cache.set(key, found, timeout=600)
     cards, links = found
     # Both were rendered by our own templates with autoescaping on.
     cards = {i: Markup(h) for i, h in cards.items()}  # noqa: S704

@@ -1,0 +1,195 @@
+"""Production behaviour: health checks, logs, a cache that fails safe, budgets, backups."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from extensions import db
+from models import Article
+from tests.conftest import PG_URL
+from tests.factories import make_story
+
+# --- health and logs ------------------------------------------------------------------------------
+
+
+def test_healthz_reports_database_cache_and_disk(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["status"] == "ok"
+    assert response.json["checks"] == {"database": "ok", "cache": "ok", "disk": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.fixture
+def no_redis(make_app):
+    """An app whose cache and rate-limit store point at a Redis that is not there."""
+    app = make_app(
+        CACHE_TYPE="RedisCache",
+        CACHE_REDIS_URL="redis://127.0.0.1:1/0",
+        CACHE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+    )
+    return app.test_client()
+
+
+def test_without_the_cache_every_page_still_serves_and_health_says_degraded(no_redis, caplog):
+    with caplog.at_level(logging.WARNING, logger="cache"):
+        for url in ("/", "/latest", "/country/japan", "/search?q=rupiah", "/feed.rss",
+                    "/article/bank-indonesia-holds-rates-steady-as-rupiah-steadies"):  # fmt: skip
+            assert no_redis.get(url).status_code == 200, url
+        posted = no_redis.post("/contact", data={"name": "A", "email": "a@example.org",
+                                                 "subject": "s", "message": "long enough message"})  # fmt: skip
+        assert posted.status_code == 303
+    assert "cache unavailable" in caplog.text
+    health = no_redis.get("/healthz")
+    assert health.status_code == 200 and health.json["status"] == "degraded"
+
+
+def test_every_response_carries_a_request_id_and_each_request_is_logged(client, caplog):
+    with caplog.at_level(logging.INFO, logger="request"):
+        first = client.get("/about")
+        echoed = client.get("/about", headers={"X-Request-ID": "edge-1234abcd"})
+        forged = client.get("/about", headers={"X-Request-ID": "bad id; injected=yes"})
+    assert re.fullmatch(r"[0-9a-f]{32}", first.headers["X-Request-ID"])
+    assert echoed.headers["X-Request-ID"] == "edge-1234abcd"
+    assert re.fullmatch(r"[0-9a-f]{32}", forged.headers["X-Request-ID"])
+    lines = [r.getMessage() for r in caplog.records if r.name == "request"]
+    assert any('method=GET path="/about" status=200' in line for line in lines)
+
+
+def test_static_files_are_cached_for_a_year_when_named_by_hash(client):
+    html = client.get("/about").text
+    css = re.search(r'href="(/static/css/site\.css\?v=[0-9a-f]{12})"', html).group(1)
+    with client.get(css) as response:
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+# --- budgets --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def count_queries(app):
+    def run(client, url, **kwargs):
+        seen = []
+        with app.app_context():
+            engine = db.engine
+
+        def record(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
+                seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            response = client.get(url, **kwargs)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert response.status_code == 200, url
+        return len(seen)
+
+    return run
+
+
+BUDGETS = {
+    "/": 16,
+    "/article/pyongyang-rejects-tokyos-offer-of-talks-as-abductee-issue-stalls": 16,
+    "/latest": 8,
+    "/country/japan": 8,
+    "/region/east-asia": 9,
+    "/author/joon-park": 8,
+    "/search?q=rupiah": 10,
+    "/feed.rss": 10,
+}
+
+
+@pytest.mark.parametrize("url", BUDGETS)
+def test_each_page_keeps_its_query_budget_on_a_cold_cache(make_app, count_queries, url):
+    client = make_app().test_client()
+    assert count_queries(client, url) <= BUDGETS[url]
+
+
+def test_queries_do_not_grow_with_the_number_of_stories_shown(make_app, count_queries):
+    few = count_queries(make_app(STORIES_PER_PAGE=3).test_client(), "/latest")
+    many = count_queries(make_app(STORIES_PER_PAGE=40).test_client(), "/latest")
+    assert few == many
+
+
+def test_a_cached_page_costs_no_query(client, count_queries):
+    assert client.get("/latest").headers["X-Cache"] == "MISS"
+    assert count_queries(client, "/latest") <= 1  # at most the cache's version bookkeeping
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, 6))
+
+
+def test_page_weight_budgets(client):
+    for url in ("/", "/article/pyongyang-rejects-tokyos-offer-of-talks-as-abductee-issue-stalls"):
+        html = client.get(url).data
+        assert gz(html) <= 20 * 1024, (url, gz(html))
+        scripts = re.findall(rb'<script src="([^"]+)"', html)
+        assert len(scripts) == 2 and b"htmx-4.0.1.min.js" in scripts[0] and b"live.js" in scripts[1]
+        assert b"@font-face" not in html and b"fonts.googleapis" not in html
+    root = Path(__file__).resolve().parent.parent / "static"
+    assert gz((root / "css" / "site.css").read_bytes()) <= 15 * 1024
+    own_js = (root / "js" / "live.js").read_text()
+    code = re.sub(r"/\*.*?\*/", "", own_js, flags=re.S)
+    assert len(gzip.compress(code.encode())) <= 2 * 1024
+    assert b"font" not in (root / "css" / "site.css").read_bytes().split(b"@font-face")[0][:0]
+
+
+def test_the_lead_image_is_not_lazy(client):
+    html = client.get("/article/bank-indonesia-holds-rates-steady-as-rupiah-steadies").text
+    hero = html.split('class="article__hero"')[1].split("</figure>")[0]
+    assert 'fetchpriority="high"' in hero and 'loading="lazy"' not in hero
+
+
+# --- backup and restore ------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="the SQLite round trip; PostgreSQL's is below")
+def test_sqlite_backup_and_restore_round_trip(app, runner, query, tmp_path):
+    query(lambda: make_story(headline="Story saved before the backup"))
+    result = runner.invoke(args=["backup", str(tmp_path / "backups")])
+    assert result.exit_code == 0, result.output
+    [database] = list((tmp_path / "backups").glob("database-*.sqlite"))
+    [media] = list((tmp_path / "backups").glob("media-*.tar.gz"))
+    assert sqlite3.connect(database).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    query(lambda: make_story(headline="Story written after the backup"))
+
+    app.config["MEDIA_ROOT"] = str(tmp_path / "restored-media")
+    result = runner.invoke(args=["restore", str(database), "--media", str(media), "--yes"])
+    assert result.exit_code == 0, result.output
+    headlines = query(lambda: set(db.session.scalars(sa.select(Article.headline))))
+    assert "Story saved before the backup" in headlines
+    assert "Story written after the backup" not in headlines
+    assert any((tmp_path / "restored-media").iterdir())
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL leg")
+def test_postgresql_backup_and_restore_round_trip(app, runner, query, tmp_path):
+    import shutil
+
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    query(lambda: make_story(headline="Story saved before the backup"))
+    result = runner.invoke(args=["backup", str(tmp_path / "backups")])
+    assert result.exit_code == 0, result.output
+    [dump] = list((tmp_path / "backups").glob("database-*.pgdump"))
+    query(lambda: make_story(headline="Story written after the backup"))
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    result = runner.invoke(args=["restore", str(dump), "--yes"])
+    assert result.exit_code == 0, result.output
+    headlines = query(lambda: set(db.session.scalars(sa.select(Article.headline))))
+    assert "Story saved before the backup" in headlines
+    assert "Story written after the backup" not in headlines
