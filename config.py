@@ -17,6 +17,7 @@ ENV_SETTINGS = {
     "AUTO_LOAD_PAGES": int,
     "HTTP_MAX_AGE": int,
     "CACHE_KEY_PREFIX": str,
+    "PROXY_FIX": int,
 }
 
 
@@ -37,7 +38,9 @@ class Defaults:
     CACHE_KEY_PREFIX = "an:"
     PAGE_CACHE_SECONDS = 120
     CONTENT_VERSION_SECONDS = 600
-    HTTP_MAX_AGE = 30
+    HTTP_MAX_AGE = 10
+    # How many proxies (nginx, a load balancer) stand in front of the app; 0 in development.
+    PROXY_FIX = 0
 
     # Uploads and generated images.
     MEDIA_ROOT = None

@@ -1,0 +1,137 @@
+"""The shipped nginx config, started on loopback in front of a real gunicorn."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, _free_port
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+HOST = "asian-news.net"
+
+
+@pytest.fixture
+def live_server_env() -> dict:
+    return {"HTTP_MAX_AGE": "10"}
+
+
+@pytest.fixture
+def nginx(live_server, demo_database, tmp_path):
+    if not Path(NGINX).exists():
+        if os.environ.get("REQUIRE_NGINX") == "1":
+            pytest.fail("nginx is not installed but REQUIRE_NGINX=1")
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    port = _free_port()
+    app_port = live_server.url.rsplit(":", 1)[1]
+    site = (ROOT / "deploy" / "nginx" / "asian-news.conf").read_text()
+    site = (
+        site.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
+        .replace("listen 80 default_server;", f"listen 127.0.0.1:{port} default_server;")
+        .replace("listen 80;", f"listen 127.0.0.1:{port};")
+        .replace("/srv/asian-news/app/", f"{ROOT}/")
+        .replace("/srv/asian-news/instance/media/", f"{demo_database.base / 'media'}/")
+        .replace("/var/cache/nginx/asian-news", str(tmp_path / "cache"))
+        .replace("/etc/nginx/snippets/", f"{tmp_path}/snippets/")
+    )
+    (tmp_path / "snippets").mkdir()
+    modules = ""
+    if BROTLI.exists():
+        modules = f"load_module {BROTLI};"
+        shutil.copy(ROOT / "deploy" / "nginx" / "asian-news-brotli.conf", tmp_path / "snippets")
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        f"""{modules}
+user root;
+worker_processes 1;
+pid {tmp_path}/nginx.pid;
+error_log {tmp_path}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {tmp_path}/body;
+    proxy_temp_path {tmp_path}/proxy;
+    fastcgi_temp_path {tmp_path}/fastcgi;
+    uwsgi_temp_path {tmp_path}/uwsgi;
+    scgi_temp_path {tmp_path}/scgi;
+    {site}
+}}
+"""
+    )
+    check = subprocess.run([NGINX, "-t", "-c", str(conf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"])
+    for _ in range(50):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def fetch(port, path, host=HOST, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers={"Host": host, **(headers or {})})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response, body
+
+
+def test_pages_pass_through_with_the_apps_headers_and_compression(nginx):
+    response, body = fetch(nginx, "/", headers={"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert b"Asian-News" in gzip.decompress(body)
+    assert "default-src 'self'" in response.getheader("Content-Security-Policy")
+    assert response.getheader("Server") == "nginx", "no version number"
+    if BROTLI.exists():
+        br, _ = fetch(nginx, "/about", headers={"Accept-Encoding": "br"})
+        assert br.getheader("Content-Encoding") == "br"
+
+
+def test_the_micro_cache_serves_anonymous_pages_and_honours_the_app(nginx):
+    first, _ = fetch(nginx, "/latest")
+    second, _ = fetch(nginx, "/latest")
+    assert first.getheader("X-Micro-Cache") in ("MISS", "EXPIRED")
+    assert second.getheader("X-Micro-Cache") == "HIT"
+    fragment, body = fetch(nginx, "/latest", headers={"HX-Request": "true"})
+    assert b"<html" not in body, "pages and fragments are cached apart"
+    admin1, _ = fetch(nginx, "/admin/login")
+    admin2, _ = fetch(nginx, "/admin/login")
+    assert admin2.getheader("X-Micro-Cache") != "HIT" and "no-store" in admin2.getheader(
+        "Cache-Control"
+    )
+    signed_in, _ = fetch(nginx, "/latest", headers={"Cookie": "session=abc"})
+    assert signed_in.getheader("X-Micro-Cache") == "BYPASS"
+
+
+def test_static_and_media_are_served_by_nginx_with_safe_headers(nginx, demo_database):
+    _, html = fetch(nginx, "/about")
+    css = re.search(rb'href="(/static/css/site\.css\?v=[0-9a-f]+)"', html).group(1).decode()
+    response, _ = fetch(nginx, css)
+    assert response.status == 200 and "immutable" in response.getheader("Cache-Control")
+    media = next((demo_database.base / "media").glob("*-320.webp")).name
+    response, _ = fetch(nginx, f"/media/{media}")
+    assert response.status == 200 and response.getheader("Content-Type") == "image/webp"
+    assert response.getheader("Content-Security-Policy") == "default-src 'none'; sandbox"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+
+
+def test_unknown_hosts_are_dropped(nginx):
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        fetch(nginx, "/", host="evil.example")
