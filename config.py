@@ -18,6 +18,7 @@ ENV_SETTINGS = {
     "HTTP_MAX_AGE": int,
     "CACHE_KEY_PREFIX": str,
     "PROXY_FIX": int,
+    "CACHE_TYPE": str,
 }
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, defer, joinedload, mapped_column, relationship, selectinload
 
 from extensions import db
 
@@ -334,15 +334,21 @@ class Article(db.Model):
     # --- queries ------------------------------------------------------------------------------
 
     @classmethod
-    def card_options(cls):
-        """Eager loads for everything a story card shows, so a list costs a fixed few queries."""
-        return (
-            joinedload(cls.section),
-            joinedload(cls.hero_image),
-            joinedload(cls.dateline_country),
+    def card_options(cls, *, body: bool = False):
+        """Eager loads for everything a story card shows, so a list costs a fixed few queries.
+
+        Separate SELECT ... IN loads rather than joins: a join before ORDER BY ... LIMIT makes
+        SQLite join every row before sorting. Bodies stay unloaded unless asked for (feeds)."""
+        options = [
+            selectinload(cls.section),
+            selectinload(cls.hero_image),
+            selectinload(cls.dateline_country),
             selectinload(cls.countries),
             selectinload(cls.authors),
-        )
+        ]
+        if not body:
+            options += [defer(cls.body_md), defer(cls.body_html), defer(cls.search_text)]
+        return tuple(options)
 
     @classmethod
     def latest(
@@ -358,6 +364,7 @@ class Article(db.Model):
         after: tuple[datetime, int] | None = None,
         exclude_ids: tuple[int, ...] = (),
         limit: int = 12,
+        body: bool = False,
     ) -> list[Article]:
         """The newest visible stories, filtered, keyset-paginated on (published_at, id)."""
         query = sa.select(cls).where(cls.visible())
@@ -414,7 +421,7 @@ class Article(db.Model):
                 )
             )
         query = (
-            query.options(*cls.card_options())
+            query.options(*cls.card_options(body=body))
             .order_by(cls.published_at.desc(), cls.id.desc())
             .limit(limit)
         )

@@ -1,4 +1,4 @@
-"""Structured logs: one line per request with a request id, also sent back as X-Request-ID."""
+"""Structured logs with a request id (also sent back as X-Request-ID) on every line."""
 
 from __future__ import annotations
 
@@ -13,23 +13,25 @@ log = logging.getLogger("request")
 _GOOD_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-class RequestIdFilter(logging.Filter):
-    """Stamp every log record made while serving a request with that request's id."""
+_default_factory = logging.getLogRecordFactory()
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            record.request_id = g.get("request_id", "-")
-        except RuntimeError:  # outside a request
-            record.request_id = "-"
-        return True
+
+def _record_with_request_id(*args, **kwargs) -> logging.LogRecord:
+    """Every log record made while serving a request carries that request's id."""
+    record = _default_factory(*args, **kwargs)
+    try:
+        record.request_id = g.get("request_id", "-")
+    except RuntimeError:  # outside a request
+        record.request_id = "-"
+    return record
 
 
 def configure_logging() -> None:
-    root = logging.getLogger()
-    if any(isinstance(f, RequestIdFilter) for h in root.handlers for f in h.filters):
+    if logging.getLogRecordFactory() is _record_with_request_id:
         return
+    logging.setLogRecordFactory(_record_with_request_id)
+    root = logging.getLogger()
     handler = logging.StreamHandler()
-    handler.addFilter(RequestIdFilter())
     handler.setFormatter(
         logging.Formatter(
             "%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s %(message)s"
@@ -50,8 +52,11 @@ def register(app: Flask) -> None:
     @app.after_request
     def finish_request(response):
         response.headers["X-Request-ID"] = g.get("request_id", "-")
-        if request.endpoint not in ("static", "ops.healthz"):
-            elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        # Fast successful reads are in gunicorn's access log (with the same request id); the
+        # app logs what an operator needs to look at: writes, errors and slow requests.
+        notable = request.method not in ("GET", "HEAD") or response.status_code >= 400
+        if notable or elapsed > 500:
             log.info(
                 'method=%s path="%s" status=%d ms=%.1f',
                 request.method,

@@ -98,7 +98,7 @@ def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int 
         query = query.order_by(headline_hits.desc(), Article.published_at.desc(), Article.id.desc())
     rows = (
         db.session.scalars(
-            query.options(*Article.card_options()).offset(offset_rank).limit(limit + 1)
+            query.options(*Article.card_options(body=True)).offset(offset_rank).limit(limit + 1)
         )
         .unique()
         .all()

@@ -113,6 +113,7 @@ def cached_page(view):
         if hit is not None:
             body, status, headers = hit
             response = Response(body, status=status, headers=headers)
+            response.direct_passthrough = False
             response.headers["X-Cache"] = "HIT"
             return _finish(response, public=True)
         response = make_response(view(*args, **kwargs))
@@ -123,7 +124,10 @@ def cached_page(view):
             and not session.modified
         )
         if storable:
-            headers = [(k, v) for k, v in response.headers.items() if k in ("Content-Type", "Vary")]
+            if response.status_code == 200 and not wants_fragment():
+                _set_etag(response)
+            kept = ("Content-Type", "Vary", "ETag")
+            headers = [(k, v) for k, v in response.headers.items() if k in kept]
             cache.set(
                 key,
                 (response.get_data(), response.status_code, headers),
@@ -146,6 +150,11 @@ def _finish(response: Response, public: bool) -> Response:
     )
     if response.status_code == 200 and not wants_fragment():
         # Full pages only: htmx swaps whatever fetch() hands it, so fragments get no validators.
-        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32], weak=True)
+        if "ETag" not in response.headers:
+            _set_etag(response)
         response.make_conditional(request)
     return response
+
+
+def _set_etag(response: Response) -> None:
+    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32], weak=True)

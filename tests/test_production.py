@@ -59,11 +59,13 @@ def test_every_response_carries_a_request_id_and_each_request_is_logged(client, 
         first = client.get("/about")
         echoed = client.get("/about", headers={"X-Request-ID": "edge-1234abcd"})
         forged = client.get("/about", headers={"X-Request-ID": "bad id; injected=yes"})
+        client.get("/no-such-page")
     assert re.fullmatch(r"[0-9a-f]{32}", first.headers["X-Request-ID"])
     assert echoed.headers["X-Request-ID"] == "edge-1234abcd"
     assert re.fullmatch(r"[0-9a-f]{32}", forged.headers["X-Request-ID"])
     lines = [r.getMessage() for r in caplog.records if r.name == "request"]
-    assert any('method=GET path="/about" status=200' in line for line in lines)
+    assert any('method=GET path="/no-such-page" status=404' in line for line in lines)
+    assert all(r.request_id != "-" for r in caplog.records if r.name == "request")
 
 
 def test_static_files_are_cached_for_a_year_when_named_by_hash(client):

@@ -58,7 +58,7 @@ def scoped_feed(kind, slug, fmt):
 def _feed(scope: ListScope, fmt: str, title: str):
     if fmt not in FORMATS:
         abort(404)
-    stories = Article.latest(limit=FEED_SIZE, **scope.filters)
+    stories = Article.latest(limit=FEED_SIZE, body=True, **scope.filters)
     site_name = current_app.config["SITE_NAME"]
     if scope.subject is None:
         self_url = absolute_url("feeds.site_feed", fmt=fmt)

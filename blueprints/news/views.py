@@ -16,9 +16,9 @@ from web import cached_page, content_version, render_page_or_fragment
 
 bp = Blueprint("news", __name__)
 
-HOME_POOL = 160
+HOME_POOL = 60
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,200}")
-BLOCK_SIZE = 4
+BLOCK_SIZE = 3
 
 
 @bp.get("/")
