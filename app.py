@@ -24,6 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     configure_storage(app)
+    if app.config["SITE_URL"].startswith("https://"):
+        # Served over TLS: the session cookie never travels in clear.
+        app.config["SESSION_COOKIE_SECURE"] = True
     if app.config["PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -44,6 +44,9 @@ def render_error(status: int, description: str | None = None):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        from auth import security_event
+
+        security_event("csrf", "refused", reason=error.description)
         return render_error(
             400,
             "The form had expired or was sent from elsewhere. Reload the page and try again.",
@@ -56,6 +59,9 @@ def register(app: Flask) -> None:
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         if error.code == 429:
+            from auth import security_event
+
+            security_event("rate-limit", "refused", limit=str(error.description))
             response.headers["Retry-After"] = "60"
         return response
 
