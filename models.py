@@ -428,6 +428,17 @@ class Article(db.Model):
         return db.session.scalars(query).unique().all()
 
     @classmethod
+    def free_slug(cls, headline: str) -> str:
+        """A slug from the headline that no other story uses yet (-2, -3, ... when taken)."""
+        from content import make_slug
+
+        base = make_slug(headline)
+        slug, n = base, 2
+        while db.session.scalar(sa.select(cls.id).where(cls.slug == slug)) is not None:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @classmethod
     def by_ids(cls, ids) -> dict[int, Article]:
         """Visible stories by id, for embeds and related cards, in one query."""
         if not ids:

@@ -14,7 +14,7 @@ import feedparser
 import nh3
 import sqlalchemy as sa
 
-from content import make_slug, render_story_body, sanitize_html
+from content import render_story_body, sanitize_html
 from extensions import db
 from models import Article, Country, Section, Source, Status, utcnow
 
@@ -134,7 +134,7 @@ def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> Im
                 continue
             terms = _match_terms(entry)
             story = Article(
-                slug=_free_slug(title),
+                slug=Article.free_slug(title),
                 headline=title,
                 standfirst=_text(entry.get("summary", ""))[:300],
                 body_md=body,
@@ -157,14 +157,6 @@ def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> Im
         db.session.rollback()
         raise
     return report
-
-
-def _free_slug(title: str) -> str:
-    base = make_slug(title)
-    slug, n = base, 2
-    while db.session.scalar(sa.select(Article.id).where(Article.slug == slug)) is not None:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def source_named(name: str, site_url: str = "", policy: str | None = None) -> Source:

@@ -381,7 +381,7 @@ def _fill_form(form: StoryForm, story: Article) -> None:
 
 def _apply_form(form: StoryForm, story: Article) -> None:
     story.headline = form.headline.data.strip()
-    story.slug = form.slug.data or story.slug or _unique_slug(story.headline)
+    story.slug = form.slug.data or story.slug or Article.free_slug(story.headline)
     story.standfirst = (form.standfirst.data or "").strip()
     story.dateline = (form.dateline.data or "").strip()
     story.body_md = form.body.data or ""
@@ -430,14 +430,6 @@ def _apply_action(action: str, story: Article, when) -> None:
         story.status = Status.UNPUBLISHED.value
     elif when is not None and current_user.can(Role.EDITOR):
         story.published_at = when
-
-
-def _unique_slug(headline: str) -> str:
-    base = make_slug(headline)
-    slug, n = base, 2
-    while db.session.scalar(sa.select(Article.id).where(Article.slug == slug)) is not None:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _render_story_form(form, story, status=200, conflict=None):
