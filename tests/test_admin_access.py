@@ -30,6 +30,8 @@ NEEDS = {
     "admin.users": "admin",
     "admin.user_role": "admin",
     "admin.user_active": "admin",
+    "admin.taxonomy": "admin",
+    "admin.taxonomy_edit": "admin",
 }
 RANK = {"writer": 1, "editor": 2, "admin": 3}
 
@@ -40,7 +42,7 @@ def admin_requests(app):
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("admin."):
             continue
-        url = re.sub(r"<int:ident>", "1", rule.rule)
+        url = re.sub(r"<int:ident>", "1", rule.rule).replace("<kind>", "tags")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((method, url, rule.endpoint))
     return found

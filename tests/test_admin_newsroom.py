@@ -529,3 +529,31 @@ def test_admins_add_people_and_change_roles(app, newsroom, query):
         "cannot demote yourself"
     )
     assert query(lambda: db.session.get(User, newsroom["writer"]).role) == "editor"
+
+
+def test_admins_manage_sections_tags_and_authors(app, newsroom, reader):
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    page = admin.get("/admin/taxonomy/authors")
+    assert page.status_code == 200 and "Joon Park" in page.text
+    added = admin.post("/admin/taxonomy/tags", data={"name": "Monsoon", "slug": "monsoon"})
+    assert added.status_code == 303
+    clash = admin.post("/admin/taxonomy/tags", data={"name": "Again", "slug": "monsoon"})
+    assert clash.status_code == 422 and "already uses this address" in clash.text
+    section = admin.post(
+        "/admin/taxonomy/sections/1",
+        data={
+            "name": "Politics & power",
+            "slug": "politics",
+            "description": "Who governs, and how.",
+        },
+    )
+    assert section.status_code == 303
+    assert "Politics &amp; power" in reader.get("/section/politics").text
+    assert (
+        admin.post(
+            "/admin/taxonomy/countries", data={"name": "Atlantis", "slug": "atlantis"}
+        ).status_code
+        == 400
+    )
+    assert admin.get("/admin/taxonomy/planets").status_code == 404

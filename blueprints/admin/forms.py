@@ -176,3 +176,16 @@ class UserForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=ROLES)
+
+
+class TaxonomyForm(FlaskForm):
+    """Sections, regions, countries, tags and authors share one simple form."""
+
+    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+    slug = StringField(
+        "Web address (slug)", validators=[InputRequired(), Length(max=80), SLUG_RULE]
+    )
+    description = TextAreaField(
+        "Description or biography", validators=[Optional(), Length(max=2000)]
+    )
+    title = StringField("Job title (authors)", validators=[Optional(), Length(max=120)])
