@@ -7,7 +7,7 @@ PORT ?= 5000
 WORKERS ?= 2
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run dev test test-fast lint bench install install-dev migrate demo clean
+.PHONY: run dev test test-fast lint fuzz bench install install-dev migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +45,13 @@ test: install-dev  ## the whole suite (browser tests run when Chromium is instal
 test-fast: install-dev
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
-lint: install-dev
+lint: install-dev  ## ruff, and bandit at medium severity and above (zero findings)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive . --severity-level medium --exclude ./.venv,./tests,./bench
+
+fuzz: install-dev  ## 60 s of coverage-guided fuzzing of the next= validator (atheris)
+	$(BIN)/python fuzz/fuzz_safe_next.py -max_total_time=$${FUZZ_SECONDS:-60}
 
 bench: install-dev  ## loopback benchmarks against nginx's static limit (wrk when installed)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

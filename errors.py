@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, make_response, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from web import wants_fragment
@@ -63,6 +64,20 @@ def register(app: Flask) -> None:
 
             security_event("rate-limit", "refused", limit=str(error.description))
             response.headers["Retry-After"] = "60"
+        return response
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        """A write lock held too long, or the database unreachable: say so, never a false
+        "thank you"; nothing half-done was committed."""
+        from extensions import db
+
+        db.session.rollback()
+        log.error("database unavailable: %s", error.orig)
+        response = render_error(
+            503, "We could not save or load this just now. Please try again in a minute."
+        )
+        response.headers["Retry-After"] = "30"
         return response
 
     @app.errorhandler(Exception)

@@ -1,6 +1,9 @@
 """Extension objects, created unbound and initialised in create_app()."""
 
+import contextlib
+import hashlib
 import logging
+import os
 import time
 
 from flask_caching import Cache
@@ -56,6 +59,41 @@ class ResilientCache(Cache):
 
     def delete(self, *args, **kwargs):
         return self._guard("delete", False, *args, **kwargs)
+
+    def claim(self, name: str, timeout: int = 5) -> bool:
+        """Take a short-lived lock shared by every worker; True if this caller has it.
+
+        Redis: SET NX with an expiry. Filesystem cache: a lock file created with O_EXCL (and
+        taken over once it is older than the timeout). Without a working cache every caller
+        may go ahead, so nobody waits on a lock that cannot be taken.
+        """
+        directory = getattr(self.cache, "_path", None)
+        if directory is None:
+            return self._guard("add", True, f"lock:{name}", 1, timeout=timeout)
+        path = os.path.join(directory, "lock-" + hashlib.sha256(name.encode()).hexdigest())
+        for _attempt in range(2):
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                return True
+            except FileExistsError:
+                try:
+                    if time.time() - os.path.getmtime(path) < timeout:
+                        return False
+                    os.unlink(path)  # a stale lock from a worker that died
+                except FileNotFoundError:
+                    pass
+            except OSError:
+                return True
+        return False
+
+    def release(self, name: str) -> None:
+        directory = getattr(self.cache, "_path", None)
+        if directory is None:
+            self.delete(f"lock:{name}")
+            return
+        path = os.path.join(directory, "lock-" + hashlib.sha256(name.encode()).hexdigest())
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 db = SQLAlchemy(model_class=Base)

@@ -112,13 +112,23 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def shared_context():
-        from blueprints.live.ticker import ticker_state
+        from sqlalchemy.exc import SQLAlchemyError
 
+        from blueprints.live.ticker import ticker_state
+        from extensions import db
+
+        try:
+            nav, ticker = navigation(), ticker_state()
+        except SQLAlchemyError:
+            # The database is busy or down: error pages still render in the site's chrome.
+            db.session.rollback()
+            nav = {"sections": [], "regions": []}
+            ticker = {"version": "", "items": []}
         return {
-            "nav": navigation(),
+            "nav": nav,
             "publisher": app.config["PUBLISHER"],
             "site_name": app.config["SITE_NAME"],
-            "ticker": ticker_state(),
+            "ticker": ticker,
             "ticker_poll_seconds": app.config["TICKER_POLL_SECONDS"],
             "latest_poll_seconds": app.config["LATEST_POLL_SECONDS"],
         }

@@ -58,7 +58,16 @@ def content_version() -> str:
     """The current content version; a scheduled story whose time has come starts a new one."""
     state = cache.get(VERSION_KEY)
     if state is None:
-        return bump_content_version()
+        # Many requests arrive at once after a publish: one starts the new version, the others
+        # wait a moment for it, so they all share one set of cached pages.
+        if cache.claim(VERSION_KEY, timeout=2):
+            try:
+                return bump_content_version()
+            finally:
+                cache.release(VERSION_KEY)
+        state = _wait_for(VERSION_KEY, seconds=1.0)
+        if state is None:
+            return bump_content_version()
     due = state.get("due")
     if due is not None and due <= time.time():
         return bump_content_version()
@@ -110,12 +119,15 @@ def cached_page(view):
             return _finish(make_response(view(*args, **kwargs)), public=False)
         key = page_cache_key()
         hit = cache.get(key)
+        claimed = False
+        if hit is None:
+            claimed = cache.claim(key)
+        if hit is None and not claimed:
+            # Single flight: another worker is rendering this page right now (a publish just
+            # retired every cached page); wait for its copy rather than all querying at once.
+            hit = _wait_for(key)
         if hit is not None:
-            body, status, headers = hit
-            response = Response(body, status=status, headers=headers)
-            response.direct_passthrough = False
-            response.headers["X-Cache"] = "HIT"
-            return _finish(response, public=True)
+            return _from_cache(hit)
         response = make_response(view(*args, **kwargs))
         storable = (
             response.status_code in (200, 404, 410)
@@ -134,9 +146,28 @@ def cached_page(view):
                 timeout=current_app.config["PAGE_CACHE_SECONDS"],
             )
             response.headers["X-Cache"] = "MISS"
+        if claimed:
+            cache.release(key)
         return _finish(response, public=storable)
 
     return wrapper
+
+
+def _wait_for(key: str, seconds: float = 2.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _from_cache(hit) -> Response:
+    body, status, headers = hit
+    response = Response(body, status=status, headers=headers)
+    response.headers["X-Cache"] = "HIT"
+    return _finish(response, public=True)
 
 
 def _finish(response: Response, public: bool) -> Response:

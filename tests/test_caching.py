@@ -74,3 +74,37 @@ def test_pages_with_a_form_token_or_flash_are_never_cached(make_app):
     first = client.get("/contact")
     assert first.headers["Cache-Control"] == "private, no-store"
     assert "X-Cache" not in first.headers
+
+
+def test_a_crowd_on_an_expired_page_renders_it_at_most_twice(app, make_app):
+    """Cache stampede: 16 readers arrive together right after a publish retired the page."""
+    import threading
+
+    from blueprints.news import views
+
+    renders = []
+    real = views.Article.latest
+
+    def counting_latest(*args, **kwargs):
+        renders.append(1)
+        return real(*args, **kwargs)
+
+    views.Article.latest = counting_latest
+    try:
+        clients = [make_app().test_client() for _ in range(16)]
+        barrier = threading.Barrier(len(clients))
+        statuses = []
+
+        def read(client):
+            barrier.wait()
+            statuses.append(client.get("/latest").status_code)
+
+        threads = [threading.Thread(target=read, args=(c,)) for c in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        views.Article.latest = real
+    assert statuses == [200] * 16
+    assert len(renders) <= 2, f"rendered {len(renders)} times"

@@ -195,3 +195,38 @@ def test_postgresql_backup_and_restore_round_trip(app, runner, query, tmp_path):
     headlines = query(lambda: set(db.session.scalars(sa.select(Article.headline))))
     assert "Story saved before the backup" in headlines
     assert "Story written after the backup" not in headlines
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's write lock")
+def test_a_write_lock_held_too_long_answers_503_not_a_false_thank_you(make_app, app_config, query):
+    app = make_app()
+    with app.app_context():
+        db.engine.dispose()
+    path = app_config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with app.app_context():
+            db.engine.dispose()
+            # Wait briefly instead of the production 15 s.
+            from sqlalchemy import event as sa_event
+
+            @sa_event.listens_for(db.engine, "connect")
+            def short_wait(dbapi_conn, _record):
+                dbapi_conn.execute("PRAGMA busy_timeout=200")
+
+        response = app.test_client().post(
+            "/contact",
+            data={
+                "name": "Ana",
+                "email": "ana@example.org",
+                "subject": "Tip",
+                "message": "A message long enough",
+            },
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "Please try again" in response.text and "Thank you" not in response.text
