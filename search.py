@@ -91,11 +91,19 @@ def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int 
     else:
         for term in long_terms:
             query = query.where(Article.search_text.ilike(f"%{_escape_like(term)}%", escape="\\"))
+        # pg_trgm (the GIN index on search_text) finds the matches in any script; PostgreSQL's
+        # full-text ranking orders them, headline matches first.
         headline_hits = sum(
             sa.case((Article.headline.ilike(f"%{_escape_like(t)}%", escape="\\"), 1), else_=0)
             for t in terms
         )
-        query = query.order_by(headline_hits.desc(), Article.published_at.desc(), Article.id.desc())
+        rank = sa.func.ts_rank(
+            sa.func.to_tsvector("simple", Article.search_text),
+            sa.func.plainto_tsquery("simple", " ".join(terms)),
+        )
+        query = query.order_by(
+            headline_hits.desc(), rank.desc(), Article.published_at.desc(), Article.id.desc()
+        )
     rows = (
         db.session.scalars(
             query.options(*Article.card_options(body=True)).offset(offset_rank).limit(limit + 1)
