@@ -245,6 +245,7 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
                     "load testing."
                 )
                 html, _ = render_story_body(country.name.upper(), body)
+                published = now - timedelta(days=30, minutes=ident + rng.random())
                 search_text = (
                     f"{headline}\nA generated story for load tests, number {ident}.\n{body}"
                 )
@@ -254,7 +255,8 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
                         "standfirst": f"A generated story for load tests, number {ident}.",
                         "body_md": body, "body_html": html, "kind": "news", "lang": "en",
                         "dateline": country.name.upper(), "status": Status.PUBLISHED.value,
-                        "published_at": now - timedelta(days=30, minutes=ident + rng.random()),
+                        "published_at": published,
+                        "live_at": published,
                         "created_at": now, "modified_at": now,
                         "section_id": sections[section].id, "embed_ids": [],
                         "search_text": search_text,

@@ -211,6 +211,7 @@ class Article(db.Model):
         sa.Index("ix_articles_stream", "status", "published_at", "id"),
         sa.Index("ix_articles_section_stream", "section_id", "status", "published_at", "id"),
         sa.Index("ix_articles_kind_stream", "kind", "status", "published_at", "id"),
+        sa.Index("ix_articles_live", "live_at", "id"),
         sa.UniqueConstraint("source_id", "source_guid", name="uq_articles_source_guid"),
     )
 
@@ -227,6 +228,10 @@ class Article(db.Model):
     lang: Mapped[str] = mapped_column(sa.String(12), default="en")
     status: Mapped[str] = mapped_column(sa.String(20), default=Status.DRAFT.value)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # published_at for stories that are published or scheduled, else empty: one indexed column
+    # that every reader query filters and orders on, so a list walks its index newest first
+    # and stops after one page, however deep the cursor (kept in step on every save).
+    live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -271,11 +276,7 @@ class Article(db.Model):
     @classmethod
     def visible(cls, now: datetime | None = None):
         """Published stories, and scheduled ones whose time has come (no cron needed)."""
-        now = now or utcnow()
-        return sa.and_(
-            cls.status.in_((Status.PUBLISHED.value, Status.SCHEDULED.value)),
-            cls.published_at <= now,
-        )
+        return cls.live_at <= (now or utcnow())
 
     @property
     def is_visible(self) -> bool:
@@ -405,24 +406,12 @@ class Article(db.Model):
         if exclude_ids:
             query = query.where(cls.id.not_in(exclude_ids))
         if before is not None:
-            at, ident = before
-            query = query.where(
-                sa.or_(
-                    cls.published_at < at,
-                    sa.and_(cls.published_at == at, cls.id < ident),
-                )
-            )
+            query = query.where(sa.tuple_(cls.live_at, cls.id) < sa.tuple_(*before))
         if after is not None:
-            at, ident = after
-            query = query.where(
-                sa.or_(
-                    cls.published_at > at,
-                    sa.and_(cls.published_at == at, cls.id > ident),
-                )
-            )
+            query = query.where(sa.tuple_(cls.live_at, cls.id) > sa.tuple_(*after))
         query = (
             query.options(*cls.card_options(body=body))
-            .order_by(cls.published_at.desc(), cls.id.desc())
+            .order_by(cls.live_at.desc(), cls.id.desc())
             .limit(limit)
         )
         return db.session.scalars(query).unique().all()
@@ -478,7 +467,7 @@ class Article(db.Model):
             query = query.where(Article.section_id == self.section_id)
         query = (
             query.options(*Article.card_options())
-            .order_by(Article.published_at.desc(), Article.id.desc())
+            .order_by(Article.live_at.desc(), Article.id.desc())
             .limit(limit)
         )
         return db.session.scalars(query).unique().all()
@@ -705,6 +694,10 @@ def register_invalidation() -> None:
 
 
 def _note_content_change(session, _context, _instances) -> None:
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Article):
+            live = obj.status in (Status.PUBLISHED.value, Status.SCHEDULED.value)
+            obj.live_at = obj.published_at if live else None
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, CONTENT_MODELS):
             session.info["content_changed"] = True

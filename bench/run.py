@@ -174,11 +174,13 @@ def main() -> None:
          "import sqlalchemy as sa\nfrom extensions import db\n"
          "app = create_app()\nctx = app.app_context(); ctx.push()\n"
          "c = db.session.scalar(sa.select(Country).where(Country.slug == 'japan'))\n"
-         "stories = Article.latest(country=c, limit=500 * 12)\n"
-         "print(stories[-1].cursor, Article.latest(limit=1)[0].slug)\n"],
+         "stories = Article.latest(country=c, limit=500 * 12 + 13)\n"
+         "deep = min(500 * 12, len(stories) - 13)\n"
+         "print(stories[deep - 1].cursor, Article.latest(limit=1)[0].slug, deep // 12)\n"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout.split()  # fmt: skip
-    deep_cursor, article_slug = probe[0], probe[1]
+    deep_cursor, article_slug, depth = probe[0], probe[1], int(probe[2])
+    print(f"  the country page's deepest full page is at depth {depth}")
 
     cached_port, uncached_port, hello_port, nginx_port = (free_port() for _ in range(4))
     servers = {
@@ -216,7 +218,7 @@ def main() -> None:
         ("app: uncached home", uncached_port, "/", {}),
         ("app: uncached article", uncached_port, f"/article/{article_slug}", {}),
         ("app: uncached country, first page", uncached_port, "/country/japan", {}),
-        ("app: uncached country, depth 500", uncached_port, f"/country/japan?before={deep_cursor}", {}),
+        ("app: uncached country, deep page", uncached_port, f"/country/japan?before={deep_cursor}", {}),
         ("app: uncached search", uncached_port, "/search?q=budget", {}),
     ]  # fmt: skip
     load = run_wrk if WRK else run_python
@@ -255,8 +257,8 @@ def main() -> None:
         ("uncached home >= 430 req/s (10x WordPress) and >= 416 (4x Wagtail)",
          by["app: uncached home"]["rps"] >= 430),
         ("uncached home p99 < 100 ms", by["app: uncached home"]["p99_ms"] < 100),
-        ("country depth 500 within 1.25x of first page",
-         by["app: uncached country, depth 500"]["rps"] * 1.25
+        ("country deep page within 1.25x of first page",
+         by["app: uncached country, deep page"]["rps"] * 1.25
          >= by["app: uncached country, first page"]["rps"]),
         ("search within 2x of article",
          by["app: uncached search"]["rps"] * 2 >= by["app: uncached article"]["rps"]),
