@@ -367,38 +367,40 @@ class Article(db.Model):
         limit: int = 12,
         body: bool = False,
     ) -> list[Article]:
-        """The newest visible stories, filtered, keyset-paginated on (published_at, id)."""
-        query = sa.select(cls).where(cls.visible())
+        """The newest visible stories, filtered, keyset-paginated on (live_at, id)."""
+        # One upper bound on live_at, the tighter of now and the cursor, so the index range
+        # starts at the cursor: a deep page costs what the first page costs.
+        bound = utcnow() if before is None else min(utcnow(), before[0])
+        query = sa.select(cls).where(cls.live_at <= bound)
         if section is not None:
             query = query.where(cls.section_id == section.id)
+        # Correlated EXISTS, not IN (...): the list walks the live_at index newest first and
+        # checks each story's membership by primary key, stopping after one page.
         if country is not None:
             query = query.where(
-                cls.id.in_(
-                    sa.select(article_countries.c.article_id).where(
-                        article_countries.c.country_id == country.id
-                    )
+                sa.exists().where(
+                    article_countries.c.article_id == cls.id,
+                    article_countries.c.country_id == country.id,
                 )
             )
         if region is not None:
             query = query.where(
-                cls.id.in_(
-                    sa.select(article_countries.c.article_id)
-                    .join(Country, Country.id == article_countries.c.country_id)
-                    .where(Country.region_id == region.id)
-                )
+                sa.exists()
+                .where(article_countries.c.article_id == cls.id)
+                .where(article_countries.c.country_id == Country.id)
+                .where(Country.region_id == region.id)
             )
         if tag is not None:
             query = query.where(
-                cls.id.in_(
-                    sa.select(article_tags.c.article_id).where(article_tags.c.tag_id == tag.id)
+                sa.exists().where(
+                    article_tags.c.article_id == cls.id, article_tags.c.tag_id == tag.id
                 )
             )
         if author is not None:
             query = query.where(
-                cls.id.in_(
-                    sa.select(article_authors.c.article_id).where(
-                        article_authors.c.author_id == author.id
-                    )
+                sa.exists().where(
+                    article_authors.c.article_id == cls.id,
+                    article_authors.c.author_id == author.id,
                 )
             )
         if kinds:
@@ -455,22 +457,30 @@ class Article(db.Model):
         ).first()
 
     def related(self, limit: int = 4) -> list[Article]:
-        """Other recent stories that share a tag, else the section."""
+        """The newest other stories sharing a tag, topped up from the same section.
+
+        Two simple queries rather than one with OR: each walks the live_at index newest first
+        and stops after a few rows, where the OR made the planner sort a whole section."""
+        found: list[Article] = []
         tag_ids = [t.id for t in self.tags]
-        query = sa.select(Article).where(Article.visible(), Article.id != self.id)
         if tag_ids:
             shared = sa.select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(tag_ids))
-            query = query.where(
-                sa.or_(Article.id.in_(shared), Article.section_id == self.section_id)
-            )
-        else:
-            query = query.where(Article.section_id == self.section_id)
+            found = self._newest(sa.and_(Article.id.in_(shared)), (self.id,), limit)
+        if len(found) < limit:
+            seen = (self.id, *(a.id for a in found))
+            found += self._newest(Article.section_id == self.section_id, seen, limit - len(found))
+        return found
+
+    @staticmethod
+    def _newest(condition, exclude: tuple[int, ...], limit: int) -> list[Article]:
         query = (
-            query.options(*Article.card_options())
+            sa.select(Article)
+            .where(Article.visible(), condition, Article.id.not_in(exclude))
+            .options(*Article.card_options())
             .order_by(Article.live_at.desc(), Article.id.desc())
             .limit(limit)
         )
-        return db.session.scalars(query).unique().all()
+        return list(db.session.scalars(query).unique().all())
 
     @classmethod
     def corrections(cls) -> list[Article]:
