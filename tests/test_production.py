@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import logging
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -230,3 +231,42 @@ def test_a_write_lock_held_too_long_answers_503_not_a_false_thank_you(make_app, 
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
     assert "Please try again" in response.text and "Thank you" not in response.text
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
+def test_a_frozen_redis_costs_one_short_timeout_not_one_per_call(make_app, tmp_path):
+    """R07: Redis stopped with SIGSTOP (it accepts connections but never answers)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import _free_port
+
+    port = _free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        time.sleep(0.5)
+        url = f"redis://127.0.0.1:{port}/0"
+        client = make_app(
+            CACHE_TYPE="RedisCache",
+            CACHE_REDIS_URL=url,
+            CACHE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        ).test_client()
+        assert client.get("/latest").status_code == 200
+        os.kill(server.pid, signal.SIGSTOP)
+        started = time.monotonic()
+        for url_path in ("/", "/latest", "/country/japan", "/about", "/search?q=rupiah"):
+            began = time.monotonic()
+            assert client.get(url_path).status_code == 200
+            assert time.monotonic() - began < 1.5, url_path
+        assert time.monotonic() - started < 3, "the breaker spares every later call the timeout"
+        assert client.get("/healthz").json["status"] == "degraded"
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+        server.terminate()
+        server.wait(timeout=10)
