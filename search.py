@@ -120,11 +120,16 @@ def _escape_like(term: str) -> str:
 
 def snippet(story: Article, terms: list[str]) -> Markup:
     """A passage of the story around the first match, with every match marked."""
-    text = story.search_text.replace("\n", " · ") or story.standfirst or ""
+    text = " ".join((story.search_text or story.standfirst or "").split())
     lowered = text.lower()
     positions = [lowered.find(t.lower()) for t in terms if lowered.find(t.lower()) >= 0]
     start = max(0, min(positions) - SNIPPET_RADIUS) if positions else 0
     end = min(len(text), start + 2 * SNIPPET_RADIUS + 40)
+    # Start and end on word boundaries (scripts without spaces simply keep the cut).
+    if start > 0 and " " in text[start : start + 20]:
+        start = text.index(" ", start) + 1
+    if end < len(text) and " " in text[end - 20 : end]:
+        end = text.rindex(" ", start, end)
     passage = text[start:end]
     marked = str(escape(passage))
     for term in sorted(terms, key=len, reverse=True):
