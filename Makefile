@@ -7,7 +7,7 @@ PORT ?= 5000
 WORKERS ?= 2
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run dev test test-fast lint fuzz bench install install-dev migrate demo clean
+.PHONY: run dev test test-fast lint fuzz bench loadtest install install-dev migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ fuzz: install-dev  ## 60 s of coverage-guided fuzzing of the next= validator (at
 
 bench: install-dev  ## loopback benchmarks against nginx's static limit (wrk when installed)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+loadtest: install-dev  ## 30 s of mixed load with worker kills and reloads; reconciles contact messages
+	$(BIN)/python bench/loadtest.py --seconds $${LOAD_SECONDS:-30}
 
 clean:
 	rm -rf $(VENV) .pytest_cache

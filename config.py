@@ -19,6 +19,7 @@ ENV_SETTINGS = {
     "CACHE_KEY_PREFIX": str,
     "PROXY_FIX": int,
     "CACHE_TYPE": str,
+    "CONTACT_RATE_LIMIT": str,
     "TRUSTED_HOSTS": lambda value: [h.strip() for h in value.split(",") if h.strip()],
 }
 

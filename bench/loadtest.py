@@ -1,0 +1,204 @@
+"""Load test with faults, on loopback, bounded in time: mixed readers, htmx fragments and contact
+submitters against gunicorn, while workers are stopped (SIGTERM), killed (SIGKILL) and the
+master is reloaded (HUP). Every acknowledged contact message is then looked for in the database.
+
+    python bench/loadtest.py [--seconds 30] [--readers 12] [--writers 4]
+
+With LOADTEST_DATABASE_URL (and optionally LOADTEST_REDIS_URL) it runs on PostgreSQL/Redis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.run import free_port, wait_for, worker_rss_mb  # noqa: E402
+
+
+class Tally:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.status: dict[int, int] = {}
+        self.failures = 0
+        self.acknowledged: list[str] = []
+
+    def record(self, status: int, ms: float):
+        with self.lock:
+            self.latencies.append(ms)
+            self.status[status] = self.status.get(status, 0) + 1
+
+
+def fetch(opener, url, data=None, headers=None):
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    started = time.perf_counter()
+    try:
+        with opener.open(request, timeout=10) as response:
+            body = response.read()
+            return response.status, body, (time.perf_counter() - started) * 1000
+    except urllib.error.HTTPError as error:
+        error.read()
+        return error.code, b"", (time.perf_counter() - started) * 1000
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def reader(base: str, stop: float, tally: Tally, paths: list[tuple[str, dict]]):
+    opener = urllib.request.build_opener()
+    n = 0
+    while time.monotonic() < stop:
+        path, headers = paths[n % len(paths)]
+        n += 1
+        try:
+            status, _, ms = fetch(opener, base + path, headers=headers)
+            tally.record(status, ms)
+        except OSError:
+            with tally.lock:
+                tally.failures += 1
+
+
+def writer(base: str, stop: float, tally: Tally):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    while time.monotonic() < stop:
+        try:
+            _, page, _ = fetch(opener, base + "/contact")
+            token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page)
+            if not token:
+                with tally.lock:
+                    tally.failures += 1
+                continue
+            marker = uuid.uuid4().hex
+            data = urllib.parse.urlencode({
+                "csrf_token": token.group(1).decode(), "name": "Load Tester",
+                "email": "load@example.org", "subject": f"load {marker}",
+                "message": f"Load-test message {marker}, please ignore.",
+            }).encode()  # fmt: skip
+            status, _, ms = fetch(opener, base + "/contact", data=data)
+            tally.record(status, ms)
+            if status == 303:
+                with tally.lock:
+                    tally.acknowledged.append(marker)
+        except OSError:
+            with tally.lock:
+                tally.failures += 1
+
+
+def chaos(master: subprocess.Popen, seconds: int, log: list[str]):
+    """SIGTERM one worker, SIGKILL another, then two graceful reloads, spread over the run."""
+    plan = [(0.3, "TERM"), (0.45, "KILL"), (0.6, "HUP"), (0.75, "HUP")]
+    start = time.monotonic()
+    for fraction, what in plan:
+        time.sleep(max(0, start + fraction * seconds - time.monotonic()))
+        children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+        if what == "HUP":
+            os.kill(master.pid, signal.SIGHUP)
+        elif children:
+            os.kill(int(children[0]), signal.SIGTERM if what == "TERM" else signal.SIGKILL)
+        log.append(f"{time.monotonic() - start:5.1f}s {what}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--readers", type=int, default=12)
+    parser.add_argument("--writers", type=int, default=4)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="an-load-"))
+    env = {**os.environ, "INSTANCE_PATH": str(tmp / "instance"), "SECRET_KEY": "load-only",
+           "CONTACT_RATE_LIMIT": "100000 per minute", "HTTP_MAX_AGE": "0"}  # fmt: skip
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    if os.environ.get("LOADTEST_DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["LOADTEST_DATABASE_URL"]
+    if os.environ.get("LOADTEST_REDIS_URL"):
+        env["REDIS_URL"] = os.environ["LOADTEST_REDIS_URL"]
+        env["CACHE_KEY_PREFIX"] = f"load{uuid.uuid4().hex[:6]}:"
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "demo", "load", "--if-empty", "--no-images"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    backend = "PostgreSQL" if "DATABASE_URL" in env else "SQLite"
+    port = free_port()
+    log_file = (tmp / "gunicorn.log").open("w")
+    master = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--graceful-timeout", "10", "app:create_app()"],
+        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    wait_for(port)
+    base = f"http://127.0.0.1:{port}"
+    page = urllib.request.urlopen(base + "/").read().decode()  # noqa: S310 - loopback only
+    version = re.search(r'data-ticker-version="(\w+)"', page).group(1)
+    article = re.search(r'href="(/article/[^"]+)"', page).group(1)
+    htmx = {"HX-Request": "true", "HX-Request-Type": "partial"}
+    paths = [("/", {}), (article, {}), ("/latest", htmx), (f"/live/ticker?v={version}", htmx),
+             ("/country/japan", {}), ("/search?q=port", {})]  # fmt: skip
+    tally, events = Tally(), []
+    stop = time.monotonic() + args.seconds
+    threads = [
+        threading.Thread(target=reader, args=(base, stop, tally, paths))
+        for _ in range(args.readers)
+    ]
+    threads += [
+        threading.Thread(target=writer, args=(base, stop, tally)) for _ in range(args.writers)
+    ]
+    threads.append(threading.Thread(target=chaos, args=(master, args.seconds, events)))
+    print(
+        f"load test: {args.seconds} s on {backend}, {args.readers} readers, {args.writers} writers"
+    )
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    memory = worker_rss_mb(master)
+    master.send_signal(signal.SIGTERM)
+    master.wait(timeout=30)
+
+    markers = set(tally.acknowledged)
+    found = subprocess.run(
+        [sys.executable, "-c",
+         "from app import create_app\nimport sqlalchemy as sa\nfrom extensions import db\n"
+         "from models import ContactMessage\napp = create_app()\nctx = app.app_context(); ctx.push()\n"
+         "for s in db.session.scalars(sa.select(ContactMessage.subject)): print(s)\n"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout.split("\n")  # fmt: skip
+    stored = {line.removeprefix("load ") for line in found if line.startswith("load ")}
+    lost = markers - stored
+    lat = sorted(tally.latencies)
+    total = len(lat)
+    server_errors = sum(n for code, n in tally.status.items() if code >= 500)
+    print("faults injected:", ", ".join(events))
+    print(f"requests {total}, transport failures {tally.failures}, 5xx {server_errors}, "
+          f"statuses {dict(sorted(tally.status.items()))}")  # fmt: skip
+    print(f"latency ms: p50 {statistics.median(lat):.1f}, p95 {lat[int(total * .95) - 1]:.1f}, "
+          f"p99 {lat[int(total * .99) - 1]:.1f}")  # fmt: skip
+    print(
+        f"contact messages acknowledged {len(markers)}, stored {len(markers & stored)}, lost {len(lost)}"
+    )
+    print(f"worker RSS after the run (MB): {[round(m) for m in memory]}")
+    sys.exit(1 if lost else 0)
+
+
+if __name__ == "__main__":
+    main()
