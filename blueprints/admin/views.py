@@ -50,6 +50,7 @@ from models import (
     Tag,
     User,
     decode_cursor,
+    encode_cursor,
     utcnow,
 )
 from web import wants_fragment
@@ -212,8 +213,6 @@ def stories():
     next_cursor = None
     if len(rows) > PER_PAGE:
         rows = rows[:PER_PAGE]
-        from models import encode_cursor
-
         next_cursor = encode_cursor(rows[-1].modified_at, rows[-1].id)
     filters = {k: v for k, v in args.items() if k != "before"}
     return render_template(
