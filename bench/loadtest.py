@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import free_port, wait_for, worker_rss_mb  # noqa: E402
+from bench.run import free_port, prepare_instance, wait_for, worker_rss_mb  # noqa: E402
 
 
 class Tally:
@@ -134,10 +134,7 @@ def main():
     if os.environ.get("LOADTEST_REDIS_URL"):
         env["REDIS_URL"] = os.environ["LOADTEST_REDIS_URL"]
         env["CACHE_KEY_PREFIX"] = f"load{uuid.uuid4().hex[:6]}:"
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "demo", "load", "--if-empty", "--no-images"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)  # fmt: skip
+    prepare_instance(env, "--if-empty", "--no-images")
     backend = "PostgreSQL" if "DATABASE_URL" in env else "SQLite"
     port = free_port()
     log_file = (tmp / "gunicorn.log").open("w")

@@ -29,6 +29,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.nginx_site import loopback_site  # noqa: E402
+
 PY = sys.executable
 WRK = shutil.which("wrk")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -124,17 +128,16 @@ def run_python(url: str, seconds: int, connections: int, headers: dict) -> dict:
             "p99_ms": latencies[int(len(latencies) * 0.99) - 1], "non_2xx": bad[0]}  # fmt: skip
 
 
+def prepare_instance(env: dict, *demo_args: str) -> None:
+    """Migrate the database named by env and load the demo newsroom into it."""
+    flask = [PY, "-m", "flask", "--app", "app"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "demo", "load", *demo_args], cwd=ROOT, env=env, check=True,
+                   capture_output=True)  # fmt: skip
+
+
 def nginx_conf(tmp: Path, port: int, app_port: int, static_root: Path, media: Path) -> Path:
-    site = (ROOT / "deploy" / "nginx" / "asian-news.conf").read_text()
-    site = (
-        site.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
-        .replace("listen 80 default_server;", f"listen 127.0.0.1:{port} default_server;")
-        .replace("listen 80;", f"listen 127.0.0.1:{port};")
-        .replace("/srv/asian-news/app/", f"{ROOT}/")
-        .replace("/srv/asian-news/instance/media/", f"{media}/")
-        .replace("/var/cache/nginx/asian-news", str(tmp / "nginx-cache"))
-        .replace("include /etc/nginx/snippets/asian-news-brotli*.conf;", "")
-    )
+    site = loopback_site(port, app_port, media, tmp / "nginx-cache", snippets_dir=None)
     # The physical limit: nginx serving a saved copy of the home page from disk.
     site = site.replace(
         "    location /static/ {",
@@ -162,12 +165,9 @@ def main() -> None:
            "PAGE_CACHE_SECONDS": "600", "HTTP_MAX_AGE": "10"}  # fmt: skip
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
-    flask = [PY, "-m", "flask", "--app", "app"]
     print(f"building a database with {args.stories} synthetic stories in {instance} ...")
     started = time.monotonic()
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "demo", "load", "--synthetic", str(args.stories)], cwd=ROOT, env=env,
-                   check=True, capture_output=True)  # fmt: skip
+    prepare_instance(env, "--synthetic", str(args.stories))
     print(f"  built in {time.monotonic() - started:.0f} s")
     probe = subprocess.run(
         [PY, "-c", "from app import create_app\nfrom models import Article, Country\n"

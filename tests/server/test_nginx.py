@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.nginx_site import loopback_site
 from tests.conftest import ROOT, _free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -34,15 +35,8 @@ def nginx(live_server, demo_database, tmp_path):
         pytest.skip("nginx is not installed (apt-get install nginx)")
     port = _free_port()
     app_port = live_server.url.rsplit(":", 1)[1]
-    site = (ROOT / "deploy" / "nginx" / "asian-news.conf").read_text()
-    site = (
-        site.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
-        .replace("listen 80 default_server;", f"listen 127.0.0.1:{port} default_server;")
-        .replace("listen 80;", f"listen 127.0.0.1:{port};")
-        .replace("/srv/asian-news/app/", f"{ROOT}/")
-        .replace("/srv/asian-news/instance/media/", f"{demo_database.base / 'media'}/")
-        .replace("/var/cache/nginx/asian-news", str(tmp_path / "cache"))
-        .replace("/etc/nginx/snippets/", f"{tmp_path}/snippets/")
+    site = loopback_site(
+        port, app_port, demo_database.base / "media", tmp_path / "cache", tmp_path / "snippets"
     )
     (tmp_path / "snippets").mkdir()
     modules = ""
