@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
 import logging
 import re
 import secrets
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import pyotp
 import sqlalchemy as sa
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
@@ -29,14 +32,101 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def password_problem(password: str) -> str | None:
-    """Why a new password is refused, or None. Length only: no composition rules."""
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    """The 30,000 most used passwords, from zxcvbn's data; loaded only when a password is set."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(password: str, *personal: str) -> str | None:
+    """Why a new password is refused, or None.
+
+    Length, the common-password list and the person's own email or name: no composition rules,
+    which only push people towards "Password1!".
+    """
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         return f"Use at least {minimum} characters."
     if len(password) > 256:
         return "Use at most 256 characters."
+    folded = password.casefold()
+    if folded in _common_passwords() or len(set(folded)) < 3:
+        return "That password is one of the most common ones. Choose something less guessable."
+    words = {w.casefold() for text in personal if text for w in re.split(r"[@\s.]+", text)}
+    if folded in words | {p.casefold() for p in personal if p}:
+        return "Do not use your email address or name as your password."
     return None
+
+
+# --- two-step sign-in (TOTP) ---------------------------------------------------------------------
+
+TOTP_ISSUER = "Asian-News.net newsroom"
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, email: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=TOTP_ISSUER)
+
+
+def totp_step(secret: str, code: str) -> int | None:
+    """The 30-second step a six-digit code belongs to (now, or one step either side), else None."""
+    code = re.sub(r"\s", "", code or "")
+    if not re.fullmatch(r"\d{6}", code):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = int(time.time())
+    for offset in (0, -30, 30):
+        if hmac.compare_digest(totp.at(now + offset), code):
+            return totp.timecode(datetime.fromtimestamp(now + offset, UTC))
+    return None
+
+
+def use_totp_code(user: User, code: str) -> bool:
+    """Check a code and spend it: the step is recorded atomically, so a replay is refused."""
+    step = totp_step(user.totp_secret or "", code)
+    if step is None:
+        return False
+    spent = db.session.execute(
+        sa.update(User)
+        .where(
+            User.id == user.id,
+            sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return spent.rowcount == 1
+
+
+PENDING_SECONDS = 300
+PENDING_TRIES = 5
+
+
+def begin_second_step(user: User, next_url: str | None) -> None:
+    """Password accepted for an account with two-step sign-in: remember who, not signed in yet."""
+    session.clear()
+    session["pending_uid"] = user.id
+    session["pending_at"] = int(time.time())
+    session["pending_tries"] = 0
+    if next_url:
+        session["pending_next"] = next_url
+
+
+def pending_user() -> User | None:
+    """The account waiting for its code, if that wait is recent and has tries left."""
+    uid, started = session.get("pending_uid"), session.get("pending_at")
+    if not isinstance(uid, int) or not isinstance(started, int):
+        return None
+    if time.time() - started > PENDING_SECONDS or session.get("pending_tries", 0) >= PENDING_TRIES:
+        return None
+    user = db.session.get(User, uid)
+    return user if user is not None and user.active and user.totp_secret else None
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -49,7 +139,22 @@ def authenticate(email: str, password: str) -> User | None:
         matches = False
     if user is None or not matches or not user.active:
         return None
+    current = _current_scheme(current_app.config["PASSWORD_HASH_METHOD"])
+    if _hash_scheme(user.password_hash) != current:
+        # Hashed with older parameters or method: upgrade now that the password is known.
+        user.password_hash = hash_password(password)
+        db.session.commit()
     return user
+
+
+def _hash_scheme(digest: str) -> str:
+    """The method and cost part of a Werkzeug hash, e.g. 'scrypt:32768:8:1'."""
+    return digest.split("$", 1)[0]
+
+
+@functools.cache
+def _current_scheme(method: str) -> str:
+    return _hash_scheme(generate_password_hash("-", method=method))
 
 
 def _token_hash(token: str) -> str:

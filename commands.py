@@ -127,7 +127,7 @@ def users_create(email: str, role: str, name: str, password_stdin: bool):
     if User.by_email(email):
         raise click.ClickException(f"There is already an account for {email}.")
     password = _read_password(password_stdin)
-    problem = password_problem(password)
+    problem = password_problem(password, email, name)
     if problem:
         raise click.ClickException(problem)
     user = User(email=email, name=name, role=role, password_hash=hash_password(password))
@@ -184,6 +184,22 @@ def users_disable(email: str):
     AuditEntry.record(None, "disable", user, f"{user.email} (command line)")
     db.session.commit()
     click.echo(f"{user.email} is disabled and signed out everywhere.")
+
+
+@users_cli.command("two-step-off")
+@click.argument("email")
+def users_two_step_off(email: str):
+    """Turn off an account's two-step sign-in (a lost phone) and end its sessions."""
+    from auth import revoke_all_sessions
+    from models import AuditEntry
+
+    user = _user_or_fail(email)
+    user.totp_secret = None
+    user.totp_last_step = None
+    revoke_all_sessions(user)
+    AuditEntry.record(None, "two-step-off", user, f"{user.email} (command line)")
+    db.session.commit()
+    click.echo(f"Two-step sign-in is off for {user.email}; they can sign in with the password.")
 
 
 feeds_cli = AppGroup("feeds", help="Partner feeds.")

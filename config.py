@@ -21,6 +21,7 @@ ENV_SETTINGS = {
     "CACHE_TYPE": str,
     "CONTACT_RATE_LIMIT": str,
     "TRUSTED_HOSTS": lambda value: [h.strip() for h in value.split(",") if h.strip()],
+    "ADMIN_REQUIRE_TOTP": lambda value: value.strip().lower() in ("1", "true", "yes", "on"),
 }
 
 
@@ -68,6 +69,8 @@ class Defaults:
     SESSION_IDLE_MINUTES = 60
     SESSION_ABSOLUTE_HOURS = 12
     PASSWORD_MIN_LENGTH = 8
+    # Admins must set up two-step sign-in (an authenticator app) before using the admin.
+    ADMIN_REQUIRE_TOTP = False
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
 
     WTF_CSRF_TIME_LIMIT = None

@@ -555,6 +555,10 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-step sign-in: the base32 TOTP secret once confirmed, and the last 30-second step used,
+    # so a code cannot be replayed within its window.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     # Flask-Login's interface.
     is_authenticated = True
@@ -574,6 +578,10 @@ class User(db.Model):
     @property
     def display_name(self) -> str:
         return self.name or self.email
+
+    @property
+    def has_two_step(self) -> bool:
+        return bool(self.totp_secret)
 
     @classmethod
     def by_email(cls, email: str) -> User | None:

@@ -11,6 +11,11 @@ from tests.conftest import PASSWORD, sign_in
 # The least role each admin endpoint needs. A new admin route without an entry here fails CI.
 NEEDS = {
     "admin.login": None,
+    "admin.login_code": None,
+    "admin.account": "writer",
+    "admin.account_password": "writer",
+    "admin.account_totp": "writer",
+    "admin.user_two_step_off": "admin",
     "admin.logout": "writer",
     "admin.logout_everywhere": "writer",
     "admin.dashboard": "writer",

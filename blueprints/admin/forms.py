@@ -56,6 +56,19 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
 
 
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Six-digit code",
+        validators=[InputRequired(), Length(max=20)],
+        description="From the authenticator app on your phone.",
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[InputRequired(), Length(max=1024)])
+    new = PasswordField("New password", validators=[InputRequired(), Length(max=256)])
+
+
 class StoryForm(FlaskForm):
     headline = StringField("Headline", validators=[InputRequired(), Length(max=300)])
     slug = StringField(

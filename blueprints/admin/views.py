@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import segno
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -15,6 +16,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -23,7 +25,9 @@ from sqlalchemy.orm import joinedload, selectinload
 import auth
 from blueprints.admin.forms import (
     BreakingForm,
+    CodeForm,
     LoginForm,
+    PasswordChangeForm,
     PhotoForm,
     RoleForm,
     StoryForm,
@@ -58,21 +62,39 @@ from web import wants_fragment
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
 
-PUBLIC_ENDPOINTS = {"admin.login"}
+PUBLIC_ENDPOINTS = {"admin.login", "admin.login_code"}
+# What an admin who must set up two-step sign-in can still reach before doing so.
+ENROLMENT_ENDPOINTS = {"admin.account", "admin.account_totp", "admin.logout",
+                       "admin.logout_everywhere"}  # fmt: skip
 PER_PAGE = 25
 
 
 @bp.before_request
 def require_sign_in():
-    """Every admin URL but the sign-in page needs a signed-in member of the newsroom."""
-    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+    """Every admin URL but the sign-in pages needs a signed-in member of the newsroom."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return None
+    if current_user.is_authenticated:
+        return _require_two_step_for_admins()
     target = url_for("admin.login", next=request.full_path if request.method == "GET" else None)
     if request.headers.get("HX-Request") == "true":
         response = make_response("", 401)
         response.headers["HX-Redirect"] = target
         return response
     return redirect(target)
+
+
+def _require_two_step_for_admins():
+    """With ADMIN_REQUIRE_TOTP on, an admin without two-step sign-in may only set it up."""
+    if (
+        current_app.config["ADMIN_REQUIRE_TOTP"]
+        and current_user.can(Role.ADMIN)
+        and not current_user.has_two_step
+        and request.endpoint not in ENROLMENT_ENDPOINTS
+    ):
+        flash("Admins must set up two-step sign-in before going on.", "error")
+        return redirect(url_for("admin.account"))
+    return None
 
 
 @bp.after_request
@@ -113,6 +135,10 @@ def login():
         user = None
         if form.validate():
             user = auth.authenticate(form.email.data, form.password.data)
+        if user is not None and user.has_two_step:
+            auth.begin_second_step(user, auth.safe_next(request.args.get("next")))
+            auth.security_event("login", "password-ok", step="code")
+            return redirect(url_for("admin.login_code"), 303)
         if user is not None:
             auth.start_session(user)
             auth.security_event("login", "success")
@@ -123,6 +149,39 @@ def login():
             "admin/login.html", 401, form=form, error="That email and password do not match."
         )
     return form_response("admin/login.html", form=form)
+
+
+def _pending_key() -> str:
+    return f"login-code:{session.get('pending_uid')}"
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_pending_key, methods=["POST"]
+)
+def login_code():
+    """The second step of signing in: a code from the authenticator app."""
+    user = auth.pending_user()
+    if user is None:
+        session.clear()
+        flash("Sign in again: that sign-in expired or had too many wrong codes.", "error")
+        return redirect(url_for("admin.login"), 303)
+    form = CodeForm()
+    if request.method == "POST":
+        if form.validate() and auth.use_totp_code(user, form.code.data):
+            next_url = session.get("pending_next")
+            auth.start_session(user)
+            auth.security_event("login", "success", step="code")
+            return redirect(auth.safe_next(next_url) or url_for("admin.dashboard"))
+        session["pending_tries"] = session.get("pending_tries", 0) + 1
+        auth.security_event("login", "failure", step="code")
+        form.code.data = ""
+        return form_response(
+            "admin/login_code.html", 401, form=form,
+            error="That code is not right. Try the newest one.",
+        )  # fmt: skip
+    return form_response("admin/login_code.html", form=form)
 
 
 @bp.post("/logout")
@@ -674,7 +733,9 @@ def users():
     status = 200
     if request.method == "POST":
         if form.validate():
-            problem = auth.password_problem(form.password.data)
+            problem = auth.password_problem(
+                form.password.data, form.email.data or "", form.name.data or ""
+            )
             if problem:
                 form.password.errors = [problem]
             elif User.by_email(form.email.data):
@@ -739,6 +800,98 @@ def user_active(ident):
     db.session.commit()
     flash(f"{user.email} is {'enabled' if active else 'disabled'}.", "success")
     return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/users/<int:ident>/two-step-off")
+def user_two_step_off(ident):
+    """Turn off someone's two-step sign-in (lost phone); they sign in with the password again."""
+    user = _user(ident)
+    user.totp_secret = None
+    user.totp_last_step = None
+    auth.revoke_all_sessions(user, keep_current=user.id == current_user.id)
+    AuditEntry.record(current_user, "two-step-off", user, user.email)
+    db.session.commit()
+    auth.security_event("two-step", "reset", account=user.id)
+    flash(f"Two-step sign-in is off for {user.email}; they should set it up again.", "success")
+    return redirect(url_for("admin.users"), 303)
+
+
+# --- your account: password and two-step sign-in -------------------------------------------------
+
+
+def _account_page(status=200, password_form=None, code_form=None):
+    setup = None
+    if not current_user.has_two_step:
+        secret = session.get("totp_setup")
+        if not isinstance(secret, str):
+            secret = session["totp_setup"] = auth.new_totp_secret()
+        uri = auth.totp_uri(secret, current_user.email)
+        qr = segno.make(uri, error="m").svg_inline(
+            scale=4, dark="#000", light="#fff", omitsize=True, title="Two-step sign-in QR code"
+        )
+        setup = {"secret": secret, "qr": qr}
+    return form_response(
+        "admin/account.html", status,
+        password_form=password_form or PasswordChangeForm(), code_form=code_form or CodeForm(),
+        setup=setup,
+    )  # fmt: skip
+
+
+@bp.get("/account")
+def account():
+    """Your password and two-step sign-in."""
+    return _account_page()
+
+
+@bp.post("/account/password")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], methods=["POST"])
+def account_password():
+    """Change your password; every other session of yours ends."""
+    form = PasswordChangeForm()
+    if form.validate():
+        if auth.authenticate(current_user.email, form.current.data) is None:
+            form.current.errors = ["That is not your current password."]
+            auth.security_event("password-change", "failure")
+        elif problem := auth.password_problem(form.new.data, current_user.email, current_user.name):
+            form.new.errors = [problem]
+        else:
+            current_user.password_hash = auth.hash_password(form.new.data)
+            auth.revoke_all_sessions(current_user, keep_current=True)
+            AuditEntry.record(current_user, "password", current_user, current_user.email)
+            db.session.commit()
+            auth.security_event("password-change", "success")
+            flash("Password changed. You are signed out everywhere else.", "success")
+            return redirect(url_for("admin.account"), 303)
+    return _account_page(422, password_form=form)
+
+
+@bp.post("/account/two-step")
+def account_totp():
+    """Turn two-step sign-in on (confirming a first code) or off (with a current code)."""
+    form = CodeForm()
+    turning_on = not current_user.has_two_step
+    secret = session.get("totp_setup") if turning_on else current_user.totp_secret
+    step = auth.totp_step(secret, form.code.data) if form.validate() and secret else None
+    if step is None:
+        form.code.errors = ["That code is not right. Check the phone's clock; try the newest code."]
+        auth.security_event("two-step", "failure")
+        return _account_page(422, code_form=form)
+    if turning_on:
+        current_user.totp_secret = secret
+        current_user.totp_last_step = step
+        session.pop("totp_setup", None)
+        auth.revoke_all_sessions(current_user, keep_current=True)
+        message = "Two-step sign-in is on. You will be asked for a code each time you sign in."
+    else:
+        current_user.totp_secret = None
+        current_user.totp_last_step = None
+        message = "Two-step sign-in is off."
+    AuditEntry.record(current_user, "two-step-on" if turning_on else "two-step-off",
+                      current_user, current_user.email)  # fmt: skip
+    db.session.commit()
+    auth.security_event("two-step", "on" if turning_on else "off")
+    flash(message, "success")
+    return redirect(url_for("admin.account"), 303)
 
 
 # --- sections, regions, countries, tags and authors ----------------------------------------------
