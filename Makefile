@@ -7,7 +7,7 @@ PORT ?= 5000
 WORKERS ?= 2
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run dev test test-fast lint fuzz bench loadtest install install-dev migrate demo clean
+.PHONY: run dev test test-fast lint fuzz bench loadtest soak install install-dev migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,26 @@ test: install-dev  ## the whole suite (browser tests run when Chromium is instal
 test-fast: install-dev
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
-lint: install-dev  ## ruff, and bandit at medium severity and above (zero findings)
+LINT_VENV := .venv-lint
+
+$(LINT_VENV)/.installed: requirements-lint.txt
+	$(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/pip install --quiet --upgrade pip
+	$(LINT_VENV)/bin/pip install --quiet -r requirements-lint.txt
+	touch $@
+
+SEMGREP := $(LINT_VENV)/bin/semgrep scan --metrics=off --disable-version-check --quiet
+
+lint: install-dev $(LINT_VENV)/.installed  ## ruff, bandit, semgrep (project rules) and gixy: zero findings
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit --quiet --recursive . --severity-level medium --exclude ./.venv,./tests,./bench
+	$(BIN)/bandit --quiet --recursive . --severity-level medium \
+		--exclude ./.venv,./.venv-lint,./tests,./bench,./lint
+	$(SEMGREP) --test lint/
+	$(SEMGREP) --error --config lint/semgrep.yml \
+		--exclude .venv --exclude .venv-lint --exclude tests --exclude bench --exclude fuzz \
+		--exclude lint .
+	$(BIN)/python lint/nginx_check.py $(LINT_VENV)/bin/gixy
 
 fuzz: install-dev  ## 60 s of coverage-guided fuzzing of the next= validator (atheris)
 	$(BIN)/python fuzz/fuzz_safe_next.py -max_total_time=$${FUZZ_SECONDS:-60}
@@ -60,4 +76,4 @@ loadtest: install-dev  ## 30 s of mixed load with worker kills and reloads; reco
 	$(BIN)/python bench/loadtest.py --seconds $${LOAD_SECONDS:-30}
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(LINT_VENV) .pytest_cache
