@@ -319,7 +319,10 @@ def _tags_from(text: str) -> list[Tag]:
 
 
 def _load_story(ident: int) -> Article:
-    story = db.session.get(Article, ident)
+    # A save reads the revision to decide whether to write: on PostgreSQL the row is locked
+    # (FOR UPDATE) so two editors saving at once cannot both pass the check. SQLite serializes
+    # writing requests with BEGIN IMMEDIATE instead.
+    story = db.session.get(Article, ident, with_for_update=request.method == "POST")
     if story is None:
         abort(404)
     if not auth.can_edit_story(current_user, story):
@@ -390,12 +393,19 @@ def _story_form(story: Article | None):
         db.session.execute(sa.delete(SlugRedirect).where(SlugRedirect.old_slug == story.slug))
     story.revision = (story.revision or 0) + 1
     story.modified_by_id = current_user.id
-    db.session.flush()
-    summary = f"{action}: {story.headline}"
-    if before["status"] != story.status:
-        summary += f" ({before['status'] or 'new'} → {story.status})"
-    AuditEntry.record(current_user, "create" if creating else action, story, summary)
-    db.session.commit()
+    try:
+        db.session.flush()
+        summary = f"{action}: {story.headline}"
+        if before["status"] != story.status:
+            summary += f" ({before['status'] or 'new'} → {story.status})"
+        AuditEntry.record(current_user, "create" if creating else action, story, summary)
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # Another story took this web address between our check and our write (two editors
+        # at once on PostgreSQL). Nothing is lost: the form comes back with the text in it.
+        db.session.rollback()
+        form.slug.errors = ["Another story took this web address a moment ago; choose another."]
+        return _render_story_form(form, None if creating else story, status=409)
     flash(_saved_message(action, story), "success")
     return redirect(url_for("admin.story_edit", ident=story.id), 303)
 
@@ -610,7 +620,7 @@ def breaking():
 
 def _breaking_item(ident: int) -> BreakingItem:
     require(Role.EDITOR)
-    item = db.session.get(BreakingItem, ident)
+    item = db.session.get(BreakingItem, ident, with_for_update=request.method == "POST")
     if item is None:
         abort(404)
     return item
