@@ -273,12 +273,12 @@ class LiveServer:
         return result.stdout
 
 
-def start_gunicorn(env: dict, port: int, log: Path):
+def start_gunicorn(env: dict, port: int, log: Path, app_spec="app:create_app()", extra=()):
     """Start gunicorn with two workers on 127.0.0.1:port and wait until it answers."""
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "app:create_app()"],
+             *extra, app_spec],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

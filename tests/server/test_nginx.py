@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import http.client
 import os
@@ -9,13 +10,14 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from bench.nginx_site import loopback_site
-from tests.conftest import ROOT, _free_port
+from tests.conftest import ROOT, _free_port, start_gunicorn
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
@@ -27,17 +29,14 @@ def live_server_env() -> dict:
     return {"HTTP_MAX_AGE": "10"}
 
 
-@pytest.fixture
-def nginx(live_server, demo_database, tmp_path):
+def start_nginx(app_port, tmp_path: Path, media: Path):
+    """nginx with the shipped site on a free loopback port, in front of 127.0.0.1:app_port."""
     if not Path(NGINX).exists():
         if os.environ.get("REQUIRE_NGINX") == "1":
             pytest.fail("nginx is not installed but REQUIRE_NGINX=1")
         pytest.skip("nginx is not installed (apt-get install nginx)")
     port = _free_port()
-    app_port = live_server.url.rsplit(":", 1)[1]
-    site = loopback_site(
-        port, app_port, demo_database.base / "media", tmp_path / "cache", tmp_path / "snippets"
-    )
+    site = loopback_site(port, app_port, media, tmp_path / "cache", tmp_path / "snippets")
     (tmp_path / "snippets").mkdir()
     modules = ""
     if BROTLI.exists():
@@ -50,7 +49,7 @@ user root;
 worker_processes 1;
 pid {tmp_path}/nginx.pid;
 error_log {tmp_path}/error.log warn;
-events {{ worker_connections 256; }}
+events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
     access_log off;
@@ -72,6 +71,13 @@ http {{
                 break
         except OSError:
             time.sleep(0.1)
+    return process, port
+
+
+@pytest.fixture
+def nginx(live_server, demo_database, tmp_path):
+    app_port = live_server.url.rsplit(":", 1)[1]
+    process, port = start_nginx(app_port, tmp_path, demo_database.base / "media")
     yield port
     process.terminate()
     process.wait(timeout=10)
@@ -129,3 +135,91 @@ def test_static_and_media_are_served_by_nginx_with_safe_headers(nginx, demo_data
 def test_unknown_hosts_are_dropped(nginx):
     with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
         fetch(nginx, "/", host="evil.example")
+
+
+def _timed_fetch(port, path):
+    start = time.monotonic()
+    response, body = fetch(port, path)
+    return response.status, time.monotonic() - start, body
+
+
+def test_R17_slow_clients_are_held_by_nginx_and_never_reach_the_workers(nginx):
+    """200 connections dribbling their headers a byte a second; normal readers are unaffected."""
+    slow = []
+    for _ in range(200):
+        sock = socket.create_connection(("127.0.0.1", nginx), timeout=5)
+        sock.sendall(f"GET / HTTP/1.1\r\nHost: {HOST}\r\n".encode())
+        slow.append(sock)
+    stop = threading.Event()
+
+    def dribble():
+        while not stop.wait(1.0):
+            for sock in slow:
+                with contextlib.suppress(OSError):
+                    sock.send(b"X")
+
+    dribbler = threading.Thread(target=dribble)
+    dribbler.start()
+    try:
+        timings = []
+        deadline = time.monotonic() + 6
+        paths = ["/", "/about", "/latest", "/search?q=rice"]
+        while time.monotonic() < deadline:
+            status, seconds, _ = _timed_fetch(nginx, paths[len(timings) % len(paths)])
+            assert status == 200
+            timings.append(seconds)
+    finally:
+        stop.set()
+        dribbler.join()
+        for sock in slow:
+            sock.close()
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(f"{len(timings)} normal requests beside 200 slow clients, p95 {p95 * 1000:.0f} ms")
+    assert len(timings) >= 20
+    assert p95 < 0.3
+
+
+@pytest.fixture
+def hanging_stack(live_server, demo_database, tmp_path):
+    """gunicorn (--timeout 2) serving the site plus a hanging route, with nginx in front."""
+    port = _free_port()
+    log = tmp_path / "hang-gunicorn.log"
+    server, _ = start_gunicorn(
+        {**live_server.env, "SITE_URL": f"http://{HOST}"}, port, log,
+        app_spec="tests.server.hang_app:create_app()", extra=("--timeout", "2"),
+    )  # fmt: skip
+    (tmp_path / "hang").mkdir()
+    proxy, proxy_port = start_nginx(port, tmp_path / "hang", demo_database.base / "media")
+    yield proxy_port, log
+    proxy.terminate()
+    proxy.wait(timeout=10)
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_R18_a_hanging_request_costs_its_worker_and_nothing_else(hanging_stack):
+    """gunicorn aborts the worker after --timeout. The sync worker answers that one request
+    with its own bare 500 (or nginx gives 502/504 if the worker dies first); no traceback
+    reaches the reader, the other worker serves on, and the kill is logged."""
+    port, log = hanging_stack
+    result = {}
+
+    def hang():
+        result["hang"] = _timed_fetch(port, "/__test__/hang")
+
+    hanger = threading.Thread(target=hang)
+    hanger.start()
+    others = []
+    while hanger.is_alive():
+        others.append(_timed_fetch(port, "/about"))
+        time.sleep(0.05)
+    hanger.join()
+    status, seconds, body = result["hang"]
+    assert status in (500, 502, 504), status
+    assert b"Traceback" not in body and b"hang_app" not in body and b"SystemExit" not in body
+    assert seconds < 10, "gunicorn's timeout ended it, not nginx's 35 s"
+    assert others and all(s == 200 for s, _, _ in others), "the other worker kept serving"
+    assert "WORKER TIMEOUT" in log.read_text(), "the kill is in the server's log"
+    for _ in range(5):  # and a replacement worker serves as before
+        assert _timed_fetch(port, "/")[0] == 200
