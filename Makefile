@@ -75,5 +75,8 @@ bench: install-dev  ## loopback benchmarks against nginx's static limit (wrk whe
 loadtest: install-dev  ## 30 s of mixed load with worker kills and reloads; reconciles contact messages
 	$(BIN)/python bench/loadtest.py --seconds $${LOAD_SECONDS:-30}
 
+soak: install-dev  ## 10 min of the same load without faults: worker memory and open files stay flat
+	$(BIN)/python bench/loadtest.py --soak --seconds $${SOAK_SECONDS:-600}
+
 clean:
 	rm -rf $(VENV) $(LINT_VENV) .pytest_cache

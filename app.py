@@ -25,8 +25,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     configure_storage(app)
     if app.config["SITE_URL"].startswith("https://"):
-        # Served over TLS: the session cookie never travels in clear.
+        # Served over TLS: the session cookie never travels in clear, and its __Host- name
+        # makes browsers refuse it unless it is Secure, host-only and for the whole site.
         app.config["SESSION_COOKIE_SECURE"] = True
+        if app.config["SESSION_COOKIE_NAME"] == "session":
+            app.config["SESSION_COOKIE_NAME"] = "__Host-session"
     if app.config["PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

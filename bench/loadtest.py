@@ -2,9 +2,13 @@
 submitters against gunicorn, while workers are stopped (SIGTERM), killed (SIGKILL) and the
 master is reloaded (HUP). Every acknowledged contact message is then looked for in the database.
 
-    python bench/loadtest.py [--seconds 30] [--readers 12] [--writers 4]
+    python bench/loadtest.py [--seconds 30] [--readers 12] [--writers 4] [--soak]
 
 With LOADTEST_DATABASE_URL (and optionally LOADTEST_REDIS_URL) it runs on PostgreSQL/Redis.
+It exits 1 when a single acknowledged message is missing, when any answer is a 5xx, or when
+more requests failed in transport than the faults explain (one in-flight request per SIGKILL,
+plus one). --soak runs without faults and instead fails when a worker's memory grows by more
+than 10 % or its open files keep growing between the first tenth of the run and the end (R19).
 """
 
 from __future__ import annotations
@@ -104,9 +108,28 @@ def writer(base: str, stop: float, tally: Tally):
                 tally.failures += 1
 
 
+FAULTS = [(0.3, "TERM"), (0.45, "KILL"), (0.6, "HUP"), (0.75, "HUP")]
+
+
+def workers(master: subprocess.Popen) -> list[int]:
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def open_files(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def watch(master: subprocess.Popen, seconds: int, samples: dict):
+    """For --soak: each worker's RSS and open files after a tenth of the run, and at the end."""
+    time.sleep(seconds / 10)
+    samples["start"] = {pid: (rss, open_files(pid))
+                        for pid, rss in zip(workers(master), worker_rss_mb(master), strict=True)}  # fmt: skip
+
+
 def chaos(master: subprocess.Popen, seconds: int, log: list[str]):
     """SIGTERM one worker, SIGKILL another, then two graceful reloads, spread over the run."""
-    plan = [(0.3, "TERM"), (0.45, "KILL"), (0.6, "HUP"), (0.75, "HUP")]
+    plan = FAULTS
     start = time.monotonic()
     for fraction, what in plan:
         time.sleep(max(0, start + fraction * seconds - time.monotonic()))
@@ -123,6 +146,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--readers", type=int, default=12)
     parser.add_argument("--writers", type=int, default=4)
+    parser.add_argument("--soak", action="store_true", help="no faults; check memory and files")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="an-load-"))
     env = {**os.environ, "INSTANCE_PATH": str(tmp / "instance"), "SECRET_KEY": "load-only",
@@ -160,15 +184,22 @@ def main():
     threads += [
         threading.Thread(target=writer, args=(base, stop, tally)) for _ in range(args.writers)
     ]
-    threads.append(threading.Thread(target=chaos, args=(master, args.seconds, events)))
+    samples: dict = {}
+    if args.soak:
+        threads.append(threading.Thread(target=watch, args=(master, args.seconds, samples)))
+    else:
+        threads.append(threading.Thread(target=chaos, args=(master, args.seconds, events)))
     print(
-        f"load test: {args.seconds} s on {backend}, {args.readers} readers, {args.writers} writers"
+        f"{'soak' if args.soak else 'load'} test: {args.seconds} s on {backend}, "
+        f"{args.readers} readers, {args.writers} writers"
     )
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     memory = worker_rss_mb(master)
+    end = {pid: (rss, open_files(pid))
+           for pid, rss in zip(workers(master), memory, strict=True)}  # fmt: skip
     master.send_signal(signal.SIGTERM)
     master.wait(timeout=30)
 
@@ -194,7 +225,30 @@ def main():
         f"contact messages acknowledged {len(markers)}, stored {len(markers & stored)}, lost {len(lost)}"
     )
     print(f"worker RSS after the run (MB): {[round(m) for m in memory]}")
-    sys.exit(1 if lost else 0)
+    problems = []
+    if lost:
+        problems.append(f"{len(lost)} acknowledged messages are missing")
+    if server_errors:
+        problems.append(f"{server_errors} answers were 5xx")
+    allowed = 0 if args.soak else sum(1 for _, what in FAULTS if what == "KILL") + 1
+    if tally.failures > allowed:
+        problems.append(f"{tally.failures} transport failures (the faults explain {allowed})")
+    if args.soak:
+        for pid, (rss, files) in samples.get("start", {}).items():
+            if pid not in end:
+                problems.append(f"worker {pid} did not last the soak")
+                continue
+            rss_end, files_end = end[pid]
+            print(
+                f"worker {pid}: RSS {rss:.1f} -> {rss_end:.1f} MB, open files {files} -> {files_end}"
+            )
+            if rss_end > rss * 1.10:
+                problems.append(f"worker {pid} memory grew {100 * (rss_end / rss - 1):.0f} %")
+            if files_end > files + 2:
+                problems.append(f"worker {pid} open files grew {files} -> {files_end}")
+    for problem in problems:
+        print("FAIL:", problem)
+    sys.exit(1 if problems else 0)
 
 
 if __name__ == "__main__":

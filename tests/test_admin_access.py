@@ -53,12 +53,12 @@ def admin_requests(app):
     return found
 
 
-def test_every_admin_route_is_in_the_access_table(app):
+def test_S20_every_admin_route_is_in_the_access_table(app):
     endpoints = {e for _, _, e in admin_requests(app)}
     assert endpoints == set(NEEDS), "add new admin routes to NEEDS with the role they require"
 
 
-def test_anonymous_visitors_are_sent_to_sign_in_everywhere(app, client):
+def test_S20_anonymous_visitors_are_sent_to_sign_in_everywhere(app, client):
     for method, url, endpoint in admin_requests(app):
         if NEEDS[endpoint] is None:
             continue
@@ -72,7 +72,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_everywhere(app, client):
 
 
 @pytest.mark.parametrize("role", ["writer", "editor", "admin"])
-def test_each_role_reaches_exactly_what_it_may(app, newsroom, role, query):
+def test_S20_each_role_reaches_exactly_what_it_may(app, newsroom, role, query):
     from extensions import db
     from models import Article, BreakingItem, ContactMessage
 
@@ -103,12 +103,12 @@ def test_each_role_reaches_exactly_what_it_may(app, newsroom, role, query):
             assert response.status_code == 403, (role, method, url, response.status_code)
 
 
-def test_admin_pages_are_never_cached(editor):
+def test_S23_admin_pages_are_never_cached(editor):
     for url in ("/admin/", "/admin/stories", "/admin/login"):
         assert editor.get(url).headers["Cache-Control"] == "private, no-store"
 
 
-def test_every_post_needs_a_csrf_token(make_app, newsroom):
+def test_S08_every_post_needs_a_csrf_token(make_app, newsroom):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     page = client.get("/admin/login").text
@@ -141,5 +141,5 @@ def test_every_post_needs_a_csrf_token(make_app, newsroom):
 @pytest.mark.parametrize(
     "url", ["/admin/logout", "/admin/breaking/1/expire", "/admin/users/1/active"]
 )
-def test_state_changes_refuse_get(editor, url):
+def test_S09_state_changes_refuse_get(editor, url):
     assert editor.get(url).status_code == 405

@@ -11,7 +11,7 @@ from models import LoginSession, User
 from tests.conftest import PASSWORD, sign_in
 
 
-def test_wrong_password_and_unknown_email_get_the_same_answer(client, newsroom):
+def test_S16_wrong_password_and_unknown_email_get_the_same_answer(client, newsroom):
     wrong = sign_in(client, "editor", "not the password")
     unknown = client.post(
         "/admin/login", data={"email": "nobody@asian-news.test", "password": "x" * 12}
@@ -27,7 +27,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, newsroom):
     assert normalise(wrong.text, "editor@") == normalise(unknown.text, "nobody@")
 
 
-def test_malformed_sign_in_input_never_500s(client, newsroom):
+def test_S16_malformed_sign_in_input_never_500s(client, newsroom):
     for data in (
         {"email": ["a@b.c", "d@e.f"], "password": ["x", "y"]},
         {"email": "editor@asian-news.test", "password": "x" * 100_000},
@@ -42,7 +42,7 @@ def test_malformed_sign_in_input_never_500s(client, newsroom):
     assert raw.status_code in (400, 401)
 
 
-def test_sign_in_starts_a_fresh_session_and_lands_on_the_dashboard(client, newsroom):
+def test_S12_sign_in_starts_a_fresh_session_and_lands_on_the_dashboard(client, newsroom):
     with client.session_transaction() as s:
         s["planted"] = "by an attacker"
     response = sign_in(client, "editor")
@@ -53,7 +53,7 @@ def test_sign_in_starts_a_fresh_session_and_lands_on_the_dashboard(client, newsr
     assert "Good to see you, Test Editor" in client.get("/admin/").text
 
 
-def test_next_goes_only_to_this_site(client, newsroom):
+def test_S10_next_goes_only_to_this_site(client, newsroom):
     for bad in ("https://evil.example/", "//evil.example", "/\\evil.example", "http:evil.example",
                 "javascript:alert(1)", "\x06//:[", "/\n/[", " //evil", "/\t/evil.example"):  # fmt: skip
         c = client.application.test_client()
@@ -66,7 +66,7 @@ def test_next_goes_only_to_this_site(client, newsroom):
     assert good.headers["Location"] == "/admin/stories?status=draft"
 
 
-def test_a_cookie_copied_before_sign_out_is_dead_after_it(client, newsroom):
+def test_S13_a_cookie_copied_before_sign_out_is_dead_after_it(client, newsroom):
     sign_in(client, "editor")
     stolen = client.get_cookie("session").value
     assert client.post("/admin/logout").status_code == 303
@@ -76,7 +76,7 @@ def test_a_cookie_copied_before_sign_out_is_dead_after_it(client, newsroom):
     assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
 
 
-def test_disabling_an_account_ends_its_sessions(app, client, newsroom, query):
+def test_S14_disabling_an_account_ends_its_sessions(app, client, newsroom, query):
     sign_in(client, "writer")
     assert client.get("/admin/").status_code == 200
     admin = app.test_client()
@@ -97,7 +97,7 @@ def test_disabling_an_account_ends_its_sessions(app, client, newsroom, query):
     assert revoked == 1
 
 
-def test_sign_out_everywhere_ends_other_browsers_too(app, newsroom):
+def test_S14_sign_out_everywhere_ends_other_browsers_too(app, newsroom):
     laptop, phone = app.test_client(), app.test_client()
     sign_in(laptop, "editor")
     sign_in(phone, "editor")
@@ -105,14 +105,14 @@ def test_sign_out_everywhere_ends_other_browsers_too(app, newsroom):
     assert laptop.get("/admin/").status_code == 302
 
 
-def test_idle_sessions_expire(client, newsroom):
+def test_S14_idle_sessions_expire(client, newsroom):
     sign_in(client, "editor")
     with client.session_transaction() as s:
         s["seen"] -= 2 * 3600
     assert client.get("/admin/").status_code == 302
 
 
-def test_sign_in_is_rate_limited_per_account(make_app, newsroom):
+def test_S17_sign_in_is_rate_limited_per_account(make_app, newsroom):
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT_ACCOUNT="3 per 10 minutes")
     client = app.test_client()
     for _ in range(3):
@@ -123,7 +123,7 @@ def test_sign_in_is_rate_limited_per_account(make_app, newsroom):
     assert sign_in(client, "writer").status_code == 302, "other accounts are not locked out"
 
 
-def test_logout_is_post_only(editor):
+def test_S09_logout_is_post_only(editor):
     assert editor.get("/admin/logout").status_code == 405
 
 

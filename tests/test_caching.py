@@ -57,7 +57,7 @@ def test_a_save_invalidates_cached_pages_on_every_worker(make_app, query):
     assert "Typhoon makes landfall in Cagayan" in response.text
 
 
-def test_a_poisoned_host_header_never_reaches_the_cached_page(client):
+def test_S22_a_poisoned_host_header_never_reaches_the_cached_page(client):
     client.get("/about", headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"})
     clean = client.get("/about")
     assert "evil.example" not in clean.text
@@ -69,14 +69,14 @@ def test_tracking_parameters_do_not_change_the_canonical_url(client):
     assert '<link rel="canonical" href="http://asian-news.test/section/politics">' in html
 
 
-def test_pages_with_a_form_token_or_flash_are_never_cached(make_app):
+def test_S23_pages_with_a_form_token_or_flash_are_never_cached(make_app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     first = client.get("/contact")
     assert first.headers["Cache-Control"] == "private, no-store"
     assert "X-Cache" not in first.headers
 
 
-def test_a_crowd_on_an_expired_page_renders_it_at_most_twice(app, make_app):
+def test_R16_a_crowd_on_an_expired_page_renders_it_at_most_twice(app, make_app):
     """Cache stampede: 16 readers arrive together right after a publish retired the page."""
     import threading
 

@@ -70,13 +70,13 @@ def test_invalid_fields_get_422_with_messages_and_nothing_is_saved(
     assert saved(query) == []
 
 
-def test_filled_honeypot_stores_nothing_and_looks_like_success(client, query):
+def test_S18_filled_honeypot_stores_nothing_and_looks_like_success(client, query):
     response = client.post("/contact", data={**GOOD, "website": "http://spam.example"})
     assert response.status_code == 303
     assert saved(query) == []
 
 
-def test_markup_in_fields_is_shown_escaped(client, htmx):
+def test_S02_markup_in_fields_is_shown_escaped(client, htmx):
     response = client.post(
         "/contact", data={**GOOD, "email": "<script>alert(1)</script>"}, headers=htmx
     )
@@ -89,7 +89,7 @@ def csrf_client(make_app):
     return make_app(WTF_CSRF_ENABLED=True).test_client()
 
 
-def test_missing_csrf_token_is_refused_with_a_readable_400(csrf_client):
+def test_S08_missing_csrf_token_is_refused_with_a_readable_400(csrf_client):
     response = csrf_client.post("/contact", data=GOOD)
     assert response.status_code == 400
     assert "The form had expired" in response.text
@@ -102,7 +102,7 @@ def test_form_with_its_token_is_accepted(csrf_client):
     assert response.status_code == 303
 
 
-def test_contact_posts_are_rate_limited(make_app):
+def test_S18_contact_posts_are_rate_limited(make_app):
     client = make_app(RATELIMIT_ENABLED=True, CONTACT_RATE_LIMIT="2 per minute").test_client()
     assert client.post("/contact", data=GOOD).status_code == 303
     assert client.post("/contact", data=GOOD).status_code == 303

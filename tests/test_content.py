@@ -28,7 +28,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("payload", HOSTILE)
-def test_sanitizer_removes_scripts_handlers_and_unsafe_urls(payload):
+def test_S01_sanitizer_removes_scripts_handlers_and_unsafe_urls(payload):
     html = render_markdown(f"Before.\n\n{payload}\n\nAfter.").lower()
     assert "<script" not in html
     assert not re.search(r"<[^>]+\son\w+\s*=", html), "no event handler attributes"
@@ -44,7 +44,7 @@ def test_text_after_a_removed_tag_survives():
 
 
 @pytest.mark.parametrize("payload", HOSTILE)
-def test_sanitizing_twice_changes_nothing(payload):
+def test_S01_sanitizing_twice_changes_nothing(payload):
     once = render_markdown(payload)
     assert render_markdown(once) == once or "<" not in once
 

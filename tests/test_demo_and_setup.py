@@ -113,7 +113,7 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path):
     assert diff == []
 
 
-def test_importing_the_app_touches_no_database(tmp_path):
+def test_R13_importing_the_app_touches_no_database(tmp_path):
     """Several gunicorn workers must boot on an empty database: no migration or seed at import."""
     code = (
         "import app; a = app.create_app({'TESTING': True, 'SECRET_KEY': 'x', "

@@ -54,7 +54,7 @@ def test_one_and_two_character_cjk_queries_fall_back_to_substring_search(client)
         assert f"<mark>{query}</mark>" in html
 
 
-def test_matches_are_marked_in_an_escaped_snippet(client):
+def test_S02_matches_are_marked_in_an_escaped_snippet(client):
     slugs, html = found(client, "tracking chip")
     assert any("everest" in s for s in slugs)
     assert re.search(
@@ -72,7 +72,7 @@ def test_every_term_must_match(client):
     ['"', '""', "*", "NEAR(a b)", "a AND OR NOT b", "(((", "rupiah)", "x" * 2000, "\x00\x01\x1f",
      "🇯🇵🎌", "' OR 1=1 --", "<script>alert(1)</script>", "\\", "%_%", "title:abc", "^rate", "-"],
 )  # fmt: skip
-def test_hostile_queries_get_results_or_a_friendly_no_results(client, query, htmx):
+def test_S02_S25_hostile_queries_get_results_or_a_friendly_no_results(client, query, htmx):
     for headers in ({}, htmx):
         response = client.get("/search", query_string={"q": query}, headers=headers)
         assert response.status_code == 200

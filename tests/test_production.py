@@ -42,7 +42,7 @@ def no_redis(make_app):
     return app.test_client()
 
 
-def test_without_the_cache_every_page_still_serves_and_health_says_degraded(no_redis, caplog):
+def test_R06_without_the_cache_every_page_still_serves_and_health_says_degraded(no_redis, caplog):
     with caplog.at_level(logging.WARNING, logger="cache"):
         for url in ("/", "/latest", "/country/japan", "/search?q=rupiah", "/feed.rss",
                     "/article/bank-indonesia-holds-rates-steady-as-rupiah-steadies"):  # fmt: skip
@@ -159,7 +159,7 @@ def test_the_lead_image_is_not_lazy(client):
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="the SQLite round trip; PostgreSQL's is below")
-def test_sqlite_backup_and_restore_round_trip(app, runner, query, tmp_path):
+def test_R14_sqlite_backup_and_restore_round_trip(app, runner, query, tmp_path):
     query(lambda: make_story(headline="Story saved before the backup"))
     result = runner.invoke(args=["backup", str(tmp_path / "backups")])
     assert result.exit_code == 0, result.output
@@ -178,7 +178,7 @@ def test_sqlite_backup_and_restore_round_trip(app, runner, query, tmp_path):
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL leg")
-def test_postgresql_backup_and_restore_round_trip(app, runner, query, tmp_path):
+def test_R15_postgresql_backup_and_restore_round_trip(app, runner, query, tmp_path):
     import shutil
 
     if shutil.which("pg_dump") is None:
@@ -199,7 +199,9 @@ def test_postgresql_backup_and_restore_round_trip(app, runner, query, tmp_path):
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="SQLite's write lock")
-def test_a_write_lock_held_too_long_answers_503_not_a_false_thank_you(make_app, app_config, query):
+def test_R10_a_write_lock_held_too_long_answers_503_not_a_false_thank_you(
+    make_app, app_config, query
+):
     app = make_app()
     with app.app_context():
         db.engine.dispose()
@@ -234,7 +236,7 @@ def test_a_write_lock_held_too_long_answers_503_not_a_false_thank_you(make_app, 
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
-def test_a_frozen_redis_costs_one_short_timeout_not_one_per_call(make_app, tmp_path):
+def test_R07_a_frozen_redis_costs_one_short_timeout_not_one_per_call(make_app, tmp_path):
     """R07: Redis stopped with SIGSTOP (it accepts connections but never answers)."""
     import os
     import signal

@@ -224,7 +224,7 @@ def test_unknown_pages_get_a_readable_404_in_the_site_chrome(client):
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
-def test_internal_errors_show_a_generic_page(app, client):
+def test_S26_internal_errors_show_a_generic_page(app, client):
     @app.get("/boom")
     def boom():
         raise RuntimeError("secret detail")
@@ -235,7 +235,7 @@ def test_internal_errors_show_a_generic_page(app, client):
     assert "secret detail" not in response.text
 
 
-def test_media_files_are_served_sandboxed(client, query):
+def test_S07_media_files_are_served_sandboxed(client, query):
     from models import Image
 
     name = query(lambda: db.session.scalars(sa.select(Image)).first().variant_name(640, "webp"))

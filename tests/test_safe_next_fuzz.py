@@ -20,7 +20,7 @@ URLISH = st.text(
 
 @settings(max_examples=3000, deadline=None)
 @given(URLISH)
-def test_safe_next_never_raises_and_never_leaves_the_site(target):
+def test_S11_safe_next_never_raises_and_never_leaves_the_site(target):
     result = safe_next(target)
     if result is None:
         return
@@ -31,5 +31,5 @@ def test_safe_next_never_raises_and_never_leaves_the_site(target):
 
 @settings(max_examples=1000, deadline=None)
 @given(st.text(max_size=60))
-def test_safe_next_survives_any_text(target):
+def test_S11_safe_next_survives_any_text(target):
     safe_next(target)

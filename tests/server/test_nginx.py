@@ -116,11 +116,14 @@ def test_the_micro_cache_serves_anonymous_pages_and_honours_the_app(nginx):
     assert admin2.getheader("X-Micro-Cache") != "HIT" and "no-store" in admin2.getheader(
         "Cache-Control"
     )
-    signed_in, _ = fetch(nginx, "/latest", headers={"Cookie": "session=abc"})
-    assert signed_in.getheader("X-Micro-Cache") == "BYPASS"
+    for cookie in ("session=abc", "theme=dark; __Host-session=abc"):
+        signed_in, _ = fetch(nginx, "/latest", headers={"Cookie": cookie})
+        assert signed_in.getheader("X-Micro-Cache") == "BYPASS", cookie
+    other, _ = fetch(nginx, "/latest", headers={"Cookie": "notasession=1"})
+    assert other.getheader("X-Micro-Cache") != "BYPASS"  # (a MISS: the app varies on Cookie)
 
 
-def test_static_and_media_are_served_by_nginx_with_safe_headers(nginx, demo_database):
+def test_S07_static_and_media_are_served_by_nginx_with_safe_headers(nginx, demo_database):
     _, html = fetch(nginx, "/about")
     css = re.search(rb'href="(/static/css/site\.css\?v=[0-9a-f]+)"', html).group(1).decode()
     response, _ = fetch(nginx, css)
@@ -132,7 +135,7 @@ def test_static_and_media_are_served_by_nginx_with_safe_headers(nginx, demo_data
     assert response.getheader("X-Content-Type-Options") == "nosniff"
 
 
-def test_unknown_hosts_are_dropped(nginx):
+def test_S21_unknown_hosts_are_dropped(nginx):
     with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
         fetch(nginx, "/", host="evil.example")
 
@@ -223,3 +226,14 @@ def test_R18_a_hanging_request_costs_its_worker_and_nothing_else(hanging_stack):
     assert "WORKER TIMEOUT" in log.read_text(), "the kill is in the server's log"
     for _ in range(5):  # and a replacement worker serves as before
         assert _timed_fetch(port, "/")[0] == 200
+
+
+def test_S06_an_oversized_body_is_refused_by_nginx_before_the_app(nginx):
+    conn = http.client.HTTPConnection("127.0.0.1", nginx, timeout=10)
+    body = b"message=" + b"x" * (4 * 1024 * 1024)
+    conn.request("POST", "/contact", body=body, headers={
+        "Host": HOST, "Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    assert response.status == 413
