@@ -32,3 +32,45 @@ def test_no_serious_or_critical_axe_violations(browser, live_server, path, schem
         if v["impact"] in ("serious", "critical")
     ]
     assert not serious, "\n".join(serious)
+
+
+def _serious(page) -> list[str]:
+    page.evaluate(AXE)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_newsroom_pages_have_no_serious_axe_violations(browser, live_server):
+    """Editors use the admin all day: sign-in, the code step, the account page, the story form."""
+    live_server.python(
+        "from auth import hash_password\nfrom extensions import db\nfrom models import User\n"
+        "db.session.add(User(email='a11y@example.org', name='Axe Admin', role='admin',"
+        " password_hash=hash_password('a long accessible passphrase')))\n"
+        "db.session.add(User(email='coded@example.org', name='Coded', role='writer',"
+        " totp_secret='JBSWY3DPEHPK3PXP', password_hash=hash_password('another long passphrase')))\n"
+        "db.session.commit()\n"
+    )
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    problems = []
+    page.goto(live_server.url + "/admin/login")
+    problems += _serious(page)
+    page.fill("#email", "coded@example.org")
+    page.fill("#password", "another long passphrase")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/login/code")
+    problems += _serious(page)
+    page.goto(live_server.url + "/admin/login")
+    page.fill("#email", "a11y@example.org")
+    page.fill("#password", "a long accessible passphrase")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    for path in ("/admin/", "/admin/account", "/admin/stories/new", "/admin/users"):
+        page.goto(live_server.url + path)
+        problems += _serious(page)
+    context.close()
+    assert not problems, "\n".join(problems)
