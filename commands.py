@@ -61,9 +61,8 @@ def breaking_add(text: str, link: str, minutes: int):
     text = " ".join(text.split())
     if not text or len(text) > 280:
         raise click.BadParameter("the text must be 1 to 280 characters", param_hint="TEXT")
-    top = db.session.scalar(sa.select(sa.func.max(BreakingItem.position))) or 0
     item = BreakingItem(
-        text=text, link=_safe_link(link), position=top + 1,
+        text=text, link=_safe_link(link), position=BreakingItem.next_position(),
         expires_at=utcnow() + timedelta(minutes=minutes),
     )  # fmt: skip
     db.session.add(item)

@@ -531,6 +531,21 @@ class BreakingItem(db.Model):
             .order_by(cls.position.desc(), cls.created_at.desc(), cls.id.desc())
         ).all()
 
+    @classmethod
+    def next_position(cls) -> int:
+        """The position above every item, reserved for this transaction until it ends.
+
+        Reading MAX and writing MAX + 1 is a read that decides a write: on PostgreSQL a
+        transaction-scoped advisory lock makes concurrent adds take turns (SQLite's BEGIN
+        IMMEDIATE already does), so two items never share a place in the ticker.
+        """
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(BREAKING_ORDER_LOCK)))
+        return (db.session.scalar(sa.select(sa.func.max(cls.position))) or 0) + 1
+
+
+BREAKING_ORDER_LOCK = 0x41_4E_42_52  # "ANBR": the ticker's ordering
+
 
 class Role(enum.StrEnum):
     WRITER = "writer"

@@ -129,3 +129,35 @@ def test_two_new_stories_racing_for_one_web_address_keep_both_texts(app, newsroo
         )
     )
     assert saved == 1
+
+
+def test_R09_eight_editors_adding_ticker_items_at_once_give_each_its_own_place(
+    app, newsroom, query
+):
+    from models import BreakingItem
+
+    clients = []
+    for _ in range(WRITERS):
+        client = app.test_client()
+        sign_in(client, "editor")
+        clients.append(client)
+    start = threading.Barrier(WRITERS)
+    answers = []
+
+    def add(n, client):
+        start.wait()
+        data = {"text": f"Flash {n}: markets open higher in Mumbai", "minutes": "30"}
+        answers.append(client.post("/admin/breaking", data=data).status_code)
+
+    threads = [threading.Thread(target=add, args=(n, c)) for n, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == [303] * WRITERS
+    positions = query(
+        lambda: db.session.scalars(
+            sa.select(BreakingItem.position).where(BreakingItem.text.like("Flash %"))
+        ).all()
+    )
+    assert len(positions) == WRITERS and len(set(positions)) == WRITERS

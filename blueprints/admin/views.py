@@ -595,11 +595,10 @@ def breaking():
     status = 200
     if request.method == "POST":
         if form.validate():
-            top = db.session.scalar(sa.select(sa.func.max(BreakingItem.position))) or 0
             item = BreakingItem(
                 text=" ".join(form.text.data.split()),
                 link=(form.link.data or "").strip(),
-                position=top + 1,
+                position=BreakingItem.next_position(),
                 expires_at=utcnow() + timedelta(minutes=form.minutes.data),
             )
             db.session.add(item)
