@@ -13,6 +13,7 @@ ENV_SETTINGS = {
     "LATEST_POLL_SECONDS": int,
     "PAGE_CACHE_SECONDS": int,
     "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_KEY_PREFIX": str,
     "STORIES_PER_PAGE": int,
     "AUTO_LOAD_PAGES": int,
     "HTTP_MAX_AGE": int,

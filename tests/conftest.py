@@ -325,6 +325,7 @@ def live_server(demo_database, tmp_path, live_server_env):
     if REDIS_URL:
         env["REDIS_URL"] = REDIS_URL
         env["CACHE_KEY_PREFIX"] = f"b{port}:"
+        env["RATELIMIT_KEY_PREFIX"] = f"b{port}{uuid.uuid4().hex[:6]}:"
     process, base = start_gunicorn(env, port, tmp_path / "gunicorn.log")
     yield LiveServer(url=base, env=env, log=tmp_path / "gunicorn.log")
     process.terminate()
