@@ -72,8 +72,8 @@ fuzz: install-dev  ## 60 s of coverage-guided fuzzing of the next= validator (at
 bench: install-dev  ## loopback benchmarks against nginx's static limit (wrk when installed)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-loadtest: install-dev  ## 30 s of mixed load with worker kills and reloads; reconciles contact messages
-	$(BIN)/python bench/loadtest.py --seconds $${LOAD_SECONDS:-30}
+loadtest: install-dev  ## 60 s of mixed load, then 60 s more with worker kills and reloads; reconciles contact messages
+	$(BIN)/python bench/loadtest.py --seconds $${LOAD_SECONDS:-60}
 
 soak: install-dev  ## 10 min of the same load without faults: worker memory and open files stay flat
 	$(BIN)/python bench/loadtest.py --soak --seconds $${SOAK_SECONDS:-600}

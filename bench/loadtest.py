@@ -2,7 +2,9 @@
 submitters against gunicorn, while workers are stopped (SIGTERM), killed (SIGKILL) and the
 master is reloaded (HUP). Every acknowledged contact message is then looked for in the database.
 
-    python bench/loadtest.py [--seconds 30] [--readers 12] [--writers 4] [--soak]
+    python bench/loadtest.py [--seconds 60] [--readers 12] [--writers 4] [--soak]
+
+Two phases of --seconds each: steady load, then the same load with the faults.
 
 With LOADTEST_DATABASE_URL (and optionally LOADTEST_REDIS_URL) it runs on PostgreSQL/Redis.
 It exits 1 when a single acknowledged message is missing, when any answer is a 5xx, or when
@@ -143,7 +145,7 @@ def chaos(master: subprocess.Popen, seconds: int, log: list[str]):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--seconds", type=int, default=60, help="length of each phase")
     parser.add_argument("--readers", type=int, default=12)
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--soak", action="store_true", help="no faults; check memory and files")
@@ -175,35 +177,18 @@ def main():
     htmx = {"HX-Request": "true", "HX-Request-Type": "partial"}
     paths = [("/", {}), (article, {}), ("/latest", htmx), (f"/live/ticker?v={version}", htmx),
              ("/country/japan", {}), ("/search?q=port", {})]  # fmt: skip
-    tally, events = Tally(), []
-    stop = time.monotonic() + args.seconds
-    threads = [
-        threading.Thread(target=reader, args=(base, stop, tally, paths))
-        for _ in range(args.readers)
-    ]
-    threads += [
-        threading.Thread(target=writer, args=(base, stop, tally)) for _ in range(args.writers)
-    ]
-    samples: dict = {}
-    if args.soak:
-        threads.append(threading.Thread(target=watch, args=(master, args.seconds, samples)))
-    else:
-        threads.append(threading.Thread(target=chaos, args=(master, args.seconds, events)))
-    print(
-        f"{'soak' if args.soak else 'load'} test: {args.seconds} s on {backend}, "
-        f"{args.readers} readers, {args.writers} writers"
-    )
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    phases = [("steady", False), ("faults", True)] if not args.soak else [("soak", False)]
+    results = []
+    for name, faults in phases:
+        results.append(run_phase(name, faults, args, master, base, paths))
+        if faults:
+            wait_for(port)  # the reloaded workers are up before anything else is measured
     memory = worker_rss_mb(master)
     end = {pid: (rss, open_files(pid))
            for pid, rss in zip(workers(master), memory, strict=True)}  # fmt: skip
     master.send_signal(signal.SIGTERM)
     master.wait(timeout=30)
 
-    markers = set(tally.acknowledged)
     found = subprocess.run(
         [sys.executable, "-c",
          "from app import create_app\nimport sqlalchemy as sa\nfrom extensions import db\n"
@@ -212,43 +197,88 @@ def main():
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout.split("\n")  # fmt: skip
     stored = {line.removeprefix("load ") for line in found if line.startswith("load ")}
+    print(f"{'soak' if args.soak else 'load'} test on {backend}: {args.readers} readers, "
+          f"{args.writers} contact writers, {args.seconds} s a phase")  # fmt: skip
+    problems = []
+    for phase in results:
+        problems += report(phase, stored)
+    print(f"worker RSS after the run (MB): {[round(m) for m in memory]}")
+    if args.soak:
+        problems += soak_problems(results[0].samples, end)
+    for problem in problems:
+        print("FAIL:", problem)
+    sys.exit(1 if problems else 0)
+
+
+class Phase:
+    def __init__(self, name: str, faults: bool):
+        self.name, self.faults = name, faults
+        self.tally, self.events, self.samples = Tally(), [], {}
+
+
+def run_phase(name, faults, args, master, base, paths) -> Phase:
+    """Readers and writers for args.seconds; with faults, workers stopped, killed, reloaded."""
+    phase = Phase(name, faults)
+    stop = time.monotonic() + args.seconds
+    threads = [
+        threading.Thread(target=reader, args=(base, stop, phase.tally, paths))
+        for _ in range(args.readers)
+    ]
+    threads += [
+        threading.Thread(target=writer, args=(base, stop, phase.tally)) for _ in range(args.writers)
+    ]
+    if faults:
+        threads.append(threading.Thread(target=chaos, args=(master, args.seconds, phase.events)))
+    elif args.soak:
+        threads.append(threading.Thread(target=watch, args=(master, args.seconds, phase.samples)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return phase
+
+
+def report(phase: Phase, stored: set[str]) -> list[str]:
+    """Print one phase's figures; return what failed."""
+    tally = phase.tally
+    markers = set(tally.acknowledged)
     lost = markers - stored
     lat = sorted(tally.latencies)
     total = len(lat)
     server_errors = sum(n for code, n in tally.status.items() if code >= 500)
-    print("faults injected:", ", ".join(events))
-    print(f"requests {total}, transport failures {tally.failures}, 5xx {server_errors}, "
+    print(f"-- {phase.name}" + (f" (faults: {', '.join(phase.events)})" if phase.faults else ""))
+    print(f"   requests {total}, transport failures {tally.failures}, 5xx {server_errors}, "
           f"statuses {dict(sorted(tally.status.items()))}")  # fmt: skip
-    print(f"latency ms: p50 {statistics.median(lat):.1f}, p95 {lat[int(total * .95) - 1]:.1f}, "
+    print(f"   latency ms: p50 {statistics.median(lat):.1f}, p95 {lat[int(total * .95) - 1]:.1f}, "
           f"p99 {lat[int(total * .99) - 1]:.1f}")  # fmt: skip
-    print(
-        f"contact messages acknowledged {len(markers)}, stored {len(markers & stored)}, lost {len(lost)}"
-    )
-    print(f"worker RSS after the run (MB): {[round(m) for m in memory]}")
+    print(f"   contact messages acknowledged {len(markers)}, stored {len(markers & stored)}, "
+          f"lost {len(lost)}")  # fmt: skip
     problems = []
     if lost:
-        problems.append(f"{len(lost)} acknowledged messages are missing")
+        problems.append(f"{phase.name}: {len(lost)} acknowledged messages are missing")
     if server_errors:
-        problems.append(f"{server_errors} answers were 5xx")
-    allowed = 0 if args.soak else sum(1 for _, what in FAULTS if what == "KILL") + 1
+        problems.append(f"{phase.name}: {server_errors} answers were 5xx")
+    allowed = sum(1 for _, what in FAULTS if what == "KILL") + 1 if phase.faults else 0
     if tally.failures > allowed:
-        problems.append(f"{tally.failures} transport failures (the faults explain {allowed})")
-    if args.soak:
-        for pid, (rss, files) in samples.get("start", {}).items():
-            if pid not in end:
-                problems.append(f"worker {pid} did not last the soak")
-                continue
-            rss_end, files_end = end[pid]
-            print(
-                f"worker {pid}: RSS {rss:.1f} -> {rss_end:.1f} MB, open files {files} -> {files_end}"
-            )
-            if rss_end > rss * 1.10:
-                problems.append(f"worker {pid} memory grew {100 * (rss_end / rss - 1):.0f} %")
-            if files_end > files + 2:
-                problems.append(f"worker {pid} open files grew {files} -> {files_end}")
-    for problem in problems:
-        print("FAIL:", problem)
-    sys.exit(1 if problems else 0)
+        problems.append(
+            f"{phase.name}: {tally.failures} transport failures (the faults explain {allowed})"
+        )
+    return problems
+
+
+def soak_problems(samples: dict, end: dict) -> list[str]:
+    problems = []
+    for pid, (rss, files) in samples.get("start", {}).items():
+        if pid not in end:
+            problems.append(f"worker {pid} did not last the soak")
+            continue
+        rss_end, files_end = end[pid]
+        print(f"worker {pid}: RSS {rss:.1f} -> {rss_end:.1f} MB, open files {files} -> {files_end}")
+        if rss_end > rss * 1.10:
+            problems.append(f"worker {pid} memory grew {100 * (rss_end / rss - 1):.0f} %")
+        if files_end > files + 2:
+            problems.append(f"worker {pid} open files grew {files} -> {files_end}")
+    return problems
 
 
 if __name__ == "__main__":
