@@ -193,8 +193,7 @@ def users_two_step_off(email: str):
     from models import AuditEntry
 
     user = _user_or_fail(email)
-    user.totp_secret = None
-    user.totp_last_step = None
+    user.set_two_step(None)
     revoke_all_sessions(user)
     AuditEntry.record(None, "two-step-off", user, f"{user.email} (command line)")
     db.session.commit()

@@ -598,6 +598,11 @@ class User(db.Model):
     def has_two_step(self) -> bool:
         return bool(self.totp_secret)
 
+    def set_two_step(self, secret: str | None, spent_step: int | None = None) -> None:
+        """Turn two-step sign-in on with a confirmed secret (its first code spent), or off."""
+        self.totp_secret = secret
+        self.totp_last_step = spent_step if secret else None
+
     @classmethod
     def by_email(cls, email: str) -> User | None:
         return db.session.scalar(sa.select(cls).where(cls.email == email.strip().lower()))

@@ -815,8 +815,7 @@ def user_active(ident):
 def user_two_step_off(ident):
     """Turn off someone's two-step sign-in (lost phone); they sign in with the password again."""
     user = _user(ident)
-    user.totp_secret = None
-    user.totp_last_step = None
+    user.set_two_step(None)
     auth.revoke_all_sessions(user, keep_current=user.id == current_user.id)
     AuditEntry.record(current_user, "two-step-off", user, user.email)
     db.session.commit()
@@ -886,14 +885,12 @@ def account_totp():
         auth.security_event("two-step", "failure")
         return _account_page(422, code_form=form)
     if turning_on:
-        current_user.totp_secret = secret
-        current_user.totp_last_step = step
+        current_user.set_two_step(secret, spent_step=step)
         session.pop("totp_setup", None)
         auth.revoke_all_sessions(current_user, keep_current=True)
         message = "Two-step sign-in is on. You will be asked for a code each time you sign in."
     else:
-        current_user.totp_secret = None
-        current_user.totp_last_step = None
+        current_user.set_two_step(None)
         message = "Two-step sign-in is off."
     AuditEntry.record(current_user, "two-step-on" if turning_on else "two-step-off",
                       current_user, current_user.email)  # fmt: skip
