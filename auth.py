@@ -12,13 +12,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import limits
 import pyotp
 import sqlalchemy as sa
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from extensions import db, login_manager
+from extensions import db, limiter, login_manager
 from models import LoginSession, Role, User, utcnow
 
 log = logging.getLogger("security")
@@ -145,6 +146,55 @@ def authenticate(email: str, password: str) -> User | None:
         user.password_hash = hash_password(password)
         db.session.commit()
     return user
+
+
+# --- how hard guessing is ------------------------------------------------------------------------
+#
+# Only failed attempts count, so signing in often never locks anyone out. Failures are limited per
+# client address and per (account, address) in the views (LOGIN_RATE_LIMIT_IP and _ACCOUNT, which
+# answer 429). Failures for one account from all addresses together only slow that account down
+# (LOGIN_SLOWDOWN_ACCOUNT): blocking there would let a stranger lock its owner out.
+
+
+def sign_in_key(email: str | None) -> str:
+    """The account part of a sign-in limit's key: the email as typed, normalised like by_email."""
+    return (email or "").strip().lower()[:254]
+
+
+def _account_failures(email: str) -> tuple[limits.RateLimitItem, list[str]]:
+    item = limits.parse(current_app.config["LOGIN_SLOWDOWN_ACCOUNT"])
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    return item, [part for part in (prefix, "login-failures", sign_in_key(email)) if part]
+
+
+def slow_down_if_targeted(email: str) -> None:
+    """Wait before checking the password of an account that many addresses are failing on.
+
+    Everybody waits, the owner with the right password too, so the wait tells nothing; nobody is
+    refused. A guesser spread over many addresses gets a fraction of the guesses per worker.
+    """
+    if not limiter.enabled or not sign_in_key(email):
+        return
+    item, identifiers = _account_failures(email)
+    try:
+        targeted = not limiter.limiter.test(item, *identifiers)
+    except Exception:  # the limit store is down: sign-in goes on, the per-address limits remain
+        log.warning("sign-in slow-down unavailable", exc_info=True)
+        return
+    if targeted:
+        security_event("login", "slowed", account=sign_in_key(email))
+        time.sleep(current_app.config["LOGIN_SLOWDOWN_SECONDS"])
+
+
+def count_failed_sign_in(email: str) -> None:
+    """Add a failed password to the account's count across every address."""
+    if not limiter.enabled or not sign_in_key(email):
+        return
+    item, identifiers = _account_failures(email)
+    try:
+        limiter.limiter.hit(item, *identifiers)
+    except Exception:
+        log.warning("sign-in failure not counted", exc_info=True)
 
 
 def _hash_scheme(digest: str) -> str:

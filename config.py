@@ -64,9 +64,13 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
 
-    # Newsroom sign-in.
+    # Newsroom sign-in. Only failed attempts count. Per client address (any account) and per
+    # account from one address, the limit refuses (429); per account from every address together,
+    # each further attempt waits LOGIN_SLOWDOWN_SECONDS first, so no stranger can lock anyone out.
     LOGIN_RATE_LIMIT_IP = "10 per 10 minutes"
     LOGIN_RATE_LIMIT_ACCOUNT = "5 per 10 minutes"
+    LOGIN_SLOWDOWN_ACCOUNT = "30 per hour"
+    LOGIN_SLOWDOWN_SECONDS = 3
     SESSION_IDLE_MINUTES = 60
     SESSION_ABSOLUTE_HOURS = 12
     PASSWORD_MIN_LENGTH = 8

@@ -135,6 +135,43 @@ def test_five_wrong_codes_send_you_back_to_the_password(app, newsroom):
     assert client.get("/admin/login/code").headers["Location"] == "/admin/login"
 
 
+def test_S17_the_code_step_counts_only_wrong_codes_and_only_from_password_holders(
+    make_app, newsroom, query
+):
+    from tests.test_admin_auth import client_at
+
+    app = make_app(RATELIMIT_ENABLED=True)
+    owner = client_at(app, "198.51.100.20")
+    sign_in(owner, "editor")
+    secret = _turn_on_two_step(owner)
+    owner.post("/admin/logout")
+    # The code step's tries are per account, but only a browser that has just given the right
+    # password is at that step (who is waiting lives in the signed session cookie): a stranger's
+    # codes go nowhere and use up nothing.
+    stranger = client_at(app, "203.0.113.66")
+    for _ in range(12):
+        assert stranger.post("/admin/login/code", data={"code": "000000"}).status_code == 303
+
+    def forget_spent_step():
+        db.session.execute(sa.update(User).values(totp_last_step=None))
+        db.session.commit()
+
+    for n in range(8):  # right codes never count, however often
+        query(forget_spent_step)
+        assert sign_in(owner, "editor").status_code == 303, f"sign-in {n + 1}"
+        code = owner.post("/admin/login/code", data={"code": pyotp.TOTP(secret).now()})
+        assert code.status_code == 302, f"code {n + 1}"
+        owner.post("/admin/logout")
+    # Wrong ones do: after five for the account, the sixth is refused.
+    sign_in(owner, "editor")
+    wrong = [owner.post("/admin/login/code", data={"code": "000000"}).status_code
+             for _ in range(3)]  # fmt: skip
+    sign_in(owner, "editor")
+    wrong += [owner.post("/admin/login/code", data={"code": "000000"}).status_code
+              for _ in range(3)]  # fmt: skip
+    assert wrong == [401] * 5 + [429]
+
+
 def test_a_code_page_reached_without_a_password_goes_back_to_sign_in(client, newsroom):
     response = client.post("/admin/login/code", data={"code": "123456"})
     assert response.status_code == 303 and response.headers["Location"] == "/admin/login"

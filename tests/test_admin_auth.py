@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 
+import pytest
 import sqlalchemy as sa
 
 from extensions import db
@@ -121,6 +123,80 @@ def test_S17_sign_in_is_rate_limited_per_account(make_app, newsroom):
     assert limited.status_code == 429
     assert "Retry-After" in limited.headers
     assert sign_in(client, "writer").status_code == 302, "other accounts are not locked out"
+
+
+# --- point 7: brute force stays expensive, but no stranger can lock an editor out ---------------
+
+
+def client_at(app, address: str):
+    """A browser at this client address."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+@pytest.fixture
+def limited(make_app, newsroom):
+    """The app with its sign-in limits on, as configured by default (built last: the limiter is
+    one object, and the newest app sets whether it is on)."""
+    return make_app(RATELIMIT_ENABLED=True)
+
+
+def test_S17_a_stranger_failing_for_an_account_does_not_lock_its_owner_out(limited, newsroom):
+    attacker = client_at(limited, "203.0.113.66")
+    answers = [sign_in(attacker, "editor", f"guess {n}").status_code for n in range(8)]
+    assert answers == [401] * 5 + [429] * 3, "one address gets five tries at one account"
+    assert sign_in(attacker, "editor").status_code == 429, "even the right one, from there"
+
+    owner = client_at(limited, "198.51.100.20")
+    assert sign_in(owner, "editor", "a typo").status_code == 401
+    assert sign_in(owner, "editor").status_code == 302
+    assert owner.get("/admin/").status_code == 200
+
+
+def test_S17_one_address_is_stopped_after_ten_failures_whatever_the_accounts(limited, newsroom):
+    client = client_at(limited, "203.0.113.9")
+
+    def attempt(n):
+        return client.post("/admin/login", data={"email": f"guess{n}@asian-news.test",
+                                                 "password": "wrong"})  # fmt: skip
+
+    assert [attempt(n).status_code for n in range(10)] == [401] * 10
+    stopped = attempt(10)
+    assert stopped.status_code == 429 and int(stopped.headers["Retry-After"]) > 0
+    assert sign_in(client_at(limited, "203.0.113.10"), "writer").status_code == 302
+
+
+def test_S17_signing_in_many_times_in_a_row_never_counts(limited, newsroom):
+    client = client_at(limited, "198.51.100.20")
+    for n in range(20):
+        assert sign_in(client, "editor").status_code == 302, f"sign-in {n + 1}"
+        assert client.post("/admin/logout").status_code == 303
+    # Failures still count after all those successes: five wrong, then the address waits.
+    assert [sign_in(client, "editor", "wrong").status_code for _ in range(6)][-1] == 429
+
+
+def test_S17_many_addresses_failing_on_one_account_slow_it_but_its_owner_gets_in(
+    make_app, newsroom
+):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_SLOWDOWN_ACCOUNT="6 per hour",
+                   LOGIN_SLOWDOWN_SECONDS=1.0)  # fmt: skip
+
+    def timed(client, role, password=PASSWORD):
+        started = time.monotonic()
+        status = sign_in(client, role, password).status_code
+        return status, time.monotonic() - started
+
+    for n in range(3):  # a guesser spread over three addresses, under every per-address limit
+        bot = client_at(app, f"203.0.113.{n + 1}")
+        assert [timed(bot, "editor", "guess")[0] for _ in range(2)] == [401, 401]
+    status, waited = timed(client_at(app, "203.0.113.50"), "editor", "guess")
+    assert status == 401 and waited >= 1.0, "beyond the ceiling a guess is slowed, not refused"
+
+    status, waited = timed(client_at(app, "198.51.100.20"), "editor")
+    assert status == 302 and waited >= 1.0, "the owner waits too, and gets in"
+    status, waited = timed(client_at(app, "198.51.100.21"), "writer")
+    assert status == 302 and waited < 1.0, "other accounts are not slowed"
 
 
 def test_S09_logout_is_post_only(editor):

@@ -19,6 +19,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -117,15 +118,25 @@ def form_response(template: str, status: int = 200, **context):
 # --- sign-in -------------------------------------------------------------------------------------
 
 
-def _account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+def _failed(response) -> bool:
+    """Only failed attempts count towards the sign-in limits: signing in often is no offence."""
+    return response.status_code == 401
+
+
+def _account_address_key() -> str:
+    # One account from one address: a stranger elsewhere cannot use up its owner's tries.
+    email = auth.sign_in_key(request.form.get("email"))
+    return f"login-account:{email}|{get_remote_address()}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_account_key, methods=["POST"]
+    lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"], deduct_when=_failed
 )
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_account_address_key,
+    methods=["POST"], deduct_when=_failed,
+)  # fmt: skip
 def login():
     """The newsroom's sign-in form."""
     if current_user.is_authenticated and request.method == "GET":
@@ -133,7 +144,9 @@ def login():
     form = LoginForm()
     if request.method == "POST":
         user = None
-        if form.validate():
+        checked = form.validate()
+        if checked:
+            auth.slow_down_if_targeted(form.email.data)
             user = auth.authenticate(form.email.data, form.password.data)
         if user is not None and user.has_two_step:
             auth.begin_second_step(user, auth.safe_next(request.args.get("next")))
@@ -144,6 +157,8 @@ def login():
             auth.security_event("login", "success")
             return redirect(auth.safe_next(request.args.get("next")) or url_for("admin.dashboard"))
         auth.security_event("login", "failure")
+        if checked:
+            auth.count_failed_sign_in(form.email.data)
         form.password.data = ""
         return form_response(
             "admin/login.html", 401, form=form, error="That email and password do not match."
@@ -152,14 +167,19 @@ def login():
 
 
 def _pending_key() -> str:
+    # Per account from every address: only someone who has just given the right password holds
+    # a pending_uid (the session cookie is signed), so no stranger can use these tries up.
     return f"login-code:{session.get('pending_uid')}"
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_pending_key, methods=["POST"]
+    lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"], deduct_when=_failed
 )
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_pending_key,
+    methods=["POST"], deduct_when=_failed,
+)  # fmt: skip
 def login_code():
     """The second step of signing in: a code from the authenticator app."""
     user = auth.pending_user()
@@ -852,7 +872,11 @@ def account():
 
 
 @bp.post("/account/password")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"],
+    key_func=lambda: f"password-change:{current_user.get_id()}",
+    deduct_when=lambda response: response.status_code != 303,
+)
 def account_password():
     """Change your password; every other session of yours ends."""
     form = PasswordChangeForm()
