@@ -19,6 +19,7 @@ ENV_SETTINGS = {
     "HTTP_MAX_AGE": int,
     "CACHE_KEY_PREFIX": str,
     "PROXY_FIX": int,
+    "HEALTHZ_TOKEN": str,
     "CACHE_TYPE": str,
     "CONTACT_RATE_LIMIT": str,
     "TRUSTED_HOSTS": lambda value: [h.strip() for h in value.split(",") if h.strip()],
@@ -46,6 +47,9 @@ class Defaults:
     HTTP_MAX_AGE = 10
     # How many proxies (nginx, a load balancer) stand in front of the app; 0 in development.
     PROXY_FIX = 0
+    # /healthz shows its checks only to this machine, or to a monitor sending
+    # `Authorization: Bearer <HEALTHZ_TOKEN>`; everyone else sees just ok or fail.
+    HEALTHZ_TOKEN = ""
 
     # Uploads and generated images.
     MEDIA_ROOT = None

@@ -29,6 +29,51 @@ def test_healthz_reports_database_cache_and_disk(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+OUTSIDER = {"REMOTE_ADDR": "203.0.113.9"}
+
+
+def test_healthz_tells_others_only_ok_or_fail(no_redis, make_app, tmp_path):
+    inside = no_redis.get("/healthz")
+    assert inside.json["status"] == "degraded" and "127.0.0.1:1" in inside.json["checks"]["cache"]
+    outside = no_redis.get("/healthz", environ_base=OUTSIDER)
+    assert outside.status_code == 200 and outside.json == {"status": "ok"}
+    assert "127.0.0.1" not in outside.text and outside.headers["Cache-Control"] == "no-store"
+
+    down = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/no/such/folder/site.sqlite")
+    outside = down.test_client().get("/healthz", environ_base=OUTSIDER)
+    assert outside.status_code == 503 and outside.json == {"status": "fail"}
+    inside = down.test_client().get("/healthz")
+    assert inside.status_code == 503 and inside.json["checks"]["database"].startswith("down")
+
+
+def test_healthz_behind_nginx_trusts_only_the_address_nginx_saw(make_app):
+    def health(client, forwarded_for):
+        return client.get("/healthz", headers={"X-Forwarded-For": forwarded_for}).json
+
+    proxied = make_app(PROXY_FIX=1).test_client()  # nginx on this machine, as deploy/ sets up
+    assert "checks" in health(proxied, "127.0.0.1"), "a monitor on the machine itself"
+    assert health(proxied, "203.0.113.9") == {"status": "ok"}
+    assert health(proxied, "127.0.0.1, 203.0.113.9") == {"status": "ok"}, "a spoofed first hop"
+    # Without PROXY_FIX the app cannot tell who is behind a proxy: a forwarded request is outside.
+    direct = make_app().test_client()
+    assert health(direct, "127.0.0.1") == {"status": "ok"}
+
+
+def test_healthz_shows_its_checks_to_a_monitor_with_the_token(make_app):
+    token = "a-long-random-monitoring-token"
+    client = make_app(HEALTHZ_TOKEN=token).test_client()
+
+    def health(header):
+        return client.get("/healthz", headers={"Authorization": header}, environ_base=OUTSIDER).json
+
+    assert health(f"Bearer {token}")["checks"]["database"] == "ok"
+    for wrong in (f"Bearer {token}x", "Bearer ", token, f"Basic {token}"):
+        assert health(wrong) == {"status": "ok"}, wrong
+    tokenless = make_app().test_client()
+    assert tokenless.get("/healthz", headers={"Authorization": "Bearer "},
+                         environ_base=OUTSIDER).json == {"status": "ok"}  # fmt: skip
+
+
 @pytest.fixture
 def no_redis(make_app):
     """An app whose cache and rate-limit store point at a Redis that is not there."""
