@@ -574,6 +574,9 @@ class User(db.Model):
     # so a code cannot be replayed within its window.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # A secret being set up, kept here until its first code confirms it (a session cookie is
+    # signed, not encrypted: anyone holding one could read a secret put there).
+    totp_pending_secret: Mapped[str | None] = mapped_column(sa.String(64))
 
     # Flask-Login's interface.
     is_authenticated = True

@@ -74,6 +74,8 @@ def test_S14_changing_the_password_ends_every_other_session(app, newsroom, query
 
 
 def _turn_on_two_step(client) -> str:
+    assert "Set up two-step sign-in" in client.get("/admin/account").text
+    assert client.post("/admin/account/two-step/setup").status_code == 303
     page = client.get("/admin/account").text
     secret = re.search(r'<code class="totp-key">([A-Z2-7]+)</code>', page).group(1)
     assert "<svg" in page  # the QR code, drawn on the server
@@ -83,6 +85,26 @@ def _turn_on_two_step(client) -> str:
     assert on.status_code == 303
     assert "<strong>On.</strong>" in client.get("/admin/account").text
     return secret
+
+
+def test_the_two_step_key_being_set_up_never_travels_in_the_session_cookie(app, newsroom, query):
+    client = app.test_client()
+    sign_in(client, "editor")
+    assert client.post("/admin/account/two-step/setup").status_code == 303
+    page = client.get("/admin/account").text
+    secret = re.search(r'<code class="totp-key">([A-Z2-7]+)</code>', page).group(1)
+    assert query(lambda: User.by_email("editor@asian-news.test").totp_pending_secret) == secret
+    # The cookie is signed, not encrypted: whoever holds it can read it. The key is not there.
+    cookie = client.get_cookie("session").value
+    serializer = app.session_interface.get_signing_serializer(app)
+    assert secret not in str(serializer.loads(cookie))
+    assert client.get("/admin/account").text.count(secret) == 1, "the same key on every visit"
+
+    on = client.post("/admin/account/two-step", data={"code": pyotp.TOTP(secret).now()})
+    assert on.status_code == 303
+    editor = query(lambda: User.by_email("editor@asian-news.test"))
+    assert editor.totp_secret == secret and editor.totp_pending_secret is None
+    assert secret not in client.get("/admin/account").text
 
 
 def _previous_code(secret: str) -> str:

@@ -65,8 +65,8 @@ log = logging.getLogger(__name__)
 
 PUBLIC_ENDPOINTS = {"admin.login", "admin.login_code"}
 # What an admin who must set up two-step sign-in can still reach before doing so.
-ENROLMENT_ENDPOINTS = {"admin.account", "admin.account_totp", "admin.logout",
-                       "admin.logout_everywhere"}  # fmt: skip
+ENROLMENT_ENDPOINTS = {"admin.account", "admin.account_totp", "admin.account_totp_setup",
+                       "admin.logout", "admin.logout_everywhere"}  # fmt: skip
 PER_PAGE = 25
 
 
@@ -849,10 +849,8 @@ def user_two_step_off(ident):
 
 def _account_page(status=200, password_form=None, code_form=None):
     setup = None
-    if not current_user.has_two_step:
-        secret = session.get("totp_setup")
-        if not isinstance(secret, str):
-            secret = session["totp_setup"] = auth.new_totp_secret()
+    secret = current_user.totp_pending_secret
+    if not current_user.has_two_step and secret:
         uri = auth.totp_uri(secret, current_user.email)
         qr = segno.make(uri, error="m").svg_inline(
             scale=4, dark="#000", light="#fff", omitsize=True, title="Two-step sign-in QR code"
@@ -897,12 +895,21 @@ def account_password():
     return _account_page(422, password_form=form)
 
 
+@bp.post("/account/two-step/setup")
+def account_totp_setup():
+    """Make a new two-step key for your authenticator app; it is used once a code confirms it."""
+    if not current_user.has_two_step:
+        current_user.totp_pending_secret = auth.new_totp_secret()
+        db.session.commit()
+    return redirect(url_for("admin.account", _anchor="two-step-h"), 303)
+
+
 @bp.post("/account/two-step")
 def account_totp():
     """Turn two-step sign-in on (confirming a first code) or off (with a current code)."""
     form = CodeForm()
     turning_on = not current_user.has_two_step
-    secret = session.get("totp_setup") if turning_on else current_user.totp_secret
+    secret = current_user.totp_pending_secret if turning_on else current_user.totp_secret
     step = auth.totp_step(secret, form.code.data) if form.validate() and secret else None
     if step is None:
         form.code.errors = ["That code is not right. Check the phone's clock; try the newest code."]
@@ -910,7 +917,7 @@ def account_totp():
         return _account_page(422, code_form=form)
     if turning_on:
         current_user.set_two_step(secret, spent_step=step)
-        session.pop("totp_setup", None)
+        current_user.totp_pending_secret = None
         auth.revoke_all_sessions(current_user, keep_current=True)
         message = "Two-step sign-in is on. You will be asked for a code each time you sign in."
     else:
