@@ -20,7 +20,7 @@ from flask_login import login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db, limiter, login_manager
-from models import LoginSession, Role, User, utcnow
+from models import Article, LoginSession, Role, User, utcnow
 
 log = logging.getLogger("security")
 
@@ -293,11 +293,26 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+# Who sees which story in the admin. Writers see only the stories they created (a colleague's
+# draft or scheduled headline is not theirs to read before it is published; published stories
+# are on the site) and edit only their own drafts; editors and admins see and edit every story.
+
+
+def stories_seen_by(user: User):
+    """The stories this user may see in the admin, as a condition for a query on Article."""
+    return sa.true() if user.can(Role.EDITOR) else Article.created_by_id == user.id
+
+
+def can_see_story(user: User, story) -> bool:
+    """stories_seen_by, for one story."""
+    return user.can(Role.EDITOR) or story.created_by_id == user.id
+
+
 def can_edit_story(user: User, story) -> bool:
     """Writers edit their own drafts; editors and admins edit any story."""
     if user.can(Role.EDITOR):
         return True
-    return story.created_by_id == user.id and story.status == "draft"
+    return can_see_story(user, story) and story.status == "draft"
 
 
 def security_event(event: str, outcome: str, **fields) -> None:

@@ -15,6 +15,7 @@ NEEDS = {
     "admin.account": "writer",
     "admin.account_password": "writer",
     "admin.account_totp": "writer",
+    "admin.account_totp_setup": "writer",
     "admin.user_two_step_off": "admin",
     "admin.logout": "writer",
     "admin.logout_everywhere": "writer",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import timedelta
 
@@ -229,7 +230,11 @@ def logout_everywhere():
 @bp.get("/")
 def dashboard():
     """What needs attention: stories to review, scheduled stories, messages, recent changes."""
-    base = sa.select(Article).options(joinedload(Article.modified_by), joinedload(Article.section))
+    base = (
+        sa.select(Article)
+        .where(auth.stories_seen_by(current_user))
+        .options(joinedload(Article.modified_by), joinedload(Article.section))
+    )
     in_review = db.session.scalars(
         base.where(Article.status == Status.REVIEW.value).order_by(Article.modified_at.desc())
     ).all()
@@ -252,8 +257,26 @@ def dashboard():
         scheduled=scheduled,
         my_drafts=my_drafts,
         unread=unread,
-        recent=AuditEntry.recent(),
+        recent=_recent_changes(),
+        can_edit=functools.partial(auth.can_edit_story, current_user),
     )
+
+
+def _recent_changes() -> list[AuditEntry]:
+    """The log for editors and admins; a writer's own actions and changes to their stories."""
+    if current_user.can(Role.EDITOR):
+        return AuditEntry.recent()
+    theirs = sa.select(Article.id).where(auth.stories_seen_by(current_user))
+    return db.session.scalars(
+        sa.select(AuditEntry)
+        .where(sa.or_(
+            AuditEntry.user_id == current_user.id,
+            sa.and_(AuditEntry.subject_type == "article", AuditEntry.subject_id.in_(theirs)),
+        ))
+        .options(joinedload(AuditEntry.user))
+        .order_by(AuditEntry.id.desc())
+        .limit(15)
+    ).all()  # fmt: skip
 
 
 # --- stories -------------------------------------------------------------------------------------
@@ -261,10 +284,16 @@ def dashboard():
 
 @bp.get("/stories")
 def stories():
-    """Every story, newest change first, filtered by status, section, country or author."""
+    """The stories you may see (all of them for editors), newest change first, filtered."""
     args = request.args
-    query = sa.select(Article).options(
-        joinedload(Article.section), joinedload(Article.modified_by), selectinload(Article.authors)
+    query = (
+        sa.select(Article)
+        .where(auth.stories_seen_by(current_user))
+        .options(
+            joinedload(Article.section),
+            joinedload(Article.modified_by),
+            selectinload(Article.authors),
+        )
     )
     if args.get("status") in {s.value for s in Status}:
         query = query.where(Article.status == args["status"])
@@ -297,6 +326,7 @@ def stories():
     return render_template(
         "admin/stories.html",
         stories=rows,
+        can_edit=functools.partial(auth.can_edit_story, current_user),
         next_cursor=next_cursor,
         filters=filters,
         statuses=list(Status),
@@ -549,7 +579,9 @@ def _render_story_form(form, story, status=200, conflict=None):
 def _stories_embedding(ident: int) -> list[Article]:
     token = f"[[nid:{ident}]]"
     return db.session.scalars(
-        sa.select(Article).where(Article.body_md.contains(token)).order_by(Article.id.desc())
+        sa.select(Article)
+        .where(Article.body_md.contains(token), auth.stories_seen_by(current_user))
+        .order_by(Article.id.desc())
     ).all()
 
 

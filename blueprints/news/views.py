@@ -170,15 +170,12 @@ def article(slug):
 
 
 def _may_preview(story: Article) -> bool:
-    """Signed-in newsroom members see unpublished stories at their real address."""
+    """Newsroom members see the unpublished stories they may see in the admin, at their address."""
     from flask_login import current_user
 
-    from auth import can_edit_story
-    from models import Role
+    from auth import can_see_story
 
-    if not current_user.is_authenticated:
-        return False
-    return current_user.can(Role.EDITOR) or can_edit_story(current_user, story)
+    return current_user.is_authenticated and can_see_story(current_user, story)
 
 
 @bp.get("/article/<slug>/video")
