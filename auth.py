@@ -171,7 +171,8 @@ def slow_down_if_targeted(email: str) -> None:
     """Wait before checking the password of an account that many addresses are failing on.
 
     Everybody waits, the owner with the right password too, so the wait tells nothing; nobody is
-    refused. A guesser spread over many addresses gets a fraction of the guesses per worker.
+    refused. Each guess costs a spread-out guesser the wait, and is logged for someone to act on.
+    The wait holds a worker, but the per-address limit caps how many one address can cause.
     """
     if not limiter.enabled or not sign_in_key(email):
         return

@@ -121,6 +121,8 @@ def form_response(template: str, status: int = 200, **context):
 
 def _failed(response) -> bool:
     """Only failed attempts count towards the sign-in limits: signing in often is no offence."""
+    # The limit is tested before the view and counted after it, so attempts running at the same
+    # moment can each pass: at most one per worker, a few guesses, never a way round the limit.
     return response.status_code == 401
 
 
