@@ -72,5 +72,9 @@ def test_newsroom_pages_have_no_serious_axe_violations(browser, live_server):
     for path in ("/admin/", "/admin/account", "/admin/stories/new", "/admin/users"):
         page.goto(live_server.url + path)
         problems += _serious(page)
+    page.goto(live_server.url + "/admin/account")
+    page.click("text=Set up two-step sign-in")
+    page.wait_for_selector(".totp-key")  # the QR code and the key to type
+    problems += _serious(page)
     context.close()
     assert not problems, "\n".join(problems)
