@@ -57,6 +57,7 @@ from models import (
     encode_cursor,
     utcnow,
 )
+from params import parse_int
 from web import wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -248,12 +249,12 @@ def stories():
     )
     if args.get("status") in {s.value for s in Status}:
         query = query.where(Article.status == args["status"])
-    if args.get("section", "").isdigit():
-        query = query.where(Article.section_id == int(args["section"]))
-    if args.get("country", "").isdigit():
-        query = query.where(Article.countries.any(Country.id == int(args["country"])))
-    if args.get("author", "").isdigit():
-        query = query.where(Article.authors.any(Author.id == int(args["author"])))
+    if (section_id := parse_int(args.get("section"))) is not None:
+        query = query.where(Article.section_id == section_id)
+    if (country_id := parse_int(args.get("country"))) is not None:
+        query = query.where(Article.countries.any(Country.id == country_id))
+    if (author_id := parse_int(args.get("author"))) is not None:
+        query = query.where(Article.authors.any(Author.id == author_id))
     q = "".join(ch for ch in (args.get("q") or "") if ch.isprintable()).strip()[:200]
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -690,8 +691,8 @@ def messages():
     """Messages from readers, newest first."""
     require(Role.EDITOR)
     query = sa.select(ContactMessage)
-    if request.args.get("before", "").isdigit():
-        query = query.where(ContactMessage.id < int(request.args["before"]))
+    if (before := parse_int(request.args.get("before"))) is not None:
+        query = query.where(ContactMessage.id < before)
     rows = db.session.scalars(query.order_by(ContactMessage.id.desc()).limit(PER_PAGE + 1)).all()
     next_before = rows[PER_PAGE - 1].id if len(rows) > PER_PAGE else None
     return render_template("admin/messages.html", messages=rows[:PER_PAGE], next_before=next_before)

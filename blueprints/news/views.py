@@ -12,6 +12,7 @@ from blueprints.news.lists import ListScope, parse_cursor_arg, scope_for
 from content import expand_embeds
 from extensions import cache, db
 from models import Article, Kind, Region, Section, SlugRedirect, Status
+from params import parse_int
 from web import cached_page, content_version, render_page_or_fragment
 
 bp = Blueprint("news", __name__)
@@ -118,8 +119,8 @@ def author(slug):
 def _story_list(scope: ListScope, title: str, introduction: str):
     """One page of a list, as a whole page or, for infinite scroll, as the next cards."""
     before = parse_cursor_arg("before")
-    depth = request.args.get("depth", "1")
-    if not depth.isdigit() or not 1 <= int(depth) <= 100_000:
+    depth = parse_int(request.args.get("depth", "1"), minimum=1, maximum=100_000)
+    if depth is None:
         abort(400, description="This list link is not valid. Start again from the first page.")
     per_page = current_app.config["STORIES_PER_PAGE"]
     stories = Article.latest(before=before, limit=per_page + 1, **scope.filters)
@@ -134,7 +135,7 @@ def _story_list(scope: ListScope, title: str, introduction: str):
         stories=stories,
         next_cursor=stories[-1].cursor if has_more else None,
         is_first_page=before is None,
-        depth=int(depth),
+        depth=depth,
         # The front page's stream pages through /latest without taking over the front page's URL.
         home_stream=scope.kind == "latest" and request.args.get("stream") == "home",
     )
