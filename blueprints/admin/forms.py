@@ -130,6 +130,33 @@ class StoryForm(FlaskForm):
         if field.data not in self.section_ids:
             raise ValidationError("Choose a section.")
 
+    # The lists offer only existing ids; anything else (a removed country, a forged or huge
+    # number) is refused here rather than failing, or vanishing, at the database.
+    def validate_dateline_country(self, field):
+        if field.data not in self.dateline_country.choices:
+            raise ValidationError("Choose a country from the list.")
+
+    def validate_countries(self, field):
+        if any(ident not in field.choices for ident in field.data or []):
+            raise ValidationError("Choose countries from the list.")
+
+    def validate_authors(self, field):
+        if any(ident not in field.choices for ident in field.data or []):
+            raise ValidationError("Choose authors from the list.")
+
+    def validate_tags(self, field):
+        from content import make_slug
+
+        unusable = [
+            name.strip()
+            for name in (field.data or "").split(",")
+            if name.strip() and not make_slug(name, max_length=60, fallback="")
+        ]
+        if unusable:
+            raise ValidationError(
+                f"A tag needs letters or digits to make its web address: {', '.join(unusable)}."
+            )
+
     def validate_source_url(self, field):
         if bool(field.data) != bool(self.source_name.data):
             raise ValidationError(

@@ -305,18 +305,18 @@ def _story_choices(form: StoryForm) -> None:
 
 
 def _tags_from(text: str) -> list[Tag]:
-    tags = []
+    """The tags named in the form, one per web address: "AI, ai" is one tag, not two."""
+    tags: dict[str, Tag] = {}
     for name in (t.strip() for t in (text or "").split(",")):
-        if not name:
+        slug = make_slug(name, max_length=60, fallback="")
+        if not slug or slug in tags:  # the form refused names that make no address
             continue
-        slug = make_slug(name, max_length=60)
         tag = db.session.scalar(sa.select(Tag).where(Tag.slug == slug))
         if tag is None:
             tag = Tag(slug=slug, name=name[:80])
             db.session.add(tag)
-        if tag not in tags:
-            tags.append(tag)
-    return tags
+        tags[slug] = tag
+    return list(tags.values())
 
 
 def _load_story(ident: int) -> Article:
