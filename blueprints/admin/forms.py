@@ -23,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     URL,
+    DataRequired,
     Email,
     InputRequired,
     Length,
@@ -111,7 +112,10 @@ class StoryForm(FlaskForm):
     )
     gallery = SelectMultipleField("Gallery photos", coerce=int, validate_choice=False)
     is_featured = BooleanField("Feature on the front page")
-    is_breaking = BooleanField("Breaking story")
+    is_breaking = BooleanField(
+        "Breaking story",
+        description="When it goes live, its headline leads the breaking-news ticker for 6 hours.",
+    )
     mark_updated = BooleanField("Show as updated (a substantive change)")
     revision = HiddenField()
 
@@ -172,6 +176,19 @@ class StoryForm(FlaskForm):
     def publication_time(self) -> datetime | None:
         value = self.published_at.data
         return value.replace(tzinfo=UTC) if value else None
+
+
+class KillForm(FlaskForm):
+    notice = TextAreaField(
+        "Notice for readers",
+        filters=[lambda text: text.strip() if text else text],
+        validators=[
+            DataRequired(message="Say why the story was removed: readers see it at its address."),
+            Length(max=1000),
+        ],
+        description="Shown at the story's address instead of the story, for example "
+        "“This story was removed following a court order.”",
+    )
 
 
 class PhotoForm(FlaskForm):

@@ -26,6 +26,7 @@ import auth
 from blueprints.admin.forms import (
     BreakingForm,
     CodeForm,
+    KillForm,
     LoginForm,
     PasswordChangeForm,
     PhotoForm,
@@ -43,6 +44,7 @@ from models import (
     AuditEntry,
     Author,
     BreakingItem,
+    CannotKill,
     ContactMessage,
     Country,
     Image,
@@ -376,6 +378,11 @@ def _story_form(story: Article | None):
                 "not saved; copy what you need, then reload to see theirs."
             ),
         )
+    if story is not None and story.status == Status.KILLED and action != "save":
+        return _render_story_form(
+            form, story, status=409,
+            conflict="This story was killed: it cannot go back to the site. Write a new story.",
+        )  # fmt: skip
     when = form.publication_time()
     if action == "schedule" and (when is None or when <= utcnow()):
         form.published_at.errors = ["Choose a time in the future to schedule the story."]
@@ -385,7 +392,8 @@ def _story_form(story: Article | None):
     if creating:
         story = Article(created_by_id=current_user.id, status=Status.DRAFT.value, revision=0)
         db.session.add(story)
-    before = {"status": story.status, "slug": story.slug, "published": story.is_visible}
+    before = {"status": story.status, "slug": story.slug, "published": story.is_visible,
+              "breaking": bool(story.is_visible and story.is_breaking)}  # fmt: skip
     with db.session.no_autoflush:  # the new story is incomplete until the form is applied
         _apply_form(form, story)
         _apply_action(action, story, when)
@@ -396,6 +404,7 @@ def _story_form(story: Article | None):
     story.modified_by_id = current_user.id
     try:
         db.session.flush()
+        _follow_breaking_box(story, was_breaking=before["breaking"])
         summary = f"{action}: {story.headline}"
         if before["status"] != story.status:
             summary += f" ({before['status'] or 'new'} → {story.status})"
@@ -409,6 +418,20 @@ def _story_form(story: Article | None):
         return _render_story_form(form, None if creating else story, status=409)
     flash(_saved_message(action, story), "success")
     return redirect(url_for("admin.story_edit", ident=story.id), 303)
+
+
+def _follow_breaking_box(story: Article, was_breaking: bool) -> None:
+    """A story that goes live marked Breaking leads the ticker; unmarked or taken off the
+    site, it leaves it. Saving it again changes nothing, so an expired item stays expired."""
+    is_breaking = bool(story.is_visible and story.is_breaking)
+    if is_breaking and not was_breaking:
+        item = BreakingItem.announce(story)
+        db.session.flush()
+        AuditEntry.record(current_user, "create", item, item.text)
+    elif not story.is_visible:
+        BreakingItem.withdraw(story)
+    elif was_breaking and not story.is_breaking:
+        BreakingItem.withdraw(story, only_announced=True)
 
 
 def _saved_message(action: str, story: Article) -> str:
@@ -501,6 +524,28 @@ def _apply_action(action: str, story: Article, when) -> None:
         story.status = Status.UNPUBLISHED.value
     elif when is not None and current_user.can(Role.EDITOR):
         story.published_at = when
+
+
+@bp.route("/stories/<int:ident>/kill", methods=["GET", "POST"])
+def story_kill(ident):
+    """Kill a story: say why, confirm, and its addresses answer 410 Gone with that notice."""
+    require(Role.EDITOR)
+    story = _load_story(ident)
+    form = KillForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            try:
+                story.kill(form.notice.data, by=current_user)
+            except CannotKill as exc:
+                form.notice.errors = [str(exc)]
+                status = 409 if story.status not in Article.KILLABLE else 422
+            else:
+                db.session.commit()
+                flash("Story killed. Its addresses now show readers your notice.", "success")
+                return redirect(url_for("admin.story_edit", ident=story.id), 303)
+    return form_response("admin/story_kill.html", status, form=form, story=story)
 
 
 def _render_story_form(form, story, status=200, conflict=None):

@@ -150,11 +150,13 @@ def article(slug):
     story = Article.for_reading(slug)
     if story is None:
         moved = db.session.scalar(sa.select(SlugRedirect).where(SlugRedirect.old_slug == slug))
+        if moved is not None and moved.article.status == Status.KILLED:
+            return _gone(moved.article)
         if moved is not None and moved.article.is_visible:
             return redirect(url_for("news.article", slug=moved.article.slug), 301)
         abort(404)
     if story.status == Status.KILLED:
-        return render_template("news/killed.html", story=story), 410
+        return _gone(story)
     preview = not story.is_visible
     if preview and not _may_preview(story):
         abort(404)
@@ -168,6 +170,11 @@ def article(slug):
         preview=preview,
         video_host=host_name(story.video_url) if story.video_url else "",
     )
+
+
+def _gone(story: Article):
+    """A killed story's addresses: 410 Gone, with the newsroom's notice saying why."""
+    return render_template("news/killed.html", story=story), 410
 
 
 def _may_preview(story: Article) -> bool:
@@ -201,8 +208,10 @@ def video(slug):
 @bp.get("/n/<int:ident>")
 def by_id(ident):
     """Short link by story number: a permanent redirect to the story's canonical URL."""
-    story = db.session.get(Article, ident) if ident < 10**12 else None
-    if story is None or not (story.is_visible or story.status == Status.KILLED):
+    story = db.session.get(Article, ident)
+    if story is not None and story.status == Status.KILLED:
+        return _gone(story)
+    if story is None or not story.is_visible:
         abort(404)
     return redirect(url_for("news.article", slug=story.slug), 301)
 
