@@ -134,6 +134,17 @@ def test_a_killed_story_cannot_go_back_to_the_site(editor, reader, query, action
     assert reader.get(f"/article/{SLUG}").status_code == 410
 
 
+def test_a_killed_story_keeps_answering_410_at_its_old_address_after_a_rename(editor, reader):
+    ident = publish(editor)
+    assert editor.post(f"/admin/stories/{ident}/kill", data={"notice": NOTICE}).status_code == 303
+    page = editor.get(f"/admin/stories/{ident}").text
+    data = story_data(action="save", slug="renamed-after-kill", revision=revision_of(page))
+    assert editor.post(f"/admin/stories/{ident}", data=data).status_code == 303
+    for url in (f"/article/{SLUG}", "/article/renamed-after-kill", f"/n/{ident}"):
+        gone = reader.get(url)
+        assert gone.status_code == 410 and NOTICE in gone.text, url
+
+
 def test_killing_takes_the_story_out_of_the_ticker(editor, reader, query):
     ident = publish(editor)
     for text, link in (("Floods in Assam", f"/n/{ident}"), ("Rail cut", f"/article/{SLUG}"),

@@ -397,7 +397,8 @@ def _story_form(story: Article | None):
     with db.session.no_autoflush:  # the new story is incomplete until the form is applied
         _apply_form(form, story)
         _apply_action(action, story, when)
-    if before["published"] and before["slug"] and before["slug"] != story.slug:
+    was_public = before["published"] or before["status"] == Status.KILLED  # links to it exist
+    if was_public and before["slug"] and before["slug"] != story.slug:
         db.session.add(SlugRedirect(old_slug=before["slug"], article_id=story.id))
         db.session.execute(sa.delete(SlugRedirect).where(SlugRedirect.old_slug == story.slug))
     story.revision = (story.revision or 0) + 1
