@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -105,6 +106,12 @@ def register_extensions(app: Flask) -> None:
             from database import configure_sqlite
 
             configure_sqlite(db.engine)
+
+
+def register_url_converters(app: Flask) -> None:
+    from params import register
+
+    register(app)  # before any route is added: rules bind their converters when added
 
 
 def register_blueprints(app: Flask) -> None:

@@ -11,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from extensions import db
 from models import Article, BreakingItem, utcnow
+from params import MAX_ID
 from web import bump_content_version
 
 demo_cli = AppGroup("demo", help="The demo newsroom.")
@@ -97,6 +98,29 @@ def breaking_expire(ident: int):
     db.session.commit()
     bump_content_version()
     click.echo(f"Breaking item {ident} expired.")
+
+
+stories_cli = AppGroup("stories", help="Stories.")
+
+
+@stories_cli.command("kill")
+@click.argument("ident", type=click.IntRange(1, MAX_ID))
+@click.option("--reason", required=True,
+              help="Why it was removed; readers see this at the story's address.")  # fmt: skip
+def stories_kill(ident: int, reason: str):
+    """Kill a story for good: it leaves the site and its addresses answer 410 with the reason."""
+    from models import CannotKill
+
+    story = db.session.get(Article, ident)
+    if story is None:
+        raise click.ClickException(f"There is no story {ident}.")
+    try:
+        story.kill(reason)
+    except CannotKill as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    bump_content_version()
+    click.echo(f"Story {ident} killed: /article/{story.slug} now answers 410 with the notice.")
 
 
 users_cli = AppGroup("users", help="Newsroom accounts.")
@@ -236,6 +260,7 @@ def feeds_import(location: str, source_name: str, site_url: str, policy: str | N
 def register(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(breaking_cli)
+    app.cli.add_command(stories_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(feeds_cli)
     app.cli.add_command(backup_command)

@@ -91,7 +91,7 @@ def expand_embeds(html: str, cards: dict[int, Markup], links: dict[int, Markup])
     return Markup(EMBED_TOKEN.sub(inline, html))  # sanitized at save  # noqa: S704  # nosec B704
 
 
-def make_slug(text: str, max_length: int = 120) -> str:
+def make_slug(text: str, max_length: int = 120, fallback: str = "story") -> str:
     """A URL slug from a headline in any script (transliterated to ASCII where possible)."""
     slug = slugify(
         text or "",
@@ -99,7 +99,7 @@ def make_slug(text: str, max_length: int = 120) -> str:
         word_boundary=True,
         replacements=[["'", ""], ["’", ""]],
     )
-    return slug or "story"
+    return slug or fallback
 
 
 def render_story_body(dateline: str, source: str) -> tuple[str, list[int]]:

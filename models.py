@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -286,6 +287,31 @@ class Article(db.Model):
             and self.published_at <= utcnow()
         )
 
+    # --- killing: withdrawn for good (legal or safety reasons); its addresses answer 410 ----------
+
+    KILLABLE = (Status.PUBLISHED, Status.SCHEDULED, Status.UNPUBLISHED)
+    KILL_NOTICE_MAX = 1000
+
+    def kill(self, notice: str, by: User | None = None) -> None:
+        """Withdraw the story for good: readers see `notice` at its addresses (410 Gone), it
+        leaves every list, feed, sitemap, search and the ticker, and the audit log says who."""
+        notice = " ".join((notice or "").split())
+        if not notice:
+            raise CannotKill("Say why the story was removed: readers see it at its address.")
+        if len(notice) > self.KILL_NOTICE_MAX:
+            raise CannotKill(f"Keep the notice under {self.KILL_NOTICE_MAX:,} characters.")
+        if self.status not in self.KILLABLE:
+            raise CannotKill(
+                "Only a published, scheduled or unpublished story can be killed; "
+                f"this one is {self.status}."
+            )
+        before = self.status
+        self.status, self.kill_notice = Status.KILLED.value, notice
+        self.revision = (self.revision or 0) + 1
+        self.modified_by_id = getattr(by, "id", None)
+        BreakingItem.withdraw(self)
+        AuditEntry.record(by, "kill", self, f"kill: {self.headline} ({before} → killed): {notice}")
+
     @property
     def kind_label(self) -> str:
         return Kind(self.kind).label
@@ -495,6 +521,10 @@ class Article(db.Model):
         ).all()
 
 
+class CannotKill(ValueError):
+    """A kill the newsroom should not do (no notice, or a story that was never public)."""
+
+
 class SlugRedirect(db.Model):
     """An old slug of a story, kept so that links to it still arrive (301)."""
 
@@ -542,6 +572,37 @@ class BreakingItem(db.Model):
         if db.session.get_bind().dialect.name == "postgresql":
             db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(BREAKING_ORDER_LOCK)))
         return (db.session.scalar(sa.select(sa.func.max(cls.position))) or 0) + 1
+
+    # --- the "Breaking story" box: a live breaking story leads the ticker ---------------------
+
+    @staticmethod
+    def story_link(story: Article) -> str:
+        return f"/n/{story.id}"
+
+    @classmethod
+    def announce(cls, story: Article) -> BreakingItem:
+        """Put a breaking story's headline in the ticker, linking to it, for the usual 6 hours."""
+        text = " ".join(story.headline.split())
+        item = cls(
+            text=text if len(text) <= 280 else text[:279] + "…",
+            link=cls.story_link(story),
+            position=cls.next_position(),
+        )
+        db.session.add(item)
+        return item
+
+    @classmethod
+    def withdraw(cls, story: Article, *, only_announced: bool = False) -> None:
+        """Expire the live items that lead to a story (its short link, or any link to it when
+        it leaves the site), so the ticker never points at a story readers cannot read."""
+        paths = {cls.story_link(story)}
+        if not only_announced:
+            paths.add(f"/article/{story.slug}")
+        now = utcnow()
+        for item in cls.active(now):
+            link = item.link.split("#", 1)[0].split("?", 1)[0]
+            if link in paths or (link.startswith("http") and urlsplit(link).path in paths):
+                item.expires_at = now
 
 
 BREAKING_ORDER_LOCK = 0x41_4E_42_52  # "ANBR": the ticker's ordering

@@ -23,6 +23,7 @@ NEEDS = {
     "admin.stories": "writer",
     "admin.story_new": "writer",
     "admin.story_edit": "writer",
+    "admin.story_kill": "editor",
     "admin.preview": "writer",
     "admin.media": "writer",
     "admin.breaking": "editor",

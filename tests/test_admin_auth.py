@@ -33,15 +33,21 @@ def test_S16_malformed_sign_in_input_never_500s(client, newsroom):
     for data in (
         {"email": ["a@b.c", "d@e.f"], "password": ["x", "y"]},
         {"email": "editor@asian-news.test", "password": "x" * 100_000},
-        {"email": "editor@asian-news.test\x00", "password": "\x00"},
         {},
     ):
-        assert client.post("/admin/login", data=data).status_code in (400, 401, 413)
+        response = client.post("/admin/login", data=data)
+        assert response.status_code == 401
+        assert "That email and password do not match" in response.text
+    nul = client.post(
+        "/admin/login", data={"email": "editor@asian-news.test\x00", "password": "\x00"}
+    )
+    assert nul.status_code == 400
+    assert "a character that cannot be accepted" in nul.text
     raw = client.post(
         "/admin/login", data=b"email=%ff%fe&password=%c3%28",
         content_type="application/x-www-form-urlencoded",
     )  # fmt: skip
-    assert raw.status_code in (400, 401)
+    assert raw.status_code == 401
 
 
 def test_S12_sign_in_starts_a_fresh_session_and_lands_on_the_dashboard(client, newsroom):

@@ -191,7 +191,10 @@ def test_page_weight_budgets(client):
     own_js = (root / "js" / "live.js").read_text()
     code = re.sub(r"/\*.*?\*/", "", own_js, flags=re.S)
     assert len(gzip.compress(code.encode())) <= 2 * 1024
-    assert b"font" not in (root / "css" / "site.css").read_bytes().split(b"@font-face")[0][:0]
+    css = (root / "css" / "site.css").read_bytes()
+    assert b"@font-face" not in css and b"fonts.googleapis" not in css, "system fonts only"
+    assert not re.search(rb"\.(woff2?|ttf|otf|eot)\b", css)
+    assert not [p for p in root.rglob("*") if p.suffix in (".woff", ".woff2", ".ttf", ".otf")]
 
 
 def test_the_lead_image_is_not_lazy(client):

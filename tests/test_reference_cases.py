@@ -72,7 +72,7 @@ def test_S02_a_visitors_markup_comes_back_escaped_everywhere(client, htmx):
     answers = [
         client.get("/search", query_string={"q": PAYLOAD}),
         client.get("/search", query_string={"q": PAYLOAD}, headers=htmx),
-        client.get("/search/suggest", query_string={"q": PAYLOAD}, headers=htmx),
+        client.get("/search", query_string={"q": PAYLOAD, "start": "12"}, headers=htmx),
         client.get("/nowhere/" + PAYLOAD),
         client.get("/tag/" + PAYLOAD),
         client.post("/contact", data={**GOOD, "name": PAYLOAD, "subject": PAYLOAD, "email": "x"}),
@@ -345,7 +345,12 @@ def test_S29_admin_fragments_requested_directly_are_guarded_like_pages(app, clie
         for method, url in (("GET", "/admin/stories?status=draft"), ("GET", "/admin/messages"),
                             ("POST", "/admin/preview")):  # fmt: skip
             response = client.open(url, method=method, headers=headers, data={"body": "x"})
-            assert response.status_code in (302, 401), (url, headers)
+            if headers.get("HX-Request"):  # htmx is told where to go, in a header
+                assert response.status_code == 401, (url, headers)
+                assert response.headers["HX-Redirect"].startswith("/admin/login")
+            else:
+                assert response.status_code == 302, (url, headers)
+                assert response.headers["Location"].startswith("/admin/login")
             assert "Test Editor" not in response.text and "<table" not in response.text
             assert "Content-Security-Policy" in response.headers
 
@@ -392,7 +397,7 @@ def test_R13_three_gunicorn_workers_boot_on_an_empty_database(tmp_path):
                 status = error.code
             except OSError:
                 time.sleep(0.2)
-        assert status in (200, 503), log.read_text()
+        assert status == 200, log.read_text()  # the database answers, even with no tables yet
         assert server.poll() is None, "the master is still running"
         text = log.read_text()
         assert text.count("Booting worker") == 3 and "Worker failed to boot" not in text

@@ -23,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     URL,
+    DataRequired,
     Email,
     InputRequired,
     Length,
@@ -111,7 +112,10 @@ class StoryForm(FlaskForm):
     )
     gallery = SelectMultipleField("Gallery photos", coerce=int, validate_choice=False)
     is_featured = BooleanField("Feature on the front page")
-    is_breaking = BooleanField("Breaking story")
+    is_breaking = BooleanField(
+        "Breaking story",
+        description="When it goes live, its headline leads the breaking-news ticker for 6 hours.",
+    )
     mark_updated = BooleanField("Show as updated (a substantive change)")
     revision = HiddenField()
 
@@ -130,6 +134,33 @@ class StoryForm(FlaskForm):
         if field.data not in self.section_ids:
             raise ValidationError("Choose a section.")
 
+    # The lists offer only existing ids; anything else (a removed country, a forged or huge
+    # number) is refused here rather than failing, or vanishing, at the database.
+    def validate_dateline_country(self, field):
+        if field.data not in self.dateline_country.choices:
+            raise ValidationError("Choose a country from the list.")
+
+    def validate_countries(self, field):
+        if any(ident not in field.choices for ident in field.data or []):
+            raise ValidationError("Choose countries from the list.")
+
+    def validate_authors(self, field):
+        if any(ident not in field.choices for ident in field.data or []):
+            raise ValidationError("Choose authors from the list.")
+
+    def validate_tags(self, field):
+        from content import make_slug
+
+        unusable = [
+            name.strip()
+            for name in (field.data or "").split(",")
+            if name.strip() and not make_slug(name, max_length=60, fallback="")
+        ]
+        if unusable:
+            raise ValidationError(
+                f"A tag needs letters or digits to make its web address: {', '.join(unusable)}."
+            )
+
     def validate_source_url(self, field):
         if bool(field.data) != bool(self.source_name.data):
             raise ValidationError(
@@ -145,6 +176,19 @@ class StoryForm(FlaskForm):
     def publication_time(self) -> datetime | None:
         value = self.published_at.data
         return value.replace(tzinfo=UTC) if value else None
+
+
+class KillForm(FlaskForm):
+    notice = TextAreaField(
+        "Notice for readers",
+        filters=[lambda text: text.strip() if text else text],
+        validators=[
+            DataRequired(message="Say why the story was removed: readers see it at its address."),
+            Length(max=1000),
+        ],
+        description="Shown at the story's address instead of the story, for example "
+        "“This story was removed following a court order.”",
+    )
 
 
 class PhotoForm(FlaskForm):

@@ -28,6 +28,7 @@ import auth
 from blueprints.admin.forms import (
     BreakingForm,
     CodeForm,
+    KillForm,
     LoginForm,
     PasswordChangeForm,
     PhotoForm,
@@ -45,6 +46,7 @@ from models import (
     AuditEntry,
     Author,
     BreakingItem,
+    CannotKill,
     ContactMessage,
     Country,
     Image,
@@ -59,6 +61,7 @@ from models import (
     encode_cursor,
     utcnow,
 )
+from params import parse_int
 from web import wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -299,12 +302,12 @@ def stories():
     )
     if args.get("status") in {s.value for s in Status}:
         query = query.where(Article.status == args["status"])
-    if args.get("section", "").isdigit():
-        query = query.where(Article.section_id == int(args["section"]))
-    if args.get("country", "").isdigit():
-        query = query.where(Article.countries.any(Country.id == int(args["country"])))
-    if args.get("author", "").isdigit():
-        query = query.where(Article.authors.any(Author.id == int(args["author"])))
+    if (section_id := parse_int(args.get("section"))) is not None:
+        query = query.where(Article.section_id == section_id)
+    if (country_id := parse_int(args.get("country"))) is not None:
+        query = query.where(Article.countries.any(Country.id == country_id))
+    if (author_id := parse_int(args.get("author"))) is not None:
+        query = query.where(Article.authors.any(Author.id == author_id))
     q = "".join(ch for ch in (args.get("q") or "") if ch.isprintable()).strip()[:200]
     if q:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -356,18 +359,18 @@ def _story_choices(form: StoryForm) -> None:
 
 
 def _tags_from(text: str) -> list[Tag]:
-    tags = []
+    """The tags named in the form, one per web address: "AI, ai" is one tag, not two."""
+    tags: dict[str, Tag] = {}
     for name in (t.strip() for t in (text or "").split(",")):
-        if not name:
+        slug = make_slug(name, max_length=60, fallback="")
+        if not slug or slug in tags:  # the form refused names that make no address
             continue
-        slug = make_slug(name, max_length=60)
         tag = db.session.scalar(sa.select(Tag).where(Tag.slug == slug))
         if tag is None:
             tag = Tag(slug=slug, name=name[:80])
             db.session.add(tag)
-        if tag not in tags:
-            tags.append(tag)
-    return tags
+        tags[slug] = tag
+    return list(tags.values())
 
 
 def _load_story(ident: int) -> Article:
@@ -427,6 +430,11 @@ def _story_form(story: Article | None):
                 "not saved; copy what you need, then reload to see theirs."
             ),
         )
+    if story is not None and story.status == Status.KILLED and action != "save":
+        return _render_story_form(
+            form, story, status=409,
+            conflict="This story was killed: it cannot go back to the site. Write a new story.",
+        )  # fmt: skip
     when = form.publication_time()
     if action == "schedule" and (when is None or when <= utcnow()):
         form.published_at.errors = ["Choose a time in the future to schedule the story."]
@@ -436,17 +444,20 @@ def _story_form(story: Article | None):
     if creating:
         story = Article(created_by_id=current_user.id, status=Status.DRAFT.value, revision=0)
         db.session.add(story)
-    before = {"status": story.status, "slug": story.slug, "published": story.is_visible}
+    before = {"status": story.status, "slug": story.slug, "published": story.is_visible,
+              "breaking": bool(story.is_visible and story.is_breaking)}  # fmt: skip
     with db.session.no_autoflush:  # the new story is incomplete until the form is applied
         _apply_form(form, story)
         _apply_action(action, story, when)
-    if before["published"] and before["slug"] and before["slug"] != story.slug:
+    was_public = before["published"] or before["status"] == Status.KILLED  # links to it exist
+    if was_public and before["slug"] and before["slug"] != story.slug:
         db.session.add(SlugRedirect(old_slug=before["slug"], article_id=story.id))
         db.session.execute(sa.delete(SlugRedirect).where(SlugRedirect.old_slug == story.slug))
     story.revision = (story.revision or 0) + 1
     story.modified_by_id = current_user.id
     try:
         db.session.flush()
+        _follow_breaking_box(story, was_breaking=before["breaking"])
         summary = f"{action}: {story.headline}"
         if before["status"] != story.status:
             summary += f" ({before['status'] or 'new'} → {story.status})"
@@ -460,6 +471,20 @@ def _story_form(story: Article | None):
         return _render_story_form(form, None if creating else story, status=409)
     flash(_saved_message(action, story), "success")
     return redirect(url_for("admin.story_edit", ident=story.id), 303)
+
+
+def _follow_breaking_box(story: Article, was_breaking: bool) -> None:
+    """A story that goes live marked Breaking leads the ticker; unmarked or taken off the
+    site, it leaves it. Saving it again changes nothing, so an expired item stays expired."""
+    is_breaking = bool(story.is_visible and story.is_breaking)
+    if is_breaking and not was_breaking:
+        item = BreakingItem.announce(story)
+        db.session.flush()
+        AuditEntry.record(current_user, "create", item, item.text)
+    elif not story.is_visible:
+        BreakingItem.withdraw(story)
+    elif was_breaking and not story.is_breaking:
+        BreakingItem.withdraw(story, only_announced=True)
 
 
 def _saved_message(action: str, story: Article) -> str:
@@ -552,6 +577,28 @@ def _apply_action(action: str, story: Article, when) -> None:
         story.status = Status.UNPUBLISHED.value
     elif when is not None and current_user.can(Role.EDITOR):
         story.published_at = when
+
+
+@bp.route("/stories/<int:ident>/kill", methods=["GET", "POST"])
+def story_kill(ident):
+    """Kill a story: say why, confirm, and its addresses answer 410 Gone with that notice."""
+    require(Role.EDITOR)
+    story = _load_story(ident)
+    form = KillForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            try:
+                story.kill(form.notice.data, by=current_user)
+            except CannotKill as exc:
+                form.notice.errors = [str(exc)]
+                status = 409 if story.status not in Article.KILLABLE else 422
+            else:
+                db.session.commit()
+                flash("Story killed. Its addresses now show readers your notice.", "success")
+                return redirect(url_for("admin.story_edit", ident=story.id), 303)
+    return form_response("admin/story_kill.html", status, form=form, story=story)
 
 
 def _render_story_form(form, story, status=200, conflict=None):
@@ -744,8 +791,8 @@ def messages():
     """Messages from readers, newest first."""
     require(Role.EDITOR)
     query = sa.select(ContactMessage)
-    if request.args.get("before", "").isdigit():
-        query = query.where(ContactMessage.id < int(request.args["before"]))
+    if (before := parse_int(request.args.get("before"))) is not None:
+        query = query.where(ContactMessage.id < before)
     rows = db.session.scalars(query.order_by(ContactMessage.id.desc()).limit(PER_PAGE + 1)).all()
     next_before = rows[PER_PAGE - 1].id if len(rows) > PER_PAGE else None
     return render_template("admin/messages.html", messages=rows[:PER_PAGE], next_before=next_before)

@@ -12,6 +12,7 @@ from blueprints.news.lists import ListScope, parse_cursor_arg, scope_for
 from content import expand_embeds
 from extensions import cache, db
 from models import Article, Kind, Region, Section, SlugRedirect, Status
+from params import parse_int
 from web import cached_page, content_version, render_page_or_fragment
 
 bp = Blueprint("news", __name__)
@@ -118,8 +119,8 @@ def author(slug):
 def _story_list(scope: ListScope, title: str, introduction: str):
     """One page of a list, as a whole page or, for infinite scroll, as the next cards."""
     before = parse_cursor_arg("before")
-    depth = request.args.get("depth", "1")
-    if not depth.isdigit() or not 1 <= int(depth) <= 100_000:
+    depth = parse_int(request.args.get("depth", "1"), minimum=1, maximum=100_000)
+    if depth is None:
         abort(400, description="This list link is not valid. Start again from the first page.")
     per_page = current_app.config["STORIES_PER_PAGE"]
     stories = Article.latest(before=before, limit=per_page + 1, **scope.filters)
@@ -134,7 +135,7 @@ def _story_list(scope: ListScope, title: str, introduction: str):
         stories=stories,
         next_cursor=stories[-1].cursor if has_more else None,
         is_first_page=before is None,
-        depth=int(depth),
+        depth=depth,
         # The front page's stream pages through /latest without taking over the front page's URL.
         home_stream=scope.kind == "latest" and request.args.get("stream") == "home",
     )
@@ -149,11 +150,13 @@ def article(slug):
     story = Article.for_reading(slug)
     if story is None:
         moved = db.session.scalar(sa.select(SlugRedirect).where(SlugRedirect.old_slug == slug))
+        if moved is not None and moved.article.status == Status.KILLED:
+            return _gone(moved.article)
         if moved is not None and moved.article.is_visible:
             return redirect(url_for("news.article", slug=moved.article.slug), 301)
         abort(404)
     if story.status == Status.KILLED:
-        return render_template("news/killed.html", story=story), 410
+        return _gone(story)
     preview = not story.is_visible
     if preview and not _may_preview(story):
         abort(404)
@@ -167,6 +170,11 @@ def article(slug):
         preview=preview,
         video_host=host_name(story.video_url) if story.video_url else "",
     )
+
+
+def _gone(story: Article):
+    """A killed story's addresses: 410 Gone, with the newsroom's notice saying why."""
+    return render_template("news/killed.html", story=story), 410
 
 
 def _may_preview(story: Article) -> bool:
@@ -197,8 +205,10 @@ def video(slug):
 @bp.get("/n/<int:ident>")
 def by_id(ident):
     """Short link by story number: a permanent redirect to the story's canonical URL."""
-    story = db.session.get(Article, ident) if ident < 10**12 else None
-    if story is None or not (story.is_visible or story.status == Status.KILLED):
+    story = db.session.get(Article, ident)
+    if story is not None and story.status == Status.KILLED:
+        return _gone(story)
+    if story is None or not story.is_visible:
         abort(404)
     return redirect(url_for("news.article", slug=story.slug), 301)
 

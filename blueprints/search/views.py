@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, abort, request
 
 from models import Country, Section
+from params import int_arg
 from search import Filters, normalise_query, search, snippet
 from web import cached_page, render_page_or_fragment
 
@@ -14,15 +15,6 @@ bp = Blueprint("search", __name__)
 
 PER_PAGE = 12
 MAX_START = 480
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    if not value:
-        return None
-    if not value.isdigit() or len(value) > 9:
-        abort(400, description=f"“{name}” must be a number.")
-    return int(value)
 
 
 def _date_arg(name: str) -> datetime | None:
@@ -43,12 +35,12 @@ def results():
     terms = normalise_query(raw)
     until = _date_arg("to")
     filters = Filters(
-        section_id=_int_arg("section"),
-        country_id=_int_arg("country"),
+        section_id=int_arg("section"),
+        country_id=int_arg("country"),
         since=_date_arg("from"),
         until=until + timedelta(days=1) if until else None,
     )
-    start = _int_arg("start") or 0
+    start = int_arg("start") or 0
     if start > MAX_START:
         abort(400, description="Refine your search to see more results.")
     stories, has_more = search(terms, filters, offset_rank=start, limit=PER_PAGE)

@@ -1,0 +1,52 @@
+"""Whole numbers from URLs and query strings: one strict parser for every path and argument.
+
+`str.isdigit()` is true for '²' and '١٢', and `int()` takes any length: either way a number that
+reaches a view could raise (ValueError) or overflow the database (a 25-digit id). Everything
+numeric a visitor sends goes through `parse_int`, in a path (`<int:...>`) or a query argument.
+"""
+
+from __future__ import annotations
+
+from flask import abort, request
+from werkzeug.routing import IntegerConverter, ValidationError
+
+# Ids are INTEGER columns: 32-bit on PostgreSQL. Nothing larger can name a row.
+MAX_ID = 2**31 - 1
+
+
+def parse_int(raw: str | None, *, minimum: int = 0, maximum: int = MAX_ID) -> int | None:
+    """ASCII digits only, between minimum and maximum; None for anything else."""
+    if not raw or len(raw) > 20 or not (raw.isascii() and raw.isdigit()):
+        return None
+    value = int(raw)
+    return value if minimum <= value <= maximum else None
+
+
+def int_arg(
+    name: str, default: int | None = None, *, minimum: int = 0, maximum: int = MAX_ID
+) -> int | None:
+    """The query argument `name` as a whole number; 400 with a readable reason when it is not."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    value = parse_int(raw, minimum=minimum, maximum=maximum)
+    if value is None:
+        abort(400, description=f"“{name}” must be a whole number from {minimum} to {maximum}.")
+    return value
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in every route: ASCII digits up to MAX_ID, so an odd number is a 404."""
+
+    regex = r"[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        number = parse_int(value, minimum=self.min or 0, maximum=min(self.max or MAX_ID, MAX_ID))
+        if number is None:
+            raise ValidationError()
+        return number
+
+
+def register(app) -> None:
+    """Make `<int:...>` the bounded converter for every blueprint's routes."""
+    app.url_map.converters["int"] = BoundedIntConverter
