@@ -83,7 +83,9 @@ def configure_storage(app: Flask) -> None:
     cfg.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     cfg.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     cfg["MEDIA_ROOT"] = cfg.get("MEDIA_ROOT") or str(instance / "media")
-    os.makedirs(cfg["MEDIA_ROOT"], exist_ok=True)
+    from media import make_media_folder
+
+    make_media_folder(Path(cfg["MEDIA_ROOT"]))
 
 
 def register_extensions(app: Flask) -> None:

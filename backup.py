@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from media import make_readable_by_web_server
+
 
 def _sqlite_path(url: str) -> Path:
     return Path(make_url(url).database)
@@ -87,6 +89,7 @@ def restore(database_url: str, media_root: str, database_file: Path, media_file:
         shutil.rmtree(staging, ignore_errors=True)
         with tarfile.open(media_file) as archive:
             archive.extractall(staging, filter="data")
+        make_readable_by_web_server(staging / "media")  # nginx serves them; old backups had 0600
         old = Path(media_root).with_name(Path(media_root).name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if Path(media_root).exists():

@@ -12,6 +12,7 @@ ENV_SETTINGS = {
     "TICKER_POLL_SECONDS": int,
     "LATEST_POLL_SECONDS": int,
     "PAGE_CACHE_SECONDS": int,
+    "PAGE_CACHE_NEW_PER_CLIENT": int,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_KEY_PREFIX": str,
     "STORIES_PER_PAGE": int,
@@ -43,6 +44,8 @@ class Defaults:
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "an:"
     PAGE_CACHE_SECONDS = 120
+    # New pages one client address may add to the page cache a minute (web.py _may_add_page).
+    PAGE_CACHE_NEW_PER_CLIENT = 600
     CONTENT_VERSION_SECONDS = 600
     HTTP_MAX_AGE = 10
     # How many proxies (nginx, a load balancer) stand in front of the app; 0 in development.

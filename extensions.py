@@ -40,7 +40,9 @@ class ResilientCache(Cache):
         if time.monotonic() < health["down_until"]:
             return default
         try:
-            return getattr(super(), operation)(*args, **kwargs)
+            # inc (a counter, atomic on Redis) exists on the backend only.
+            method = getattr(super(), operation, None) or getattr(self.cache, operation)
+            return method(*args, **kwargs)
         except Exception as exc:  # any backend failure: connection refused, timeout, bad data
             health["down_until"] = time.monotonic() + self.RETRY_AFTER
             health["error"] = f"{type(exc).__name__}: {exc}"
@@ -59,6 +61,12 @@ class ResilientCache(Cache):
 
     def delete(self, *args, **kwargs):
         return self._guard("delete", False, *args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        return self._guard("add", False, *args, **kwargs)
+
+    def inc(self, *args, **kwargs):
+        return self._guard("inc", None, *args, **kwargs)
 
     def claim(self, name: str, timeout: int = 5) -> bool:
         """Take a short-lived lock shared by every worker; True if this caller has it.

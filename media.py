@@ -20,6 +20,10 @@ ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 VARIANT_WIDTHS = (320, 640, 1024, 1600)
 MAX_PIXELS = 40_000_000
 PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
+# nginx (www-data) serves photos straight from MEDIA_ROOT, so they are readable by every user
+# whatever the umask; nothing else is kept under MEDIA_ROOT.
+FILE_MODE = 0o644
+FOLDER_MODE = 0o755
 
 
 class ImageRejected(ValueError):
@@ -80,9 +84,27 @@ def _encode(image: PILImage.Image, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
+def make_media_folder(directory: Path) -> None:
+    """Create the media folder if it is missing, readable by the web server."""
+    if not directory.is_dir():
+        directory.mkdir(parents=True, exist_ok=True)
+        directory.chmod(FOLDER_MODE)
+
+
+def make_readable_by_web_server(root: Path) -> None:
+    """Give every folder and file under root the media modes (e.g. after a restore)."""
+    for folder, _subfolders, files in os.walk(root):
+        os.chmod(folder, FOLDER_MODE)
+        for name in files:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.chmod(path, FILE_MODE)
+
+
 def _write_atomically(directory: Path, name: str, data: bytes) -> Path:
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".part-")
     try:
+        os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600, which nginx could not read
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -107,7 +129,7 @@ def store_photo(data: bytes, *, alt: str, caption: str = "", credit: str = "") -
     image = _clean(source)
     key = uuid.uuid4().hex
     directory = Path(current_app.config["MEDIA_ROOT"])
-    directory.mkdir(parents=True, exist_ok=True)
+    make_media_folder(directory)
     widths = [w for w in VARIANT_WIDTHS if w < image.width] + [min(image.width, VARIANT_WIDTHS[-1])]
     written: list[Path] = []
     try:

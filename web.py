@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from functools import wraps
 from urllib.parse import urljoin
 
 from flask import (
     Response,
+    after_this_request,
     current_app,
+    g,
     make_response,
     render_template,
     request,
     session,
     url_for,
 )
+from werkzeug.datastructures import ImmutableMultiDict
 
 from extensions import cache
 
@@ -25,8 +29,19 @@ VERSION_KEY = "content-version"
 # --- fragment or page ------------------------------------------------------------------------
 
 
+# Every request header that wants_fragment() reads. A response chosen by it varies on all of
+# them, and every cache in front of the app keys on its outcome (deploy/nginx/asian-news.conf).
+FRAGMENT_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request", "HX-Request-Type")
+
+
 def wants_fragment() -> bool:
-    """True when htmx asked for a part of the page (not a boosted navigation or history restore)."""
+    """True when htmx asked for a part of the page (not a boosted navigation or history restore).
+
+    The response to a request that asked this names every header consulted in its Vary.
+    """
+    if not g.get("varies_on_fragment_headers"):
+        g.varies_on_fragment_headers = True
+        after_this_request(_vary_on_fragment_headers)
     headers = request.headers
     return (
         headers.get("HX-Request") == "true"
@@ -36,8 +51,13 @@ def wants_fragment() -> bool:
     )
 
 
+def _vary_on_fragment_headers(response: Response) -> Response:
+    response.vary.update(FRAGMENT_HEADERS)
+    return response
+
+
 def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context) -> Response:
-    """Render the fragment for htmx, the whole page otherwise; both vary on HX-Request."""
+    """Render the fragment for htmx, the whole page otherwise; both vary on FRAGMENT_HEADERS."""
     template = fragment if wants_fragment() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
@@ -98,16 +118,54 @@ def bump_content_version() -> str:
 # --- the page cache ------------------------------------------------------------------------------
 
 
+# The query parameters that some page or fragment reads: story lists (before, depth, stream),
+# search (q, section, country, from, to, start) and the live polls (v, after, seen and the list
+# they watch). A cached page is rendered from these alone and keyed on them, so any other
+# parameter (utm_source, fbclid, junk) can neither change a cached page nor add an entry.
+# deploy/nginx/asian-news.conf lists the same names.
+QUERY_PARAMETERS = frozenset(
+    {"before", "depth", "stream", "q", "section", "country", "from", "to", "start"}
+    | {"v", "after", "seen", "region", "tag", "author"}
+)
+
+
 def _cacheable_request() -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     return not ("_flashes" in session or "_user_id" in session)
 
 
+def page_args() -> ImmutableMultiDict:
+    """The query as a page reads it: known parameters only, the first value of each, sorted."""
+    first: dict[str, str] = {}
+    for name, value in request.args.items(multi=True):
+        if name in QUERY_PARAMETERS:
+            first.setdefault(name, value)
+    return ImmutableMultiDict(sorted(first.items()))
+
+
+def _plain_query() -> bool:
+    """True when the query holds known parameters only, each once, so its URL is worth keeping
+    in a shared cache (nginx's key is the URL as sent); any other query adds no entry there."""
+    names = [name for name, _ in request.args.items(multi=True)]
+    return len(set(names)) == len(names) and QUERY_PARAMETERS.issuperset(names)
+
+
 def page_cache_key() -> str:
-    digest = hashlib.sha256(request.full_path.encode("utf-8", "surrogateescape")).hexdigest()
+    """Everything a cached page varies on: content version, fragment or page, path, page_args."""
     flavour = "f" if wants_fragment() else "p"
+    what = json.dumps([request.path, list(page_args().items())])
+    digest = hashlib.sha256(what.encode("utf-8", "surrogateescape")).hexdigest()
     return f"page:{content_version()}:{flavour}:{digest}"
+
+
+def _may_add_page() -> bool:
+    """Each client (address) may add PAGE_CACHE_NEW_PER_CLIENT pages a minute to the cache;
+    past that its pages are still served, just not kept, so one client cannot flood it."""
+    key = f"page-budget:{request.remote_addr}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    added = cache.inc(key)
+    return added is None or added <= current_app.config["PAGE_CACHE_NEW_PER_CLIENT"]
 
 
 def cached_page(view):
@@ -117,6 +175,8 @@ def cached_page(view):
     def wrapper(*args, **kwargs):
         if not _cacheable_request():
             return _finish(make_response(view(*args, **kwargs)), public=False)
+        shared = _plain_query()
+        request.args = page_args()  # the view sees exactly what the key names
         key = page_cache_key()
         hit = cache.get(key)
         claimed = False
@@ -127,13 +187,14 @@ def cached_page(view):
             # retired every cached page); wait for its copy rather than all querying at once.
             hit = _wait_for(key)
         if hit is not None:
-            return _from_cache(hit)
+            return _from_cache(hit, shared)
         response = make_response(view(*args, **kwargs))
         storable = (
             response.status_code in (200, 404, 410)
             and not response.direct_passthrough
             and "Set-Cookie" not in response.headers
             and not session.modified
+            and _may_add_page()
         )
         if storable:
             if response.status_code == 200 and not wants_fragment():
@@ -148,7 +209,7 @@ def cached_page(view):
             response.headers["X-Cache"] = "MISS"
         if claimed:
             cache.release(key)
-        return _finish(response, public=storable)
+        return _finish(response, public=storable, shared=shared)
 
     return wrapper
 
@@ -163,18 +224,24 @@ def _wait_for(key: str, seconds: float = 2.0):
     return None
 
 
-def _from_cache(hit) -> Response:
+def _from_cache(hit, shared: bool) -> Response:
     body, status, headers = hit
     response = Response(body, status=status, headers=headers)
     response.headers["X-Cache"] = "HIT"
-    return _finish(response, public=True)
+    return _finish(response, public=True, shared=shared)
 
 
-def _finish(response: Response, public: bool) -> Response:
-    """HTTP caching headers: shared and revalidatable for anonymous pages, private otherwise."""
+def _finish(response: Response, public: bool, shared: bool = True) -> Response:
+    """HTTP caching headers: shared and revalidatable for anonymous pages, private otherwise.
+
+    shared=False: nginx must not keep this URL (it is not in the form the site's links use);
+    X-Accel-Expires is read by nginx and never reaches the browser.
+    """
     if not public:
         response.headers["Cache-Control"] = "private, no-store"
         return response
+    if not shared:
+        response.headers["X-Accel-Expires"] = "0"
     max_age = current_app.config["HTTP_MAX_AGE"]
     response.headers["Cache-Control"] = (
         f"public, max-age={max_age}, stale-while-revalidate={max_age * 2}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.factories import make_story
@@ -108,3 +110,123 @@ def test_R16_a_crowd_on_an_expired_page_renders_it_at_most_twice(app, make_app):
         views.Article.latest = real
     assert statuses == [200] * 16
     assert len(renders) <= 2, f"rendered {len(renders)} times"
+
+
+# --- keyed on all a page varies on: htmx's headers ---------------------------------------------
+
+FRAGMENT_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request", "HX-Request-Type")
+# Each asks for a whole page though it carries HX-Request: true.
+PAGE_REQUESTS = {
+    "boosted": {"HX-Request": "true", "HX-Boosted": "true"},
+    "history-restore": {"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    "request-type-full": {"HX-Request": "true", "HX-Request-Type": "full"},
+    "plain": {},
+}
+DUAL = ["/latest", "/section/politics", "/search?q=rice"]
+
+
+@pytest.mark.parametrize("url", DUAL)
+@pytest.mark.parametrize("fragment_first", [False, True], ids=["page-first", "fragment-first"])
+@pytest.mark.parametrize("page", PAGE_REQUESTS.values(), ids=PAGE_REQUESTS.keys())
+def test_htmx_headers_cannot_poison_the_page_cache(client, htmx, url, page, fragment_first):
+    """A page and a fragment of one URL are kept apart whatever the htmx headers, and both
+    name every header they were chosen by in Vary, so no cache in front can mix them up."""
+    order = [("fragment", htmx), ("page", page)]
+    if not fragment_first:
+        order.reverse()
+    for _ in range(2):  # a miss, then a hit
+        for flavour, headers in order:
+            response = client.get(url, headers=headers)
+            assert response.status_code == 200
+            assert ("<html" in response.text) == (flavour == "page"), flavour
+            assert set(FRAGMENT_HEADERS) <= set(response.vary), response.headers["Vary"]
+    assert response.headers["X-Cache"] == "HIT"
+
+
+@pytest.mark.parametrize("url", ["/live/ticker?v=0", "/no-such-page", "/latest?depth=x"])
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["page", "fragment"])
+def test_every_answer_chosen_by_the_htmx_headers_varies_on_all_of_them(client, url, headers):
+    response = client.get(url, headers=headers)
+    assert set(FRAGMENT_HEADERS) <= set(response.vary), (url, response.headers.get("Vary"))
+
+
+# --- keyed on the parameters a page reads, and bounded per client -------------------------------
+
+
+@pytest.fixture
+def stored_pages(monkeypatch):
+    """The keys of every page the cache was asked to keep (any backend: FileSystem or Redis)."""
+    from extensions import cache
+
+    keys = []
+    real_set = cache.set
+
+    def recording_set(key, *args, **kwargs):
+        if key.startswith("page:"):
+            keys.append(key)
+        return real_set(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    return keys
+
+
+def cache_files(app) -> int:
+    from pathlib import Path
+
+    return sum(1 for p in Path(app.config["CACHE_DIR"]).iterdir() if not p.name.startswith("lock"))
+
+
+def test_a_thousand_junk_query_strings_add_one_entry(app, client, stored_pages):
+    page = client.get("/latest").text
+    files = cache_files(app) if app.config["CACHE_TYPE"] == "FileSystemCache" else None
+    for number in range(1000):
+        response = client.get(f"/latest?x={number}&utm_source=s{number}")
+        assert response.text == page
+        assert response.headers["X-Cache"] == "HIT"
+        assert response.headers["X-Accel-Expires"] == "0", "nginx keeps no copy of this URL"
+    assert stored_pages == stored_pages[:1], "only /latest itself was stored"
+    if files is not None:
+        assert cache_files(app) <= files + 1  # (+ this client's budget counter)
+
+
+def test_the_key_names_known_parameters_in_one_order(app):
+    from web import page_cache_key
+
+    def key(url, **headers):
+        with app.test_request_context(url, headers=headers):
+            return page_cache_key()
+
+    assert key("/latest?x=1") == key("/latest") == key("/latest?utm_source=a&fbclid=b")
+    assert key("/search?q=rice&start=12") == key("/search?start=12&q=rice&ref=x")
+    assert key("/search?q=rice&q=tea") == key("/search?q=rice")  # a page reads the first
+    assert len({key("/search?q=rice"), key("/search?q=tea"), key("/search?q=rice&start=12"),
+                key("/latest?before=5-5"), key("/latest?depth=2"), key("/latest"),
+                key("/latest?stream=home"), key("/latest", **{"HX-Request": "true"})}) == 8  # fmt: skip
+
+
+def test_real_parameters_still_give_their_own_pages(client):
+    first = client.get("/latest").text
+    older = re.search(r'href="(/latest\?before=[^"]+)"', first).group(1).replace("&amp;", "&")
+    assert client.get(older).text != first
+    assert client.get(older + "&junk=1").text == client.get(older).text
+    rice, tea = client.get("/search?q=rice").text, client.get("/search?q=tea").text
+    assert 'value="rice"' in rice and 'value="tea"' in tea
+    assert client.get("/search?q=tea&start=12").status_code == 200
+    assert client.get("/search?start=12&q=tea").headers["X-Cache"] == "HIT"
+
+
+def test_a_page_is_rendered_from_the_parameters_in_its_key(client):
+    """Junk never reaches a cached page, e.g. in the links search builds from its query."""
+    html = client.get("/search?q=a&junk=planted-by-the-first-reader").text
+    assert "planted-by-the-first-reader" not in html
+
+
+def test_one_client_adds_at_most_its_budget_of_pages(make_app, stored_pages):
+    app = make_app(PAGE_CACHE_NEW_PER_CLIENT=25)
+    client = app.test_client()
+    answers = [client.get(f"/search?q=word{number}") for number in range(60)]
+    assert all(r.status_code == 200 for r in answers)
+    assert len(stored_pages) == 25
+    assert answers[-1].headers["Cache-Control"] == "private, no-store", "nginx keeps none either"
+    other = app.test_client().get("/search?q=word59", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.headers["X-Cache"] == "MISS" and len(stored_pages) == 26, "others still can"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import grp
 import gzip
 import http.client
 import os
+import pwd
 import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -26,38 +29,68 @@ HOST = "asian-news.net"
 
 @pytest.fixture
 def live_server_env() -> dict:
-    return {"HTTP_MAX_AGE": "10"}
+    return {"HTTP_MAX_AGE": "10", "TICKER_POLL_SECONDS": "5"}  # the ticker is kept 4 s
 
 
-def start_nginx(app_port, tmp_path: Path, media: Path):
+def worker_user() -> str:
+    """As root, nginx's workers run as an unprivileged user, as in production (www-data), so
+    files it could not read there cannot be served here either."""
+    if os.geteuid() != 0:
+        return ""  # the workers run as this user, and nginx ignores `user`
+    for name in ("www-data", "nobody"):
+        with contextlib.suppress(KeyError):
+            entry = pwd.getpwnam(name)
+            return f"user {name} {grp.getgrgid(entry.pw_gid).gr_name};"
+    pytest.fail("no unprivileged user (www-data or nobody) to run nginx's workers as")
+
+
+@pytest.fixture
+def nginx_dir():
+    """A folder for nginx's files and the media it serves, that its workers can reach (pytest's
+    own folders are private to root): /tmp/asian-news-nginx-XXXX, 0755."""
+    folder = Path(tempfile.mkdtemp(prefix="asian-news-nginx-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def served_media(demo_database, nginx_dir) -> Path:
+    """The demo photos as the app wrote them (modes kept), where nginx's workers can reach."""
+    media = nginx_dir / "media"
+    shutil.copytree(demo_database.base / "media", media)
+    return media
+
+
+def start_nginx(app_port, folder: Path, media: Path):
     """nginx with the shipped site on a free loopback port, in front of 127.0.0.1:app_port."""
     if not Path(NGINX).exists():
         if os.environ.get("REQUIRE_NGINX") == "1":
             pytest.fail("nginx is not installed but REQUIRE_NGINX=1")
         pytest.skip("nginx is not installed (apt-get install nginx)")
     port = _free_port()
-    site = loopback_site(port, app_port, media, tmp_path / "cache", tmp_path / "snippets")
-    (tmp_path / "snippets").mkdir()
+    site = loopback_site(port, app_port, media, folder / "cache", folder / "snippets")
+    (folder / "snippets").mkdir()
     modules = ""
     if BROTLI.exists():
         modules = f"load_module {BROTLI};"
-        shutil.copy(ROOT / "deploy" / "nginx" / "asian-news-brotli.conf", tmp_path / "snippets")
-    conf = tmp_path / "nginx.conf"
+        shutil.copy(ROOT / "deploy" / "nginx" / "asian-news-brotli.conf", folder / "snippets")
+    conf = folder / "nginx.conf"
     conf.write_text(
         f"""{modules}
-user root;
+{worker_user()}
 worker_processes 1;
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log warn;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
     access_log off;
-    client_body_temp_path {tmp_path}/body;
-    proxy_temp_path {tmp_path}/proxy;
-    fastcgi_temp_path {tmp_path}/fastcgi;
-    uwsgi_temp_path {tmp_path}/uwsgi;
-    scgi_temp_path {tmp_path}/scgi;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
     {site}
 }}
 """
@@ -75,9 +108,9 @@ http {{
 
 
 @pytest.fixture
-def nginx(live_server, demo_database, tmp_path):
+def nginx(live_server, nginx_dir, served_media):
     app_port = live_server.url.rsplit(":", 1)[1]
-    process, port = start_nginx(app_port, tmp_path, demo_database.base / "media")
+    process, port = start_nginx(app_port, nginx_dir, served_media)
     yield port
     process.terminate()
     process.wait(timeout=10)
@@ -123,14 +156,14 @@ def test_the_micro_cache_serves_anonymous_pages_and_honours_the_app(nginx):
     assert other.getheader("X-Micro-Cache") != "BYPASS"  # (a MISS: the app varies on Cookie)
 
 
-def test_S07_static_and_media_are_served_by_nginx_with_safe_headers(nginx, demo_database):
+def test_S07_static_and_media_are_served_by_nginx_with_safe_headers(nginx, served_media):
     _, html = fetch(nginx, "/about")
     css = re.search(rb'href="(/static/css/site\.css\?v=[0-9a-f]+)"', html).group(1).decode()
     response, _ = fetch(nginx, css)
     assert response.status == 200 and "immutable" in response.getheader("Cache-Control")
     assert "default-src 'none'" in response.getheader("Content-Security-Policy")
     assert response.getheader("X-Content-Type-Options") == "nosniff"
-    media = next((demo_database.base / "media").glob("*-320.webp")).name
+    media = next(served_media.glob("*-320.webp")).name
     response, _ = fetch(nginx, f"/media/{media}")
     assert response.status == 200 and response.getheader("Content-Type") == "image/webp"
     assert response.getheader("Content-Security-Policy") == "default-src 'none'; sandbox"
@@ -186,7 +219,7 @@ def test_R17_slow_clients_are_held_by_nginx_and_never_reach_the_workers(nginx):
 
 
 @pytest.fixture
-def hanging_stack(live_server, demo_database, tmp_path):
+def hanging_stack(live_server, nginx_dir, served_media, tmp_path):
     """gunicorn (--timeout 2) serving the site plus a hanging route, with nginx in front."""
     port = _free_port()
     log = tmp_path / "hang-gunicorn.log"
@@ -194,8 +227,7 @@ def hanging_stack(live_server, demo_database, tmp_path):
         {**live_server.env, "SITE_URL": f"http://{HOST}"}, port, log,
         app_spec="tests.server.hang_app:create_app()", extra=("--timeout", "2"),
     )  # fmt: skip
-    (tmp_path / "hang").mkdir()
-    proxy, proxy_port = start_nginx(port, tmp_path / "hang", demo_database.base / "media")
+    proxy, proxy_port = start_nginx(port, nginx_dir, served_media)
     yield proxy_port, log
     proxy.terminate()
     proxy.wait(timeout=10)
@@ -241,10 +273,10 @@ def test_S06_an_oversized_body_is_refused_by_nginx_before_the_app(nginx):
     assert response.status == 413
 
 
-def test_R04_with_no_worker_answering_readers_get_our_page_as_a_503(demo_database, tmp_path):
+def test_R04_with_no_worker_answering_readers_get_our_page_as_a_503(nginx_dir, served_media):
     """A restart or crash: nginx answers with the site's static "back in a moment" page."""
     dead_port = _free_port()  # nothing listens here
-    process, port = start_nginx(dead_port, tmp_path, demo_database.base / "media")
+    process, port = start_nginx(dead_port, nginx_dir, served_media)
     try:
         response, body = fetch(port, "/search?q=anything")
         assert response.status == 503
@@ -258,3 +290,138 @@ def test_R04_with_no_worker_answering_readers_get_our_page_as_a_503(demo_databas
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# --- photos uploaded through the app ---------------------------------------------------------
+
+
+def test_a_photo_uploaded_through_the_app_is_served_by_nginx(make_app, newsroom, nginx_dir):
+    """nginx's workers run as another user than the app (www-data): every photo was 403."""
+    from tests.conftest import sign_in
+    from tests.test_admin_newsroom import photo_bytes, upload
+
+    media = nginx_dir / "media"  # missing: the app creates it, as on a new server
+    app = make_app(MEDIA_ROOT=str(media))
+    client = app.test_client()
+    sign_in(client, "writer")
+    assert upload(client, photo_bytes()).status_code == 303
+    process, port = start_nginx(_free_port(), nginx_dir, media)
+    try:
+        photos = sorted(p for p in media.iterdir() if p.is_file())
+        assert photos
+        for photo in photos:
+            response, body = fetch(port, f"/media/{photo.name}")
+            assert response.status == 200, (photo.name, response.status)
+            assert body == photo.read_bytes()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+# --- the micro-cache: keyed on all a page varies on --------------------------------------------
+
+
+def fetch_raw(port, path, headers: list[tuple[str, str]]):
+    """A GET with exactly these header lines: repeated names and empty values included."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.putrequest("GET", path, skip_host=True)
+    conn.putheader("Host", HOST)
+    for name, value in headers:
+        conn.putheader(name, value)
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response, body
+
+
+FRAGMENT = [("HX-Request", "true")]
+# Requests the app answers with a whole page, though some carry HX-Request: true.
+PAGE_REQUESTS = {
+    "plain": [],
+    "boosted": [("HX-Request", "true"), ("HX-Boosted", "true")],
+    "history-restore": [("HX-Request", "true"), ("HX-History-Restore-Request", "true")],
+    "request-type-full": [("HX-Request", "true"), ("HX-Request-Type", "full")],
+    # nginx sees the first of two lines; the app would have seen both ("true,false")
+    "boosted-twice": [("HX-Request", "true"), ("HX-Boosted", "true"), ("HX-Boosted", "false")],
+}
+# Requests the app answers with a fragment.
+FRAGMENT_REQUESTS = {
+    "hx-request": FRAGMENT,
+    "partial": [("HX-Request", "true"), ("HX-Request-Type", "partial")],
+    "boosted-false": [("HX-Request", "true"), ("HX-Boosted", "false")],
+    # an empty HX-Request-Type counts as absent for nginx; the app must see it so too
+    "empty-request-type": [("HX-Request", "true"), ("HX-Request-Type", "")],
+}
+
+
+def test_htmx_headers_cannot_poison_the_micro_cache(nginx):
+    """One request's flavour (page or fragment) never reaches a reader who asked for the other,
+    whichever comes first, for a list page, search and the ticker poll."""
+    cases = [
+        (first_name, first, then_name, then)
+        for page_name, page in PAGE_REQUESTS.items()
+        for fragment_name, fragment in FRAGMENT_REQUESTS.items()
+        for (first_name, first), (then_name, then) in (
+            ((page_name, page), (fragment_name, fragment)),
+            ((fragment_name, fragment), (page_name, page)),
+        )
+    ]
+    wrong = []
+    for number, (first_name, first, then_name, then) in enumerate(cases):
+        for path in (f"/search?q=case{number}", f"/live/ticker?v=case{number}"):
+            primed, _ = fetch_raw(nginx, path, first)
+            assert primed.status == 200, (path, first_name)
+            kept, _ = fetch_raw(nginx, path, first)
+            assert kept.getheader("X-Micro-Cache") == "HIT", (path, first_name)
+            response, body = fetch_raw(nginx, path, then)
+            wants_page = then_name in PAGE_REQUESTS
+            if (b"<html" in body) != wants_page:
+                wrong.append(f"{path}: {then_name} after {first_name}")
+    assert not wrong, wrong
+    # and the cache still works for both flavours
+    for headers in ([], FRAGMENT):
+        fetch_raw(nginx, "/search?q=again", headers)
+        response, _ = fetch_raw(nginx, "/search?q=again", headers)
+        assert response.getheader("X-Micro-Cache") == "HIT"
+
+
+def cache_entries(folder: Path) -> int:
+    return sum(1 for p in (folder / "cache").rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("live_server_env", [{"PAGE_CACHE_NEW_PER_CLIENT": "40"}])
+def test_junk_query_strings_add_no_micro_cache_entries(nginx, nginx_dir):
+    """Parameters no page reads (tracking tags, junk, repeats) are passed through uncached; one
+    client's distinct real queries add at most its budget (PAGE_CACHE_NEW_PER_CLIENT=40)."""
+    fetch(nginx, "/latest")
+    time.sleep(0.3)
+    before = cache_entries(nginx_dir)
+    _, page = fetch(nginx, "/latest")
+    for number in range(150):
+        for path in (f"/latest?x={number}", f"/latest?utm_source=s{number}&depth=1",
+                     f"/latest?depth=1&depth={number}"):  # fmt: skip
+            response, body = fetch(nginx, path)
+            assert response.status == 200, path
+            assert body == page, path
+    time.sleep(0.3)
+    assert cache_entries(nginx_dir) == before
+    # Real parameters still give their own pages, each kept...
+    for q in ("rice", "tea"):
+        fetch(nginx, f"/search?q={q}")
+        response, body = fetch(nginx, f"/search?q={q}")
+        assert response.getheader("X-Micro-Cache") == "HIT", q
+        assert f'value="{q}"'.encode() in body
+    # ...but one client cannot add more than its budget.
+    for number in range(100):
+        fetch(nginx, f"/search?q=word{number}")
+    time.sleep(0.3)
+    assert cache_entries(nginx_dir) - before <= 40
+
+
+def test_the_query_parameters_nginx_caches_are_the_ones_the_app_reads():
+    from web import QUERY_PARAMETERS
+
+    conf = (ROOT / "deploy" / "nginx" / "asian-news.conf").read_text()
+    names = re.search(r'"~\^\(\(([a-z|]+)\)=', conf).group(1).split("|")
+    assert sorted(names) == sorted(QUERY_PARAMETERS)
