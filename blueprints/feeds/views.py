@@ -205,7 +205,8 @@ def sitemap_pages():
     lists = ((Section, "news.section"), (Region, "news.region"), (Country, "news.country"),
              (Tag, "news.tag"), (Author, "news.author"))  # fmt: skip
     for model, endpoint in lists:
-        locs += [absolute_url(endpoint, slug=s) for s in db.session.scalars(sa.select(model.slug))]
+        query = sa.select(model.slug).where(Tag.public()) if model is Tag else sa.select(model.slug)
+        locs += [absolute_url(endpoint, slug=s) for s in db.session.scalars(query)]
     for loc in locs:
         ET.SubElement(ET.SubElement(root, "url"), "loc").text = loc
     return _xml_response(
