@@ -32,6 +32,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from cleaning import strip_forbidden
 from extensions import db
 from models import Article, Kind, Role
 
@@ -49,6 +50,18 @@ ROLES = {r.value: r.value.capitalize() for r in Role}
 def http_url(form, field):
     if field.data and not re.match(r"^https?://", field.data):
         raise ValidationError("Give a full http:// or https:// address.")
+
+
+class NewsroomForm(FlaskForm):
+    """A form whose text fields drop the control characters that XML (feeds) cannot carry."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField) and not issubclass(
+                unbound_field.field_class, PasswordField
+            ):
+                options["filters"] = (*options.get("filters", ()), strip_forbidden)
+            return unbound_field.bind(form=form, **options)
 
 
 class LoginForm(FlaskForm):
@@ -69,7 +82,7 @@ class PasswordChangeForm(FlaskForm):
     new = PasswordField("New password", validators=[InputRequired(), Length(max=256)])
 
 
-class StoryForm(FlaskForm):
+class StoryForm(NewsroomForm):
     headline = StringField("Headline", validators=[InputRequired(), Length(max=300)])
     slug = StringField(
         "Web address (slug)",
@@ -147,7 +160,7 @@ class StoryForm(FlaskForm):
         return value.replace(tzinfo=UTC) if value else None
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(NewsroomForm):
     photo = FileField("Photo (JPEG, PNG or WebP, up to 2 MB)", validators=[FileRequired()])
     alt = StringField(
         "Alt text",
@@ -158,7 +171,7 @@ class PhotoForm(FlaskForm):
     credit = StringField("Credit", validators=[Optional(), Length(max=200)])
 
 
-class BreakingForm(FlaskForm):
+class BreakingForm(NewsroomForm):
     text = StringField("Text", validators=[InputRequired(), Length(max=280)])
     link = StringField(
         "Link",
@@ -180,7 +193,7 @@ class BreakingForm(FlaskForm):
             raise ValidationError("Give an http(s) address or a path on this site, like /n/42.")
 
 
-class UserForm(FlaskForm):
+class UserForm(NewsroomForm):
     email = EmailField("Email", validators=[InputRequired(), Length(max=254), Email()])
     name = StringField("Name", validators=[Optional(), Length(max=120)])
     role = SelectField("Role", choices=ROLES)
@@ -191,7 +204,7 @@ class RoleForm(FlaskForm):
     role = SelectField("Role", choices=ROLES)
 
 
-class TaxonomyForm(FlaskForm):
+class TaxonomyForm(NewsroomForm):
     """Sections, regions, countries, tags and authors share one simple form."""
 
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
