@@ -45,6 +45,47 @@ def shown_by_reader(rss_text: str) -> str:
     return html.unescape(rss_text)
 
 
+@pytest.mark.parametrize(
+    "url", ["/feed.rss", "/section/politics/feed.rss", "/tag/typhoons/feed.rss"]
+)
+def test_rss_carries_headlines_and_standfirsts_as_text(client, query, url):
+    query(_hostile_story)
+    response = client.get(url)
+    assert response.status_code == 200
+    root = ET.fromstring(response.data)
+    item = _rss_item(root, "typhoon-warning")
+    assert shown_by_reader(item.findtext("title")) == HEADLINE
+    assert shown_by_reader(item.findtext("description")) == STANDFIRST
+    channel_title = shown_by_reader(root.findtext("channel/title"))
+    if url.startswith("/tag/"):
+        assert channel_title == f"Asian-News.net: {TAG_NAME}"
+
+
+@pytest.mark.parametrize(
+    "url", ["/feed.atom", "/section/politics/feed.atom", "/tag/typhoons/feed.atom"]
+)
+def test_atom_says_its_titles_and_summaries_are_text(client, query, url):
+    query(_hostile_story)
+    response = client.get(url)
+    assert response.status_code == 200
+    root = ET.fromstring(response.data)
+    entry = _atom_entry(root, "typhoon-warning")
+    title, summary = entry.find(f"{ATOM}title"), entry.find(f"{ATOM}summary")
+    assert title.get("type", "text") == "text" and title.text == HEADLINE
+    assert summary.get("type", "text") == "text" and summary.text == STANDFIRST
+    feed_title = root.find(f"{ATOM}title")
+    assert feed_title.get("type", "text") == "text"
+    if url.startswith("/tag/"):
+        assert feed_title.text == f"Asian-News.net: {TAG_NAME}"
+
+
+def test_plain_headlines_read_the_same_in_rss(client, query):
+    """Escaping for readers does not double-escape: "AT&T" shows as AT&T, quotes as quotes."""
+    query(lambda: make_story(headline='AT&T\'s "big" deal lands in Seoul', slug="att-deal"))
+    item = _rss_item(ET.fromstring(client.get("/feed.rss").data), "att-deal")
+    assert shown_by_reader(item.findtext("title")) == 'AT&T\'s "big" deal lands in Seoul'
+
+
 # --- one control character must not break every feed ------------------------------------------
 
 FORBIDDEN = ["\x0b", "\x0c", "\x08", "\x1f", "\ufffe", "\uffff"]

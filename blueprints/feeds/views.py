@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 from xml.etree import ElementTree as ET
@@ -75,8 +76,13 @@ def _feed(scope: ListScope, fmt: str, title: str):
         abort(404)
 
     def text(value: str) -> str:
-        """Text as XML can carry it."""
-        return xml_text(value or "")
+        """Plain text as the feed must carry it: XML-safe, and in RSS escaped as HTML too.
+
+        Feed readers render RSS titles and descriptions as HTML, so "<img onerror=...>" in a
+        headline would run there; escaped once more it shows as the characters it is. Atom
+        says type="text" (its default for titles), which readers show as text."""
+        value = xml_text(value or "")
+        return html.escape(value, quote=False) if fmt == "rss" else value
 
     stories = Article.latest(limit=FEED_SIZE, body=True, **scope.filters)
     site_name = current_app.config["SITE_NAME"]
