@@ -194,6 +194,14 @@ def test_the_admin_stores_text_without_forbidden_characters(editor, query, char)
         ET.fromstring(editor.get(url).data)
 
 
+def test_a_refused_story_form_comes_back_without_forbidden_characters(editor):
+    data = {**STORY_FORM, "headline": "Monsoon\x0b floods\x08 cut rail links", "slug": "Not A Slug"}
+    response = editor.post("/admin/stories/new", data=data)
+    assert response.status_code == 422
+    assert 'value="Monsoon  floods cut rail links"' in response.text
+    assert "\x0b" not in response.text and "\x08" not in response.text
+
+
 def test_a_photo_credit_is_stored_without_forbidden_characters(editor, query):
     import io
 

@@ -60,7 +60,8 @@ class NewsroomForm(FlaskForm):
             if issubclass(unbound_field.field_class, StringField) and not issubclass(
                 unbound_field.field_class, PasswordField
             ):
-                options["filters"] = (*options.get("filters", ()), strip_forbidden)
+                own = unbound_field.kwargs.get("filters", ())
+                options["filters"] = (strip_forbidden, *own)
             return unbound_field.bind(form=form, **options)
 
 
