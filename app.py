@@ -98,9 +98,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "admin.login"
     login_manager.login_message = None
     import auth  # noqa: F401 - registers the user loader
+    from cleaning import register_input_cleaning
     from models import register_invalidation
     from search import register_search_sync
 
+    register_input_cleaning()
     register_invalidation()
     register_search_sync()
     with app.app_context():

@@ -150,6 +150,18 @@ class Tag(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     name: Mapped[str] = mapped_column(sa.String(80))
 
+    @classmethod
+    def public(cls):
+        """Tags that readers may see: those on at least one visible story.
+
+        A tag is made by saving a story, so a tag only on drafts or scheduled stories would give
+        away what the newsroom has not published yet: no page, feed or sitemap entry for it."""
+        return sa.exists().where(
+            article_tags.c.tag_id == cls.id,
+            article_tags.c.article_id == Article.id,
+            Article.visible(),
+        )
+
 
 class Author(db.Model):
     __tablename__ = "authors"

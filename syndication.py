@@ -8,19 +8,20 @@ import re
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
-import nh3
 import sqlalchemy as sa
+from lxml import etree
 
+from cleaning import xml_text
 from content import render_story_body, sanitize_html
 from extensions import db
 from models import Article, Country, Section, Source, Status, utcnow
 
 MAX_FEED_BYTES = 10 * 1024 * 1024
 EXCERPT_CHARS = 600
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 class FeedRefused(Exception):
@@ -57,10 +58,32 @@ def read_feed(location: str, max_bytes: int = MAX_FEED_BYTES) -> bytes:
     return data
 
 
-def parse_feed(data: bytes):
-    """Parse RSS or Atom; refuse entity declarations (billion laughs) and broken XML outright."""
-    if _ENTITY_DECLARATION.search(data[:65536]):
+# Entities are never expanded, nothing is fetched, no DTD is read: a partner feed needs none.
+# lxml rather than defusedxml (expat): expat cannot read multi-byte encodings such as Shift_JIS,
+# GB2312 or Big5, which Asian partners use; libxml2 reads them all.
+_SAFE_PARSER = {"resolve_entities": False, "no_network": True, "load_dtd": False}
+
+
+def _checked_document(data: bytes) -> bytes:
+    """The feed re-serialized as UTF-8 after a parse that refuses any DTD, in any encoding.
+
+    The parser itself decodes the document (UTF-16, a BOM, any declared encoding), so no padding
+    or encoding hides a DOCTYPE, and feedparser then reads exactly the document checked here."""
+    try:
+        tree = etree.fromstring(data, etree.XMLParser(**_SAFE_PARSER)).getroottree()
+    except etree.XMLSyntaxError as exc:
+        raise FeedRefused(f"The feed is not valid XML: {exc}") from exc
+    info = tree.docinfo
+    if info.internalDTD is not None and any(True for _ in info.internalDTD.iterentities()):
         raise FeedRefused("The feed declares XML entities, which we never expand; refused.")
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise FeedRefused("The feed has a DOCTYPE (a DTD), which we never read; refused.")
+    return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
+
+
+def parse_feed(data: bytes):
+    """Parse RSS or Atom; refuse DTDs and entity declarations (billion laughs) and broken XML."""
+    data = _checked_document(data)
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo and not isinstance(parsed.bozo_exception, feedparser.CharacterEncodingOverride):
         raise FeedRefused(f"The feed is not valid XML: {parsed.bozo_exception}")
@@ -69,8 +92,72 @@ def parse_feed(data: bytes):
     return parsed
 
 
-def _text(value: str) -> str:
-    return " ".join(html.unescape(nh3.clean(value or "", tags=set())).split())
+class _TextExtractor(HTMLParser):
+    """HTML reduced to plain text: block elements end paragraphs, <br> ends a line."""
+
+    BLOCKS = {
+        "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption",
+        "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+        "nav", "ol", "p", "pre", "section", "table", "tr", "ul",
+    }  # fmt: skip
+    HIDDEN = {"script", "style", "template", "noscript"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[list[str]] = [[""]]
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag == "br":
+            self.paragraphs[-1].append("")
+        elif tag in self.BLOCKS:
+            self.paragraphs.append([""])
+
+    def handle_startendtag(self, tag, attrs):
+        if tag not in self.HIDDEN:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BLOCKS:
+            self.paragraphs.append([""])
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.paragraphs[-1][-1] += data
+
+
+def html_paragraphs(markup: str) -> list[list[str]]:
+    """The paragraphs of an HTML fragment, each a list of its lines, as plain text."""
+    parser = _TextExtractor()
+    parser.feed(markup or "")
+    parser.close()
+    paragraphs = []
+    for lines in parser.paragraphs:
+        lines = [" ".join(xml_text(line).split()) for line in lines]
+        lines = [line for line in lines if line]
+        if lines:
+            paragraphs.append(lines)
+    return paragraphs
+
+
+def _text(value: str, kind: str = "text/html") -> str:
+    """One line of plain text from a feed field; markup is read as HTML only where it is HTML.
+
+    Text stays text: "&lt;img&gt;" in an HTML title is the characters "<img>", kept and shown as
+    such (every page and feed escapes them), never a tag."""
+    if "html" not in kind:
+        return " ".join(xml_text(value or "").split())
+    return " ".join(" ".join(lines) for lines in html_paragraphs(value))
+
+
+def _field(entry, name: str) -> str:
+    """An entry's title or summary as one line of plain text, read as the feed typed it."""
+    detail = entry.get(f"{name}_detail") or {}
+    return _text(entry.get(name, ""), detail.get("type", "text/html"))
 
 
 def _when(entry) -> datetime:
@@ -88,14 +175,24 @@ def _body(entry, policy: str) -> str:
     clean = sanitize_html(content)
     if policy != "excerpt":
         return clean
-    text = _text(clean)
+    return _excerpt(html_paragraphs(clean))
+
+
+def _excerpt(paragraphs: list[list[str]]) -> str:
+    """The first EXCERPT_CHARS characters as Markdown, keeping paragraphs and line breaks."""
+    text = "\n\n".join("\n".join(lines) for lines in paragraphs)
     if len(text) > EXCERPT_CHARS:
-        text = text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
-    return html.escape(text)
+        cut = text[:EXCERPT_CHARS]
+        at = max(cut.rfind(" "), cut.rfind("\n"))
+        text = (cut[:at] if at > 0 else cut).rstrip() + " …"
+    return "\n\n".join(
+        "<br>\n".join(html.escape(line) for line in paragraph.split("\n"))
+        for paragraph in text.split("\n\n")
+    )
 
 
 def _match_terms(entry) -> list[str]:
-    return [_text(t.get("term", "")).lower() for t in entry.get("tags", [])]
+    return [_text(t.get("term", ""), "text/plain").lower() for t in entry.get("tags", [])]
 
 
 def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> ImportReport:
@@ -112,7 +209,7 @@ def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> Im
         for entry in progress(entries) if progress else entries:
             link = entry.get("link", "")
             guid = (entry.get("id") or link)[:500]
-            title = _text(entry.get("title", ""))[:300]
+            title = _field(entry, "title")[:300]
             if not guid or not title or not re.match(r"^https?://", link):
                 report.skipped += 1
                 continue
@@ -136,7 +233,7 @@ def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> Im
             story = Article(
                 slug=Article.free_slug(title),
                 headline=title,
-                standfirst=_text(entry.get("summary", ""))[:300],
+                standfirst=_field(entry, "summary")[:300],
                 body_md=body,
                 kind="news",
                 status=Status.PUBLISHED.value if publish else Status.DRAFT.value,

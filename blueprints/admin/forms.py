@@ -33,6 +33,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from cleaning import strip_forbidden
 from extensions import db
 from models import Article, Kind, Role
 
@@ -50,6 +51,19 @@ ROLES = {r.value: r.value.capitalize() for r in Role}
 def http_url(form, field):
     if field.data and not re.match(r"^https?://", field.data):
         raise ValidationError("Give a full http:// or https:// address.")
+
+
+class NewsroomForm(FlaskForm):
+    """A form whose text fields drop the control characters that XML (feeds) cannot carry."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField) and not issubclass(
+                unbound_field.field_class, PasswordField
+            ):
+                own = unbound_field.kwargs.get("filters", ())
+                options["filters"] = (strip_forbidden, *own)
+            return unbound_field.bind(form=form, **options)
 
 
 class LoginForm(FlaskForm):
@@ -70,7 +84,7 @@ class PasswordChangeForm(FlaskForm):
     new = PasswordField("New password", validators=[InputRequired(), Length(max=256)])
 
 
-class StoryForm(FlaskForm):
+class StoryForm(NewsroomForm):
     headline = StringField("Headline", validators=[InputRequired(), Length(max=300)])
     slug = StringField(
         "Web address (slug)",
@@ -178,7 +192,7 @@ class StoryForm(FlaskForm):
         return value.replace(tzinfo=UTC) if value else None
 
 
-class KillForm(FlaskForm):
+class KillForm(NewsroomForm):
     notice = TextAreaField(
         "Notice for readers",
         filters=[lambda text: text.strip() if text else text],
@@ -191,7 +205,7 @@ class KillForm(FlaskForm):
     )
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(NewsroomForm):
     photo = FileField("Photo (JPEG, PNG or WebP, up to 2 MB)", validators=[FileRequired()])
     alt = StringField(
         "Alt text",
@@ -202,7 +216,7 @@ class PhotoForm(FlaskForm):
     credit = StringField("Credit", validators=[Optional(), Length(max=200)])
 
 
-class BreakingForm(FlaskForm):
+class BreakingForm(NewsroomForm):
     text = StringField("Text", validators=[InputRequired(), Length(max=280)])
     link = StringField(
         "Link",
@@ -224,7 +238,7 @@ class BreakingForm(FlaskForm):
             raise ValidationError("Give an http(s) address or a path on this site, like /n/42.")
 
 
-class UserForm(FlaskForm):
+class UserForm(NewsroomForm):
     email = EmailField("Email", validators=[InputRequired(), Length(max=254), Email()])
     name = StringField("Name", validators=[Optional(), Length(max=120)])
     role = SelectField("Role", choices=ROLES)
@@ -235,7 +249,7 @@ class RoleForm(FlaskForm):
     role = SelectField("Role", choices=ROLES)
 
 
-class TaxonomyForm(FlaskForm):
+class TaxonomyForm(NewsroomForm):
     """Sections, regions, countries, tags and authors share one simple form."""
 
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 from xml.etree import ElementTree as ET
@@ -12,6 +13,7 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 
 from blueprints.news.lists import ListScope, scope_for
 from blueprints.news.views import render_body
+from cleaning import xml_text
 from extensions import db
 from models import Article, Author, Country, Region, Section, Tag, utcnow
 from seo import absolute, image_url
@@ -32,6 +34,20 @@ def _xml_response(body: bytes, mimetype: str):
     response.mimetype = mimetype
     response.charset = "utf-8"
     return response
+
+
+def _sitemap_response(root: ET.Element):
+    """Serialize a sitemap, dropping characters XML forbids from every text and attribute.
+
+    The database may hold rows saved before such characters were stripped on the way in;
+    ElementTree would write them as they are and make the whole document unreadable."""
+    for element in root.iter():
+        element.text, element.tail = xml_text(element.text), xml_text(element.tail)
+        for name, value in element.attrib.items():
+            element.attrib[name] = xml_text(value)
+    return _xml_response(
+        ET.tostring(root, xml_declaration=True, encoding="utf-8"), "application/xml"
+    )
 
 
 def _absolute_links(html: str) -> str:
@@ -58,6 +74,16 @@ def scoped_feed(kind, slug, fmt):
 def _feed(scope: ListScope, fmt: str, title: str):
     if fmt not in FORMATS:
         abort(404)
+
+    def text(value: str) -> str:
+        """Plain text as the feed must carry it: XML-safe, and in RSS escaped as HTML too.
+
+        Feed readers render RSS titles and descriptions as HTML, so "<img onerror=...>" in a
+        headline would run there; escaped once more it shows as the characters it is. Atom
+        says type="text" (its default for titles), which readers show as text."""
+        value = xml_text(value or "")
+        return html.escape(value, quote=False) if fmt == "rss" else value
+
     stories = Article.latest(limit=FEED_SIZE, body=True, **scope.filters)
     site_name = current_app.config["SITE_NAME"]
     if scope.subject is None:
@@ -71,12 +97,12 @@ def _feed(scope: ListScope, fmt: str, title: str):
     feed = FeedGenerator()
     feed.load_extension("media")
     feed.id(self_url)
-    feed.title(f"{site_name}: {title}")
+    feed.title(text(f"{site_name}: {title}"))
     feed.subtitle("News from every corner of Asia, around the clock.")
     feed.link(href=page_url, rel="alternate")
     feed.link(href=self_url, rel="self")
     feed.language("en")
-    feed.author({"name": site_name})
+    feed.author({"name": xml_text(site_name)})
     feed.logo(absolute(url_for("static", filename="img/favicon.svg")))
     feed.updated(max((s.updated_at or s.published_at for s in stories), default=utcnow()))
     for story in stories:
@@ -84,20 +110,23 @@ def _feed(scope: ListScope, fmt: str, title: str):
         url = absolute_url("news.article", slug=story.slug)
         entry.id(absolute_url("news.by_id", ident=story.id))
         entry.guid(absolute_url("news.by_id", ident=story.id), permalink=False)
-        entry.title(story.headline)
+        entry.title(text(story.headline))
         entry.link(href=url)
         entry.published(story.published_at)
         entry.updated(story.updated_at or story.published_at)
-        entry.summary(story.standfirst or story.headline)
-        entry.description(story.standfirst or story.headline)
+        entry.summary(text(story.standfirst or story.headline), type="text")
         entry.content(
-            _absolute_links(str(render_body(story))), type="CDATA" if fmt == "rss" else "html"
+            xml_text(_absolute_links(str(render_body(story)))),
+            type="CDATA" if fmt == "rss" else "html",
         )
         for author in story.authors:
             entry.author(
-                {"name": author.name, "uri": absolute_url("news.author", slug=author.slug)}
+                {
+                    "name": xml_text(author.name),
+                    "uri": absolute_url("news.author", slug=author.slug),
+                }
             )
-        entry.category(term=story.section.name)
+        entry.category(term=xml_text(story.section.name))
         if story.hero_image:
             image = story.hero_image
             width = image.best_width(1024)
@@ -127,7 +156,7 @@ def _add_credits(body: bytes, credits: list[str]) -> bytes:
     for entry, credit in zip(entries, credits, strict=False):
         if credit and entry.find(f".//{{{MEDIA_NS}}}content") is not None:
             element = etree.SubElement(entry, f"{{{MEDIA_NS}}}credit", role="photographer")
-            element.text = credit
+            element.text = xml_text(credit)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
@@ -158,9 +187,7 @@ def sitemap_index():
             _sitemap_entry(
                 root, absolute_url("feeds.sitemap_month", month=month_key, page=page), newest
             )
-    return _xml_response(
-        ET.tostring(root, xml_declaration=True, encoding="utf-8"), "application/xml"
-    )
+    return _sitemap_response(root)
 
 
 def _sitemap_entry(root, loc: str, lastmod) -> None:
@@ -190,9 +217,7 @@ def sitemap_month(month, page):
         url = ET.SubElement(root, "url")
         ET.SubElement(url, "loc").text = absolute_url("news.article", slug=slug)
         ET.SubElement(url, "lastmod").text = (updated or published).isoformat(timespec="seconds")
-    return _xml_response(
-        ET.tostring(root, xml_declaration=True, encoding="utf-8"), "application/xml"
-    )
+    return _sitemap_response(root)
 
 
 @bp.get("/sitemaps/pages.xml")
@@ -205,12 +230,11 @@ def sitemap_pages():
     lists = ((Section, "news.section"), (Region, "news.region"), (Country, "news.country"),
              (Tag, "news.tag"), (Author, "news.author"))  # fmt: skip
     for model, endpoint in lists:
-        locs += [absolute_url(endpoint, slug=s) for s in db.session.scalars(sa.select(model.slug))]
+        query = sa.select(model.slug).where(Tag.public()) if model is Tag else sa.select(model.slug)
+        locs += [absolute_url(endpoint, slug=s) for s in db.session.scalars(query)]
     for loc in locs:
         ET.SubElement(ET.SubElement(root, "url"), "loc").text = loc
-    return _xml_response(
-        ET.tostring(root, xml_declaration=True, encoding="utf-8"), "application/xml"
-    )
+    return _sitemap_response(root)
 
 
 @bp.get("/news-sitemap.xml")
@@ -241,9 +265,7 @@ def news_sitemap():
             story.zone
         ).isoformat(timespec="seconds")
         ET.SubElement(news, "news:title").text = story.headline
-    return _xml_response(
-        ET.tostring(root, xml_declaration=True, encoding="utf-8"), "application/xml"
-    )
+    return _sitemap_response(root)
 
 
 @bp.get("/robots.txt")

@@ -41,10 +41,13 @@ class ListScope:
 
 
 def find_by_slug(model, slug: str):
-    """Fetch a section, country, region, tag or author by slug, or 404."""
+    """Fetch a section, country, region, tag or author by slug, or 404 (tags: public ones only)."""
     if not slug or len(slug) > 120 or not slug.isascii() or not slug.isprintable():
         abort(404)
-    subject = db.session.scalar(sa.select(model).where(model.slug == slug))
+    query = sa.select(model).where(model.slug == slug)
+    if model is Tag:
+        query = query.where(Tag.public())
+    subject = db.session.scalar(query)
     if subject is None:
         abort(404)
     return subject
