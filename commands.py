@@ -185,6 +185,19 @@ def users_disable(email: str):
     click.echo(f"{user.email} is disabled and signed out everywhere.")
 
 
+@users_cli.command("enable")
+@click.argument("email")
+def users_enable(email: str):
+    """Enable a disabled account again; its owner signs in with the same password."""
+    from models import AuditEntry
+
+    user = _user_or_fail(email)
+    user.active = True
+    AuditEntry.record(None, "enable", user, f"{user.email} (command line)")
+    db.session.commit()
+    click.echo(f"{user.email} is enabled.")
+
+
 @users_cli.command("two-step-off")
 @click.argument("email")
 def users_two_step_off(email: str):
