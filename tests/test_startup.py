@@ -36,11 +36,21 @@ def site_settings(app_config, **changes) -> dict:
     return {k: v for k, v in config.items() if v is not None}
 
 
-def built(config):
-    app = create_app(config)
-    with app.app_context():
-        db.engine.dispose()
-    return app
+@pytest.fixture
+def built():
+    """Build apps from settings; their database connections are closed after the test."""
+    made = []
+
+    def build(config):
+        app = create_app(config)
+        made.append(app)
+        return app
+
+    yield build
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.mark.parametrize(
@@ -55,7 +65,7 @@ def built(config):
     ],
 )
 def test_links_follow_host_and_port_when_site_url_is_not_set(
-    bare_env, app_config, caplog, host, port, expected
+    bare_env, app_config, built, caplog, host, port, expected
 ):
     if host:
         bare_env.setenv("HOST", host)
@@ -69,7 +79,7 @@ def test_links_follow_host_and_port_when_site_url_is_not_set(
     assert f"SITE_URL is not set; using {expected} (from HOST and PORT)" in caplog.text
 
 
-def test_a_site_url_that_is_set_wins_and_nothing_is_said(bare_env, app_config, caplog):
+def test_a_site_url_that_is_set_wins_and_nothing_is_said(bare_env, app_config, built, caplog):
     bare_env.setenv("PORT", "8123")
     with caplog.at_level(logging.INFO, logger="startup"):
         client = built(app_config).test_client()
@@ -93,7 +103,7 @@ def test_behind_a_proxy_site_url_is_required(bare_env, app_config, caplog):
     ids=["https-site-url", "proxy-fix"],
 )
 def test_production_refuses_to_start_without_a_secret_key(
-    bare_env, app_config, caplog, tmp_path, production
+    bare_env, app_config, built, caplog, tmp_path, production
 ):
     config = site_settings(app_config, SECRET_KEY=None, **production)
     with pytest.raises(SystemExit) as stopped, caplog.at_level(logging.INFO, logger="startup"):
@@ -107,7 +117,7 @@ def test_production_refuses_to_start_without_a_secret_key(
 
 
 def test_in_development_a_missing_secret_key_is_generated_once_into_the_instance(
-    bare_env, app_config, tmp_path
+    bare_env, app_config, built, tmp_path
 ):
     config = site_settings(app_config, SECRET_KEY=None)
     first, second = built(config), built(config)
