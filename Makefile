@@ -7,7 +7,7 @@ PORT ?= 5000
 WORKERS ?= 2
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run dev test test-fast lint fuzz bench loadtest soak install install-dev migrate demo clean
+.PHONY: run dev user test test-fast lint fuzz bench loadtest soak install install-dev migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,14 +30,20 @@ migrate: install
 demo: migrate
 	$(FLASK) demo load --if-empty
 
+# HOST and PORT go to the app too: without SITE_URL, its links are built from them.
 run: demo  ## migrate, load the demo newsroom if the database is empty, serve with gunicorn
 	@echo "Serving Asian-News.net on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	@echo "Newsroom admin: http://$(HOST):$(PORT)/admin/ - create the first account with"
-	@echo "  $(FLASK) users create you@example.org --role admin"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+	@echo "Newsroom admin: http://$(HOST):$(PORT)/admin/ - create the first account (in another"
+	@echo "terminal, in this folder) with: make user EMAIL=you@example.org ROLE=admin"
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
+		--access-logfile - 'app:create_app()'
 
 dev: demo  ## the debug server with reloading
-	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+user: migrate  ## a newsroom account: make user EMAIL=you@example.org ROLE=admin (prompts for the password)
+	@test -n "$(EMAIL)" || { echo "Give the address: make user EMAIL=you@example.org ROLE=admin" >&2; exit 2; }
+	$(FLASK) users create '$(EMAIL)' --role '$(or $(ROLE),writer)'
 
 test: install-dev  ## the whole suite (browser tests run when Chromium is installed)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

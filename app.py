@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
+from typing import NoReturn
 
+import click
 from flask import Flask
 
 import config
@@ -23,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(config.env_overrides())
     if test_config:
         app.config.update(test_config)
+    derived_site_url = settle_site_url(app)
     configure_storage(app)
     if app.config["SITE_URL"].startswith("https://"):
         # Served over TLS: the session cookie never travels in clear, and its __Host- name
@@ -37,12 +41,76 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     register_extensions(app)
+    check_database(app)
     register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    report_settings(app, derived_site_url)
     return app
+
+
+def refuse_to_start(message: str) -> NoReturn:
+    """Stop with one clear line instead of a traceback.
+
+    On the command line: "Error: ..." and exit status 1. Under gunicorn: the line in the log and
+    exit status 3, gunicorn's "worker failed to boot", which stops the server instead of
+    starting new workers that would fail the same way.
+    """
+    if click.get_current_context(silent=True) is not None:
+        raise click.ClickException(message)
+    logging.getLogger("startup").critical(message)
+    raise SystemExit(3)
+
+
+def production(app: Flask) -> bool:
+    """Served over TLS (an https SITE_URL) or behind a proxy (PROXY_FIX): a real deployment."""
+    return str(app.config.get("SITE_URL") or "").startswith("https://") or bool(
+        app.config.get("PROXY_FIX")
+    )
+
+
+def settle_site_url(app: Flask) -> bool:
+    """Derive SITE_URL from HOST and PORT when it is not set; say whether it was derived."""
+    if app.config.get("SITE_URL"):
+        return False
+    if app.config.get("PROXY_FIX"):
+        refuse_to_start(
+            "SITE_URL is not set. Behind a proxy (PROXY_FIX) the address readers use is not the "
+            "one the app listens on: set SITE_URL, e.g. SITE_URL=https://asian-news.net."
+        )
+    app.config["SITE_URL"] = config.site_url_from_host_and_port()
+    return True
+
+
+def check_database(app: Flask) -> None:
+    """Refuse to start on a PostgreSQL database that does not exist (a typo, or not created)."""
+    from database import missing_database
+
+    name = missing_database(app.config["SQLALCHEMY_DATABASE_URI"])
+    if name:
+        refuse_to_start(f"database {name} does not exist; create it with createdb {name}")
+
+
+def report_settings(app: Flask, derived_site_url: bool) -> None:
+    """Say which database (password hidden) and which SITE_URL this process uses."""
+    from database import describe
+
+    where = describe(app.config["SQLALCHEMY_DATABASE_URI"])
+    if click.get_current_context(silent=True) is not None:
+        # The command line says it on every run, so a command run without the server's
+        # settings is noticed before it writes to the wrong database.
+        click.echo(f"Database: {where}", err=True)
+        return
+    log = logging.getLogger("startup")
+    log.info("database=%s", where)
+    if derived_site_url:
+        log.info(
+            "SITE_URL is not set; using %s (from HOST and PORT). Set SITE_URL if readers reach "
+            "the site by another address.",
+            app.config["SITE_URL"],
+        )
 
 
 def configure_storage(app: Flask) -> None:
@@ -50,7 +118,17 @@ def configure_storage(app: Flask) -> None:
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     cfg = app.config
+    if not cfg.get("SECRET_KEY") and production(app):
+        earlier = instance / "secret_key"
+        refuse_to_start(
+            "SECRET_KEY is not set. In production (an https SITE_URL, or PROXY_FIX) every app "
+            "server must sign sessions with the same key: set SECRET_KEY in the environment or "
+            "in instance/config.py (make one with: python3 -c 'import secrets; "
+            "print(secrets.token_hex(32))')."
+            + (f" This server's old generated key is in {earlier}." if earlier.exists() else "")
+        )
     if not cfg.get("SECRET_KEY"):
+        # Development on one machine: a key generated once and kept in instance/.
         key_file = instance / "secret_key"
         if not key_file.exists():
             key_file.write_text(secrets.token_hex(32))

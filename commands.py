@@ -209,6 +209,19 @@ def users_disable(email: str):
     click.echo(f"{user.email} is disabled and signed out everywhere.")
 
 
+@users_cli.command("enable")
+@click.argument("email")
+def users_enable(email: str):
+    """Enable a disabled account again; its owner signs in with the same password."""
+    from models import AuditEntry
+
+    user = _user_or_fail(email)
+    user.active = True
+    AuditEntry.record(None, "enable", user, f"{user.email} (command line)")
+    db.session.commit()
+    click.echo(f"{user.email} is enabled.")
+
+
 @users_cli.command("two-step-off")
 @click.argument("email")
 def users_two_step_off(email: str):
@@ -269,9 +282,13 @@ def register(app: Flask) -> None:
 
 @click.command("backup")
 @with_appcontext
-@click.argument("target", type=click.Path(file_okay=False), default="backups")
-def backup_command(target: str):
-    """Back up the database (online, while the site runs) and the media into TARGET/."""
+@click.argument("target", type=click.Path(file_okay=False), required=False)
+def backup_command(target: str | None):
+    """Back up the database (online, while the site runs) and the media into TARGET/.
+
+    TARGET defaults to instance/backups/. The backup holds password hashes and messages: the
+    folder is created 0700 and every file 0600.
+    """
     from pathlib import Path
 
     from flask import current_app
@@ -281,7 +298,7 @@ def backup_command(target: str):
     written = backup(
         current_app.config["SQLALCHEMY_DATABASE_URI"],
         current_app.config["MEDIA_ROOT"],
-        Path(target),
+        Path(target) if target else Path(current_app.instance_path) / "backups",
     )
     for path in written:
         click.echo(f"wrote {path}")
@@ -294,21 +311,33 @@ def backup_command(target: str):
               help="The media archive to restore too.")  # fmt: skip
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(database_file: str, media_file: str | None, yes: bool):
-    """Replace the database (and media) with a backup. Stop the app servers first."""
+    """Replace the database (and media) with a backup. Stop the app servers first.
+
+    Each file is checked against the .sha256 file that backup wrote beside it; a missing or
+    different checksum refuses the restore before anything changes.
+    """
     from pathlib import Path
 
     from flask import current_app
 
-    from backup import restore
+    from backup import BackupRefused, restore, verify_checksum
 
-    if not yes:
-        click.confirm("This replaces the live database. Are the app servers stopped?", abort=True)
-    db.session.remove()
-    db.engine.dispose()
-    restore(
-        current_app.config["SQLALCHEMY_DATABASE_URI"],
-        current_app.config["MEDIA_ROOT"],
-        Path(database_file),
-        Path(media_file) if media_file else None,
-    )
+    files = [Path(database_file), *([Path(media_file)] if media_file else [])]
+    try:
+        for path in files:
+            verify_checksum(path)
+        if not yes:
+            click.confirm(
+                "This replaces the live database. Are the app servers stopped?", abort=True
+            )
+        db.session.remove()
+        db.engine.dispose()
+        restore(
+            current_app.config["SQLALCHEMY_DATABASE_URI"],
+            current_app.config["MEDIA_ROOT"],
+            Path(database_file),
+            Path(media_file) if media_file else None,
+        )
+    except BackupRefused as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo("Restored.")

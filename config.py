@@ -1,6 +1,7 @@
 """Default settings; instance/config.py and environment variables override them."""
 
 import os
+import socket
 
 # Environment variables read by create_app(), with the type each is parsed as.
 ENV_SETTINGS = {
@@ -30,7 +31,10 @@ ENV_SETTINGS = {
 
 class Defaults:
     SITE_NAME = "Asian-News.net"
-    SITE_URL = "http://127.0.0.1:5000"
+    # Canonical links, feeds and sitemaps are built from SITE_URL. Unset, it is derived from HOST
+    # and PORT (what `make run` listens on; see site_url_from_host_and_port); behind a proxy
+    # (PROXY_FIX) it is required.
+    SITE_URL = None
     SITE_LANGUAGE = "en"
     SITE_TIMEZONE = "UTC"
     HTMX_VERSION = "4.0.1"
@@ -107,3 +111,18 @@ def env_overrides(environ=os.environ):
         if environ.get(name):
             found[name] = kind(environ[name])
     return found
+
+
+def site_url_from_host_and_port(environ=os.environ) -> str:
+    """The address `make run` serves on, for when SITE_URL is not set.
+
+    HOST=0.0.0.0 (or ::) listens on every interface so that other machines can read the site;
+    for them 127.0.0.1 would name their own computer, so links use this machine's name instead.
+    """
+    host = environ.get("HOST", "").strip() or "127.0.0.1"
+    port = environ.get("PORT", "").strip() or "5000"
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 - compared with, not bound to
+        host = socket.gethostname()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

@@ -28,7 +28,6 @@ from extensions import db
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
-TEMPLATE_DB = "an_demo_template"
 
 
 def base_config(tmp: Path, media: Path) -> dict:
@@ -80,14 +79,17 @@ class SQLiteDemo:
 
 
 class PostgresDemo:
-    """The demo newsroom in a template database; each test gets CREATE DATABASE ... TEMPLATE."""
+    """The demo newsroom in a template database; each test gets CREATE DATABASE ... TEMPLATE.
+
+    The template's name is unique to the run, so several runs can share one server.
+    """
 
     def __init__(self, base: Path):
         self.base = base
         self.admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        self._drop_database(TEMPLATE_DB)
-        self._execute(f'CREATE DATABASE "{TEMPLATE_DB}"')
-        self.url = self._url_for(TEMPLATE_DB)
+        self.template = f"an_demo_template_{uuid.uuid4().hex[:12]}"
+        self._execute(f'CREATE DATABASE "{self.template}"')
+        self.url = self._url_for(self.template)
 
     def _url_for(self, name: str) -> str:
         return sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
@@ -104,11 +106,15 @@ class PostgresDemo:
 
     def clone(self, tmp: Path) -> str:
         name = f"an_t_{uuid.uuid4().hex[:12]}"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"')
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         return self._url_for(name)
 
     def drop(self, url: str) -> None:
         self._drop_database(sa.engine.make_url(url).database)
+
+    def close(self) -> None:
+        self._drop_database(self.template)
+        self.admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -131,8 +137,7 @@ def demo_database(tmp_path_factory):
     demo.finish()
     yield demo
     if PG_URL:
-        demo._drop_database(TEMPLATE_DB)
-        demo.admin.dispose()
+        demo.close()
 
 
 @pytest.fixture

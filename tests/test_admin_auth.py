@@ -209,6 +209,16 @@ def test_S09_logout_is_post_only(editor):
     assert editor.get("/admin/logout").status_code == 405
 
 
+def test_cli_enables_a_disabled_account_and_its_owner_signs_in_again(client, newsroom, runner):
+    assert runner.invoke(args=["users", "disable", "writer@asian-news.test"]).exit_code == 0
+    assert sign_in(client, "writer").status_code != 302
+    result = runner.invoke(args=["users", "enable", "writer@asian-news.test"])
+    assert result.exit_code == 0 and "writer@asian-news.test is enabled." in result.output
+    assert sign_in(client, "writer").status_code == 302
+    unknown = runner.invoke(args=["users", "enable", "nobody@asian-news.test"])
+    assert unknown.exit_code == 1 and "There is no account for nobody@" in unknown.output
+
+
 def test_cli_creates_accounts_from_stdin_and_manages_them(runner, query):
     result = runner.invoke(
         args=["users", "create", "Chief@Asian-News.test", "--role", "admin", "--password-stdin"],

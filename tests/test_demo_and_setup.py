@@ -6,10 +6,12 @@ import collections
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 
 from extensions import db
 from models import Article, Author, BreakingItem, Image, utcnow
+from tests.conftest import PG_URL
 
 
 def test_demo_newsroom_has_what_the_brief_asks_for(query):
@@ -134,3 +136,24 @@ def test_R13_importing_the_app_touches_no_database(tmp_path):
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert tables.stdout.strip() == "0"
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL leg")
+def test_another_run_starting_on_the_same_server_leaves_this_runs_template_alone(
+    demo_database, tmp_path
+):
+    """Two test runs against one PostgreSQL server: the second one's start breaks nothing here."""
+    from tests.conftest import PostgresDemo
+
+    other = PostgresDemo(tmp_path)  # what another run does as it starts
+    try:
+        url = demo_database.clone(tmp_path)
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            stories = conn.execute(sa.text("SELECT count(*) FROM articles")).scalar()
+        engine.dispose()
+        demo_database.drop(url)
+    finally:
+        other.close()
+    assert other.template != demo_database.template
+    assert stories >= 40

@@ -225,6 +225,54 @@ def test_R14_sqlite_backup_and_restore_round_trip(app, runner, query, tmp_path):
     assert any((tmp_path / "restored-media").iterdir())
 
 
+def test_backup_without_a_folder_goes_to_the_instance_readable_by_its_owner_only(
+    make_app, monkeypatch, tmp_path
+):
+    """Not ./backups/ in the checkout: the backup holds password hashes and two-step secrets."""
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.chdir(tmp_path)
+    result = make_app().test_cli_runner().invoke(args=["backup"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "instance" / "backups"
+    files = sorted(p.name for p in folder.iterdir())
+    assert len(files) == 4 and {f.split("-")[0] for f in files} == {"database", "media"}
+    assert f"wrote {folder}/" in result.output
+    assert not (tmp_path / "backups").exists()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o600}
+
+
+@pytest.mark.parametrize(
+    ("which", "damage"),
+    [("database", "changed"), ("database", "no checksum"), ("media", "changed"),
+     ("media", "no checksum")],
+)  # fmt: skip
+def test_restore_refuses_a_backup_file_that_does_not_match_its_checksum(
+    app, runner, query, tmp_path, which, damage
+):
+    query(lambda: make_story(headline="Story saved before the backup"))
+    assert runner.invoke(args=["backup", str(tmp_path / "backups")]).exit_code == 0
+    [database] = [p for p in (tmp_path / "backups").glob("database-*") if p.suffix != ".sha256"]
+    [media] = list((tmp_path / "backups").glob("media-*.tar.gz"))
+    query(lambda: make_story(headline="Story written after the backup"))
+    target = database if which == "database" else media
+    if damage == "changed":
+        with target.open("ab") as f:
+            f.write(b"\0")
+    else:
+        target.with_name(target.name + ".sha256").unlink()
+    app.config["MEDIA_ROOT"] = str(tmp_path / "restored-media")
+
+    result = runner.invoke(args=["restore", str(database), "--media", str(media), "--yes"])
+    assert result.exit_code == 1
+    expected = "does not match its checksum" if damage == "changed" else "has no checksum file"
+    assert expected in result.output and "nothing was restored" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    headlines = query(lambda: set(db.session.scalars(sa.select(Article.headline))))
+    assert "Story written after the backup" in headlines, "the database was left alone"
+    assert not (tmp_path / "restored-media").exists(), "the media were left alone"
+
+
 @pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL leg")
 def test_R15_postgresql_backup_and_restore_round_trip(app, runner, query, tmp_path):
     import shutil
