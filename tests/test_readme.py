@@ -14,6 +14,7 @@ import re
 import shlex
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -99,7 +100,7 @@ def test_the_readme_documents_every_option_of_every_command(monkeypatch, tmp_pat
                 if opt.startswith("--") and opt != "--help" and opt not in text:
                     missing.append(f"{' '.join(path)} {opt}")
 
-    for name in ("users", "feeds", "backup", "restore", "demo", "breaking"):
+    for name in ("users", "feeds", "backup", "restore", "demo", "stories", "breaking"):
         walk(app.cli.commands[name], [name])
         assert f"--app app {name} " in text or f"`{name} " in text, name
     for sub in app.cli.commands["users"].commands:
@@ -163,6 +164,7 @@ class Operator:
             "< password.txt": f"< {self.tmp / 'password.txt'}",
             "https://partner.example/feed.xml": str(FEED),
             "breaking expire 7": f"breaking expire {self.breaking_id}",
+            "stories kill 42 ": f"stories kill {self.published_story_id()} ",
         }
         if backups:
             swaps["instance/backups/database-20261201T090000Z.sqlite"] = str(
@@ -173,6 +175,14 @@ class Operator:
         for old, new in swaps.items():
             command = command.replace(old, new)
         return command
+
+    def published_story_id(self) -> int:
+        """A story that is on the site now (the README's example id is the demo's)."""
+        with sqlite3.connect(self.instance / "asian-news.sqlite") as conn:
+            row = conn.execute(
+                "SELECT id FROM articles WHERE status = 'published' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return row[0]
 
     def run(self, command: str, answers: str = "") -> subprocess.CompletedProcess:
         result = subprocess.run(
@@ -249,6 +259,7 @@ EXPECTED = {
     r"app backup /srv/backups$": r"wrote .*/elsewhere/media-\S+\.tar\.gz",
     r" restore ": r"Restored\.",
     r"demo load --synthetic 20": r"Added 20 synthetic stories",
+    r"stories kill ": r"Story \d+ killed: /article/\S+ now answers 410",
     r"breaking add ": r"Added breaking item \d+",
     r"breaking list --all": r"Typhoon makes landfall in Luzon",
     r"breaking expire ": r"Breaking item \d+ expired",
