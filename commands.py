@@ -88,7 +88,7 @@ def breaking_list(show_all: bool):
 
 
 @breaking_cli.command("expire")
-@click.argument("ident", type=int)
+@click.argument("ident", type=click.IntRange(1, MAX_ID))
 def breaking_expire(ident: int):
     """Take an item out of the ticker now."""
     item = db.session.get(BreakingItem, ident)

@@ -241,3 +241,11 @@ def test_unpublishing_or_unmarking_takes_the_story_out_of_the_ticker(editor, que
 def test_the_breaking_box_says_what_it_does(editor):
     html = editor.get("/admin/stories/new").text
     assert "its headline leads the breaking-news ticker" in html
+
+
+@pytest.mark.parametrize("ident", ["99999999999999999999999", "²", "0"])
+def test_breaking_expire_refuses_an_id_that_cannot_exist(runner, ident):
+    result = runner.invoke(args=["breaking", "expire", ident])
+    assert result.exit_code == 2
+    assert "Invalid value for 'IDENT'" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
