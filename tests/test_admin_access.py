@@ -24,6 +24,7 @@ NEEDS = {
     "admin.story_edit": "writer",
     "admin.preview": "writer",
     "admin.media": "writer",
+    "admin.photo_choices": "writer",
     "admin.breaking": "editor",
     "admin.breaking_edit": "editor",
     "admin.breaking_expire": "editor",
