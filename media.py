@@ -104,7 +104,7 @@ def _encode(image: PILImage.Image, fmt: str) -> bytes:
     elif fmt == "webp":
         image.save(buffer, "WEBP", quality=80, method=4)
     elif fmt == "png":
-        image.save(buffer, "PNG", optimize=True)
+        image.save(buffer, "PNG", compress_level=6)
     return buffer.getvalue()
 
 
@@ -151,7 +151,8 @@ def store_photo(data: bytes, *, alt: str, caption: str = "", credit: str = "") -
         )
         for width in widths:
             height = round(image.height * width / image.width)
-            resized = image.resize((width, height), PILImage.Resampling.LANCZOS)
+            # reducing_gap: shrink by whole factors first, then LANCZOS: as sharp, far faster.
+            resized = image.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
             for variant_fmt in ("webp", "jpg"):
                 name = f"{key}-{width}.{variant_fmt}"
                 written.append(_write_atomically(directory, name, _encode(resized, variant_fmt)))

@@ -72,13 +72,13 @@ def photos_of(query, ident: int) -> tuple:
 def test_saving_an_old_story_after_a_typo_fix_keeps_its_hero_and_gallery(editor, old_story, query):
     ident, old = old_story
     page = editor.get(f"/admin/stories/{ident}").text
-    assert "Lantern festival in Hoi An 0" in page, "the chosen hero is shown, however old"
     form = _form_values(page)
     form.update(headline="Lantern festival draws record crowds in Hoi An", action="save")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
     story = query(lambda: db.session.get(Article, ident))
     assert story.headline == "Lantern festival draws record crowds in Hoi An"
     assert (story.hero_image_id, story.gallery_ids) == (old[0], [old[2], old[0], old[1]])
+    assert "Lantern festival in Hoi An 0" in page, "the chosen hero is shown, however old"
 
 
 def test_a_form_without_the_photo_fields_leaves_the_photos_alone(editor, old_story, query):

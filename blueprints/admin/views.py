@@ -664,9 +664,11 @@ def _upload_too_large(form: PhotoForm | None = None, size: int | None = None):
 @bp.errorhandler(413)
 def body_too_large(error):
     """An upload over the request limit is refused before the view runs: say the limit."""
-    if request.endpoint == "admin.media":
-        return _upload_too_large(size=request.content_length)
-    return render_error(413, error.description)
+    if request.endpoint != "admin.media":
+        return render_error(413, error.description)
+    if not current_user.is_authenticated:  # the body is read (CSRF) before the sign-in check
+        return render_error(413, too_large_message())
+    return _upload_too_large(size=request.content_length)
 
 
 @bp.get("/media/choose")
