@@ -94,6 +94,14 @@ def test_an_old_storys_photos_are_kept_found_and_saved(page, live_server, tmp_pa
         page.locator("#photo-picker").screenshot(path=str(ARTIFACTS / f"photo-picker-{width}.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
 
+    # Twelve at a time: "More photos" adds the next twelve below, on the same page.
+    page.fill("#photo-q", "Night market")
+    expect(results).to_contain_text("matching “Night market”")
+    expect(results.locator("input[name=gallery]")).to_have_count(12)
+    results.get_by_role("link", name="More photos").click()
+    expect(results.locator("input[name=gallery]")).to_have_count(24)
+    assert len(page.context.pages) == 1
+
     # Add a found photo to the gallery with the keyboard, fix a typo, save: nothing else moves.
     page.fill("#photo-q", "Night market stall 7")
     navigations: list[str] = []
@@ -150,3 +158,20 @@ def test_the_media_library_pages_down_to_the_oldest_photo(page, live_server):
     page.fill("input[name=q]", facts["oldest_alt"][:30].strip())
     page.click("form[role=search] button")
     expect(page.locator("#photo-library")).to_contain_text(facts["oldest_alt"])
+
+
+def test_the_picker_and_the_library_have_no_serious_axe_violations(browser, live_server):
+    from tests.browser.test_accessibility import _serious
+
+    facts = json.loads(live_server.python(SETUP).strip().splitlines()[-1])
+    context = browser.new_context(bypass_csp=True)  # lets the test inject axe
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/stories/{facts['story']}")
+    page.fill("#photo-q", "Night market")
+    expect(page.locator("#photo-results")).to_contain_text("matching “Night market”")
+    problems = _serious(page)
+    page.goto(live_server.url + "/admin/media?q=market")
+    problems += _serious(page)
+    context.close()
+    assert not problems, "\n".join(problems)
