@@ -282,4 +282,7 @@ def test_a_phone_photo_passes_nginx_and_an_oversized_one_gets_the_apps_readable_
     status, text = _post_upload(nginx, 5 * 1024 * 1024)
     assert status == 400, "a phone photo reaches the app (refused here only for the missing CSRF)"
     status, text = _post_upload(nginx, 26 * 1024 * 1024)
-    assert status == 413 and "25 MB" in text, text[:300]
+    assert status == 413 and "Photos can be up to 25 MB" in text, text[:300]
+    assert 'class="masthead' in text, "the app's own page answered, not nginx"
+    status, text = _post_upload(nginx, 28 * 1024 * 1024)  # over nginx's own limit too
+    assert status == 413 and "Photos can be up to 25 MB" in text, text[:300]
