@@ -682,7 +682,7 @@ def photo_choices():
     more = rows[PICKER_PAGE - 1].id if len(rows) > PICKER_PAGE else None
     return render_template(
         "admin/_photo_choices.html", found=rows[:PICKER_PAGE], photo_q=q, more=more,
-        appending=before is not None,
+        count_line=before is None,  # "More photos" adds to the list; the count line stays
     )  # fmt: skip
 
 

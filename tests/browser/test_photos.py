@@ -82,8 +82,8 @@ def test_an_old_storys_photos_are_kept_found_and_saved(page, live_server, tmp_pa
     # Type-ahead: a word from an old photo's alt text finds it among 150 photos.
     word = facts["oldest_alt"][:30].strip()
     page.fill("#photo-q", word)
-    results = page.locator("#photo-results")
-    expect(results).to_contain_text(f"matching “{word}”")
+    results, count = page.locator("#photo-results"), page.locator("#photo-results-count")
+    expect(count).to_contain_text(f"matching “{word}”")
     expect(results.locator(f"input[name=hero_image][value='{facts['oldest']}']")).to_have_count(1)
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 900})
@@ -96,7 +96,7 @@ def test_an_old_storys_photos_are_kept_found_and_saved(page, live_server, tmp_pa
 
     # Twelve at a time: "More photos" adds the next twelve below, on the same page.
     page.fill("#photo-q", "Night market")
-    expect(results).to_contain_text("matching “Night market”")
+    expect(count).to_contain_text("matching “Night market”")
     expect(results.locator("input[name=gallery]")).to_have_count(12)
     results.get_by_role("link", name="More photos").click()
     expect(results.locator("input[name=gallery]")).to_have_count(24)
@@ -107,7 +107,7 @@ def test_an_old_storys_photos_are_kept_found_and_saved(page, live_server, tmp_pa
     navigations: list[str] = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
     page.press("#photo-q", "Enter")  # searches; never saves or reloads the story
-    expect(results).to_contain_text("matching “Night market stall 7”")
+    expect(count).to_contain_text("matching “Night market stall 7”")
     found = results.locator("li", has_text="Night market stall 7 (#")
     box = found.locator("input[name=gallery]")
     expect(box).to_be_visible()
@@ -169,7 +169,7 @@ def test_the_picker_and_the_library_have_no_serious_axe_violations(browser, live
     sign_in(page, live_server)
     page.goto(f"{live_server.url}/admin/stories/{facts['story']}")
     page.fill("#photo-q", "Night market")
-    expect(page.locator("#photo-results")).to_contain_text("matching “Night market”")
+    expect(page.locator("#photo-results-count")).to_contain_text("matching “Night market”")
     problems = _serious(page)
     page.goto(live_server.url + "/admin/media?q=market")
     problems += _serious(page)
