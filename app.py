@@ -13,6 +13,7 @@ from flask import Flask
 
 import config
 from extensions import cache, csrf, db, limiter, login_manager, migrate
+from web import BodyLimitedRequest
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__, instance_path=os.environ.get("INSTANCE_PATH"), instance_relative_config=True
     )
+    app.request_class = BodyLimitedRequest  # a view may accept a larger body (photo uploads)
     app.config.from_object(config.Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(config.env_overrides())

@@ -60,6 +60,8 @@ class Defaults:
 
     # Uploads and generated images.
     MEDIA_ROOT = None
+    # Every form but the photo upload, which takes up to 25 MB a photo (media.MAX_BYTES, set on
+    # its view with web.accepts_body): a public form cannot make a worker read a huge body.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
     # Lists.

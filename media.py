@@ -18,12 +18,18 @@ from models import Image
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 VARIANT_WIDTHS = (320, 640, 1024, 1600)
+# What a phone produces, with room to spare: a 4000x3000 JPEG is 3-8 MB and 12 megapixels.
+MAX_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
 # nginx (www-data) serves photos straight from MEDIA_ROOT, so they are readable by every user
 # whatever the umask; nothing else is kept under MEDIA_ROOT.
 FILE_MODE = 0o644
 FOLDER_MODE = 0o755
+# A panorama is about 4:1; beyond 10:1 the resized variants would be a few pixels thin, and a
+# 1600-wide variant of a 1:10 photo is 16,000 high, just within WebP's 16,383.
+MAX_ASPECT = 10
+LIMITS = "JPEG, PNG or WebP, up to 25 MB and 40 megapixels"
 
 
 class ImageRejected(ValueError):
@@ -44,7 +50,13 @@ def open_photo(data: bytes) -> tuple[PILImage.Image, str]:
             if fmt not in ACCEPTED_FORMATS:
                 raise ImageRejected("Upload a JPEG, PNG or WebP photo.")
             if image.width * image.height > MAX_PIXELS:
-                raise ImageRejected("That image has too many pixels.")
+                raise ImageRejected(_too_many_pixels(image.width, image.height))
+            long_side, short_side = max(image.size), min(image.size)
+            if long_side > MAX_ASPECT * short_side:
+                raise ImageRejected(
+                    f"That image is {image.width}×{image.height} pixels: one side may be at "
+                    f"most {MAX_ASPECT} times the other. Crop it and upload it again."
+                )
             image.load()
         except ImageRejected:
             raise
@@ -52,10 +64,26 @@ def open_photo(data: bytes) -> tuple[PILImage.Image, str]:
             PILImage.DecompressionBombError,
             PILImage.DecompressionBombWarning,
         ) as exc:
-            raise ImageRejected("That image has too many pixels.") from exc
+            raise ImageRejected(
+                "That image has too many pixels: photos can have up to 40 megapixels."
+            ) from exc
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
             raise ImageRejected("That file is not a complete JPEG, PNG or WebP photo.") from exc
     return image, fmt
+
+
+def _too_many_pixels(width: int, height: int) -> str:
+    megapixels = width * height / 1_000_000
+    return (
+        f"That image is {width}×{height} pixels ({megapixels:.0f} megapixels): photos can "
+        "have up to 40 megapixels."
+    )
+
+
+def too_large_message(size: int | None = None) -> str:
+    """What an editor reads when a photo is over the byte limit."""
+    given = f"That file is {size / 1024 / 1024:.1f} MB; p" if size else "P"
+    return f"{given}hotos can be up to {MAX_BYTES // 1024 // 1024} MB. Export a smaller JPEG."
 
 
 def _clean(image: PILImage.Image) -> PILImage.Image:
@@ -80,7 +108,7 @@ def _encode(image: PILImage.Image, fmt: str) -> bytes:
     elif fmt == "webp":
         image.save(buffer, "WEBP", quality=80, method=4)
     elif fmt == "png":
-        image.save(buffer, "PNG", optimize=True)
+        image.save(buffer, "PNG", compress_level=6)
     return buffer.getvalue()
 
 
@@ -130,7 +158,9 @@ def store_photo(data: bytes, *, alt: str, caption: str = "", credit: str = "") -
     key = uuid.uuid4().hex
     directory = Path(current_app.config["MEDIA_ROOT"])
     make_media_folder(directory)
-    widths = [w for w in VARIANT_WIDTHS if w < image.width] + [min(image.width, VARIANT_WIDTHS[-1])]
+    widths = sorted(
+        {w for w in VARIANT_WIDTHS if w < image.width} | {min(image.width, VARIANT_WIDTHS[-1])}
+    )
     written: list[Path] = []
     try:
         original_ext = ACCEPTED_FORMATS[fmt]
@@ -143,14 +173,22 @@ def store_photo(data: bytes, *, alt: str, caption: str = "", credit: str = "") -
         )
         for width in widths:
             height = round(image.height * width / image.width)
-            resized = image.resize((width, height), PILImage.Resampling.LANCZOS)
+            # reducing_gap: shrink by whole factors first, then LANCZOS: as sharp, far faster.
+            resized = image.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
             for variant_fmt in ("webp", "jpg"):
                 name = f"{key}-{width}.{variant_fmt}"
                 written.append(_write_atomically(directory, name, _encode(resized, variant_fmt)))
-    except OSError as exc:
+    except BaseException as exc:
+        # Whatever went wrong (a full disk, an encoder refusing the pixels), leave no files.
         for path in written:
             path.unlink(missing_ok=True)
-        raise StorageFull("The photo could not be stored; no space is left for media.") from exc
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise StorageFull("The photo could not be stored; no space is left for media.") from exc
+        if isinstance(exc, (OSError, ValueError)):
+            raise ImageRejected(
+                "That photo could not be resized for the web; save it as a JPEG and try again."
+            ) from exc
+        raise
     return Image(
         key=key,
         width=image.width,
@@ -160,3 +198,10 @@ def store_photo(data: bytes, *, alt: str, caption: str = "", credit: str = "") -
         caption=caption.strip(),
         credit=credit.strip(),
     )
+
+
+def discard_photo(image: Image) -> None:
+    """Remove the files of a photo whose row could not be saved, so none are left orphaned."""
+    directory = Path(current_app.config["MEDIA_ROOT"])
+    for path in directory.glob(f"{image.key}-*"):
+        path.unlink(missing_ok=True)

@@ -191,6 +191,10 @@ class Source(db.Model):
     section_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sections.id"))
 
 
+# Ids are 32-bit integers on PostgreSQL: a larger number names no photo (and would overflow).
+PHOTO_ID_MAX = 2**31 - 1
+
+
 class Image(db.Model):
     """A stored photo: the original plus resized variants in WebP and JPEG."""
 
@@ -216,6 +220,37 @@ class Image(db.Model):
         """The smallest stored variant at least `wanted` wide, else the widest there is."""
         wider = [w for w in self.variant_widths if w >= wanted]
         return min(wider) if wider else max(self.variant_widths)
+
+    @classmethod
+    def library(cls, q: str = "", before: int | None = None, limit: int = 60) -> list[Image]:
+        """Photos newest first, matching q in the alt text, caption or credit, or "#12"/"12" as a
+        photo's number; `before` is the id of the last photo on the previous page."""
+        query = sa.select(cls)
+        q = q.strip()
+        if q:
+            escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            found = sa.or_(
+                cls.alt.ilike(pattern, escape="\\"),
+                cls.caption.ilike(pattern, escape="\\"),
+                cls.credit.ilike(pattern, escape="\\"),
+            )
+            number = q.removeprefix("#")
+            ident = int(number) if number.isascii() and number.isdigit() and len(number) < 11 else 0
+            if 0 < ident <= PHOTO_ID_MAX:
+                found = sa.or_(cls.id == ident, found)
+            query = query.where(found)
+        if before is not None:
+            query = query.where(cls.id < before)
+        return list(db.session.scalars(query.order_by(cls.id.desc()).limit(limit)))
+
+    @classmethod
+    def existing(cls, ids) -> set[int]:
+        """Which of these photo numbers are in the library."""
+        ids = [i for i in ids if 0 < i <= PHOTO_ID_MAX]
+        if not ids:
+            return set()
+        return set(db.session.scalars(sa.select(cls.id).where(cls.id.in_(ids))))
 
 
 class Article(db.Model):

@@ -9,6 +9,7 @@ from functools import wraps
 from urllib.parse import urljoin
 
 from flask import (
+    Request,
     Response,
     after_this_request,
     current_app,
@@ -24,6 +25,37 @@ from werkzeug.datastructures import ImmutableMultiDict
 from extensions import cache
 
 VERSION_KEY = "content-version"
+
+
+# --- request bodies: small everywhere but where a view says otherwise ------------------------
+
+
+def accepts_body(max_bytes: int):
+    """Let this view receive a request body up to max_bytes (MAX_CONTENT_LENGTH elsewhere)."""
+
+    def mark(view):
+        view.max_body_bytes = max_bytes
+        return view
+
+    return mark
+
+
+class BodyLimitedRequest(Request):
+    """A request whose body limit is its view's own (see accepts_body), known before anything
+    reads the form: the CSRF check and the NUL-byte check read it before the view runs."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is None and self.url_rule is not None:
+            view = current_app.view_functions.get(self.endpoint)
+            limit = getattr(view, "max_body_bytes", None)
+            if limit is not None:
+                return limit
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
 
 
 # --- fragment or page ------------------------------------------------------------------------

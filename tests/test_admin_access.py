@@ -26,6 +26,7 @@ NEEDS = {
     "admin.story_kill": "editor",
     "admin.preview": "writer",
     "admin.media": "writer",
+    "admin.photo_choices": "writer",
     "admin.breaking": "editor",
     "admin.breaking_edit": "editor",
     "admin.breaking_expire": "editor",

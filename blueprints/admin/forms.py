@@ -12,6 +12,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    Field,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -35,7 +36,8 @@ from wtforms.validators import (
 
 from cleaning import strip_forbidden
 from extensions import db
-from models import Article, Kind, Role
+from media import LIMITS as PHOTO_LIMITS
+from models import PHOTO_ID_MAX, Article, Image, Kind, Role
 
 SLUG_RULE = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and hyphens."
@@ -84,6 +86,28 @@ class PasswordChangeForm(FlaskForm):
     new = PasswordField("New password", validators=[InputRequired(), Length(max=256)])
 
 
+class PhotoIdsField(Field):
+    """Photos chosen by number, from the picker's radio buttons or checkboxes, in page order.
+
+    The picker always sends the field (a "0" for "no photo"), so `sent` is false only when the
+    form did not carry it at all; the story's photos are then kept as they are.
+    """
+
+    def process_formdata(self, valuelist):
+        self.sent = bool(valuelist)
+        self.data, self.unreadable = [], []
+        for raw in valuelist:
+            raw = raw.strip().removeprefix("#")
+            if raw in ("", "0"):
+                continue
+            if not (raw.isascii() and raw.isdigit()):
+                self.unreadable.append(f"“{raw[:20]}” is not a photo number")
+            elif len(raw) > 10 or int(raw) > PHOTO_ID_MAX:
+                self.unreadable.append(f"There is no photo #{raw[:20]} in the library")
+            elif int(raw) not in self.data:
+                self.data.append(int(raw))
+
+
 class StoryForm(NewsroomForm):
     headline = StringField("Headline", validators=[InputRequired(), Length(max=300)])
     slug = StringField(
@@ -113,7 +137,7 @@ class StoryForm(NewsroomForm):
         validators=[Optional()],
         description="Leave empty to publish now. A future time schedules the story.",
     )
-    hero_image = SelectField("Hero photo", coerce=int, validate_choice=False)
+    hero_image = PhotoIdsField("Hero photo", default=list)
     correction = TextAreaField("Correction note", validators=[Optional(), Length(max=2000)])
     source_name = StringField("Syndicated from (name)", validators=[Optional(), Length(max=120)])
     source_url = URLField(
@@ -124,7 +148,7 @@ class StoryForm(NewsroomForm):
         validators=[Optional(), Length(max=500), URL(), http_url],
         description="A YouTube or Vimeo page; readers load the player only when they press play.",
     )
-    gallery = SelectMultipleField("Gallery photos", coerce=int, validate_choice=False)
+    gallery = PhotoIdsField("Gallery photos", default=list)
     is_featured = BooleanField("Feature on the front page")
     is_breaking = BooleanField(
         "Breaking story",
@@ -143,6 +167,27 @@ class StoryForm(NewsroomForm):
         clash = db.session.scalar(sa.select(Article.id).where(Article.slug == field.data))
         if clash is not None and (self.story is None or clash != self.story.id):
             raise ValidationError("Another story already uses this address.")
+
+    def validate_hero_image(self, field):
+        self._check_photos(field, {self.story.hero_image_id} if self.story else set(), most=1)
+
+    def validate_gallery(self, field):
+        self._check_photos(field, set(self.story.gallery_ids or []) if self.story else set(), 40)
+
+    def _check_photos(self, field, kept: set, most: int) -> None:
+        """Every photo newly chosen must be in the library; the story's own are kept as they are."""
+        name = field.label.text.lower()
+        if getattr(field, "unreadable", None):
+            raise ValidationError(f"{field.unreadable[0]}; choose another for the {name}.")
+        if len(field.data) > most:
+            raise ValidationError(f"Choose at most {most} {name}." if most > 1 else
+                                  "Choose one hero photo.")  # fmt: skip
+        found = Image.existing([i for i in field.data if i not in kept])
+        missing = [i for i in field.data if i not in kept and i not in found]
+        if missing:
+            raise ValidationError(
+                f"There is no photo #{missing[0]} in the library; choose another for the {name}."
+            )
 
     def validate_section(self, field):
         if field.data not in self.section_ids:
@@ -206,7 +251,12 @@ class KillForm(NewsroomForm):
 
 
 class PhotoForm(NewsroomForm):
-    photo = FileField("Photo (JPEG, PNG or WebP, up to 2 MB)", validators=[FileRequired()])
+    photo = FileField(
+        "Photo",
+        validators=[FileRequired(message="Choose a photo to upload.")],
+        description=PHOTO_LIMITS + ".",
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
     alt = StringField(
         "Alt text",
         validators=[InputRequired(message="Describe the photo for readers who cannot see it."),

@@ -39,8 +39,10 @@ from blueprints.admin.forms import (
 )
 from blueprints.news.views import embed_cards
 from content import expand_embeds, make_slug, render_story_body
+from errors import render_error
 from extensions import db, limiter
-from media import ImageRejected, StorageFull, store_photo
+from media import MAX_BYTES as PHOTO_MAX_BYTES
+from media import ImageRejected, StorageFull, discard_photo, store_photo, too_large_message
 from models import (
     Article,
     AuditEntry,
@@ -62,7 +64,7 @@ from models import (
     utcnow,
 )
 from params import parse_int
-from web import wants_fragment
+from web import accepts_body, wants_fragment
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
@@ -351,11 +353,6 @@ def _story_choices(form: StoryForm) -> None:
     form.authors.choices = {
         a.id: a.name for a in db.session.scalars(sa.select(Author).order_by(Author.name))
     }
-    images = db.session.scalars(sa.select(Image).order_by(Image.id.desc()).limit(100)).all()
-    form.hero_image.choices = {0: "(no photo)"} | {
-        i.id: f"{i.alt[:70]} ({i.created_at:%d %b %Y})" for i in images
-    }
-    form.gallery.choices = {i.id: f"{i.alt[:70]} (#{i.id})" for i in images}
 
 
 def _tags_from(text: str) -> list[Tag]:
@@ -399,6 +396,9 @@ def story_edit(ident):
 
 
 ACTIONS = {"save", "submit", "publish", "schedule", "unpublish"}
+# Without JavaScript, "Find photos" sends the whole story form back to be shown again with the
+# photos found; nothing is saved.
+FIND_PHOTOS = "find-photos"
 
 
 def _story_form(story: Article | None):
@@ -412,7 +412,10 @@ def _story_form(story: Article | None):
             form.revision.data = "0"
         return _render_story_form(form, story)
 
+    _keep_photos_not_sent(form, story)
     action = request.form.get("action", "save")
+    if action == FIND_PHOTOS:
+        return _render_story_form(form, story, photo_q=request.form.get("photo_q", ""))
     if action not in ACTIONS:
         abort(400, description="Unknown action.")
     if action in ("publish", "schedule", "unpublish"):
@@ -487,6 +490,16 @@ def _follow_breaking_box(story: Article, was_breaking: bool) -> None:
         BreakingItem.withdraw(story, only_announced=True)
 
 
+def _keep_photos_not_sent(form: StoryForm, story: Article | None) -> None:
+    """A form that did not carry the photo fields leaves the story's photos as they are."""
+    if story is None:
+        return
+    if not getattr(form.hero_image, "sent", False):
+        form.hero_image.data = [story.hero_image_id] if story.hero_image_id else []
+    if not getattr(form.gallery, "sent", False):
+        form.gallery.data = list(story.gallery_ids or [])
+
+
 def _saved_message(action: str, story: Article) -> str:
     if story.status == Status.SCHEDULED and story.published_at:
         return f"Story scheduled for {story.published_at:%d %b %Y %H:%M} UTC."
@@ -515,7 +528,7 @@ def _fill_form(form: StoryForm, story: Article) -> None:
         if story.published_at
         else None
     )
-    form.hero_image.data = story.hero_image_id or 0
+    form.hero_image.data = [story.hero_image_id] if story.hero_image_id else []
     form.correction.data = story.correction
     form.source_name.data = story.source_name
     form.source_url.data = story.source_url
@@ -544,7 +557,7 @@ def _apply_form(form: StoryForm, story: Article) -> None:
     story.authors = sorted(authors, key=lambda a: order[a.id])
     story.tags = _tags_from(form.tags.data)
     story.lang = form.lang.data
-    story.hero_image_id = form.hero_image.data or None
+    story.hero_image_id = form.hero_image.data[0] if form.hero_image.data else None
     correction = (form.correction.data or "").strip()
     if correction != (story.correction or ""):
         story.correction = correction
@@ -552,7 +565,7 @@ def _apply_form(form: StoryForm, story: Article) -> None:
     story.source_name = (form.source_name.data or "").strip()
     story.source_url = (form.source_url.data or "").strip()
     story.video_url = (form.video_url.data or "").strip()
-    story.gallery_ids = [int(i) for i in form.gallery.data or []][:40]
+    story.gallery_ids = list(form.gallery.data)
     story.is_featured = form.is_featured.data
     story.is_breaking = form.is_breaking.data
     if form.mark_updated.data and story.published_at:
@@ -601,7 +614,7 @@ def story_kill(ident):
     return form_response("admin/story_kill.html", status, form=form, story=story)
 
 
-def _render_story_form(form, story, status=200, conflict=None):
+def _render_story_form(form, story, status=200, conflict=None, photo_q=None):
     history = []
     embedded_by = []
     if story is not None and story.id:
@@ -622,7 +635,25 @@ def _render_story_form(form, story, status=200, conflict=None):
         embedded_by=embedded_by,
         conflict=conflict,
         photo_form=PhotoForm(prefix="photo"),
+        chosen=_chosen_photos(form, story),
+        photo_q=_search_text(photo_q),
+        found=None if photo_q is None else Image.library(_search_text(photo_q), limit=PICKER_PAGE),
     )
+
+
+def _chosen_photos(form: StoryForm, story: Article | None) -> list[Image]:
+    """The gallery in its order, the hero, then the story's own (so an unticked one can be ticked
+    again), however old: they are always shown, so a save always sends them back."""
+    ids = [*(form.gallery.data or []), *(form.hero_image.data or [])]
+    if story is not None:
+        ids += [*(story.gallery_ids or []), story.hero_image_id]
+    ids = list(dict.fromkeys(i for i in ids if i))
+    found = {i.id: i for i in db.session.scalars(sa.select(Image).where(Image.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def _search_text(raw: str | None) -> str:
+    return "".join(ch for ch in (raw or "") if ch.isprintable()).strip()[:200]
 
 
 def _stories_embedding(ident: int) -> list[Article]:
@@ -646,14 +677,23 @@ def preview():
 # --- photos --------------------------------------------------------------------------------------
 
 
+LIBRARY_PAGE = 60
+PICKER_PAGE = 12
+# The form's text fields and the multipart framing around the photo.
+UPLOAD_OVERHEAD = 256 * 1024
+
+
 @bp.route("/media", methods=["GET", "POST"])
+@accepts_body(PHOTO_MAX_BYTES + UPLOAD_OVERHEAD)
 def media():
-    """The photo library, and the upload form that adds to it."""
+    """The photo library, newest first and searchable, and the upload form that adds to it."""
     form = PhotoForm(prefix="photo")
     status = 200
     if request.method == "POST":
         if form.validate():
-            data = form.photo.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
+            data = form.photo.data.read(PHOTO_MAX_BYTES + 1)
+            if len(data) > PHOTO_MAX_BYTES:
+                return _upload_too_large(form)
             try:
                 image = store_photo(
                     data, alt=form.alt.data, caption=form.caption.data, credit=form.credit.data
@@ -667,10 +707,15 @@ def media():
                 form.photo.errors = ["The photo could not be stored: the media disk is full."]
                 status = 507
             else:
-                db.session.add(image)
-                db.session.commit()
-                AuditEntry.record(current_user, "upload", image, image.alt)
-                db.session.commit()
+                try:
+                    db.session.add(image)
+                    db.session.flush()
+                    AuditEntry.record(current_user, "upload", image, image.alt)
+                    db.session.commit()
+                except BaseException:
+                    db.session.rollback()
+                    discard_photo(image)
+                    raise
                 if wants_fragment():
                     return render_template(
                         "admin/_photo_added.html", image=image, form=PhotoForm(prefix="photo")
@@ -681,8 +726,65 @@ def media():
             status = 422
         if wants_fragment():
             return form_response("admin/_photo_form.html", status, photo_form=form)
-    images = db.session.scalars(sa.select(Image).order_by(Image.id.desc()).limit(60)).all()
-    return form_response("admin/media.html", status, photo_form=form, images=images)
+    return _library_page(form, status)
+
+
+def _library_page(form: PhotoForm, status: int = 200):
+    q = _search_text(request.args.get("q"))
+    before = _before_id()
+    rows = Image.library(q, before=before, limit=LIBRARY_PAGE + 1)
+    next_before = rows[LIBRARY_PAGE - 1].id if len(rows) > LIBRARY_PAGE else None
+    return form_response(
+        "admin/media.html", status, photo_form=form, images=rows[:LIBRARY_PAGE], q=q,
+        next_before=next_before, first_page=before is None,
+    )  # fmt: skip
+
+
+def _before_id() -> int | None:
+    """The `before` photo number of a library page link; 400 if it is not one."""
+    before = request.args.get("before", "")
+    if not before:
+        return None
+    if not (before.isascii() and before.isdigit() and len(before) <= 10):
+        abort(400, description="This list link is not valid.")
+    return int(before)
+
+
+def _upload_too_large(form: PhotoForm | None = None, size: int | None = None):
+    """A photo over the byte limit: the message names the limit; the form stays as it was."""
+    message = too_large_message(size)
+    auth.security_event("upload", "refused", reason="too large")
+    if wants_fragment():
+        # The upload panel keeps what was typed: htmx puts this message beside it (hx-status:413).
+        return render_error(413, message)
+    form = form or PhotoForm(prefix="photo", formdata=None)
+    form.photo.errors = [message]
+    return _library_page(form, 413)
+
+
+@bp.errorhandler(413)
+def body_too_large(error):
+    """An upload over the request limit is refused before the view runs: say the limit."""
+    if request.endpoint != "admin.media":
+        return render_error(413, error.description)
+    if not current_user.is_authenticated:  # the body is read (CSRF) before the sign-in check
+        return render_error(413, too_large_message())
+    return _upload_too_large(size=request.content_length)
+
+
+@bp.get("/media/choose")
+def photo_choices():
+    """Photos matching a search, as radio buttons and checkboxes for the story form's picker."""
+    if not wants_fragment():
+        return redirect(url_for("admin.media", q=request.args.get("photo_q") or None))
+    q = _search_text(request.args.get("photo_q"))
+    before = _before_id()
+    rows = Image.library(q, before=before, limit=PICKER_PAGE + 1)
+    more = rows[PICKER_PAGE - 1].id if len(rows) > PICKER_PAGE else None
+    return render_template(
+        "admin/_photo_choices.html", found=rows[:PICKER_PAGE], photo_q=q, more=more,
+        count_line=before is None,  # "More photos" adds to the list; the count line stays
+    )  # fmt: skip
 
 
 # --- breaking news -------------------------------------------------------------------------------

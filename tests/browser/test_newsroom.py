@@ -51,7 +51,8 @@ def test_editor_writes_a_story_with_a_photo_and_publishes_it(page, live_server, 
     page.fill("#photo-credit", "Staff photographer")
     page.click("#photo-form button[type=submit]")
     expect(page.locator("#photo-added")).to_be_visible()
-    assert "Automated cranes" in page.locator("#hero_image option:checked").inner_text()
+    hero = page.locator("#photos-chosen li", has=page.locator("input[name=hero_image]:checked"))
+    expect(hero).to_contain_text("Automated cranes")
 
     page.click("button[value=publish]")
     expect(page.locator(".notice--success")).to_have_text("Story published.")
