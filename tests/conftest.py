@@ -23,7 +23,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
-from extensions import db
+from extensions import db, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -155,6 +155,10 @@ def make_app(app_config):
     made = []
 
     def build(**overrides):
+        # Flask-Limiter keeps the first key prefix it is given for the life of the process (one
+        # app per process in production); each test app must count under its own, or tests
+        # sharing one Redis would see each other's sign-in failures.
+        limiter._key_prefix = None
         app = create_app({**app_config, **overrides})
         made.append(app)
         return app
