@@ -606,3 +606,26 @@ def test_tags_without_letters_or_digits_are_refused_on_the_tags_field(editor, qu
     assert "Another story took this web address" not in response.text
     assert query(lambda: db.session.scalar(sa.select(Article).where(
         Article.headline == "Monsoon floods cut rail links across Assam"))) is None  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "香港立法會今日通過新的住房政策，以回應市民對租金持續上漲的關注。" * 10,
+        # Cantonese characters beyond the Basic Plane: 4 bytes each, 12 once percent-encoded.
+        "𠮶𡃁𨋢𠹺𡁵𠱁𠵱𡆀𢫏𨳒" * 30,
+    ],
+    ids=["chinese", "cantonese-extension-b"],
+)
+def test_a_long_story_in_any_script_saves_and_previews(writer, query, paragraph):
+    """200,000 characters is the body's limit in every script: percent-encoded, 1.8 to 2.4 MB,
+    past the 2 MB that other forms are allowed."""
+    body = "\n\n".join([paragraph] * (200_000 // (len(paragraph) + 2)))
+    assert 190_000 < len(body) <= 200_000
+    response = writer.post("/admin/stories/new", data=story_data(body=body))
+    assert response.status_code == 303, response.text[:500]
+    ident = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert query(lambda: db.session.get(Article, ident).body_md) == body
+    preview = writer.post("/admin/preview", data={"body": body, "dateline": "Hong Kong"})
+    assert preview.status_code == 200
+    assert paragraph[:12] in preview.text

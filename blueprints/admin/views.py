@@ -383,13 +383,20 @@ def _load_story(ident: int) -> Article:
     return story
 
 
+# A body of 200,000 characters in any script, percent-encoded (up to 12 bytes a character), and
+# the other fields (nginx allows 3 MB on these addresses).
+STORY_FORM_BYTES = 5 * 512 * 1024
+
+
 @bp.route("/stories/new", methods=["GET", "POST"])
+@accepts_body(STORY_FORM_BYTES)
 def story_new():
     """Write a new story."""
     return _story_form(None)
 
 
 @bp.route("/stories/<int:ident>", methods=["GET", "POST"])
+@accepts_body(STORY_FORM_BYTES)
 def story_edit(ident):
     """Edit a story, move it through the workflow, and see its history."""
     return _story_form(_load_story(ident))
@@ -666,6 +673,7 @@ def _stories_embedding(ident: int) -> list[Article]:
 
 
 @bp.post("/preview")
+@accepts_body(STORY_FORM_BYTES)
 def preview():
     """The story body as readers will see it, for the live preview beside the editor."""
     body = request.form.get("body", "")[:200_000]

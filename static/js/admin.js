@@ -3,6 +3,8 @@
  * are not allowed by our Content-Security-Policy.
  *   1. A story form with unsaved changes warns before the page is left (data-warn-unsaved).
  *   2. Destructive forms ask for confirmation first (data-confirm="question").
+ *   3. Enter in the story form's photo search looks for photos: the form's default button is
+ *      Save (Enter in the headline saves), and HTML cannot give one field another default.
  */
 (function () {
   "use strict";
@@ -19,6 +21,11 @@
       return;
     }
     if (form.hasAttribute("data-warn-unsaved")) dirty = false;
+  });
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "Enter" || evt.target.id !== "photo-q") return;
+    evt.preventDefault();
+    evt.target.dispatchEvent(new Event("search"));
   });
   window.addEventListener("beforeunload", function (evt) {
     if (dirty) {
