@@ -123,7 +123,7 @@ def site_url_from_host_and_port(environ=os.environ) -> str:
     """
     host = environ.get("HOST", "").strip() or "127.0.0.1"
     port = environ.get("PORT", "").strip() or "5000"
-    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 - compared with, not bound to
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104  # nosec B104 - compared with, not bound to
         host = socket.gethostname()
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
