@@ -9,6 +9,8 @@ import sys
 import pytest
 import sqlalchemy as sa
 
+from demo import DemoDataError, read_all
+from demo.files import read_stories
 from extensions import db
 from models import Article, Author, BreakingItem, Image, utcnow
 from tests.conftest import PG_URL
@@ -82,6 +84,33 @@ def test_synthetic_stories_are_added_only_on_request_and_page_normally(runner, c
     page = client.get(f"/article/{first.slug}")
     assert page.status_code == 200 and "This generated story number" in page.text
     assert client.get("/latest").status_code == 200
+
+
+def test_every_demo_data_file_parses_and_names_what_exists():
+    data = read_all()
+    keys = [story["key"] for story in data["stories"]]
+    assert len(keys) == len(set(keys)) >= 40
+    assert keys[22] == "turkey-inflation"  # loading order is the file numbers: story id 23
+    sections = {s["slug"] for s in data["sections"]}
+    countries = {c["slug"]: c for c in data["countries"]}
+    assert {c["region"] for c in countries.values()} == {r["slug"] for r in data["regions"]}
+    authors = {a["slug"] for a in data["authors"]}
+    for story in data["stories"]:
+        assert story["section"] in sections, story["key"]
+        assert set(story["countries"]) <= countries.keys(), story["key"]
+        assert set(story["tags"]) <= data["tags"].keys(), story["key"]
+        assert set(story["authors"]) <= authors, story["key"]
+    assert {item["story"] for item in data["ticker"] if "story" in item} <= set(keys)
+    assert {p["section"] for p in data["synthetic"]} <= sections
+
+
+def test_a_story_file_without_a_required_field_is_refused_by_name(tmp_path):
+    (tmp_path / "01-no-dateline.md").write_text(
+        '+++\nheadline = "A"\nstandfirst = "B"\nkind = "news"\nsection = "politics"\n'
+        'countries = ["japan"]\ntags = []\nauthors = []\nhours_ago = 1\n+++\n\nBody.\n'
+    )
+    with pytest.raises(DemoDataError, match=r"01-no-dateline\.md: front matter lacks dateline"):
+        read_stories(tmp_path)
 
 
 def test_demo_times_are_recent_so_the_site_looks_live(query):

@@ -1,0 +1,175 @@
+"""Load the demo newsroom from its data files; loading again adds nothing twice."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from content import make_slug, render_story_body
+from demo.files import read_stories, read_toml
+from demo.illustration import illustration
+from extensions import db
+from media import store_photo
+from models import Article, Author, BreakingItem, Country, Region, Section, Status, Tag, utcnow
+
+CREDIT = "Illustration: Asian-News.net"
+
+
+def load_frame() -> dict[str, dict]:
+    """Sections, regions and countries, created or updated by slug."""
+    found: dict[str, dict] = {"section": {}, "region": {}, "country": {}}
+    places = read_toml("places.toml")
+    for position, row in enumerate(read_toml("sections.toml")["section"]):
+        found["section"][row["slug"]] = _upsert(
+            Section,
+            row["slug"],
+            name=row["name"],
+            description=row["description"],
+            position=position,
+        )
+    for position, row in enumerate(places["region"]):
+        found["region"][row["slug"]] = _upsert(
+            Region,
+            row["slug"],
+            name=row["name"],
+            description=row["description"],
+            position=position,
+        )
+    db.session.flush()
+    for row in places["country"]:
+        found["country"][row["slug"]] = _upsert(
+            Country,
+            row["slug"],
+            name=row["name"],
+            iso2=row["iso2"],
+            timezone=row["timezone"],
+            region_id=found["region"][row["region"]].id,
+        )
+    db.session.flush()
+    return found
+
+
+def _upsert(model, slug: str, **values):
+    row = db.session.scalar(sa.select(model).where(model.slug == slug))
+    if row is None:
+        row = model(slug=slug, **values)
+        db.session.add(row)
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+    return row
+
+
+def _lede_date(published, zone: str) -> str:
+    local = published.astimezone(ZoneInfo(zone))
+    return f"{local:%A} ({local:%b} {local.day})"
+
+
+def load_demo(with_images: bool = True) -> int:
+    """Create the demo newsroom; stories that already exist (by slug) are left alone."""
+    frame = load_frame()
+    authors = {
+        a["slug"]: _upsert(Author, a["slug"], name=a["name"], title=a["title"], bio=a["bio"])
+        for a in read_toml("people.toml")["author"]
+    }
+    tags = {
+        slug: _upsert(Tag, slug, name=name) for slug, name in read_toml("tags.toml")["tags"].items()
+    }
+    db.session.flush()
+
+    now = utcnow()
+    created: dict[str, Article] = {}
+    keys_to_ids: dict[str, int] = {}
+    for entry in read_stories():
+        slug = make_slug(entry["headline"])
+        existing = db.session.scalar(sa.select(Article).where(Article.slug == slug))
+        if existing is not None:
+            keys_to_ids[entry["key"]] = existing.id
+            continue
+        published = now - timedelta(hours=entry["hours_ago"], minutes=len(entry["key"]))
+        dateline_country = frame["country"][entry["countries"][0]]
+        lede_date = _lede_date(published, dateline_country.timezone)
+        story = Article(
+            slug=slug,
+            headline=entry["headline"],
+            standfirst=entry["standfirst"],
+            body_md=entry["body"].strip().replace("{lede_date}", lede_date),
+            kind=entry["kind"],
+            dateline=entry["dateline"],
+            lang=entry.get("lang", "en"),
+            status=Status.PUBLISHED.value,
+            published_at=published,
+            section=frame["section"][entry["section"]],
+            countries=[frame["country"][c] for c in entry["countries"]],
+            dateline_country=dateline_country,
+            tags=[tags[t] for t in entry["tags"]],
+            authors=[authors[a] for a in entry["authors"]],
+            is_featured=entry.get("featured", False),
+            is_breaking=entry.get("breaking", False),
+            video_url=entry.get("video", ""),
+        )
+        if "source" in entry:
+            story.source_name = entry["source"]["name"]
+            story.source_url = entry["source"]["url"]
+        if "correction" in entry:
+            story.correction = entry["correction"]
+            story.updated_at = story.correction_at = published + timedelta(hours=2)
+        if with_images and "image" in entry:
+            _add_photos(story, entry)
+        db.session.add(story)
+        created[entry["key"]] = story
+    db.session.flush()
+    keys_to_ids.update({key: story.id for key, story in created.items()})
+
+    for story in created.values():
+        story.body_md = re.sub(
+            r"\[\[story:([a-z0-9-]+)\]\]",
+            lambda m: f"[[nid:{keys_to_ids[m.group(1)]}]]",
+            story.body_md,
+        )
+        story.body_html, story.embed_ids = render_story_body(story.dateline, story.body_md)
+
+    if not db.session.scalar(sa.select(sa.func.count()).select_from(BreakingItem)):
+        for position, item in enumerate(read_toml("ticker.toml")["item"]):
+            link = ""
+            if "story" in item and item["story"] in keys_to_ids:
+                link = f"/n/{keys_to_ids[item['story']]}"
+            db.session.add(
+                BreakingItem(
+                    text=item["text"],
+                    link=link,
+                    position=position,
+                    expires_at=now + timedelta(minutes=item["minutes"]),
+                )
+            )
+    db.session.commit()
+    return len(created)
+
+
+def _add_photos(story: Article, entry: dict) -> None:
+    """The hero illustration, and for a photo story a gallery of it and three more views."""
+    photo = store_photo(
+        illustration(entry["key"], entry["section"]),
+        alt=f"Illustration: {entry['image']}",
+        caption=entry["image"] + ".",
+        credit=CREDIT,
+    )
+    db.session.add(photo)
+    story.hero_image = photo
+    if entry["kind"] != "photo":
+        return
+    gallery = []
+    for n in range(1, 4):
+        extra = store_photo(
+            illustration(f"{entry['key']}-{n}", entry["section"]),
+            alt=f"Illustration {n} of 3 for the photo story: {entry['image']}",
+            caption=f"{entry['image']}, view {n}.",
+            credit=CREDIT,
+        )
+        db.session.add(extra)
+        gallery.append(extra)
+    db.session.flush()
+    story.gallery_ids = [photo.id] + [g.id for g in gallery]

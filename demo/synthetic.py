@@ -1,0 +1,84 @@
+"""Generate synthetic stories (slugs synthetic-N) for load and scale tests."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import click
+import sqlalchemy as sa
+
+from content import render_story_body
+from demo.files import read_toml
+from demo.loader import load_frame
+from extensions import db
+from models import Article, Status, article_countries, utcnow
+from search import rebuild_index
+
+
+def load_synthetic(count: int, batch: int = 5000) -> int:
+    """Add `count` generated stories (slugs synthetic-N) for load and scale tests; no images."""
+    phrases = read_toml("synthetic.toml")["phrase"]
+    frame = load_frame()
+    db.session.commit()
+    countries = list(frame["country"].values())
+    sections = frame["section"]
+    start = (db.session.scalar(sa.select(sa.func.max(Article.id))) or 0) + 1
+    now = utcnow()
+    rng = random.Random(count)  # noqa: S311 - test data, not security
+    made = 0
+    with click.progressbar(length=count, label="Synthetic stories") as bar:
+        while made < count:
+            size = min(batch, count - made)
+            stories, links = [], []
+            for offset in range(size):
+                ident = start + made + offset
+                phrase = phrases[ident % len(phrases)]
+                subject, action = phrase["subject"], phrase["action"]
+                country = countries[ident % len(countries)]
+                headline = f"{country.name}: {subject} {action} ({ident})"
+                body = (
+                    f"{subject} officials in {country.name} said on the record that the move "
+                    f"was planned for months. This generated story number {ident} exists for "
+                    "load testing."
+                )
+                html, _ = render_story_body(country.name.upper(), body)
+                published = now - timedelta(days=30, minutes=ident + rng.random())
+                standfirst = f"A generated story for load tests, number {ident}."
+                stories.append(
+                    {
+                        "id": ident,
+                        "slug": f"synthetic-{ident}",
+                        "headline": headline,
+                        "standfirst": standfirst,
+                        "body_md": body,
+                        "body_html": html,
+                        "kind": "news",
+                        "lang": "en",
+                        "dateline": country.name.upper(),
+                        "status": Status.PUBLISHED.value,
+                        "published_at": published,
+                        "live_at": published,
+                        "created_at": now,
+                        "modified_at": now,
+                        "section_id": sections[phrase["section"]].id,
+                        "embed_ids": [],
+                        "search_text": f"{headline}\n{standfirst}\n{body}",
+                    }
+                )
+                links.append({"article_id": ident, "country_id": country.id})
+            db.session.execute(sa.insert(Article), stories)
+            db.session.execute(article_countries.insert(), links)
+            db.session.commit()
+            made += size
+            bar.update(size)
+    rebuild_index()
+    if db.engine.dialect.name == "postgresql":
+        # Explicit ids leave the sequence behind; move it past them so new stories can be saved.
+        db.session.execute(
+            sa.text(
+                "SELECT setval(pg_get_serial_sequence('articles', 'id'), max(id)) FROM articles"
+            )
+        )
+        db.session.commit()
+    return made
