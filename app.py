@@ -199,7 +199,7 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from blueprints.admin.views import bp as admin_bp
+    from blueprints.admin import bp as admin_bp
     from blueprints.feeds.views import bp as feeds_bp
     from blueprints.live.views import bp as live_bp
     from blueprints.news.views import bp as news_bp

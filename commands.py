@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import click
 import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+import services
 from extensions import db
 from models import Article, BreakingItem, utcnow
 from params import MAX_ID
@@ -44,10 +43,7 @@ def demo_load(if_empty: bool, synthetic: int, no_images: bool):
 
 
 def _safe_link(link: str) -> str:
-    if link and not (
-        link.startswith(("https://", "http://"))
-        or (link.startswith("/") and not link.startswith("//"))
-    ):
+    if not services.ticker_link_ok(link):
         raise click.BadParameter("give an http(s) URL or a path on this site, like /n/42")
     return link
 
@@ -62,11 +58,7 @@ def breaking_add(text: str, link: str, minutes: int):
     text = " ".join(text.split())
     if not text or len(text) > 280:
         raise click.BadParameter("the text must be 1 to 280 characters", param_hint="TEXT")
-    item = BreakingItem(
-        text=text, link=_safe_link(link), position=BreakingItem.next_position(),
-        expires_at=utcnow() + timedelta(minutes=minutes),
-    )  # fmt: skip
-    db.session.add(item)
+    item = services.add_ticker_item(text, _safe_link(link), minutes)
     db.session.commit()
     bump_content_version()
     click.echo(f"Added breaking item {item.id}, live until {item.expires_at:%Y-%m-%d %H:%M} UTC.")
@@ -141,23 +133,18 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(email: str, role: str, name: str, password_stdin: bool):
     """Create an account; the password is prompted for (or read from stdin), never an argument."""
-    from auth import hash_password, password_problem
-    from models import AuditEntry, User
+    from models import User
 
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise click.BadParameter("give an email address", param_hint="EMAIL")
-    if User.by_email(email):
+    if User.by_email(email):  # before asking for a password that could not be used
         raise click.ClickException(f"There is already an account for {email}.")
     password = _read_password(password_stdin)
-    problem = password_problem(password, email, name)
-    if problem:
-        raise click.ClickException(problem)
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password))
-    db.session.add(user)
-    db.session.flush()
-    AuditEntry.record(None, "create", user, f"{email} as {role} (command line)")
-    db.session.commit()
+    try:
+        services.create_account(email, name, role, password, by=None)
+    except services.AccountRefused as refused:
+        raise click.ClickException(str(refused)) from None
     click.echo(f"Created {role} account {email}.")
 
 
@@ -185,12 +172,8 @@ def _user_or_fail(email: str):
 @click.argument("role", type=click.Choice(["admin", "editor", "writer"]))
 def users_set_role(email: str, role: str):
     """Change an account's role."""
-    from models import AuditEntry
-
     user = _user_or_fail(email)
-    AuditEntry.record(None, "set-role", user, f"{user.email}: {user.role} → {role} (command line)")
-    user.role = role
-    db.session.commit()
+    services.set_role(user, role, by=None)
     click.echo(f"{user.email} is now {role}.")
 
 
@@ -198,14 +181,8 @@ def users_set_role(email: str, role: str):
 @click.argument("email")
 def users_disable(email: str):
     """Disable an account and end all its sessions."""
-    from auth import revoke_all_sessions
-    from models import AuditEntry
-
     user = _user_or_fail(email)
-    user.active = False
-    revoke_all_sessions(user)
-    AuditEntry.record(None, "disable", user, f"{user.email} (command line)")
-    db.session.commit()
+    services.set_active(user, False, by=None)
     click.echo(f"{user.email} is disabled and signed out everywhere.")
 
 
@@ -213,12 +190,8 @@ def users_disable(email: str):
 @click.argument("email")
 def users_enable(email: str):
     """Enable a disabled account again; its owner signs in with the same password."""
-    from models import AuditEntry
-
     user = _user_or_fail(email)
-    user.active = True
-    AuditEntry.record(None, "enable", user, f"{user.email} (command line)")
-    db.session.commit()
+    services.set_active(user, True, by=None)
     click.echo(f"{user.email} is enabled.")
 
 
@@ -226,14 +199,8 @@ def users_enable(email: str):
 @click.argument("email")
 def users_two_step_off(email: str):
     """Turn off an account's two-step sign-in (a lost phone) and end its sessions."""
-    from auth import revoke_all_sessions
-    from models import AuditEntry
-
     user = _user_or_fail(email)
-    user.set_two_step(None)
-    revoke_all_sessions(user)
-    AuditEntry.record(None, "two-step-off", user, f"{user.email} (command line)")
-    db.session.commit()
+    services.turn_off_two_step(user, by=None)
     click.echo(f"Two-step sign-in is off for {user.email}; they can sign in with the password.")
 
 

@@ -128,6 +128,10 @@ class Country(db.Model):
     def all_by_name(cls) -> list[Country]:
         return db.session.scalars(sa.select(cls).order_by(cls.name)).all()
 
+    @classmethod
+    def with_ids(cls, ids) -> list[Country]:
+        return list(db.session.scalars(sa.select(cls).where(cls.id.in_(list(ids or [])))))
+
 
 class Section(db.Model):
     __tablename__ = "sections"
@@ -162,6 +166,10 @@ class Tag(db.Model):
             Article.visible(),
         )
 
+    @classmethod
+    def by_slug(cls, slug: str) -> Tag | None:
+        return db.session.scalar(sa.select(cls).where(cls.slug == slug))
+
 
 class Author(db.Model):
     __tablename__ = "authors"
@@ -171,6 +179,14 @@ class Author(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     title: Mapped[str] = mapped_column(sa.String(120), default="")
     bio: Mapped[str] = mapped_column(sa.Text, default="")
+
+    @classmethod
+    def all_by_name(cls) -> list[Author]:
+        return db.session.scalars(sa.select(cls).order_by(cls.name)).all()
+
+    @classmethod
+    def with_ids(cls, ids) -> list[Author]:
+        return list(db.session.scalars(sa.select(cls).where(cls.id.in_(list(ids or [])))))
 
 
 class Source(db.Model):
@@ -251,6 +267,11 @@ class Image(db.Model):
         if not ids:
             return set()
         return set(db.session.scalars(sa.select(cls.id).where(cls.id.in_(ids))))
+
+    @classmethod
+    def by_ids(cls, ids) -> dict[int, Image]:
+        """These photos by number, in one query; numbers not in the library are left out."""
+        return {i.id: i for i in db.session.scalars(sa.select(cls).where(cls.id.in_(list(ids))))}
 
 
 class Article(db.Model):
@@ -567,6 +588,84 @@ class Article(db.Model):
             )
         ).all()
 
+    # --- the newsroom's lists; `seen` is the condition for who may see what (auth.stories_seen_by)
+
+    @classmethod
+    def _desk(cls, seen):
+        return (
+            sa.select(cls).where(seen).options(joinedload(cls.modified_by), joinedload(cls.section))
+        )
+
+    @classmethod
+    def in_review(cls, seen) -> list[Article]:
+        """Stories waiting for an editor, latest change first."""
+        query = cls._desk(seen).where(cls.status == Status.REVIEW.value)
+        return db.session.scalars(query.order_by(cls.modified_at.desc())).all()
+
+    @classmethod
+    def scheduled_ahead(cls, seen) -> list[Article]:
+        """Scheduled stories whose time has not come, soonest first."""
+        query = cls._desk(seen).where(
+            cls.status == Status.SCHEDULED.value, cls.published_at > utcnow()
+        )
+        return db.session.scalars(query.order_by(cls.published_at)).all()
+
+    @classmethod
+    def drafts_by(cls, user: User, seen, limit: int = 10) -> list[Article]:
+        """The drafts this user started, latest change first."""
+        query = cls._desk(seen).where(
+            cls.status == Status.DRAFT.value, cls.created_by_id == user.id
+        )
+        return db.session.scalars(query.order_by(cls.modified_at.desc()).limit(limit)).all()
+
+    @classmethod
+    def desk_page(
+        cls,
+        seen,
+        *,
+        status=None,
+        section_id=None,
+        country_id=None,
+        author_id=None,
+        q="",
+        before: tuple[datetime, int] | None = None,
+        limit=26,
+    ) -> list[Article]:
+        """The admin's story list: latest change first, filtered; `q` is part of the headline;
+        `before` is (modified_at, id) of the last story on the previous page."""
+        query = (
+            sa.select(cls)
+            .where(seen)
+            .options(
+                joinedload(cls.section), joinedload(cls.modified_by), selectinload(cls.authors)
+            )
+        )
+        if status:
+            query = query.where(cls.status == status)
+        if section_id is not None:
+            query = query.where(cls.section_id == section_id)
+        if country_id is not None:
+            query = query.where(cls.countries.any(Country.id == country_id))
+        if author_id is not None:
+            query = query.where(cls.authors.any(Author.id == author_id))
+        if q:
+            escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(cls.headline.ilike(f"%{escaped}%", escape="\\"))
+        if before is not None:
+            at, ident = before
+            query = query.where(
+                sa.or_(cls.modified_at < at, sa.and_(cls.modified_at == at, cls.id < ident))
+            )
+        query = query.order_by(cls.modified_at.desc(), cls.id.desc()).limit(limit)
+        return db.session.scalars(query).all()
+
+    @classmethod
+    def embedding(cls, ident: int, seen) -> list[Article]:
+        """The stories (that `seen` lets one see) whose body embeds story `ident`."""
+        token = f"[[nid:{ident}]]"
+        query = sa.select(cls).where(cls.body_md.contains(token), seen).order_by(cls.id.desc())
+        return db.session.scalars(query).all()
+
 
 class CannotKill(ValueError):
     """A kill the newsroom should not do (no notice, or a story that was never public)."""
@@ -651,6 +750,30 @@ class BreakingItem(db.Model):
             if link in paths or (link.startswith("http") and urlsplit(link).path in paths):
                 item.expires_at = now
 
+    @classmethod
+    def recent(cls, days: int = 2) -> list[BreakingItem]:
+        """Live items and those that expired in the last `days` days, top of the ticker first."""
+        return db.session.scalars(
+            sa.select(cls)
+            .where(cls.expires_at > utcnow() - timedelta(days=days))
+            .order_by(cls.position.desc(), cls.id.desc())
+        ).all()
+
+    def neighbour(self, above: bool) -> BreakingItem | None:
+        """The live item just above (or below) this one in the ticker, locked for a swap."""
+        return db.session.scalar(
+            sa.select(BreakingItem)
+            .where(
+                BreakingItem.expires_at > utcnow(),
+                BreakingItem.position > self.position
+                if above
+                else BreakingItem.position < self.position,
+            )
+            .order_by(BreakingItem.position.asc() if above else BreakingItem.position.desc())
+            .limit(1)
+            .with_for_update()
+        )
+
 
 BREAKING_ORDER_LOCK = 0x41_4E_42_52  # "ANBR": the ticker's ordering
 
@@ -718,6 +841,10 @@ class User(db.Model):
     def by_email(cls, email: str) -> User | None:
         return db.session.scalar(sa.select(cls).where(cls.email == email.strip().lower()))
 
+    @classmethod
+    def all_by_email(cls) -> list[User]:
+        return db.session.scalars(sa.select(cls).order_by(cls.email)).all()
+
 
 class LoginSession(db.Model):
     """One signed-in browser. Revoking the row ends that session wherever its cookie is."""
@@ -769,6 +896,32 @@ class AuditEntry(db.Model):
             sa.select(cls).options(joinedload(cls.user)).order_by(cls.id.desc()).limit(limit)
         ).all()
 
+    @classmethod
+    def recent_for(cls, user: User, seen, limit: int = 15) -> list[AuditEntry]:
+        """The user's own actions and the changes to the stories `seen` lets them see."""
+        theirs = sa.select(Article.id).where(seen)
+        return db.session.scalars(
+            sa.select(cls)
+            .where(sa.or_(
+                cls.user_id == user.id,
+                sa.and_(cls.subject_type == "article", cls.subject_id.in_(theirs)),
+            ))
+            .options(joinedload(cls.user))
+            .order_by(cls.id.desc())
+            .limit(limit)
+        ).all()  # fmt: skip
+
+    @classmethod
+    def about(cls, subject, limit: int = 20) -> list[AuditEntry]:
+        """The latest changes to one story, user or item, newest first."""
+        return db.session.scalars(
+            sa.select(cls)
+            .where(cls.subject_type == type(subject).__name__.lower(), cls.subject_id == subject.id)
+            .options(joinedload(cls.user))
+            .order_by(cls.id.desc())
+            .limit(limit)
+        ).all()
+
 
 class ContactMessage(db.Model):
     __tablename__ = "contact_messages"
@@ -780,6 +933,21 @@ class ContactMessage(db.Model):
     message: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     handled: Mapped[bool] = mapped_column(default=False)
+
+    @classmethod
+    def unread_count(cls) -> int:
+        """How many messages nobody has marked as handled."""
+        return db.session.scalar(
+            sa.select(sa.func.count()).select_from(cls).where(cls.handled.is_(False))
+        )
+
+    @classmethod
+    def newest(cls, before: int | None = None, limit: int = 26) -> list[ContactMessage]:
+        """Messages newest first; `before` is the id of the last one on the previous page."""
+        query = sa.select(cls)
+        if before is not None:
+            query = query.where(cls.id < before)
+        return db.session.scalars(query.order_by(cls.id.desc()).limit(limit)).all()
 
 
 # --- cursors -----------------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""Who may do what in the newsroom admin: every route checked for every role, from the URL map."""
+"""Who may do what in the newsroom admin: every route checked for every role, from the URL map.
+
+Each admin view declares its role with @requires (blueprints/admin/common.py), which records it
+on the view. NEEDS below is the reviewed expectation: the tests check that the code declares the
+same matrix and that the app enforces what each view declares."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import pytest
 
 from tests.conftest import PASSWORD, sign_in
 
-# The least role each admin endpoint needs. A new admin route without an entry here fails CI.
+# The least role each admin endpoint needs (None: open to everyone). A new admin route without
+# an entry here, or a view whose declared role differs, fails CI.
 NEEDS = {
     "admin.login": None,
     "admin.login_code": None,
@@ -56,14 +61,27 @@ def admin_requests(app):
     return found
 
 
+def declared(app, endpoint):
+    """The role the view declared with @requires, as a name ("writer"), or None."""
+    role = app.view_functions[endpoint].required_role
+    return None if role is None else role.value
+
+
 def test_S20_every_admin_route_is_in_the_access_table(app):
     endpoints = {e for _, _, e in admin_requests(app)}
     assert endpoints == set(NEEDS), "add new admin routes to NEEDS with the role they require"
 
 
+def test_S20_every_admin_view_declares_the_role_the_table_expects(app):
+    endpoints = {e for _, _, e in admin_requests(app)}
+    undeclared = {e for e in endpoints if not hasattr(app.view_functions[e], "required_role")}
+    assert not undeclared, "decorate these views with @requires(Role....)"
+    assert {e: declared(app, e) for e in endpoints} == NEEDS
+
+
 def test_S20_anonymous_visitors_are_sent_to_sign_in_everywhere(app, client):
     for method, url, endpoint in admin_requests(app):
-        if NEEDS[endpoint] is None:
+        if declared(app, endpoint) is None:
             continue
         response = client.open(url, method=method)
         assert response.status_code == 302, (method, url)
@@ -91,7 +109,7 @@ def test_S20_each_role_reaches_exactly_what_it_may(app, newsroom, role, query):
 
     assert query(ensure_targets)
     for method, url, endpoint in admin_requests(app):
-        needed = NEEDS[endpoint]
+        needed = declared(app, endpoint)
         if needed is None or endpoint in ("admin.logout", "admin.logout_everywhere"):
             continue
         client = app.test_client()

@@ -1,0 +1,16 @@
+"""The newsroom admin, one module per area; importing the package registers every view on `bp`."""
+
+from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
+    account,
+    dashboard,
+    inbox,
+    people,
+    photos,
+    signin,
+    stories,
+    taxonomy,
+    ticker,
+)
+from blueprints.admin.common import bp
+
+__all__ = ["bp"]

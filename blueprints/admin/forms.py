@@ -34,6 +34,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+import services
 from cleaning import strip_forbidden
 from extensions import db
 from media import LIMITS as PHOTO_LIMITS
@@ -280,11 +281,7 @@ class BreakingForm(NewsroomForm):
     )
 
     def validate_link(self, field):
-        value = field.data or ""
-        if value and not (
-            value.startswith(("https://", "http://"))
-            or (value.startswith("/") and not value.startswith("//"))
-        ):
+        if not services.ticker_link_ok(field.data or ""):
             raise ValidationError("Give an http(s) address or a path on this site, like /n/42.")
 
 

@@ -1,0 +1,35 @@
+"""The dashboard: what needs the newsroom's attention."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import render_template
+from flask_login import current_user
+
+import auth
+from blueprints.admin.common import bp, requires
+from models import Article, AuditEntry, ContactMessage, Role
+
+
+@bp.get("/")
+@requires(Role.WRITER)
+def dashboard():
+    """What needs attention: stories to review, scheduled stories, messages, recent changes."""
+    seen = auth.stories_seen_by(current_user)
+    return render_template(
+        "admin/dashboard.html",
+        in_review=Article.in_review(seen),
+        scheduled=Article.scheduled_ahead(seen),
+        my_drafts=Article.drafts_by(current_user, seen),
+        unread=ContactMessage.unread_count(),
+        recent=_recent_changes(),
+        can_edit=functools.partial(auth.can_edit_story, current_user),
+    )
+
+
+def _recent_changes() -> list[AuditEntry]:
+    """The log for editors and admins; a writer's own actions and changes to their stories."""
+    if current_user.can(Role.EDITOR):
+        return AuditEntry.recent()
+    return AuditEntry.recent_for(current_user, auth.stories_seen_by(current_user))

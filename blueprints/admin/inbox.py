@@ -1,0 +1,47 @@
+"""The inbox: messages readers sent through the contact form."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from blueprints.admin.common import PER_PAGE, bp, requires
+from extensions import db
+from models import ContactMessage, Role
+from params import parse_int
+
+
+@bp.get("/messages")
+@requires(Role.EDITOR)
+def messages():
+    """Messages from readers, newest first."""
+    rows = ContactMessage.newest(before=parse_int(request.args.get("before")), limit=PER_PAGE + 1)
+    next_before = rows[PER_PAGE - 1].id if len(rows) > PER_PAGE else None
+    return render_template("admin/messages.html", messages=rows[:PER_PAGE], next_before=next_before)
+
+
+@bp.get("/messages/<int:ident>")
+@requires(Role.EDITOR)
+def message(ident):
+    """One reader's message in full."""
+    return render_template("admin/message.html", message=db.get_or_404(ContactMessage, ident))
+
+
+@bp.post("/messages/<int:ident>/handled")
+@requires(Role.EDITOR)
+def message_handled(ident):
+    """Mark a message as dealt with (or not)."""
+    message = db.get_or_404(ContactMessage, ident)
+    message.handled = request.form.get("handled", "1") == "1"
+    db.session.commit()
+    flash("Message marked as handled." if message.handled else "Message marked as new.", "success")
+    return redirect(url_for("admin.messages"), 303)
+
+
+@bp.post("/messages/<int:ident>/delete")
+@requires(Role.EDITOR)
+def message_delete(ident):
+    """Delete a message for good."""
+    db.session.delete(db.get_or_404(ContactMessage, ident))
+    db.session.commit()
+    flash("Message deleted.", "success")
+    return redirect(url_for("admin.messages"), 303)

@@ -1,0 +1,77 @@
+"""People: the newsroom's accounts, their roles, and help for a lost phone (admins only)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+import auth
+import services
+from blueprints.admin.common import bp, form_response, requires
+from blueprints.admin.forms import RoleForm, UserForm
+from extensions import db
+from models import Role, User
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def users():
+    """The newsroom's accounts; admins add people and change roles."""
+    form = UserForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                user = services.create_account(
+                    form.email.data, form.name.data or "", form.role.data, form.password.data,
+                    by=current_user,
+                )  # fmt: skip
+            except services.AccountRefused as refused:
+                getattr(form, refused.field).errors = [str(refused)]
+            else:
+                flash(f"Account created for {user.email}.", "success")
+                return redirect(url_for("admin.users"), 303)
+        status = 422
+    people = User.all_by_email()
+    return form_response("admin/users.html", status, form=form, people=people, role_form=RoleForm())
+
+
+@bp.post("/users/<int:ident>/role")
+@requires(Role.ADMIN)
+def user_role(ident):
+    """Give an account another role."""
+    user = db.get_or_404(User, ident)
+    form = RoleForm()
+    if not form.validate():
+        abort(400, description="Unknown role.")
+    if user.id == current_user.id and form.role.data != Role.ADMIN:
+        flash("You cannot take away your own admin role.", "error")
+        return redirect(url_for("admin.users"), 303)
+    services.set_role(user, form.role.data, by=current_user)
+    flash(f"{user.email} is now {user.role}.", "success")
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/users/<int:ident>/active")
+@requires(Role.ADMIN)
+def user_active(ident):
+    """Disable an account (ending its sessions) or enable it again."""
+    user = db.get_or_404(User, ident)
+    active = request.form.get("active") == "1"
+    if user.id == current_user.id and not active:
+        flash("You cannot disable your own account.", "error")
+        return redirect(url_for("admin.users"), 303)
+    services.set_active(user, active, by=current_user)
+    flash(f"{user.email} is {'enabled' if active else 'disabled'}.", "success")
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/users/<int:ident>/two-step-off")
+@requires(Role.ADMIN)
+def user_two_step_off(ident):
+    """Turn off someone's two-step sign-in (lost phone); they sign in with the password again."""
+    user = db.get_or_404(User, ident)
+    services.turn_off_two_step(user, by=current_user)
+    auth.security_event("two-step", "reset", account=user.id)
+    flash(f"Two-step sign-in is off for {user.email}; they should set it up again.", "success")
+    return redirect(url_for("admin.users"), 303)

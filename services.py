@@ -1,0 +1,98 @@
+"""Newsroom writes that both the admin and the command line make: accounts and ticker items.
+
+Each function applies the rule once; the caller reads its input (a form, a command's arguments),
+says who acted (`by`, None from the command line) and reports the outcome in its own words.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import auth
+from extensions import db
+from models import AuditEntry, BreakingItem, User, utcnow
+
+# The audit log's note on changes made from the command line, where nobody is signed in.
+COMMAND_LINE = " (command line)"
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+class AccountRefused(ValueError):
+    """An account that cannot be created; `field` is the input at fault ("password", "email")."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def create_account(email: str, name: str, role: str, password: str, by: User | None) -> User:
+    """Add a newsroom account, audited; commits. The password is checked first, then the email."""
+    email, name = email.strip().lower(), name.strip()
+    if problem := auth.password_problem(password, email, name):
+        raise AccountRefused("password", problem)
+    if User.by_email(email):
+        raise AccountRefused("email", "There is already an account with this email.")
+    user = User(email=email, name=name, role=role, password_hash=auth.hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    AuditEntry.record(by, "create", user, f"{email} as {role}{_note(by)}")
+    db.session.commit()
+    return user
+
+
+def set_role(user: User, role: str, by: User | None) -> None:
+    """Give an account another role, audited; commits."""
+    AuditEntry.record(by, "set-role", user, f"{user.email}: {user.role} → {role}{_note(by)}")
+    user.role = role
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, by: User | None) -> None:
+    """Enable an account, or disable it and end every session it has; audited; commits."""
+    user.active = active
+    if not active:
+        auth.revoke_all_sessions(user)
+    AuditEntry.record(by, "enable" if active else "disable", user, f"{user.email}{_note(by)}")
+    db.session.commit()
+
+
+def turn_off_two_step(user: User, by: User | None) -> None:
+    """Turn off someone's two-step sign-in (a lost phone) and end their sessions (all but the
+    one doing it, when it is their own account); audited; commits."""
+    user.set_two_step(None)
+    auth.revoke_all_sessions(user, keep_current=by is not None and by.id == user.id)
+    AuditEntry.record(by, "two-step-off", user, f"{user.email}{_note(by)}")
+    db.session.commit()
+
+
+def _note(by: User | None) -> str:
+    return "" if by is not None else COMMAND_LINE
+
+
+# --- the ticker ----------------------------------------------------------------------------------
+
+
+def ticker_link_ok(link: str) -> bool:
+    """A ticker item leads to an http(s) address or a path on this site (never `//elsewhere`)."""
+    return not link or (
+        link.startswith(("https://", "http://"))
+        or (link.startswith("/") and not link.startswith("//"))
+    )
+
+
+def add_ticker_item(text: str, link: str, minutes: int) -> BreakingItem:
+    """Put an item at the top of the ticker for `minutes`; flushed, not committed."""
+    item = BreakingItem(position=BreakingItem.next_position())
+    set_ticker_item(item, text, link, minutes)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def set_ticker_item(item: BreakingItem, text: str, link: str, minutes: int) -> None:
+    """An item's text (spaces run together), link and time left, counted from now."""
+    item.text = " ".join(text.split())
+    item.link = (link or "").strip()
+    item.expires_at = utcnow() + timedelta(minutes=minutes)
