@@ -14,11 +14,10 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 import demo_content
-import geography
-from content import make_slug, render_story_body
 from extensions import db
-from media import store_photo
-from models import (
+from newsroom import geography
+from newsroom.content import make_slug, render_story_body
+from newsroom.models import (
     Article,
     Author,
     BreakingItem,
@@ -30,6 +29,7 @@ from models import (
     article_countries,
     utcnow,
 )
+from newsroom.photos import store_photo
 
 PALETTES = {
     "politics": [(24, 38, 71), (178, 58, 72), (242, 201, 150)],
@@ -268,7 +268,7 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
             db.session.commit()
             made += size
             bar.update(size)
-    from search import rebuild_index
+    from newsroom.search import rebuild_index
 
     rebuild_index()
     if db.engine.dialect.name == "postgresql":

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from models import Article, Author, BreakingItem, Image, utcnow
+from newsroom.models import Article, Author, BreakingItem, Image, utcnow
 from tests.conftest import PG_URL
 
 

@@ -24,7 +24,6 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-import auth
 from blueprints.admin.forms import (
     BreakingForm,
     CodeForm,
@@ -38,12 +37,9 @@ from blueprints.admin.forms import (
     UserForm,
 )
 from blueprints.news.views import embed_cards
-from content import expand_embeds, make_slug, render_story_body
-from errors import render_error
 from extensions import db, limiter
-from media import MAX_BYTES as PHOTO_MAX_BYTES
-from media import ImageRejected, StorageFull, discard_photo, store_photo, too_large_message
-from models import (
+from newsroom.content import expand_embeds, make_slug, render_story_body
+from newsroom.models import (
     Article,
     AuditEntry,
     Author,
@@ -63,8 +59,18 @@ from models import (
     encode_cursor,
     utcnow,
 )
-from params import parse_int
-from web import accepts_body, wants_fragment
+from newsroom.photos import MAX_BYTES as PHOTO_MAX_BYTES
+from newsroom.photos import (
+    ImageRejected,
+    StorageFull,
+    discard_photo,
+    store_photo,
+    too_large_message,
+)
+from web import auth
+from web.errors import render_error
+from web.pages import accepts_body, wants_fragment
+from web.params import parse_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)

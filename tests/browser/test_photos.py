@@ -19,9 +19,9 @@ import json, shutil
 from pathlib import Path
 from datetime import timedelta
 import sqlalchemy as sa
-from auth import hash_password
+from web.auth import hash_password
 from extensions import db
-from models import Article, Image, User, utcnow
+from newsroom.models import Article, Image, User, utcnow
 db.session.add(User(email='desk@example.org', name='Desk Editor', role='editor',
                     password_hash=hash_password({PASSWORD!r})))
 story = db.session.scalars(sa.select(Article).where(Article.kind == 'photo')

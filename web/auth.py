@@ -16,11 +16,11 @@ import limits
 import pyotp
 import sqlalchemy as sa
 from flask import current_app, request, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from extensions import db, limiter, login_manager
-from models import Article, LoginSession, Role, User, utcnow
+from extensions import db, limiter
+from newsroom.models import Article, LoginSession, Role, User, utcnow
 
 log = logging.getLogger("security")
 
@@ -255,7 +255,6 @@ def revoke_all_sessions(user: User, keep_current: bool = False) -> None:
     db.session.execute(query.values(revoked_at=utcnow()))
 
 
-@login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The signed-in user, if this browser's session is still live on the server."""
     token = session.get("sid")
@@ -318,8 +317,6 @@ def can_edit_story(user: User, story) -> bool:
 
 def security_event(event: str, outcome: str, **fields) -> None:
     """One structured line per security event; values are quoted so no input can forge a line."""
-    from flask_login import current_user
-
     who = current_user.get_id() if current_user and current_user.is_authenticated else "anon"
     parts = {"event": event, "outcome": outcome, "user": who, "ip": request.remote_addr or "",
              "route": request.path, **fields}  # fmt: skip

@@ -10,9 +10,9 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from extensions import db
-from models import Article, BreakingItem, utcnow
-from params import MAX_ID
-from web import bump_content_version
+from newsroom.models import Article, BreakingItem, utcnow
+from web.caching import bump_content_version
+from web.params import MAX_ID
 
 demo_cli = AppGroup("demo", help="The demo newsroom.")
 breaking_cli = AppGroup("breaking", help="Breaking-news items in the ticker.")
@@ -109,7 +109,7 @@ stories_cli = AppGroup("stories", help="Stories.")
               help="Why it was removed; readers see this at the story's address.")  # fmt: skip
 def stories_kill(ident: int, reason: str):
     """Kill a story for good: it leaves the site and its addresses answer 410 with the reason."""
-    from models import CannotKill
+    from newsroom.models import CannotKill
 
     story = db.session.get(Article, ident)
     if story is None:
@@ -141,8 +141,8 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(email: str, role: str, name: str, password_stdin: bool):
     """Create an account; the password is prompted for (or read from stdin), never an argument."""
-    from auth import hash_password, password_problem
-    from models import AuditEntry, User
+    from newsroom.models import AuditEntry, User
+    from web.auth import hash_password, password_problem
 
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
@@ -164,7 +164,7 @@ def users_create(email: str, role: str, name: str, password_stdin: bool):
 @users_cli.command("list")
 def users_list():
     """List accounts."""
-    from models import User
+    from newsroom.models import User
 
     for user in db.session.scalars(sa.select(User).order_by(User.email)):
         state = "active" if user.active else "disabled"
@@ -172,7 +172,7 @@ def users_list():
 
 
 def _user_or_fail(email: str):
-    from models import User
+    from newsroom.models import User
 
     user = User.by_email(email)
     if user is None:
@@ -185,7 +185,7 @@ def _user_or_fail(email: str):
 @click.argument("role", type=click.Choice(["admin", "editor", "writer"]))
 def users_set_role(email: str, role: str):
     """Change an account's role."""
-    from models import AuditEntry
+    from newsroom.models import AuditEntry
 
     user = _user_or_fail(email)
     AuditEntry.record(None, "set-role", user, f"{user.email}: {user.role} → {role} (command line)")
@@ -198,8 +198,8 @@ def users_set_role(email: str, role: str):
 @click.argument("email")
 def users_disable(email: str):
     """Disable an account and end all its sessions."""
-    from auth import revoke_all_sessions
-    from models import AuditEntry
+    from newsroom.models import AuditEntry
+    from web.auth import revoke_all_sessions
 
     user = _user_or_fail(email)
     user.active = False
@@ -213,7 +213,7 @@ def users_disable(email: str):
 @click.argument("email")
 def users_enable(email: str):
     """Enable a disabled account again; its owner signs in with the same password."""
-    from models import AuditEntry
+    from newsroom.models import AuditEntry
 
     user = _user_or_fail(email)
     user.active = True
@@ -226,8 +226,8 @@ def users_enable(email: str):
 @click.argument("email")
 def users_two_step_off(email: str):
     """Turn off an account's two-step sign-in (a lost phone) and end its sessions."""
-    from auth import revoke_all_sessions
-    from models import AuditEntry
+    from newsroom.models import AuditEntry
+    from web.auth import revoke_all_sessions
 
     user = _user_or_fail(email)
     user.set_two_step(None)
@@ -251,7 +251,7 @@ feeds_cli = AppGroup("feeds", help="Partner feeds.")
 @click.option("--publish", is_flag=True, help="Publish at once instead of leaving drafts.")
 def feeds_import(location: str, source_name: str, site_url: str, policy: str | None, publish: bool):
     """Import an RSS or Atom feed from a URL or a file; running it again imports nothing twice."""
-    from syndication import FeedRefused, import_feed, read_feed, source_named
+    from newsroom.syndication import FeedRefused, import_feed, read_feed, source_named
 
     try:
         data = read_feed(location)
@@ -293,7 +293,7 @@ def backup_command(target: str | None):
 
     from flask import current_app
 
-    from backup import backup
+    from newsroom.backup import backup
 
     written = backup(
         current_app.config["SQLALCHEMY_DATABASE_URI"],
@@ -320,7 +320,7 @@ def restore_command(database_file: str, media_file: str | None, yes: bool):
 
     from flask import current_app
 
-    from backup import BackupRefused, restore, verify_checksum
+    from newsroom.backup import BackupRefused, restore, verify_checksum
 
     files = [Path(database_file), *([Path(media_file)] if media_file else [])]
     try:
