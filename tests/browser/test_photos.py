@@ -60,7 +60,7 @@ def sign_in(page, live_server):
 
 def story_photos(live_server, ident):
     out = live_server.python(
-        "import json\nfrom extensions import db\nfrom models import Article\n"
+        "import json\nfrom extensions import db\nfrom newsroom.models import Article\n"
         f"s = db.session.get(Article, {ident})\n"
         "print(json.dumps([s.headline, s.hero_image_id, s.gallery_ids]))\n"
     )
