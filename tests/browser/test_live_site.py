@@ -81,7 +81,7 @@ def test_country_page_scrolls_to_the_end_and_the_url_follows_the_reader(page, li
     shown = story_slugs(page)
     code = (
         ", country=__import__('extensions').db.session.scalar(__import__('sqlalchemy')"
-        ".select(__import__('models').Country).filter_by(slug='india'))"
+        ".select(__import__('newsroom.models').models.Country).filter_by(slug='india'))"
     )
     assert shown == expected_slugs(live_server, code)
     assert len(shown) > 3, "more than one page"
