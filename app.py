@@ -11,14 +11,28 @@ from typing import NoReturn
 import click
 from flask import Flask
 
+import cli
 import config
+from blueprints.admin import bp as admin_bp
+from blueprints.feeds.views import bp as feeds_bp
+from blueprints.live.views import bp as live_bp
+from blueprints.news.views import bp as news_bp
+from blueprints.ops.views import bp as ops_bp
+from blueprints.pages.views import bp as pages_bp
+from blueprints.search.views import bp as search_bp
+from database import configure_sqlite, describe, missing_database
 from extensions import cache, csrf, db, limiter, login_manager, migrate
-from web import BodyLimitedRequest
+from newsroom.cleaning import register_input_cleaning
+from newsroom.photos import make_media_folder
+from newsroom.search import register_search_sync
+from web import auth, caching, errors, observability, params, security, templating
+from web.pages import BodyLimitedRequest
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, instance/config.py, the environment, then test overrides."""
     # INSTANCE_PATH moves the database, cache, media and secret key elsewhere (tests, deploys).
+    observability.configure_logging()
     app = Flask(
         __name__, instance_path=os.environ.get("INSTANCE_PATH"), instance_relative_config=True
     )
@@ -88,8 +102,6 @@ def settle_site_url(app: Flask) -> bool:
 
 def check_database(app: Flask) -> None:
     """Refuse to start on a PostgreSQL database that does not exist (a typo, or not created)."""
-    from database import missing_database
-
     name = missing_database(app.config["SQLALCHEMY_DATABASE_URI"])
     if name:
         refuse_to_start(f"database {name} does not exist; create it with createdb {name}")
@@ -97,8 +109,6 @@ def check_database(app: Flask) -> None:
 
 def report_settings(app: Flask, derived_site_url: bool) -> None:
     """Say which database (password hidden) and which SITE_URL this process uses."""
-    from database import describe
-
     where = describe(app.config["SQLALCHEMY_DATABASE_URI"])
     if click.get_current_context(silent=True) is not None:
         # The command line says it on every run, so a command run without the server's
@@ -163,8 +173,6 @@ def configure_storage(app: Flask) -> None:
     cfg.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     cfg.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     cfg["MEDIA_ROOT"] = cfg.get("MEDIA_ROOT") or str(instance / "media")
-    from media import make_media_folder
-
     make_media_folder(Path(cfg["MEDIA_ROOT"]))
 
 
@@ -177,36 +185,20 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "admin.login"
     login_manager.login_message = None
-    import auth  # noqa: F401 - registers the user loader
-    from cleaning import register_input_cleaning
-    from models import register_invalidation
-    from search import register_search_sync
-
+    login_manager.user_loader(auth.load_user)
     register_input_cleaning()
-    register_invalidation()
+    caching.register_invalidation()
     register_search_sync()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            from database import configure_sqlite
-
             configure_sqlite(db.engine)
 
 
 def register_url_converters(app: Flask) -> None:
-    from params import register
-
-    register(app)  # before any route is added: rules bind their converters when added
+    params.register(app)  # before any route is added: rules bind their converters when added
 
 
 def register_blueprints(app: Flask) -> None:
-    from blueprints.admin import bp as admin_bp
-    from blueprints.feeds.views import bp as feeds_bp
-    from blueprints.live.views import bp as live_bp
-    from blueprints.news.views import bp as news_bp
-    from blueprints.ops.views import bp as ops_bp
-    from blueprints.pages.views import bp as pages_bp
-    from blueprints.search.views import bp as search_bp
-
     app.register_blueprint(admin_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(news_bp)
@@ -217,31 +209,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    import errors
-    import observability
-    import security
-
     observability.register(app)
     errors.register(app)
     security.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from templating import register
-
-    register(app)
+    templating.register(app)
 
 
 def register_commands(app: Flask) -> None:
-    from commands import register
-
-    register(app)
-
-
-def _configure_logging() -> None:
-    from observability import configure_logging
-
-    configure_logging()
-
-
-_configure_logging()
+    cli.register(app)

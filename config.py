@@ -48,7 +48,7 @@ class Defaults:
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "an:"
     PAGE_CACHE_SECONDS = 120
-    # New pages one client address may add to the page cache a minute (web.py _may_add_page).
+    # New pages one client address may add to the page cache a minute (web/caching.py).
     PAGE_CACHE_NEW_PER_CLIENT = 600
     CONTENT_VERSION_SECONDS = 600
     HTTP_MAX_AGE = 10

@@ -6,6 +6,7 @@ import logging
 import os
 import time
 
+from flask import current_app
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,8 +32,6 @@ class ResilientCache(Cache):
 
     @staticmethod
     def _health() -> dict:
-        from flask import current_app
-
         return current_app.extensions.setdefault("cache_health", {"down_until": 0.0, "error": ""})
 
     def _guard(self, operation, default, *args, **kwargs):

@@ -192,7 +192,7 @@ def main():
     found = subprocess.run(
         [sys.executable, "-c",
          "from app import create_app\nimport sqlalchemy as sa\nfrom extensions import db\n"
-         "from models import ContactMessage\napp = create_app()\nctx = app.app_context(); ctx.push()\n"
+         "from newsroom.models import ContactMessage\napp = create_app()\nctx = app.app_context(); ctx.push()\n"
          "for s in db.session.scalars(sa.select(ContactMessage.subject)): print(s)\n"],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True,
     ).stdout.split("\n")  # fmt: skip

@@ -170,7 +170,7 @@ def main() -> None:
     prepare_instance(env, "--synthetic", str(args.stories))
     print(f"  built in {time.monotonic() - started:.0f} s")
     probe = subprocess.run(
-        [PY, "-c", "from app import create_app\nfrom models import Article, Country\n"
+        [PY, "-c", "from app import create_app\nfrom newsroom.models import Article, Country\n"
          "import sqlalchemy as sa\nfrom extensions import db\n"
          "app = create_app()\nctx = app.app_context(); ctx.push()\n"
          "c = db.session.scalar(sa.select(Country).where(Country.slug == 'japan'))\n"

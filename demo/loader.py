@@ -8,12 +8,22 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from content import make_slug, render_story_body
 from demo.files import read_stories, read_toml
 from demo.illustration import illustration
 from extensions import db
-from media import store_photo
-from models import Article, Author, BreakingItem, Country, Region, Section, Status, Tag, utcnow
+from newsroom.content import make_slug, render_story_body
+from newsroom.models import (
+    Article,
+    Author,
+    BreakingItem,
+    Country,
+    Region,
+    Section,
+    Status,
+    Tag,
+    utcnow,
+)
+from newsroom.photos import store_photo
 
 CREDIT = "Illustration: Asian-News.net"
 

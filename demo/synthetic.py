@@ -8,12 +8,12 @@ from datetime import timedelta
 import click
 import sqlalchemy as sa
 
-from content import render_story_body
 from demo.files import read_toml
 from demo.loader import load_frame
 from extensions import db
-from models import Article, Status, article_countries, utcnow
-from search import rebuild_index
+from newsroom.content import render_story_body
+from newsroom.models import Article, Status, article_countries, utcnow
+from newsroom.search import rebuild_index
 
 
 def load_synthetic(count: int, batch: int = 5000) -> int:

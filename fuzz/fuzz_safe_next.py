@@ -10,7 +10,7 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 with atheris.instrument_imports():
-    from auth import safe_next
+    from web.auth import safe_next
 
 SITE = "https://asian-news.net/admin/login"
 

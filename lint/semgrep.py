@@ -7,7 +7,7 @@ import redis
 import sqlalchemy
 from flask import Blueprint, abort, redirect, render_template_string, request, url_for
 
-import auth
+from web import auth
 from extensions import cache, db
 
 bp = Blueprint("x", __name__)

@@ -214,8 +214,8 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def newsroom(app):
     """A writer, an editor and an admin, all with the password PASSWORD."""
-    from auth import hash_password
-    from models import User
+    from newsroom.models import User
+    from web.auth import hash_password
 
     with app.app_context():
         people = {}

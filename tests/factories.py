@@ -7,9 +7,9 @@ from itertools import count
 
 import sqlalchemy as sa
 
-from content import make_slug, render_story_body
 from extensions import db
-from models import Article, Country, Section, Status, utcnow
+from newsroom.content import make_slug, render_story_body
+from newsroom.models import Article, Country, Section, Status, utcnow
 
 _serial = count(1)
 

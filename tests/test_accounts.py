@@ -9,7 +9,7 @@ import pyotp
 import sqlalchemy as sa
 
 from extensions import db
-from models import LoginSession, User
+from newsroom.models import LoginSession, User
 from tests.conftest import PASSWORD, sign_in
 
 

@@ -95,7 +95,7 @@ def test_S20_anonymous_visitors_are_sent_to_sign_in_everywhere(app, client):
 @pytest.mark.parametrize("role", ["writer", "editor", "admin"])
 def test_S20_each_role_reaches_exactly_what_it_may(app, newsroom, role, query):
     from extensions import db
-    from models import Article, BreakingItem, ContactMessage
+    from newsroom.models import Article, BreakingItem, ContactMessage
 
     def ensure_targets():
         # id 1 must exist for every kind of object the routes name.

@@ -13,7 +13,15 @@ import sqlalchemy as sa
 from PIL import Image as PILImage
 
 from extensions import db
-from models import Article, AuditEntry, BreakingItem, ContactMessage, Image, SlugRedirect, utcnow
+from newsroom.models import (
+    Article,
+    AuditEntry,
+    BreakingItem,
+    ContactMessage,
+    Image,
+    SlugRedirect,
+    utcnow,
+)
 from tests.conftest import sign_in
 
 
@@ -403,7 +411,7 @@ def test_alt_text_is_required(private_media):
 
 def test_R11_disk_full_gives_a_clear_error_and_no_debris(private_media, monkeypatch):
     app, client = private_media
-    import media
+    from newsroom import photos as media
 
     real = media._write_atomically
     calls = {"n": 0}
@@ -527,7 +535,7 @@ def test_admins_add_people_and_change_roles(app, newsroom, query):
         admin.post(f"/admin/users/{newsroom['admin']}/role", data={"role": "writer"}).status_code
         == 303
     )
-    from models import User
+    from newsroom.models import User
 
     assert query(lambda: db.session.get(User, newsroom["admin"]).role) == "admin", (
         "cannot demote yourself"

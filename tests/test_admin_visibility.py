@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from auth import hash_password
 from extensions import db
-from models import Article, User, utcnow
+from newsroom.models import Article, User, utcnow
 from tests.conftest import PASSWORD, sign_in
 from tests.test_admin_newsroom import story_data
+from web.auth import hash_password
 
 COLLEAGUE_DRAFT = "Customs officers seize record haul of pangolin scales"
 COLLEAGUE_REVIEW = "Port strike ends after all-night talks in Chittagong"

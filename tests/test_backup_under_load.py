@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from backup import backup, restore
 from extensions import db
-from models import ContactMessage
+from newsroom.backup import backup, restore
+from newsroom.models import ContactMessage
 from tests.conftest import PG_URL
 from tests.test_contact import GOOD
 

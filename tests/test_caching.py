@@ -190,7 +190,7 @@ def test_a_thousand_junk_query_strings_add_one_entry(app, client, stored_pages):
 
 
 def test_the_key_names_known_parameters_in_one_order(app):
-    from web import page_cache_key
+    from web.caching import page_cache_key
 
     def key(url, **headers):
         with app.test_request_context(url, headers=headers):

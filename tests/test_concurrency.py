@@ -8,7 +8,7 @@ import threading
 import sqlalchemy as sa
 
 from extensions import db
-from models import Article
+from newsroom.models import Article
 from tests.conftest import sign_in
 from tests.test_admin_newsroom import _form_values
 
@@ -134,7 +134,7 @@ def test_two_new_stories_racing_for_one_web_address_keep_both_texts(app, newsroo
 def test_R09_eight_editors_adding_ticker_items_at_once_give_each_its_own_place(
     app, newsroom, query
 ):
-    from models import BreakingItem
+    from newsroom.models import BreakingItem
 
     clients = []
     for _ in range(WRITERS):

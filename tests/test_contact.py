@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from models import ContactMessage
+from newsroom.models import ContactMessage
 
 GOOD = {
     "name": "Ana Reyes",

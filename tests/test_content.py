@@ -7,7 +7,7 @@ import re
 import pytest
 from markupsafe import Markup
 
-from content import embed_ids, expand_embeds, make_slug, render_markdown, render_story_body
+from newsroom.content import embed_ids, expand_embeds, make_slug, render_markdown, render_story_body
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from demo import DemoDataError, read_all
 from demo.files import read_stories
 from extensions import db
-from models import Article, Author, BreakingItem, Image, utcnow
+from newsroom.models import Article, Author, BreakingItem, Image, utcnow
 from tests.conftest import PG_URL
 
 

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from models import ContactMessage, Image
+from newsroom.models import ContactMessage, Image
 from tests.conftest import PG_URL, sign_in
 from tests.test_admin_newsroom import photo_bytes, upload
 from tests.test_contact import GOOD

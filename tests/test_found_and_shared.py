@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from models import Article, Source, Status, utcnow
+from newsroom.models import Article, Source, Status, utcnow
 from tests.factories import make_story
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
@@ -269,7 +269,7 @@ def test_article_has_news_article_json_ld_open_graph_and_robots(client):
 
 def test_multi_author_story_lists_every_author(client, query):
     def two_authors():
-        from models import Author
+        from newsroom.models import Author
 
         story = make_story(headline="Two reporters on the Mekong dams")
         story.authors = list(db.session.scalars(sa.select(Author).limit(2)))
@@ -445,7 +445,7 @@ def test_pressing_play_swaps_in_the_privacy_enhanced_player(client, htmx):
     ],
 )
 def test_only_allowed_video_hosts_become_players(url, player):
-    from video import embed_url
+    from newsroom.video import embed_url
 
     assert embed_url(url) == player
 

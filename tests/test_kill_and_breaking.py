@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from models import Article, AuditEntry, BreakingItem, SlugRedirect, Status
+from newsroom.models import Article, AuditEntry, BreakingItem, SlugRedirect, Status
 from tests.conftest import sign_in
 from tests.factories import make_story
 from tests.test_admin_newsroom import revision_of, story_data

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from models import Article
+from newsroom.models import Article
 from tests.factories import make_story
 
 LISTS = ["/latest", "/section/business", "/country/japan", "/region/west-asia", "/tag/climate",

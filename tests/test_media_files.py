@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backup import backup, restore
+from newsroom.backup import backup, restore
 from tests.conftest import sign_in
 from tests.test_admin_newsroom import photo_bytes, upload
 

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from models import Article, Source, utcnow
+from newsroom.models import Article, Source, utcnow
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from PIL import Image as PILImage
 
 from extensions import db
-from models import Article, Image, utcnow
+from newsroom.models import Article, Image, utcnow
 from tests.conftest import sign_in
 from tests.factories import make_story
 from tests.test_admin_newsroom import (
@@ -307,7 +307,7 @@ def test_a_very_wide_or_tall_photo_is_a_readable_422_leaving_no_files(private_me
 
 def test_a_failure_while_resizing_leaves_no_files(private_media, monkeypatch):
     app, client = private_media
-    import media
+    from newsroom import photos as media
 
     real, calls = media._encode, {"n": 0}
 
@@ -326,7 +326,7 @@ def test_a_failure_while_resizing_leaves_no_files(private_media, monkeypatch):
 
 def test_a_failure_to_save_the_row_leaves_no_files(private_media, monkeypatch):
     app, client = private_media
-    from models import AuditEntry
+    from newsroom.models import AuditEntry
 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from extensions import db
-from models import Article
+from newsroom.models import Article
 from tests.conftest import PG_URL
 from tests.factories import make_story
 

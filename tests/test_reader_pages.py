@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from models import Article, SlugRedirect, Status, utcnow
+from newsroom.models import Article, SlugRedirect, Status, utcnow
 from tests.factories import make_story
 
 SEOUL_SLUG = "pyongyang-rejects-tokyos-offer-of-talks-as-abductee-issue-stalls"
@@ -198,7 +198,7 @@ def test_contact_page_shows_the_publisher_exactly_as_in_the_brief(client):
 
 
 def test_navigation_reaches_every_region_and_country(client, query):
-    from models import Country
+    from newsroom.models import Country
 
     html = client.get("/").get_data(as_text=True)
     slugs = query(lambda: db.session.scalars(sa.select(Country.slug)).all())
@@ -236,7 +236,7 @@ def test_S26_internal_errors_show_a_generic_page(app, client):
 
 
 def test_S07_media_files_are_served_sandboxed(client, query):
-    from models import Image
+    from newsroom.models import Image
 
     name = query(lambda: db.session.scalars(sa.select(Image)).first().variant_name(640, "webp"))
     with client.get(f"/media/{name}") as response:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from content import render_markdown
+from newsroom.content import render_markdown
 from tests.conftest import PASSWORD, REDIS_URL, ROOT, _free_port, sign_in
 from tests.test_contact import GOOD
 
@@ -108,7 +108,7 @@ def test_S02_newsroom_text_is_escaped_in_titles_tags_ticker_and_flash(editor, qu
     import sqlalchemy as sa
 
     from extensions import db
-    from models import Article
+    from newsroom.models import Article
 
     slug = query(lambda: db.session.scalar(sa.select(Article.slug).order_by(Article.id.desc())))
     assert re.fullmatch(r"[a-z0-9-]+", slug), "slugs never carry markup"
@@ -158,9 +158,9 @@ def test_S15_the_production_session_cookie_is_host_only_and_public_pages_set_non
 
 
 def test_S16_unknown_email_and_wrong_password_take_the_same_time(make_app, newsroom, query):
-    from auth import hash_password
     from extensions import db
-    from models import User
+    from newsroom.models import User
+    from web.auth import hash_password
 
     app = make_app(PASSWORD_HASH_METHOD="scrypt")
 
@@ -253,7 +253,7 @@ def test_S18_an_overlong_message_is_refused_and_not_stored(client, query):
     import sqlalchemy as sa
 
     from extensions import db
-    from models import ContactMessage
+    from newsroom.models import ContactMessage
 
     response = client.post("/contact", data={**GOOD, "message": "x" * 5_001})
     assert response.status_code == 422 and "5,000 characters" in response.text

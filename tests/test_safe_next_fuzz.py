@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auth import safe_next
+from web.auth import safe_next
 
 URLISH = st.text(
     alphabet=st.sampled_from(

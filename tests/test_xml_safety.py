@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from models import Article, Author, Image, Section, Status, Tag, utcnow
+from newsroom.models import Article, Author, Image, Section, Status, Tag, utcnow
 from tests.conftest import sign_in
 from tests.factories import make_story
 
@@ -243,7 +243,7 @@ def test_taxonomy_names_are_stored_without_forbidden_characters(client, query, n
     "char", ["\x08", "\ufffe", "\udcff", "\x00"], ids=lambda c: f"U+{ord(c):04X}"
 )
 def test_the_command_line_stores_text_without_forbidden_characters(runner, query, char):
-    from models import BreakingItem, User
+    from newsroom.models import BreakingItem, User
 
     added = runner.invoke(args=["breaking", "add", f"Quake{char} hits Taiwan"])
     assert added.exit_code == 0, added.output

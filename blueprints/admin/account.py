@@ -6,11 +6,12 @@ import segno
 from flask import current_app, flash, redirect, url_for
 from flask_login import current_user
 
-import auth
 from blueprints.admin.common import bp, form_response, requires
 from blueprints.admin.forms import CodeForm, PasswordChangeForm
 from extensions import db, limiter
-from models import AuditEntry, Role
+from newsroom import accounts
+from newsroom.models import AuditEntry, Role
+from web import auth
 
 
 def _account_page(status=200, password_form=None, code_form=None):
@@ -50,10 +51,12 @@ def account_password():
         if auth.authenticate(current_user.email, form.current.data) is None:
             form.current.errors = ["That is not your current password."]
             auth.security_event("password-change", "failure")
-        elif problem := auth.password_problem(form.new.data, current_user.email, current_user.name):
+        elif problem := accounts.password_problem(
+            form.new.data, current_user.email, current_user.name
+        ):
             form.new.errors = [problem]
         else:
-            current_user.password_hash = auth.hash_password(form.new.data)
+            current_user.password_hash = accounts.hash_password(form.new.data)
             auth.revoke_all_sessions(current_user, keep_current=True)
             AuditEntry.record(current_user, "password", current_user, current_user.email)
             db.session.commit()

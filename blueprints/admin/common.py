@@ -17,8 +17,8 @@ from flask import (
 )
 from flask_login import current_user
 
-import auth
-from models import Role
+from newsroom.models import Role
+from web import auth
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

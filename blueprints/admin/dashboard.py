@@ -7,9 +7,9 @@ import functools
 from flask import render_template
 from flask_login import current_user
 
-import auth
 from blueprints.admin.common import bp, requires
-from models import Article, AuditEntry, ContactMessage, Role
+from newsroom.models import Article, AuditEntry, ContactMessage, Role
+from web import auth
 
 
 @bp.get("/")

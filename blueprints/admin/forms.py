@@ -34,11 +34,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-import services
-from cleaning import strip_forbidden
 from extensions import db
-from media import LIMITS as PHOTO_LIMITS
-from models import PHOTO_ID_MAX, Article, Image, Kind, Role
+from newsroom import services
+from newsroom.cleaning import strip_forbidden
+from newsroom.content import make_slug
+from newsroom.models import PHOTO_ID_MAX, Article, Image, Kind, Role
+from newsroom.photos import LIMITS as PHOTO_LIMITS
+from newsroom.video import embed_url
 
 SLUG_RULE = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and hyphens."
@@ -209,8 +211,6 @@ class StoryForm(NewsroomForm):
             raise ValidationError("Choose authors from the list.")
 
     def validate_tags(self, field):
-        from content import make_slug
-
         unusable = [
             name.strip()
             for name in (field.data or "").split(",")
@@ -228,8 +228,6 @@ class StoryForm(NewsroomForm):
             )
 
     def validate_video_url(self, field):
-        from video import embed_url
-
         if field.data and embed_url(field.data) is None:
             raise ValidationError("Give a YouTube or Vimeo video address (https).")
 

@@ -6,8 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.admin.common import PER_PAGE, bp, requires
 from extensions import db
-from models import ContactMessage, Role
-from params import parse_int
+from newsroom.models import ContactMessage, Role
+from web.params import parse_int
 
 
 @bp.get("/messages")

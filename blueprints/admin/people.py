@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
-import auth
-import services
 from blueprints.admin.common import bp, form_response, requires
 from blueprints.admin.forms import RoleForm, UserForm
 from extensions import db
-from models import Role, User
+from newsroom import services
+from newsroom.models import Role, User
+from web import auth
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -71,7 +71,7 @@ def user_active(ident):
 def user_two_step_off(ident):
     """Turn off someone's two-step sign-in (lost phone); they sign in with the password again."""
     user = db.get_or_404(User, ident)
-    services.turn_off_two_step(user, by=current_user)
+    services.turn_off_two_step(user, by=current_user, by_token=session.get("sid"))
     auth.security_event("two-step", "reset", account=user.id)
     flash(f"Two-step sign-in is off for {user.email}; they should set it up again.", "success")
     return redirect(url_for("admin.users"), 303)

@@ -7,15 +7,21 @@ import logging
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-import auth
 from blueprints.admin.common import bp, form_response, requires, search_text
 from blueprints.admin.forms import PhotoForm
-from errors import render_error
 from extensions import db
-from media import MAX_BYTES as PHOTO_MAX_BYTES
-from media import ImageRejected, StorageFull, discard_photo, store_photo, too_large_message
-from models import AuditEntry, Image, Role
-from web import accepts_body, wants_fragment
+from newsroom.models import AuditEntry, Image, Role
+from newsroom.photos import MAX_BYTES as PHOTO_MAX_BYTES
+from newsroom.photos import (
+    ImageRejected,
+    StorageFull,
+    discard_photo,
+    store_photo,
+    too_large_message,
+)
+from web import auth
+from web.errors import render_error
+from web.pages import accepts_body, wants_fragment
 
 log = logging.getLogger(__name__)
 

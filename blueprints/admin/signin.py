@@ -6,11 +6,11 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-import auth
 from blueprints.admin.common import bp, form_response, requires
 from blueprints.admin.forms import CodeForm, LoginForm
 from extensions import db, limiter
-from models import Role
+from newsroom.models import Role
+from web import auth
 
 
 def _failed(response) -> bool:

@@ -7,14 +7,13 @@ import functools
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-import auth
 from blueprints.admin.common import PER_PAGE, bp, form_response, requires, search_text
 from blueprints.admin.forms import KillForm
 from blueprints.admin.story_form import STORY_FORM_BYTES, story_form
 from blueprints.news.views import embed_cards
-from content import expand_embeds, render_story_body
 from extensions import db
-from models import (
+from newsroom.content import expand_embeds, render_story_body
+from newsroom.models import (
     Article,
     Author,
     CannotKill,
@@ -25,8 +24,9 @@ from models import (
     decode_cursor,
     encode_cursor,
 )
-from params import parse_int
-from web import accepts_body
+from web import auth
+from web.pages import accepts_body
+from web.params import parse_int
 
 
 @bp.get("/stories")

@@ -6,13 +6,12 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-import auth
 from blueprints.admin.common import form_response, require, search_text
 from blueprints.admin.forms import PhotoForm, StoryForm
 from blueprints.admin.photos import PICKER_PAGE
-from content import make_slug, render_story_body
 from extensions import db
-from models import (
+from newsroom.content import make_slug, render_story_body
+from newsroom.models import (
     Article,
     AuditEntry,
     Author,
@@ -26,6 +25,7 @@ from models import (
     Tag,
     utcnow,
 )
+from web import auth
 
 # A body of 200,000 characters in any script, percent-encoded (up to 12 bytes a character), and
 # the other fields (nginx allows 3 MB on these addresses).

@@ -9,7 +9,7 @@ from flask_login import current_user
 from blueprints.admin.common import bp, form_response, requires
 from blueprints.admin.forms import TaxonomyForm
 from extensions import db
-from models import AuditEntry, Author, Country, Region, Role, Section, Tag
+from newsroom.models import AuditEntry, Author, Country, Region, Role, Section, Tag
 
 # kind -> (model, the field holding its description, label)
 TAXONOMY = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-import services
 from blueprints.admin.common import bp, form_response, requires
 from blueprints.admin.forms import BreakingForm
 from extensions import db
-from models import AuditEntry, BreakingItem, Role, utcnow
+from newsroom import services
+from newsroom.models import AuditEntry, BreakingItem, Role, utcnow
 
 
 @bp.route("/breaking", methods=["GET", "POST"])

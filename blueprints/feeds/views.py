@@ -13,11 +13,12 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 
 from blueprints.news.lists import ListScope, scope_for
 from blueprints.news.views import render_body
-from cleaning import xml_text
 from extensions import db
-from models import Article, Author, Country, Region, Section, Tag, utcnow
-from seo import absolute, image_url
-from web import absolute_url, cached_page
+from newsroom.cleaning import xml_text
+from newsroom.models import Article, Author, Country, Region, Section, Tag, utcnow
+from web.caching import cached_page
+from web.seo import absolute, image_url
+from web.urls import absolute_url
 
 bp = Blueprint("feeds", __name__)
 

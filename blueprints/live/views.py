@@ -12,10 +12,10 @@ from flask import (
     request,
 )
 
-from blueprints.live.ticker import new_items, ticker_state
 from blueprints.news.lists import list_scope, parse_cursor_arg
-from models import Article
-from web import render_page_or_fragment, wants_fragment
+from newsroom.models import Article
+from web.pages import render_page_or_fragment, wants_fragment
+from web.ticker import new_items, ticker_state
 
 bp = Blueprint("live", __name__, url_prefix="/live")
 

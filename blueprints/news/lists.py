@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import abort, request, url_for
 
 from extensions import db
-from models import Author, BadCursor, Country, Region, Section, Tag, decode_cursor
+from newsroom.models import Author, BadCursor, Country, Region, Section, Tag, decode_cursor
 
 # The query argument that names each kind of list, and the model behind it.
 SCOPES = {

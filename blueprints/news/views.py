@@ -6,14 +6,18 @@ import re
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 from markupsafe import Markup
 
 from blueprints.news.lists import ListScope, parse_cursor_arg, scope_for
-from content import expand_embeds
 from extensions import cache, db
-from models import Article, Kind, Region, Section, SlugRedirect, Status
-from params import parse_int
-from web import cached_page, content_version, render_page_or_fragment
+from newsroom.content import expand_embeds
+from newsroom.models import Article, Kind, Region, Section, SlugRedirect, Status
+from newsroom.video import host_name
+from web.auth import can_see_story
+from web.caching import cached_page, content_version
+from web.pages import render_page_or_fragment
+from web.params import parse_int
 
 bp = Blueprint("news", __name__)
 
@@ -160,8 +164,6 @@ def article(slug):
     preview = not story.is_visible
     if preview and not _may_preview(story):
         abort(404)
-    from video import host_name
-
     return render_template(
         "news/article.html",
         story=story,
@@ -179,18 +181,12 @@ def _gone(story: Article):
 
 def _may_preview(story: Article) -> bool:
     """Newsroom members see the unpublished stories they may see in the admin, at their address."""
-    from flask_login import current_user
-
-    from auth import can_see_story
-
     return current_user.is_authenticated and can_see_story(current_user, story)
 
 
 @bp.get("/article/<slug>/video")
 def video(slug):
     """The video player of a video story, loaded only when the reader presses play."""
-    from video import host_name
-
     story = Article.for_reading(slug) if SLUG_PATTERN.fullmatch(slug) else None
     if story is None or not story.is_visible or not story.video_embed:
         abort(404)

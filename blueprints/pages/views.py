@@ -17,8 +17,9 @@ from flask import (
 
 from blueprints.pages.forms import ContactForm
 from extensions import db, limiter
-from models import ContactMessage
-from web import cached_page, wants_fragment
+from newsroom.models import ContactMessage
+from web.caching import cached_page
+from web.pages import wants_fragment
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)

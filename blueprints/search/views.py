@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, request
 
-from models import Country, Section
-from params import int_arg
-from search import Filters, normalise_query, search, snippet
-from web import cached_page, render_page_or_fragment
+from newsroom.models import Country, Section
+from newsroom.search import Filters, normalise_query, search, snippet
+from web.caching import cached_page
+from web.pages import render_page_or_fragment
+from web.params import int_arg
 
 bp = Blueprint("search", __name__)
 

@@ -47,7 +47,7 @@ def _serious(page) -> list[str]:
 def test_newsroom_pages_have_no_serious_axe_violations(browser, live_server):
     """Editors use the admin all day: sign-in, the code step, the account page, the story form."""
     live_server.python(
-        "from auth import hash_password\nfrom extensions import db\nfrom models import User\n"
+        "from web.auth import hash_password\nfrom extensions import db\nfrom newsroom.models import User\n"
         "db.session.add(User(email='a11y@example.org', name='Axe Admin', role='admin',"
         " password_hash=hash_password('a long accessible passphrase')))\n"
         "db.session.add(User(email='coded@example.org', name='Coded', role='writer',"

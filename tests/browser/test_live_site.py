@@ -17,7 +17,7 @@ def story_slugs(page, selector="#story-list") -> list[str]:
 
 def expected_slugs(live_server, filter_code: str = "") -> list[str]:
     out = live_server.python(
-        "from models import Article\n"
+        "from newsroom.models import Article\n"
         f"for a in Article.latest(limit=1000{filter_code}): print('/article/' + a.slug)\n"
     )
     return out.split()
@@ -81,7 +81,7 @@ def test_country_page_scrolls_to_the_end_and_the_url_follows_the_reader(page, li
     shown = story_slugs(page)
     code = (
         ", country=__import__('extensions').db.session.scalar(__import__('sqlalchemy')"
-        ".select(__import__('models').Country).filter_by(slug='india'))"
+        ".select(__import__('newsroom.models').models.Country).filter_by(slug='india'))"
     )
     assert shown == expected_slugs(live_server, code)
     assert len(shown) > 3, "more than one page"
@@ -169,7 +169,7 @@ def test_contact_form_with_htmx_shows_errors_then_thanks(page, live_server):
     page.click("#contact-form button[type=submit]")
     expect(page.locator("#contact-form")).to_contain_text("Your message has reached the newsroom")
     saved = live_server.python(
-        "import sqlalchemy as sa\nfrom extensions import db\nfrom models import ContactMessage\n"
+        "import sqlalchemy as sa\nfrom extensions import db\nfrom newsroom.models import ContactMessage\n"
         "print(db.session.scalar(sa.select(sa.func.count()).select_from(ContactMessage)))\n"
     )
     assert saved.strip() == "1"

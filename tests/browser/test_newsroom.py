@@ -14,7 +14,7 @@ PASSWORD = "a long newsroom passphrase"
 
 def test_editor_writes_a_story_with_a_photo_and_publishes_it(page, live_server, tmp_path):
     live_server.python(
-        "from auth import hash_password\nfrom extensions import db\nfrom models import User\n"
+        "from web.auth import hash_password\nfrom extensions import db\nfrom newsroom.models import User\n"
         "db.session.add(User(email='desk@example.org', name='Desk Editor', role='editor',"
         f" password_hash=hash_password({PASSWORD!r})))\ndb.session.commit()\n"
     )

@@ -19,9 +19,9 @@ import json, shutil
 from pathlib import Path
 from datetime import timedelta
 import sqlalchemy as sa
-from auth import hash_password
+from web.auth import hash_password
 from extensions import db
-from models import Article, Image, User, utcnow
+from newsroom.models import Article, Image, User, utcnow
 db.session.add(User(email='desk@example.org', name='Desk Editor', role='editor',
                     password_hash=hash_password({PASSWORD!r})))
 story = db.session.scalars(sa.select(Article).where(Article.kind == 'photo')
@@ -60,7 +60,7 @@ def sign_in(page, live_server):
 
 def story_photos(live_server, ident):
     out = live_server.python(
-        "import json\nfrom extensions import db\nfrom models import Article\n"
+        "import json\nfrom extensions import db\nfrom newsroom.models import Article\n"
         f"s = db.session.get(Article, {ident})\n"
         "print(json.dumps([s.headline, s.hero_image_id, s.gallery_ids]))\n"
     )

@@ -420,7 +420,7 @@ def test_junk_query_strings_add_no_micro_cache_entries(nginx, nginx_dir):
 
 
 def test_the_query_parameters_nginx_caches_are_the_ones_the_app_reads():
-    from web import QUERY_PARAMETERS
+    from web.caching import QUERY_PARAMETERS
 
     conf = (ROOT / "deploy" / "nginx" / "asian-news.conf").read_text()
     names = re.search(r'"~\^\(\(([a-z|]+)\)=', conf).group(1).split("|")

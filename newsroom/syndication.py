@@ -15,10 +15,10 @@ import feedparser
 import sqlalchemy as sa
 from lxml import etree
 
-from cleaning import xml_text
-from content import render_story_body, sanitize_html
 from extensions import db
-from models import Article, Country, Section, Source, Status, utcnow
+from newsroom.cleaning import xml_text
+from newsroom.content import render_story_body, sanitize_html
+from newsroom.models import Article, Country, Section, Source, Status, utcnow
 
 MAX_FEED_BYTES = 10 * 1024 * 1024
 EXCERPT_CHARS = 600

@@ -9,9 +9,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
-from extensions import cache
-from web import absolute_url, content_version
+from extensions import cache, db
+from newsroom.models import Region, Role, Section
+from web import seo
+from web.caching import content_version
+from web.ticker import ticker_state
+from web.urls import absolute_url, media_url
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -52,10 +57,6 @@ def short_date(dt: datetime | None, zone: ZoneInfo | None = None) -> str:
     return f"{there.day} {there:%b %Y}"
 
 
-def media_url(image, width: int, fmt: str = "jpg") -> str:
-    return url_for("pages.media", filename=image.variant_name(width, fmt))
-
-
 def srcset(image, fmt: str = "jpg") -> str:
     return ", ".join(f"{media_url(image, w, fmt)} {w}w" for w in image.variant_widths)
 
@@ -80,8 +81,6 @@ def navigation() -> dict:
     key = f"nav:{content_version()}"
     nav = cache.get(key)
     if nav is None:
-        from models import Region, Section
-
         nav = {
             "sections": [{"slug": s.slug, "name": s.name} for s in Section.ordered()],
             "regions": [
@@ -101,9 +100,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         datetime=format_time, isotime=iso_time, shortdate=short_date, srcset=srcset
     )
-    import seo
-    from models import Role
-
     app.jinja_env.globals.update(
         media_url=media_url, static_url=static_url, absolute_url=absolute_url, Role=Role, seo=seo
     )
@@ -112,11 +108,6 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def shared_context():
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from blueprints.live.ticker import ticker_state
-        from extensions import db
-
         try:
             nav, ticker = navigation(), ticker_state()
         except SQLAlchemyError:

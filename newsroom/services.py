@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import auth
 from extensions import db
-from models import AuditEntry, BreakingItem, User, utcnow
+from newsroom import accounts
+from newsroom.models import AuditEntry, BreakingItem, User, utcnow
 
 # The audit log's note on changes made from the command line, where nobody is signed in.
 COMMAND_LINE = " (command line)"
@@ -30,11 +30,11 @@ class AccountRefused(ValueError):
 def create_account(email: str, name: str, role: str, password: str, by: User | None) -> User:
     """Add a newsroom account, audited; commits. The password is checked first, then the email."""
     email, name = email.strip().lower(), name.strip()
-    if problem := auth.password_problem(password, email, name):
+    if problem := accounts.password_problem(password, email, name):
         raise AccountRefused("password", problem)
     if User.by_email(email):
         raise AccountRefused("email", "There is already an account with this email.")
-    user = User(email=email, name=name, role=role, password_hash=auth.hash_password(password))
+    user = User(email=email, name=name, role=role, password_hash=accounts.hash_password(password))
     db.session.add(user)
     db.session.flush()
     AuditEntry.record(by, "create", user, f"{email} as {role}{_note(by)}")
@@ -53,16 +53,17 @@ def set_active(user: User, active: bool, by: User | None) -> None:
     """Enable an account, or disable it and end every session it has; audited; commits."""
     user.active = active
     if not active:
-        auth.revoke_all_sessions(user)
+        accounts.revoke_all_sessions(user)
     AuditEntry.record(by, "enable" if active else "disable", user, f"{user.email}{_note(by)}")
     db.session.commit()
 
 
-def turn_off_two_step(user: User, by: User | None) -> None:
+def turn_off_two_step(user: User, by: User | None, by_token: str | None = None) -> None:
     """Turn off someone's two-step sign-in (a lost phone) and end their sessions (all but the
-    one doing it, when it is their own account); audited; commits."""
+    one doing it, `by_token`, when it is their own account); audited; commits."""
     user.set_two_step(None)
-    auth.revoke_all_sessions(user, keep_current=by is not None and by.id == user.id)
+    own = by is not None and by.id == user.id
+    accounts.revoke_all_sessions(user, except_token=by_token if own else None)
     AuditEntry.record(by, "two-step-off", user, f"{user.email}{_note(by)}")
     db.session.commit()
 

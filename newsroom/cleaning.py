@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 FORBIDDEN_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -45,8 +46,6 @@ def _clean_text_columns(session, _context, _instances) -> None:
 
 def register_input_cleaning() -> None:
     """Clean text columns on every flush of every session (idempotent)."""
-    from sqlalchemy.orm import Session
-
     if not sa.event.contains(Session, "before_flush", _clean_text_columns):
         sa.event.listen(Session, "before_flush", _clean_text_columns)
 

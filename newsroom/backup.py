@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from media import make_readable_by_web_server
+from newsroom.photos import make_readable_by_web_server
 
 
 def _sqlite_path(url: str) -> Path:

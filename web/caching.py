@@ -1,4 +1,5 @@
-"""Request helpers shared by the reader blueprints: fragment-or-page, page cache, HTTP caching."""
+"""Caching in one place: the content version, the page cache, HTTP caching headers, and the
+invalidation listeners that retire cached pages after every content change."""
 
 from __future__ import annotations
 
@@ -6,101 +7,17 @@ import hashlib
 import json
 import time
 from functools import wraps
-from urllib.parse import urljoin
 
-from flask import (
-    Request,
-    Response,
-    after_this_request,
-    current_app,
-    g,
-    make_response,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+import sqlalchemy as sa
+from flask import Response, current_app, make_response, request, session
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import ImmutableMultiDict
 
 from extensions import cache
+from newsroom.models import CONTENT_MODELS, next_scheduled_time
+from web.pages import wants_fragment
 
 VERSION_KEY = "content-version"
-
-
-# --- request bodies: small everywhere but where a view says otherwise ------------------------
-
-
-def accepts_body(max_bytes: int):
-    """Let this view receive a request body up to max_bytes (MAX_CONTENT_LENGTH elsewhere)."""
-
-    def mark(view):
-        view.max_body_bytes = max_bytes
-        return view
-
-    return mark
-
-
-class BodyLimitedRequest(Request):
-    """A request whose body limit is its view's own (see accepts_body), known before anything
-    reads the form: the CSRF check and the NUL-byte check read it before the view runs."""
-
-    @property
-    def max_content_length(self) -> int | None:
-        if self._max_content_length is None and self.url_rule is not None:
-            view = current_app.view_functions.get(self.endpoint)
-            limit = getattr(view, "max_body_bytes", None)
-            if limit is not None:
-                return limit
-        return super().max_content_length
-
-    @max_content_length.setter
-    def max_content_length(self, value: int | None) -> None:
-        self._max_content_length = value
-
-
-# --- fragment or page ------------------------------------------------------------------------
-
-
-# Every request header that wants_fragment() reads. A response chosen by it varies on all of
-# them, and every cache in front of the app keys on its outcome (deploy/nginx/asian-news.conf).
-FRAGMENT_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request", "HX-Request-Type")
-
-
-def wants_fragment() -> bool:
-    """True when htmx asked for a part of the page (not a boosted navigation or history restore).
-
-    The response to a request that asked this names every header consulted in its Vary.
-    """
-    if not g.get("varies_on_fragment_headers"):
-        g.varies_on_fragment_headers = True
-        after_this_request(_vary_on_fragment_headers)
-    headers = request.headers
-    return (
-        headers.get("HX-Request") == "true"
-        and headers.get("HX-Boosted") != "true"
-        and headers.get("HX-History-Restore-Request") != "true"
-        and headers.get("HX-Request-Type", "partial") == "partial"
-    )
-
-
-def _vary_on_fragment_headers(response: Response) -> Response:
-    response.vary.update(FRAGMENT_HEADERS)
-    return response
-
-
-def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context) -> Response:
-    """Render the fragment for htmx, the whole page otherwise; both vary on FRAGMENT_HEADERS."""
-    template = fragment if wants_fragment() else page
-    response = make_response(render_template(template, **context), status)
-    response.vary.add("HX-Request")
-    return response
-
-
-# --- absolute URLs from configuration, never from the request's Host ----------------------------
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    return urljoin(current_app.config["SITE_URL"], url_for(endpoint, **values))
 
 
 # --- content version: one value that every cached page and fragment is keyed on ----------------
@@ -136,8 +53,6 @@ def invalidate_content() -> None:
 
 def bump_content_version() -> str:
     """Invalidate every cached page and fragment; call after any content change is committed."""
-    from models import next_scheduled_time
-
     due = next_scheduled_time()
     version = f"{time.time_ns():x}"
     # The version expires on its own too, which bounds how long a change made while the cache
@@ -288,3 +203,31 @@ def _finish(response: Response, public: bool, shared: bool = True) -> Response:
 
 def _set_etag(response: Response) -> None:
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32], weak=True)
+
+
+# --- invalidation: every commit that changed what readers see starts a new content version --
+
+
+def register_invalidation() -> None:
+    """Start a new content version after every commit that changed content, from anywhere."""
+    if sa.event.contains(Session, "before_flush", _note_content_change):
+        return
+    sa.event.listen(Session, "before_flush", _note_content_change)
+    sa.event.listen(Session, "after_commit", _bump_if_changed)
+    sa.event.listen(Session, "after_rollback", _forget_change)
+
+
+def _note_content_change(session, _context, _instances) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, CONTENT_MODELS):
+            session.info["content_changed"] = True
+            return
+
+
+def _bump_if_changed(session) -> None:
+    if session.info.pop("content_changed", False):
+        invalidate_content()
+
+
+def _forget_change(session) -> None:
+    session.info.pop("content_changed", None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from web import absolute_url
+from web.urls import absolute_url, media_url
 
 
 def site_url() -> str:
@@ -43,8 +43,6 @@ def organization() -> dict:
 
 
 def image_url(image, width: int = 1024, fmt: str = "jpg") -> str:
-    from templating import media_url
-
     return absolute(media_url(image, image.best_width(width), fmt))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import hmac
 import logging
 import re
@@ -16,49 +15,20 @@ import limits
 import pyotp
 import sqlalchemy as sa
 from flask import current_app, request, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from extensions import db, limiter, login_manager
-from models import Article, LoginSession, Role, User, utcnow
+from extensions import db, limiter
+from newsroom import accounts
+from newsroom.accounts import hash_password
+from newsroom.accounts import token_hash as _token_hash
+from newsroom.models import Article, LoginSession, Role, User, utcnow
 
 log = logging.getLogger("security")
 
 # Compared against when the email is unknown, so both failures cost the same time.
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 _BAD_NEXT = re.compile(r"[\x00-\x1f\x7f\\]")
-
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
-
-
-@functools.cache
-def _common_passwords() -> frozenset[str]:
-    """The 30,000 most used passwords, from zxcvbn's data; loaded only when a password is set."""
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
-    return frozenset(FREQUENCY_LISTS["passwords"])
-
-
-def password_problem(password: str, *personal: str) -> str | None:
-    """Why a new password is refused, or None.
-
-    Length, the common-password list and the person's own email or name: no composition rules,
-    which only push people towards "Password1!".
-    """
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password) < minimum:
-        return f"Use at least {minimum} characters."
-    if len(password) > 256:
-        return "Use at most 256 characters."
-    folded = password.casefold()
-    if folded in _common_passwords() or len(set(folded)) < 3:
-        return "That password is one of the most common ones. Choose something less guessable."
-    words = {w.casefold() for text in personal if text for w in re.split(r"[@\s.]+", text)}
-    if folded in words | {p.casefold() for p in personal if p}:
-        return "Do not use your email address or name as your password."
-    return None
 
 
 # --- two-step sign-in (TOTP) ---------------------------------------------------------------------
@@ -208,10 +178,6 @@ def _current_scheme(method: str) -> str:
     return _hash_scheme(generate_password_hash("-", method=method))
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def start_session(user: User) -> None:
     """Sign in with a fresh session: old session data dropped, a new server-side row recorded."""
     session.clear()
@@ -246,16 +212,10 @@ def end_session() -> None:
 
 
 def revoke_all_sessions(user: User, keep_current: bool = False) -> None:
-    """End every session of a user (password change, account disabled, "log out everywhere")."""
-    query = sa.update(LoginSession).where(
-        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
-    )
-    if keep_current and session.get("sid"):
-        query = query.where(LoginSession.token_hash != _token_hash(session["sid"]))
-    db.session.execute(query.values(revoked_at=utcnow()))
+    """End every session of a user; with keep_current, all but this browser's."""
+    accounts.revoke_all_sessions(user, except_token=session.get("sid") if keep_current else None)
 
 
-@login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The signed-in user, if this browser's session is still live on the server."""
     token = session.get("sid")
@@ -318,8 +278,6 @@ def can_edit_story(user: User, story) -> bool:
 
 def security_event(event: str, outcome: str, **fields) -> None:
     """One structured line per security event; values are quoted so no input can forge a line."""
-    from flask_login import current_user
-
     who = current_user.get_id() if current_user and current_user.is_authenticated else "anon"
     parts = {"event": event, "outcome": outcome, "user": who, "ip": request.remote_addr or "",
              "route": request.path, **fields}  # fmt: skip

@@ -9,7 +9,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from web import wants_fragment
+from extensions import db
+from web.auth import security_event
+from web.pages import wants_fragment
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +47,6 @@ def render_error(status: int, description: str | None = None):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        from auth import security_event
-
         security_event("csrf", "refused", reason=error.description)
         return render_error(
             400,
@@ -60,8 +60,6 @@ def register(app: Flask) -> None:
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         if error.code == 429:
-            from auth import security_event
-
             security_event("rate-limit", "refused", limit=str(error.description))
             response.headers["Retry-After"] = "60"
         return response
@@ -70,8 +68,6 @@ def register(app: Flask) -> None:
     def database_busy(error: OperationalError):
         """A write lock held too long, or the database unreachable: say so, never a false
         "thank you"; nothing half-done was committed."""
-        from extensions import db
-
         db.session.rollback()
         log.error("database unavailable: %s", error.orig)
         response = render_error(

@@ -21,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from extensions import db
-from models import Article
+from newsroom.models import Article, Country
 
 MAX_QUERY = 200
 MAX_TERMS = 8
@@ -62,8 +62,6 @@ def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int 
     if filters.section_id:
         query = query.where(Article.section_id == filters.section_id)
     if filters.country_id:
-        from models import Country
-
         query = query.where(Article.countries.any(Country.id == filters.country_id))
     if filters.since:
         query = query.where(Article.published_at >= filters.since)

@@ -14,7 +14,7 @@ from flask import current_app
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from models import Image
+from newsroom.models import Image
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 VARIANT_WIDTHS = (320, 640, 1024, 1600)

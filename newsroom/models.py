@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, defer, joinedload, mapped_column, relationship, selectinload
 
 from extensions import db
+from newsroom.content import make_slug
+from newsroom.video import embed_url
 
 
 def utcnow() -> datetime:
@@ -397,8 +399,6 @@ class Article(db.Model):
 
     @property
     def video_embed(self) -> str | None:
-        from video import embed_url
-
         return embed_url(self.video_url)
 
     def gallery(self) -> list[Image]:
@@ -515,8 +515,6 @@ class Article(db.Model):
     @classmethod
     def free_slug(cls, headline: str) -> str:
         """A slug from the headline that no other story uses yet (-2, -3, ... when taken)."""
-        from content import make_slug
-
         base = make_slug(headline)
         slug, n = base, 2
         while db.session.scalar(sa.select(cls.id).where(cls.slug == slug)) is not None:
@@ -999,34 +997,10 @@ CONTENT_MODELS = (
 )  # fmt: skip
 
 
-def register_invalidation() -> None:
-    """Start a new content version after every commit that changed content, from anywhere."""
-    from sqlalchemy.orm import Session
-
-    if sa.event.contains(Session, "before_flush", _note_content_change):
-        return
-    sa.event.listen(Session, "before_flush", _note_content_change)
-    sa.event.listen(Session, "after_commit", _bump_if_changed)
-    sa.event.listen(Session, "after_rollback", _forget_change)
-
-
-def _note_content_change(session, _context, _instances) -> None:
-    for obj in (*session.new, *session.dirty):
-        if isinstance(obj, Article):
-            live = obj.status in (Status.PUBLISHED.value, Status.SCHEDULED.value)
-            obj.live_at = obj.published_at if live else None
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, CONTENT_MODELS):
-            session.info["content_changed"] = True
-            return
-
-
-def _bump_if_changed(session) -> None:
-    if session.info.pop("content_changed", False):
-        from web import invalidate_content
-
-        invalidate_content()
-
-
-def _forget_change(session) -> None:
-    session.info.pop("content_changed", None)
+@sa.event.listens_for(Article, "before_insert")
+@sa.event.listens_for(Article, "before_update")
+def _keep_live_at(_mapper, _connection, story: Article) -> None:
+    """live_at is when readers may see the story: its publication time while it is published or
+    scheduled, empty otherwise. Kept here, on every write, so lists read one indexed column."""
+    live = story.status in (Status.PUBLISHED.value, Status.SCHEDULED.value)
+    story.live_at = story.published_at if live else None

@@ -6,8 +6,8 @@ import hashlib
 import json
 
 from extensions import cache
-from models import BreakingItem, utcnow
-from web import content_version
+from newsroom.models import BreakingItem, utcnow
+from web.caching import content_version
 
 
 def ticker_state() -> dict:

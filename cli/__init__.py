@@ -1,0 +1,17 @@
+"""The command line: one module per command group, each added to the app by register()."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from cli import backup, breaking, demo, feeds, stories, users
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo.demo_cli)
+    app.cli.add_command(breaking.breaking_cli)
+    app.cli.add_command(stories.stories_cli)
+    app.cli.add_command(users.users_cli)
+    app.cli.add_command(feeds.feeds_cli)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)

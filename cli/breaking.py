@@ -1,0 +1,65 @@
+"""`flask --app app breaking add|list|expire`: breaking-news items in the ticker."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from extensions import db
+from newsroom import services
+from newsroom.models import BreakingItem, utcnow
+from web.caching import bump_content_version
+from web.params import MAX_ID
+
+breaking_cli = AppGroup("breaking", help="Breaking-news items in the ticker.")
+
+
+def _safe_link(link: str) -> str:
+    if not services.ticker_link_ok(link):
+        raise click.BadParameter("give an http(s) URL or a path on this site, like /n/42")
+    return link
+
+
+@breaking_cli.command("add")
+@click.argument("text")
+@click.option("--link", default="", help="Where the item leads: a URL or a path like /n/42.")
+@click.option("--minutes", type=click.IntRange(1, 7 * 24 * 60), default=360, show_default=True,
+              help="How long the item stays in the ticker.")  # fmt: skip
+def breaking_add(text: str, link: str, minutes: int):
+    """Put an item in the breaking-news ticker."""
+    text = " ".join(text.split())
+    if not text or len(text) > 280:
+        raise click.BadParameter("the text must be 1 to 280 characters", param_hint="TEXT")
+    item = services.add_ticker_item(text, _safe_link(link), minutes)
+    db.session.commit()
+    bump_content_version()
+    click.echo(f"Added breaking item {item.id}, live until {item.expires_at:%Y-%m-%d %H:%M} UTC.")
+
+
+@breaking_cli.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include expired items.")
+def breaking_list(show_all: bool):
+    """List breaking-news items, newest first."""
+    query = sa.select(BreakingItem).order_by(BreakingItem.id.desc())
+    if not show_all:
+        query = query.where(BreakingItem.expires_at > utcnow())
+    items = db.session.scalars(query).all()
+    if not items:
+        click.echo("No breaking items.")
+    for item in items:
+        state = "live" if item.expires_at > utcnow() else "expired"
+        click.echo(f"{item.id:>5}  {state:<7}  until {item.expires_at:%Y-%m-%d %H:%M}  {item.text}")
+
+
+@breaking_cli.command("expire")
+@click.argument("ident", type=click.IntRange(1, MAX_ID))
+def breaking_expire(ident: int):
+    """Take an item out of the ticker now."""
+    item = db.session.get(BreakingItem, ident)
+    if item is None:
+        raise click.ClickException(f"There is no breaking item {ident}.")
+    item.expires_at = utcnow()
+    db.session.commit()
+    bump_content_version()
+    click.echo(f"Breaking item {ident} expired.")

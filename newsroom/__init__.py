@@ -1,0 +1,1 @@
+"""The newsroom: the domain. Models, body rendering, photos, search, syndication; no HTTP."""

@@ -1,0 +1,1 @@
+"""The HTTP layer shared by blueprints: pages, caching, security headers, errors, filters."""
