@@ -1,0 +1,400 @@
+"""Stories: the Article model, its queries, its tags, and the slugs it used to have."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, defer, joinedload, mapped_column, relationship, selectinload
+
+from extensions import db
+from newsroom.content import make_slug
+from newsroom.models.base import (
+    Kind,
+    Status,
+    UTCDateTime,
+    article_authors,
+    article_countries,
+    article_tags,
+    utcnow,
+)
+from newsroom.models.partner import Source
+from newsroom.models.people import User
+from newsroom.models.photo import Image
+from newsroom.models.story_mixin import StoryMixin
+from newsroom.models.taxonomy import Author, Country, Region, Section
+
+
+class Article(StoryMixin, db.Model):
+    __tablename__ = "articles"
+    __table_args__ = (
+        sa.Index("ix_articles_stream", "status", "published_at", "id"),
+        sa.Index("ix_articles_section_stream", "section_id", "status", "published_at", "id"),
+        sa.Index("ix_articles_kind_stream", "kind", "status", "published_at", "id"),
+        sa.Index("ix_articles_live", "live_at", "id"),
+        sa.UniqueConstraint("source_id", "source_guid", name="uq_articles_source_guid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    headline: Mapped[str] = mapped_column(sa.String(300))
+    standfirst: Mapped[str] = mapped_column(sa.Text, default="")
+    body_md: Mapped[str] = mapped_column(sa.Text, default="")
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    # Plain text of headline, standfirst and body, for search (kept in step on every save).
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    kind: Mapped[str] = mapped_column(sa.String(20), default=Kind.NEWS.value)
+    dateline: Mapped[str] = mapped_column(sa.String(120), default="")
+    lang: Mapped[str] = mapped_column(sa.String(12), default="en")
+    status: Mapped[str] = mapped_column(sa.String(20), default=Status.DRAFT.value)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # published_at for stories that are published or scheduled, else empty: one indexed column
+    # that every reader query filters and orders on, so a list walks its index newest first
+    # and stops after one page, however deep the cursor (kept in step on every save).
+    live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    correction: Mapped[str] = mapped_column(sa.Text, default="")
+    correction_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kill_notice: Mapped[str] = mapped_column(sa.Text, default="")
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id"))
+    # Where the dateline is: its time zone is the one the story's times are shown in.
+    dateline_country_id: Mapped[int | None] = mapped_column(sa.ForeignKey("countries.id"))
+    hero_image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("images.id"))
+    source_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    source_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    video_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    source_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sources.id"))
+    source_guid: Mapped[str | None] = mapped_column(sa.String(500))
+    embed_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    # Photo stories: the pictures of the gallery, in order.
+    gallery_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # Bumped on every save; a form that carries an older number is a stale edit.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    modified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    is_featured: Mapped[bool] = mapped_column(default=False)
+    is_breaking: Mapped[bool] = mapped_column(default=False)
+
+    section: Mapped[Section] = relationship()
+    dateline_country: Mapped[Country | None] = relationship()
+    source: Mapped[Source | None] = relationship()
+    hero_image: Mapped[Image | None] = relationship()
+    authors: Mapped[list[Author]] = relationship(
+        secondary=article_authors, order_by=article_authors.c.position
+    )
+    countries: Mapped[list[Country]] = relationship(
+        secondary=article_countries, order_by="Country.name"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.name")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    modified_by: Mapped[User | None] = relationship(foreign_keys=[modified_by_id])
+
+    # --- what readers may see -------------------------------------------------------------
+
+    @classmethod
+    def visible(cls, now: datetime | None = None):
+        """Published stories, and scheduled ones whose time has come (no cron needed)."""
+        return cls.live_at <= (now or utcnow())
+
+    @property
+    def is_visible(self) -> bool:
+        return (
+            self.status in (Status.PUBLISHED, Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= utcnow()
+        )
+
+    # --- queries ------------------------------------------------------------------------------
+
+    @classmethod
+    def card_options(cls, *, body: bool = False):
+        """Eager loads for everything a story card shows, so a list costs a fixed few queries.
+
+        Separate SELECT ... IN loads rather than joins: a join before ORDER BY ... LIMIT makes
+        SQLite join every row before sorting. Bodies stay unloaded unless asked for (feeds)."""
+        options = [
+            selectinload(cls.section),
+            selectinload(cls.hero_image),
+            selectinload(cls.dateline_country),
+            selectinload(cls.countries),
+            selectinload(cls.authors),
+        ]
+        if not body:
+            options += [defer(cls.body_md), defer(cls.body_html), defer(cls.search_text)]
+        return tuple(options)
+
+    @classmethod
+    def latest(
+        cls,
+        *,
+        section: Section | None = None,
+        country: Country | None = None,
+        region: Region | None = None,
+        tag: Tag | None = None,
+        author: Author | None = None,
+        kinds: tuple[str, ...] | None = None,
+        before: tuple[datetime, int] | None = None,
+        after: tuple[datetime, int] | None = None,
+        exclude_ids: tuple[int, ...] = (),
+        limit: int = 12,
+        body: bool = False,
+    ) -> list[Article]:
+        """The newest visible stories, filtered, keyset-paginated on (live_at, id)."""
+        # One upper bound on live_at, the tighter of now and the cursor, so the index range
+        # starts at the cursor: a deep page costs what the first page costs.
+        bound = utcnow() if before is None else min(utcnow(), before[0])
+        query = sa.select(cls).where(cls.live_at <= bound)
+        if section is not None:
+            query = query.where(cls.section_id == section.id)
+        # Correlated EXISTS, not IN (...): the list walks the live_at index newest first and
+        # checks each story's membership by primary key, stopping after one page.
+        if country is not None:
+            query = query.where(
+                sa.exists().where(
+                    article_countries.c.article_id == cls.id,
+                    article_countries.c.country_id == country.id,
+                )
+            )
+        if region is not None:
+            query = query.where(
+                sa.exists()
+                .where(article_countries.c.article_id == cls.id)
+                .where(article_countries.c.country_id == Country.id)
+                .where(Country.region_id == region.id)
+            )
+        if tag is not None:
+            query = query.where(
+                sa.exists().where(
+                    article_tags.c.article_id == cls.id, article_tags.c.tag_id == tag.id
+                )
+            )
+        if author is not None:
+            query = query.where(
+                sa.exists().where(
+                    article_authors.c.article_id == cls.id,
+                    article_authors.c.author_id == author.id,
+                )
+            )
+        if kinds:
+            query = query.where(cls.kind.in_(kinds))
+        if exclude_ids:
+            query = query.where(cls.id.not_in(exclude_ids))
+        if before is not None:
+            query = query.where(sa.tuple_(cls.live_at, cls.id) < sa.tuple_(*before))
+        if after is not None:
+            query = query.where(sa.tuple_(cls.live_at, cls.id) > sa.tuple_(*after))
+        query = (
+            query.options(*cls.card_options(body=body))
+            .order_by(cls.live_at.desc(), cls.id.desc())
+            .limit(limit)
+        )
+        return db.session.scalars(query).unique().all()
+
+    @classmethod
+    def free_slug(cls, headline: str) -> str:
+        """A slug from the headline that no other story uses yet (-2, -3, ... when taken)."""
+        base = make_slug(headline)
+        slug, n = base, 2
+        while db.session.scalar(sa.select(cls.id).where(cls.slug == slug)) is not None:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @classmethod
+    def by_ids(cls, ids) -> dict[int, Article]:
+        """Visible stories by id, for embeds and related cards, in one query."""
+        if not ids:
+            return {}
+        rows = db.session.scalars(
+            sa.select(cls).where(cls.id.in_(list(ids)), cls.visible()).options(*cls.card_options())
+        ).unique()
+        return {a.id: a for a in rows}
+
+    @classmethod
+    def for_reading(cls, slug: str) -> Article | None:
+        """One story by slug with everything its page shows."""
+        return db.session.scalars(
+            sa.select(cls)
+            .where(cls.slug == slug)
+            .options(
+                joinedload(cls.section),
+                joinedload(cls.hero_image),
+                joinedload(cls.dateline_country),
+                joinedload(cls.source),
+                selectinload(cls.countries).joinedload(Country.region),
+                selectinload(cls.authors),
+                selectinload(cls.tags),
+            )
+        ).first()
+
+    def related(self, limit: int = 4) -> list[Article]:
+        """The newest other stories sharing a tag, topped up from the same section.
+
+        Two simple queries rather than one with OR: each walks the live_at index newest first
+        and stops after a few rows, where the OR made the planner sort a whole section."""
+        found: list[Article] = []
+        tag_ids = [t.id for t in self.tags]
+        if tag_ids:
+            shared = sa.select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(tag_ids))
+            found = self._newest(sa.and_(Article.id.in_(shared)), (self.id,), limit)
+        if len(found) < limit:
+            seen = (self.id, *(a.id for a in found))
+            found += self._newest(Article.section_id == self.section_id, seen, limit - len(found))
+        return found
+
+    @staticmethod
+    def _newest(condition, exclude: tuple[int, ...], limit: int) -> list[Article]:
+        query = (
+            sa.select(Article)
+            .where(Article.visible(), condition, Article.id.not_in(exclude))
+            .options(*Article.card_options())
+            .order_by(Article.live_at.desc(), Article.id.desc())
+            .limit(limit)
+        )
+        return list(db.session.scalars(query).unique().all())
+
+    @classmethod
+    def corrections(cls) -> list[Article]:
+        return db.session.scalars(
+            sa.select(cls)
+            .where(cls.visible(), cls.correction != "")
+            .options(joinedload(cls.section))
+            .order_by(
+                sa.func.coalesce(cls.correction_at, cls.updated_at).desc(),
+                cls.id.desc(),
+            )
+        ).all()
+
+    # --- the newsroom's lists; `seen` is the condition for who may see what (auth.stories_seen_by)
+
+    @classmethod
+    def _desk(cls, seen):
+        return (
+            sa.select(cls).where(seen).options(joinedload(cls.modified_by), joinedload(cls.section))
+        )
+
+    @classmethod
+    def in_review(cls, seen) -> list[Article]:
+        """Stories waiting for an editor, latest change first."""
+        query = cls._desk(seen).where(cls.status == Status.REVIEW.value)
+        return db.session.scalars(query.order_by(cls.modified_at.desc())).all()
+
+    @classmethod
+    def scheduled_ahead(cls, seen) -> list[Article]:
+        """Scheduled stories whose time has not come, soonest first."""
+        query = cls._desk(seen).where(
+            cls.status == Status.SCHEDULED.value, cls.published_at > utcnow()
+        )
+        return db.session.scalars(query.order_by(cls.published_at)).all()
+
+    @classmethod
+    def drafts_by(cls, user: User, seen, limit: int = 10) -> list[Article]:
+        """The drafts this user started, latest change first."""
+        query = cls._desk(seen).where(
+            cls.status == Status.DRAFT.value, cls.created_by_id == user.id
+        )
+        return db.session.scalars(query.order_by(cls.modified_at.desc()).limit(limit)).all()
+
+    @classmethod
+    def desk_page(
+        cls,
+        seen,
+        *,
+        status=None,
+        section_id=None,
+        country_id=None,
+        author_id=None,
+        q="",
+        before: tuple[datetime, int] | None = None,
+        limit=26,
+    ) -> list[Article]:
+        """The admin's story list: latest change first, filtered; `q` is part of the headline;
+        `before` is (modified_at, id) of the last story on the previous page."""
+        query = (
+            sa.select(cls)
+            .where(seen)
+            .options(
+                joinedload(cls.section), joinedload(cls.modified_by), selectinload(cls.authors)
+            )
+        )
+        if status:
+            query = query.where(cls.status == status)
+        if section_id is not None:
+            query = query.where(cls.section_id == section_id)
+        if country_id is not None:
+            query = query.where(cls.countries.any(Country.id == country_id))
+        if author_id is not None:
+            query = query.where(cls.authors.any(Author.id == author_id))
+        if q:
+            escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(cls.headline.ilike(f"%{escaped}%", escape="\\"))
+        if before is not None:
+            at, ident = before
+            query = query.where(
+                sa.or_(cls.modified_at < at, sa.and_(cls.modified_at == at, cls.id < ident))
+            )
+        query = query.order_by(cls.modified_at.desc(), cls.id.desc()).limit(limit)
+        return db.session.scalars(query).all()
+
+    @classmethod
+    def embedding(cls, ident: int, seen) -> list[Article]:
+        """The stories (that `seen` lets one see) whose body embeds story `ident`."""
+        token = f"[[nid:{ident}]]"
+        query = sa.select(cls).where(cls.body_md.contains(token), seen).order_by(cls.id.desc())
+        return db.session.scalars(query).all()
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+
+    @classmethod
+    def public(cls):
+        """Tags that readers may see: those on at least one visible story.
+
+        A tag is made by saving a story, so a tag only on drafts or scheduled stories would give
+        away what the newsroom has not published yet: no page, feed or sitemap entry for it."""
+        return sa.exists().where(
+            article_tags.c.tag_id == cls.id,
+            article_tags.c.article_id == Article.id,
+            Article.visible(),
+        )
+
+    @classmethod
+    def by_slug(cls, slug: str) -> Tag | None:
+        return db.session.scalar(sa.select(cls).where(cls.slug == slug))
+
+
+class SlugRedirect(db.Model):
+    """An old slug of a story, kept so that links to it still arrive (301)."""
+
+    __tablename__ = "slug_redirects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_slug: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("articles.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship()
+
+
+def next_scheduled_time() -> datetime | None:
+    """When the next scheduled story goes live, so cached pages can expire at that moment."""
+    return db.session.scalar(
+        sa.select(sa.func.min(Article.published_at)).where(
+            Article.status == Status.SCHEDULED.value, Article.published_at > utcnow()
+        )
+    )
+
+
+@sa.event.listens_for(Article, "before_insert")
+@sa.event.listens_for(Article, "before_update")
+def _keep_live_at(_mapper, _connection, story: Article) -> None:
+    """live_at is when readers may see the story: its publication time while it is published or
+    scheduled, empty otherwise. Kept here, on every write, so lists read one indexed column."""
+    live = story.status in (Status.PUBLISHED.value, Status.SCHEDULED.value)
+    story.live_at = story.published_at if live else None

@@ -1,0 +1,87 @@
+"""Where and under what a story is filed: regions, countries, sections, and its authors."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+from extensions import db
+
+
+class Region(db.Model):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    countries: Mapped[list[Country]] = relationship(
+        back_populates="region", order_by="Country.name"
+    )
+
+    @classmethod
+    def ordered(cls) -> list[Region]:
+        return db.session.scalars(
+            sa.select(cls).options(selectinload(cls.countries)).order_by(cls.position)
+        ).all()
+
+
+class Country(db.Model):
+    __tablename__ = "countries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    iso2: Mapped[str] = mapped_column(sa.String(2), unique=True)
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+
+    region: Mapped[Region] = relationship(back_populates="countries")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def all_by_name(cls) -> list[Country]:
+        return db.session.scalars(sa.select(cls).order_by(cls.name)).all()
+
+    @classmethod
+    def with_ids(cls, ids) -> list[Country]:
+        return list(db.session.scalars(sa.select(cls).where(cls.id.in_(list(ids or [])))))
+
+
+class Section(db.Model):
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    @classmethod
+    def ordered(cls) -> list[Section]:
+        return db.session.scalars(sa.select(cls).order_by(cls.position)).all()
+
+
+class Author(db.Model):
+    __tablename__ = "authors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    title: Mapped[str] = mapped_column(sa.String(120), default="")
+    bio: Mapped[str] = mapped_column(sa.Text, default="")
+
+    @classmethod
+    def all_by_name(cls) -> list[Author]:
+        return db.session.scalars(sa.select(cls).order_by(cls.name)).all()
+
+    @classmethod
+    def with_ids(cls, ids) -> list[Author]:
+        return list(db.session.scalars(sa.select(cls).where(cls.id.in_(list(ids or [])))))
