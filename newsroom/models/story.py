@@ -1,4 +1,6 @@
-"""Stories: the Article model, its queries, its tags, and the slugs it used to have."""
+"""Stories: the Article model, its queries, its tags, and the slugs it used to have.
+
+Tags live here rather than in taxonomy: the tags readers may see are those on visible stories."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Where and under what a story is filed: regions, countries, sections, and its authors."""
+"""Where stories are filed and who writes them: regions, countries, sections, authors."""
 
 from __future__ import annotations
 
