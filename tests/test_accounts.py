@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import LoginSession, User
-from tests.conftest import PASSWORD, sign_in
+from tests.helpers import PASSWORD, sign_in
 
 
 def _form_token(page: str) -> str:
@@ -160,7 +160,7 @@ def test_five_wrong_codes_send_you_back_to_the_password(app, newsroom):
 def test_S17_the_code_step_counts_only_wrong_codes_and_only_from_password_holders(
     make_app, newsroom, query
 ):
-    from tests.test_admin_auth import client_at
+    from tests.helpers import client_at
 
     app = make_app(RATELIMIT_ENABLED=True)
     owner = client_at(app, "198.51.100.20")

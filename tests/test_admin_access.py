@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, sign_in
+from tests.helpers import PASSWORD, sign_in
 
 # The least role each admin endpoint needs (None: open to everyone). A new admin route without
 # an entry here, or a view whose declared role differs, fails CI.

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import LoginSession, User
-from tests.conftest import PASSWORD, sign_in
+from tests.helpers import PASSWORD, client_at, sign_in
 
 
 def test_S16_wrong_password_and_unknown_email_get_the_same_answer(client, newsroom):
@@ -132,13 +132,6 @@ def test_S17_sign_in_is_rate_limited_per_account(make_app, newsroom):
 
 
 # --- point 7: brute force stays expensive, but no stranger can lock an editor out ---------------
-
-
-def client_at(app, address: str):
-    """A browser at this client address."""
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = address
-    return client
 
 
 @pytest.fixture

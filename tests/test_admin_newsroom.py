@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 from pathlib import Path
 
-import lxml.html
 import pytest
 import sqlalchemy as sa
 from PIL import Image as PILImage
@@ -22,7 +20,17 @@ from newsroom.models import (
     SlugRedirect,
     utcnow,
 )
-from tests.conftest import sign_in
+from tests.helpers import (
+    form_values,
+    gps_exif,
+    image_rows,
+    media_files,
+    photo_bytes,
+    revision_of,
+    sign_in,
+    story_data,
+    upload,
+)
 
 
 def ids(query, model, slug):
@@ -33,31 +41,6 @@ def ids(query, model, slug):
 def reader(app):
     """A reader's browser, separate from the signed-in editors."""
     return app.test_client()
-
-
-def story_data(**overrides):
-    data = {
-        "headline": "Monsoon floods cut rail links across Assam",
-        "standfirst": "Hundreds of villages are cut off.",
-        "dateline": "Guwahati",
-        "dateline_country": "23",
-        "body": 'Floodwater covered the tracks on Tuesday.\n\n"We are moving people," an official said.',
-        "kind": "news",
-        "section": "1",
-        "countries": ["23"],
-        "authors": ["2"],
-        "tags": "Climate, Monsoon",
-        "lang": "en",
-        "hero_image": "0",
-        "revision": "0",
-        "action": "save",
-    }
-    data.update(overrides)
-    return data
-
-
-def revision_of(html: str) -> str:
-    return re.search(r'id="revision" name="revision" type="hidden" value="(\d+)"', html).group(1)
 
 
 @pytest.fixture
@@ -120,7 +103,7 @@ def test_unpublishing_removes_the_story_from_every_reader_page(editor, reader, q
     for url in ("/", "/latest", f"/article/{slug}", "/country/south-korea"):
         assert reader.get(url).status_code == 200
     page = editor.get(f"/admin/stories/{ident}").text
-    form = _form_values(page)
+    form = form_values(page)
     form.update(action="unpublish")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
     assert reader.get(f"/article/{slug}").status_code == 404
@@ -182,10 +165,10 @@ def test_invalid_story_forms_are_422_with_messages_and_nothing_saved(
 
 def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, newsroom):
     ident = ids(query, Article, "bank-indonesia-holds-rates-steady-as-rupiah-steadies")
-    mine = _form_values(editor.get(f"/admin/stories/{ident}").text)
+    mine = form_values(editor.get(f"/admin/stories/{ident}").text)
     other = app.test_client()
     sign_in(other, "admin")
-    theirs = _form_values(other.get(f"/admin/stories/{ident}").text)
+    theirs = form_values(other.get(f"/admin/stories/{ident}").text)
     theirs.update(headline="Bank Indonesia holds rates (their edit)", action="save")
     assert other.post(f"/admin/stories/{ident}", data=theirs).status_code == 303
     mine.update(headline="Bank Indonesia holds rates (my edit)", action="save")
@@ -202,7 +185,7 @@ def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, n
 def test_changing_a_published_slug_keeps_old_links_working(editor, reader, query):
     old = "bank-indonesia-holds-rates-steady-as-rupiah-steadies"
     ident = ids(query, Article, old)
-    form = _form_values(editor.get(f"/admin/stories/{ident}").text)
+    form = form_values(editor.get(f"/admin/stories/{ident}").text)
     form.update(slug="bank-indonesia-holds-rates", action="save")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
     moved = reader.get(f"/article/{old}")
@@ -260,50 +243,7 @@ def test_editor_can_see_which_stories_embed_a_story(editor, query):
     assert "Embedded in" in page and "Pyongyang rejects Tokyo" in page
 
 
-def _form_values(html: str) -> dict:
-    """The values a browser would submit for the story form on this page (lxml applies the
-    HTML rules: checked radios and boxes only, a select's first option when none is selected)."""
-    form = lxml.html.fromstring(html).get_element_by_id("story-form")
-    values: dict = {}
-    for name, value in form.form_values():
-        values.setdefault(name, []).append(value)
-    for textarea in form.iter("textarea"):
-        # A browser drops the one newline that follows <textarea>; lxml keeps it.
-        values[textarea.name] = [textarea.value.removeprefix("\n")]
-    return {name: found[0] if len(found) == 1 else found for name, found in values.items()}
-
-
 # --- photos ----------------------------------------------------------------------------------------
-
-
-def photo_bytes(fmt="JPEG", size=(1200, 800), exif=None) -> bytes:
-    image = PILImage.new("RGB", size, (180, 40, 30))
-    buffer = io.BytesIO()
-    kwargs = {"exif": exif} if exif is not None else {}
-    image.save(buffer, fmt, **kwargs)
-    return buffer.getvalue()
-
-
-def gps_exif() -> bytes:
-    exif = PILImage.Exif()
-    exif[0x8825] = {1: "N", 2: (35.0, 41.0, 22.0), 3: "E", 4: (139.0, 41.0, 30.0)}
-    exif[0x010F] = "Test camera maker"
-    exif[0x0112] = 6  # rotated: the stored photo must come out upright (portrait)
-    return exif.tobytes()
-
-
-def upload(client, data: bytes, filename="photo.jpg", alt="Rice terraces in Bali", htmx=False):
-    return client.post(
-        "/admin/media",
-        data={"photo-photo": (io.BytesIO(data), filename), "photo-alt": alt,
-              "photo-caption": "Terraces at dawn", "photo-credit": "Staff"},
-        content_type="multipart/form-data",
-        headers={"HX-Request": "true"} if htmx else {},
-    )  # fmt: skip
-
-
-def media_files(app) -> set[str]:
-    return {p.name for p in Path(app.config["MEDIA_ROOT"]).iterdir()}
 
 
 @pytest.fixture
@@ -362,11 +302,6 @@ BAD_UPLOADS = {
     "pixel bomb": (photo_bytes("PNG", size=(8000, 6000)), "x.png"),  # 1.2x the limit: a warning
     "20000x20000 bomb": (png_claiming(20000, 20000), "x.png"),  # 10x: Pillow refuses to open
 }
-
-
-def image_rows(app) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Image))
 
 
 @pytest.mark.parametrize("kind", BAD_UPLOADS)

@@ -17,8 +17,7 @@ import sqlalchemy as sa
 from extensions import db
 from newsroom.backup import backup, restore
 from newsroom.models import ContactMessage
-from tests.conftest import PG_URL
-from tests.test_contact import GOOD
+from tests.helpers import GOOD, PG_URL
 
 
 class Writers:

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import Article
-from tests.conftest import sign_in
-from tests.test_admin_newsroom import _form_values
+from tests.helpers import form_values, sign_in
 
 WRITERS = 8
 ROUNDS = 60
@@ -73,7 +72,7 @@ def test_R08_R09_eight_editors_saving_one_story_at_once_cannot_overwrite_each_ot
     for n in range(WRITERS):
         client = app.test_client()
         assert sign_in(client, "editor").status_code == 302
-        form = _form_values(client.get(f"/admin/stories/{ident}").text)
+        form = form_values(client.get(f"/admin/stories/{ident}").text)
         form.update(headline=f"Edit number {n}", action="save")
         clients.append((client, form))
     before = query(lambda: db.session.get(Article, ident).revision)
@@ -97,7 +96,7 @@ def test_R08_R09_eight_editors_saving_one_story_at_once_cannot_overwrite_each_ot
 
 def test_two_new_stories_racing_for_one_web_address_keep_both_texts(app, newsroom, query):
     """The slug check and the insert can interleave; the loser gets its form back, not a 500."""
-    from tests.test_admin_newsroom import story_data
+    from tests.helpers import story_data
 
     clients = []
     for _ in range(4):

@@ -9,13 +9,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import ContactMessage
-
-GOOD = {
-    "name": "Ana Reyes",
-    "email": "ana@example.org",
-    "subject": "Correction on the typhoon story",
-    "message": "The evacuation figure for Isabela was updated this morning.",
-}
+from tests.helpers import GOOD
 
 
 def saved(query):

@@ -17,9 +17,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import ContactMessage, Image
-from tests.conftest import PG_URL, sign_in
-from tests.test_admin_newsroom import photo_bytes, upload
-from tests.test_contact import GOOD
+from tests.helpers import GOOD, PG_URL, photo_bytes, sign_in, upload
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import Article, AuditEntry, BreakingItem, SlugRedirect, Status
-from tests.conftest import sign_in
 from tests.factories import make_story
-from tests.test_admin_newsroom import revision_of, story_data
+from tests.helpers import revision_of, sign_in, story_data
 
 NOTICE = "This story was removed following a court order."
 HEADLINE = "Monsoon floods cut rail links across Assam"

@@ -15,8 +15,8 @@ from sqlalchemy import event
 
 from extensions import db
 from newsroom.models import Article
-from tests.conftest import PG_URL
 from tests.factories import make_story
+from tests.helpers import PG_URL
 
 # --- health and logs ------------------------------------------------------------------------------
 
@@ -339,9 +339,9 @@ def test_R07_a_frozen_redis_costs_one_short_timeout_not_one_per_call(make_app, t
     import subprocess
     import time
 
-    from tests.conftest import _free_port
+    from tests.helpers import free_port
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(tmp_path)],

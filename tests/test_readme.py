@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, _free_port
+from tests.helpers import ROOT, free_port
 
 README = ROOT / "README.md"
 FEED = ROOT / "tests" / "fixtures" / "feeds" / "partner.rss"
@@ -203,7 +203,7 @@ def test_every_readme_command_runs_as_written_or_says_why_not(operator_env, tmp_
         ran.append(command)
         output = ""
         if command.endswith("make run"):
-            port = _free_port()
+            port = free_port()
             if "PORT=8000" in command:
                 command = command.replace("PORT=8000", f"PORT={port}")
                 env = operator_env

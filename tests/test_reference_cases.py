@@ -16,8 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsroom.content import render_markdown
-from tests.conftest import PASSWORD, REDIS_URL, ROOT, _free_port, sign_in
-from tests.test_contact import GOOD
+from tests.helpers import GOOD, PASSWORD, REDIS_URL, ROOT, free_port, sign_in
 
 CASES = [f"S{n:02}" for n in range(1, 30)] + [f"R{n:02}" for n in range(1, 20)]
 # Cases checked by a make target that .ci/run runs (or, for the soak, that an operator runs).
@@ -93,7 +92,7 @@ def test_S02_a_visitors_markup_comes_back_escaped_everywhere(client, htmx):
 
 
 def test_S02_newsroom_text_is_escaped_in_titles_tags_ticker_and_flash(editor, query):
-    from tests.test_admin_newsroom import story_data
+    from tests.helpers import story_data
 
     hostile = story_data(headline=f"Headline {PAYLOAD}", tags=f"Tag {PAYLOAD}",
                          standfirst=PAYLOAD, action="publish")  # fmt: skip
@@ -383,7 +382,7 @@ def test_R13_three_gunicorn_workers_boot_on_an_empty_database(tmp_path):
            "SITE_URL": "http://127.0.0.1"}  # fmt: skip
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "gunicorn.log"
     with log.open("w") as out:
         server = subprocess.Popen(

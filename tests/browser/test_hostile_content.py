@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_content import HOSTILE
+from tests.helpers import HOSTILE
 
 
 def test_S01_a_story_made_of_attack_markup_fires_no_script_in_chromium(page, live_server):

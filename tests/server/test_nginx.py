@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from bench.nginx_site import loopback_site
-from tests.conftest import ROOT, _free_port, start_gunicorn
+from tests.helpers import ROOT, free_port
+from tests.servers import start_gunicorn
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
@@ -68,7 +69,7 @@ def start_nginx(app_port, folder: Path, media: Path):
         if os.environ.get("REQUIRE_NGINX") == "1":
             pytest.fail("nginx is not installed but REQUIRE_NGINX=1")
         pytest.skip("nginx is not installed (apt-get install nginx)")
-    port = _free_port()
+    port = free_port()
     site = loopback_site(port, app_port, media, folder / "cache", folder / "snippets")
     (folder / "snippets").mkdir()
     modules = ""
@@ -221,7 +222,7 @@ def test_R17_slow_clients_are_held_by_nginx_and_never_reach_the_workers(nginx):
 @pytest.fixture
 def hanging_stack(live_server, nginx_dir, served_media, tmp_path):
     """gunicorn (--timeout 2) serving the site plus a hanging route, with nginx in front."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "hang-gunicorn.log"
     server, _ = start_gunicorn(
         {**live_server.env, "SITE_URL": f"http://{HOST}"}, port, log,
@@ -275,7 +276,7 @@ def test_S06_an_oversized_body_is_refused_by_nginx_before_the_app(nginx):
 
 def test_R04_with_no_worker_answering_readers_get_our_page_as_a_503(nginx_dir, served_media):
     """A restart or crash: nginx answers with the site's static "back in a moment" page."""
-    dead_port = _free_port()  # nothing listens here
+    dead_port = free_port()  # nothing listens here
     process, port = start_nginx(dead_port, nginx_dir, served_media)
     try:
         response, body = fetch(port, "/search?q=anything")
@@ -297,15 +298,14 @@ def test_R04_with_no_worker_answering_readers_get_our_page_as_a_503(nginx_dir, s
 
 def test_a_photo_uploaded_through_the_app_is_served_by_nginx(make_app, newsroom, nginx_dir):
     """nginx's workers run as another user than the app (www-data): every photo was 403."""
-    from tests.conftest import sign_in
-    from tests.test_admin_newsroom import photo_bytes, upload
+    from tests.helpers import photo_bytes, sign_in, upload
 
     media = nginx_dir / "media"  # missing: the app creates it, as on a new server
     app = make_app(MEDIA_ROOT=str(media))
     client = app.test_client()
     sign_in(client, "writer")
     assert upload(client, photo_bytes()).status_code == 303
-    process, port = start_nginx(_free_port(), nginx_dir, media)
+    process, port = start_nginx(free_port(), nginx_dir, media)
     try:
         photos = sorted(p for p in media.iterdir() if p.is_file())
         assert photos
