@@ -16,7 +16,7 @@ from extensions import db
 from newsroom.models import Article, Source, Status, utcnow
 from tests.factories import make_story
 
-FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 

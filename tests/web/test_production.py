@@ -186,7 +186,7 @@ def test_page_weight_budgets(client):
         scripts = re.findall(rb'<script src="([^"]+)"', html)
         assert len(scripts) == 2 and b"htmx-4.0.1.min.js" in scripts[0] and b"live.js" in scripts[1]
         assert b"@font-face" not in html and b"fonts.googleapis" not in html
-    root = Path(__file__).resolve().parent.parent / "static"
+    root = Path(__file__).resolve().parent.parent.parent / "static"
     assert gz((root / "css" / "site.css").read_bytes()) <= 15 * 1024
     own_js = (root / "js" / "live.js").read_text()
     code = re.sub(r"/\*.*?\*/", "", own_js, flags=re.S)
