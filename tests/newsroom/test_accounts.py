@@ -6,6 +6,7 @@ import re
 import time
 
 import pyotp
+import pytest
 import sqlalchemy as sa
 
 from extensions import db
@@ -17,6 +18,7 @@ def _form_token(page: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
+@pytest.mark.case("S19")
 def test_S19_common_passwords_and_own_email_are_refused_long_ones_accepted(client, newsroom):
     sign_in(client, "admin")
 
@@ -38,6 +40,7 @@ def test_S19_common_passwords_and_own_email_are_refused_long_ones_accepted(clien
     assert signed.status_code == 302
 
 
+@pytest.mark.case("S19")
 def test_S19_passwords_hashed_with_old_parameters_are_upgraded_at_sign_in(client, newsroom, query):
     from werkzeug.security import generate_password_hash
 
@@ -54,6 +57,7 @@ def test_S19_passwords_hashed_with_old_parameters_are_upgraded_at_sign_in(client
     assert sign_in(client.application.test_client(), "editor").status_code == 302
 
 
+@pytest.mark.case("S14")
 def test_S14_changing_the_password_ends_every_other_session(app, newsroom, query):
     laptop, phone = app.test_client(), app.test_client()
     sign_in(laptop, "writer")
@@ -157,6 +161,7 @@ def test_five_wrong_codes_send_you_back_to_the_password(app, newsroom):
     assert client.get("/admin/login/code").headers["Location"] == "/admin/login"
 
 
+@pytest.mark.case("S17")
 def test_S17_the_code_step_counts_only_wrong_codes_and_only_from_password_holders(
     make_app, newsroom, query
 ):

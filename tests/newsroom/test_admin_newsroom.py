@@ -198,6 +198,7 @@ def test_changing_a_published_slug_keeps_old_links_working(editor, reader, query
     )
 
 
+@pytest.mark.case("S01")
 def test_S01_hostile_body_is_saved_but_rendered_clean(editor, reader, query):
     body = '<script>alert(1)</script>Officials said <a href="javascript:alert(2)">this</a>. <img src=x onerror=alert(3)>'
     response = editor.post("/admin/stories/new", data=story_data(body=body, action="publish"))
@@ -255,6 +256,7 @@ def private_media(make_app, tmp_path, newsroom):
     return app, client
 
 
+@pytest.mark.case("S07")
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_S07_good_photos_are_stored_with_variants_and_no_location(private_media, fmt):
     app, client = private_media
@@ -304,6 +306,7 @@ BAD_UPLOADS = {
 }
 
 
+@pytest.mark.case("S03", "S04", "S05")
 @pytest.mark.parametrize("kind", BAD_UPLOADS)
 def test_S03_S04_S05_refused_uploads_leave_nothing_behind(private_media, kind):
     app, client = private_media
@@ -316,6 +319,7 @@ def test_S03_S04_S05_refused_uploads_leave_nothing_behind(private_media, kind):
     assert image_rows(app) == rows_before
 
 
+@pytest.mark.case("S04")
 def test_S04_a_jpeg_html_polyglot_is_stored_only_as_re_encoded_pixels(private_media):
     app, client = private_media
     polyglot = photo_bytes() + b"<html><script>alert(document.domain)</script></html>"
@@ -326,6 +330,7 @@ def test_S04_a_jpeg_html_polyglot_is_stored_only_as_re_encoded_pixels(private_me
         assert b"<script" not in (Path(app.config["MEDIA_ROOT"]) / name).read_bytes()
 
 
+@pytest.mark.case("S06")
 def test_S06_oversized_uploads_are_refused_with_413(private_media):
     app, client = private_media
     response = upload(client, b"\xff\xd8" + b"0" * (26 * 1024 * 1024))
@@ -344,6 +349,7 @@ def test_alt_text_is_required(private_media):
     assert media_files(app) == set()
 
 
+@pytest.mark.case("R11")
 def test_R11_disk_full_gives_a_clear_error_and_no_debris(private_media, monkeypatch):
     app, client = private_media
     from newsroom import photos as media

@@ -11,6 +11,7 @@ from newsroom.content import embed_ids, expand_embeds, make_slug, render_markdow
 from tests.helpers import HOSTILE
 
 
+@pytest.mark.case("S01")
 @pytest.mark.parametrize("payload", HOSTILE)
 def test_S01_sanitizer_removes_scripts_handlers_and_unsafe_urls(payload):
     html = render_markdown(f"Before.\n\n{payload}\n\nAfter.").lower()
@@ -27,6 +28,7 @@ def test_text_after_a_removed_tag_survives():
     assert "The minister said the plan holds." in html and "alert" not in html
 
 
+@pytest.mark.case("S01")
 @pytest.mark.parametrize("payload", HOSTILE)
 def test_S01_sanitizing_twice_changes_nothing(payload):
     once = render_markdown(payload)

@@ -150,6 +150,7 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path):
     assert diff == []
 
 
+@pytest.mark.case("R13")
 def test_R13_importing_the_app_touches_no_database(tmp_path):
     """Several gunicorn workers must boot on an empty database: no migration or seed at import."""
     code = (

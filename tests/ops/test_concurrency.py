@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from extensions import db
@@ -35,6 +36,7 @@ def _count_up(config: dict, rounds: int, errors) -> None:
         db.engine.dispose()
 
 
+@pytest.mark.case("R08", "R09")
 def test_R08_R09_eight_processes_read_modify_write_without_losing_one(app, app_config, query):
     """The database recipe itself: a read that decides a write cannot be overtaken."""
 
@@ -63,6 +65,7 @@ def test_R08_R09_eight_processes_read_modify_write_without_losing_one(app, app_c
     assert total == WRITERS * ROUNDS
 
 
+@pytest.mark.case("R08", "R09")
 def test_R08_R09_eight_editors_saving_one_story_at_once_cannot_overwrite_each_other(
     app, newsroom, query
 ):
@@ -130,6 +133,7 @@ def test_two_new_stories_racing_for_one_web_address_keep_both_texts(app, newsroo
     assert saved == 1
 
 
+@pytest.mark.case("R09")
 def test_R09_eight_editors_adding_ticker_items_at_once_give_each_its_own_place(
     app, newsroom, query
 ):

@@ -54,6 +54,7 @@ def test_one_and_two_character_cjk_queries_fall_back_to_substring_search(client)
         assert f"<mark>{query}</mark>" in html
 
 
+@pytest.mark.case("S02")
 def test_S02_matches_are_marked_in_an_escaped_snippet(client):
     slugs, html = found(client, "tracking chip")
     assert any("everest" in s for s in slugs)
@@ -67,6 +68,7 @@ def test_every_term_must_match(client):
     assert not found(client, "Everest rupiah")[0]
 
 
+@pytest.mark.case("S02", "S25")
 @pytest.mark.parametrize(
     "query",
     ['"', '""', "*", "NEAR(a b)", "a AND OR NOT b", "(((", "rupiah)", "x" * 2000, "\x00\x01\x1f",

@@ -157,6 +157,7 @@ def test_the_micro_cache_serves_anonymous_pages_and_honours_the_app(nginx):
     assert other.getheader("X-Micro-Cache") != "BYPASS"  # (a MISS: the app varies on Cookie)
 
 
+@pytest.mark.case("S07")
 def test_S07_static_and_media_are_served_by_nginx_with_safe_headers(nginx, served_media):
     _, html = fetch(nginx, "/about")
     css = re.search(rb'href="(/static/css/site\.css\?v=[0-9a-f]+)"', html).group(1).decode()
@@ -171,6 +172,7 @@ def test_S07_static_and_media_are_served_by_nginx_with_safe_headers(nginx, serve
     assert response.getheader("X-Content-Type-Options") == "nosniff"
 
 
+@pytest.mark.case("S21")
 def test_S21_unknown_hosts_are_dropped(nginx):
     with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
         fetch(nginx, "/", host="evil.example")
@@ -182,6 +184,7 @@ def _timed_fetch(port, path):
     return response.status, time.monotonic() - start, body
 
 
+@pytest.mark.case("R17")
 def test_R17_slow_clients_are_held_by_nginx_and_never_reach_the_workers(nginx):
     """200 connections dribbling their headers a byte a second; normal readers are unaffected."""
     slow = []
@@ -236,6 +239,7 @@ def hanging_stack(live_server, nginx_dir, served_media, tmp_path):
     server.wait(timeout=10)
 
 
+@pytest.mark.case("R18")
 def test_R18_a_hanging_request_costs_its_worker_and_nothing_else(hanging_stack):
     """gunicorn aborts the worker after --timeout. The sync worker answers that one request
     with its own bare 500 (or nginx gives 502/504 if the worker dies first); no traceback
@@ -263,6 +267,7 @@ def test_R18_a_hanging_request_costs_its_worker_and_nothing_else(hanging_stack):
         assert _timed_fetch(port, "/")[0] == 200
 
 
+@pytest.mark.case("S06")
 def test_S06_an_oversized_body_is_refused_by_nginx_before_the_app(nginx):
     conn = http.client.HTTPConnection("127.0.0.1", nginx, timeout=10)
     body = b"message=" + b"x" * (4 * 1024 * 1024)
@@ -274,6 +279,7 @@ def test_S06_an_oversized_body_is_refused_by_nginx_before_the_app(nginx):
     assert response.status == 413
 
 
+@pytest.mark.case("R04")
 def test_R04_with_no_worker_answering_readers_get_our_page_as_a_503(nginx_dir, served_media):
     """A restart or crash: nginx answers with the site's static "back in a moment" page."""
     dead_port = free_port()  # nothing listens here
