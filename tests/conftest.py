@@ -132,6 +132,18 @@ def newsroom(app):
 
 
 @pytest.fixture
+def signed_in(app, newsroom):
+    """signed_in("writer"): a new client (its own browser) signed in with that role."""
+
+    def sign(role: str):
+        client = app.test_client()
+        assert sign_in(client, role).status_code == 302
+        return client
+
+    return sign
+
+
+@pytest.fixture
 def editor(client, newsroom):
     """A client signed in as an editor."""
     assert sign_in(client, "editor").status_code == 302

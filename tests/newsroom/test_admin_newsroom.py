@@ -44,9 +44,8 @@ def reader(app):
 
 
 @pytest.fixture
-def writer(app, newsroom):
-    client = app.test_client()
-    sign_in(client, "writer")
+def writer(app, newsroom, signed_in):
+    client = signed_in("writer")
     return client
 
 
@@ -163,11 +162,10 @@ def test_invalid_story_forms_are_422_with_messages_and_nothing_saved(
     )
 
 
-def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, newsroom):
+def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, newsroom, signed_in):
     ident = ids(query, Article, "bank-indonesia-holds-rates-steady-as-rupiah-steadies")
     mine = form_values(editor.get(f"/admin/stories/{ident}").text)
-    other = app.test_client()
-    sign_in(other, "admin")
+    other = signed_in("admin")
     theirs = form_values(other.get(f"/admin/stories/{ident}").text)
     theirs.update(headline="Bank Indonesia holds rates (their edit)", action="save")
     assert other.post(f"/admin/stories/{ident}", data=theirs).status_code == 303
@@ -444,9 +442,8 @@ def test_inbox_lists_reads_marks_and_deletes(editor, reader, query):
     assert query(lambda: db.session.get(ContactMessage, ident)) is None
 
 
-def test_admins_add_people_and_change_roles(app, newsroom, query):
-    admin = app.test_client()
-    sign_in(admin, "admin")
+def test_admins_add_people_and_change_roles(app, newsroom, query, signed_in):
+    admin = signed_in("admin")
     weak = admin.post(
         "/admin/users", data={"email": "new@example.org", "role": "writer", "password": "short"}
     )
@@ -484,9 +481,8 @@ def test_admins_add_people_and_change_roles(app, newsroom, query):
     assert query(lambda: db.session.get(User, newsroom["writer"]).role) == "editor"
 
 
-def test_admins_manage_sections_tags_and_authors(app, newsroom, reader):
-    admin = app.test_client()
-    sign_in(admin, "admin")
+def test_admins_manage_sections_tags_and_authors(app, newsroom, reader, signed_in):
+    admin = signed_in("admin")
     page = admin.get("/admin/taxonomy/authors")
     assert page.status_code == 200 and "Joon Park" in page.text
     added = admin.post("/admin/taxonomy/tags", data={"name": "Monsoon", "slug": "monsoon"})
