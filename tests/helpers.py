@@ -5,6 +5,7 @@ Plain functions and constants only; fixtures live in the conftest.py files.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 PASSWORD = "correct horse battery staple"
+# Where the browser tests leave their screenshots.
+ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", ROOT / "test-artifacts" / "browser"))
 
 
 def free_port() -> int:
@@ -153,3 +156,23 @@ HOSTILE = [
     "[click](javascript:alert(1))",
     '<p onclick="alert(1)">text</p>',
 ]
+
+
+# --- accessibility (the browser tests) ------------------------------------------------------
+
+
+@functools.cache
+def axe_source() -> str:
+    """axe-core, vendored in tests/vendor/, to inject into a page."""
+    return (ROOT / "tests" / "vendor" / "axe-4.14.1.min.js").read_text()
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page a Playwright `page` shows."""
+    page.evaluate(axe_source())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
