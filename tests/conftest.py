@@ -1,4 +1,4 @@
-"""Fixtures: an app on a private copy of the demo newsroom, its client and CLI runner.
+"""Fixtures shared by every test: an app on a private copy of the demo newsroom, its client and CLI runner.
 
 The suite runs on the embedded default (SQLite + filesystem cache) unless TEST_DATABASE_URL and
 TEST_REDIS_URL name a PostgreSQL server and a Redis server; then every test gets its own database
@@ -9,112 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from app import create_app
 from extensions import db, limiter
-
-ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
-
-
-def base_config(tmp: Path, media: Path) -> dict:
-    """Settings shared by every test app; a test may change them before asking for `app`."""
-    prefix = f"t{uuid.uuid4().hex[:10]}:"
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-not-used-anywhere-else",
-        "SITE_URL": "http://asian-news.test",
-        "MEDIA_ROOT": str(media),
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "RATELIMIT_KEY_PREFIX": prefix,
-        "TICKER_POLL_SECONDS": 1,
-        "LATEST_POLL_SECONDS": 1,
-        # Fast hashes keep the suite quick; production uses scrypt (see config.py).
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    }
-    if REDIS_URL:
-        config.update(
-            CACHE_TYPE="RedisCache",
-            CACHE_REDIS_URL=REDIS_URL,
-            CACHE_KEY_PREFIX=prefix,
-            CACHE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
-            RATELIMIT_STORAGE_URI=REDIS_URL,
-        )
-    else:
-        config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(tmp / "cache"))
-    return config
-
-
-class SQLiteDemo:
-    """The demo newsroom in a SQLite file; each test works on a copy."""
-
-    def __init__(self, base: Path):
-        self.base = base
-        self.url = f"sqlite:///{base / 'demo.sqlite'}"
-
-    def finish(self) -> None:
-        with sqlite3.connect(self.base / "demo.sqlite") as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    def clone(self, tmp: Path) -> str:
-        shutil.copy(self.base / "demo.sqlite", tmp / "site.sqlite")
-        return f"sqlite:///{tmp / 'site.sqlite'}"
-
-    def drop(self, url: str) -> None:
-        pass
-
-
-class PostgresDemo:
-    """The demo newsroom in a template database; each test gets CREATE DATABASE ... TEMPLATE.
-
-    The template's name is unique to the run, so several runs can share one server.
-    """
-
-    def __init__(self, base: Path):
-        self.base = base
-        self.admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        self.template = f"an_demo_template_{uuid.uuid4().hex[:12]}"
-        self._execute(f'CREATE DATABASE "{self.template}"')
-        self.url = self._url_for(self.template)
-
-    def _url_for(self, name: str) -> str:
-        return sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-    def _execute(self, statement: str) -> None:
-        with self.admin.connect() as conn:
-            conn.exec_driver_sql(statement)
-
-    def _drop_database(self, name: str) -> None:
-        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    def finish(self) -> None:
-        pass
-
-    def clone(self, tmp: Path) -> str:
-        name = f"an_t_{uuid.uuid4().hex[:12]}"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
-        return self._url_for(name)
-
-    def drop(self, url: str) -> None:
-        self._drop_database(sa.engine.make_url(url).database)
-
-    def close(self) -> None:
-        self._drop_database(self.template)
-        self.admin.dispose()
+from tests.helpers import PASSWORD, PG_URL, REDIS_URL, ROOT, free_port, sign_in
+from tests.servers import LiveServer, PostgresDemo, SQLiteDemo, base_config, start_gunicorn
 
 
 @pytest.fixture(scope="session")
@@ -208,9 +110,6 @@ def pytest_report_header(config):
     return "backend: SQLite and filesystem cache (embedded default)"
 
 
-PASSWORD = "correct horse battery staple"
-
-
 @pytest.fixture
 def newsroom(app):
     """A writer, an editor and an admin, all with the password PASSWORD."""
@@ -232,10 +131,16 @@ def newsroom(app):
         return {role: user.id for role, user in people.items()}
 
 
-def sign_in(client, role: str, password: str = PASSWORD):
-    return client.post(
-        "/admin/login", data={"email": f"{role}@asian-news.test", "password": password}
-    )
+@pytest.fixture
+def signed_in(app, newsroom):
+    """signed_in("writer"): a new client (its own browser) signed in with that role."""
+
+    def sign(role: str):
+        client = app.test_client()
+        assert sign_in(client, role).status_code == 302
+        return client
+
+    return sign
 
 
 @pytest.fixture
@@ -246,61 +151,6 @@ def editor(client, newsroom):
 
 
 # --- a real server --------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class LiveServer:
-    url: str
-    env: dict
-    log: Path
-
-    def flask(self, *args: str) -> str:
-        """Run `flask --app app ...` against the server's database, as an operator would."""
-        result = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "app", *args],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    def python(self, code: str) -> str:
-        """Run code in an app context against the server's database (e.g. publish a story)."""
-        prelude = (
-            "from app import create_app\napp = create_app()\nctx = app.app_context()\nctx.push()\n"
-        )
-        result = subprocess.run(
-            [sys.executable, "-c", prelude + code],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-
-def start_gunicorn(env: dict, port: int, log: Path, app_spec="app:create_app()", extra=()):
-    """Start gunicorn with two workers on 127.0.0.1:port and wait until it answers."""
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             *extra, app_spec],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/about", timeout=2):  # noqa: S310 - loopback only
-                return process, base
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"server did not start:\n{log.read_text()}")
-            time.sleep(0.2)
 
 
 @pytest.fixture
@@ -314,7 +164,7 @@ def live_server(demo_database, tmp_path, live_server_env):
     """gunicorn with two workers on a private copy of the demo newsroom; short poll intervals."""
     instance = tmp_path / "instance"
     instance.mkdir()
-    port = _free_port()
+    port = free_port()
     url = demo_database.clone(tmp_path)
     if not PG_URL:
         shutil.move(tmp_path / "site.sqlite", instance / "asian-news.sqlite")

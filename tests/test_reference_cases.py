@@ -1,23 +1,23 @@
 """The cases of the security and reliability reference that no other module covers, and a check
-that every case of the reference has a named test (test_S01_..., test_R08_...) or a make target."""
+that every case of the reference has a test marked @pytest.mark.case("S01") or a make target."""
 
 from __future__ import annotations
 
-import ast
+import importlib
 import logging
 import re
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsroom.content import render_markdown
-from tests.conftest import PASSWORD, REDIS_URL, ROOT, _free_port, sign_in
-from tests.test_contact import GOOD
+from tests.helpers import GOOD, PASSWORD, REDIS_URL, ROOT, free_port, sign_in
 
 CASES = [f"S{n:02}" for n in range(1, 30)] + [f"R{n:02}" for n in range(1, 20)]
 # Cases checked by a make target that .ci/run runs (or, for the soak, that an operator runs).
@@ -33,25 +33,35 @@ BY_MAKE_TARGET = {
 }
 
 
-def test_every_case_of_the_reference_has_a_named_test_or_a_make_target():
-    names = set()
-    for path in (ROOT / "tests").rglob("test_*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                names.add(node.name)
-    covered = {case for case in CASES for name in names if re.search(rf"_{case}_", name)}
+def marked_cases(tests_dir: Path = ROOT / "tests") -> set[str]:
+    """The case ids carried by @pytest.mark.case on the test functions of every test module."""
+    cases = set()
+    for path in sorted(tests_dir.rglob("test_*.py")):
+        name = ".".join(path.relative_to(tests_dir.parent).with_suffix("").parts)
+        for attr, function in vars(importlib.import_module(name)).items():
+            if attr.startswith("test_") and callable(function):
+                for mark in getattr(function, "pytestmark", []):
+                    if mark.name == "case":
+                        cases.update(mark.args)
+    return cases
+
+
+def test_every_case_of_the_reference_has_a_marked_test_or_a_make_target():
+    marked = marked_cases()
+    assert marked <= set(CASES), f"marks naming no case of the reference: {marked - set(CASES)}"
     targets = set(re.findall(r"^([a-z-]+):", (ROOT / "Makefile").read_text(), re.M))
     for case, target in BY_MAKE_TARGET.items():
         assert target in targets, f"{case}: make {target} is missing"
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make lint" in ci and "make loadtest" in ci
-    missing = [c for c in CASES if c not in covered and c not in BY_MAKE_TARGET]
-    assert missing == [], f"cases without a test named test_<ID>_...: {missing}"
+    missing = [c for c in CASES if c not in marked and c not in BY_MAKE_TARGET]
+    assert missing == [], f"cases without a test marked @pytest.mark.case(<ID>): {missing}"
 
 
 # --- S01: the sanitizer holds for any text, not just the corpus ------------------------------
 
 
+@pytest.mark.case("S01")
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("<>/=\"' ascriptonerrorjavascript:&#;x1()svgimg")))
        | st.text())  # fmt: skip
@@ -75,6 +85,7 @@ def _between_tags(html: str) -> str:
 PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(1)>'
 
 
+@pytest.mark.case("S02")
 def test_S02_a_visitors_markup_comes_back_escaped_everywhere(client, htmx):
     answers = [
         client.get("/search", query_string={"q": PAYLOAD}),
@@ -92,8 +103,9 @@ def test_S02_a_visitors_markup_comes_back_escaped_everywhere(client, htmx):
         assert "<img src=x onerror" not in response.text
 
 
+@pytest.mark.case("S02")
 def test_S02_newsroom_text_is_escaped_in_titles_tags_ticker_and_flash(editor, query):
-    from tests.test_admin_newsroom import story_data
+    from tests.helpers import story_data
 
     hostile = story_data(headline=f"Headline {PAYLOAD}", tags=f"Tag {PAYLOAD}",
                          standfirst=PAYLOAD, action="publish")  # fmt: skip
@@ -121,6 +133,7 @@ def test_S02_newsroom_text_is_escaped_in_titles_tags_ticker_and_flash(editor, qu
 # --- S12: a fresh session and a fresh form token at sign-in ----------------------------------
 
 
+@pytest.mark.case("S12")
 def test_S12_signing_in_rotates_the_session_and_the_form_token(make_app, newsroom):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
@@ -142,6 +155,7 @@ def test_S12_signing_in_rotates_the_session_and_the_form_token(make_app, newsroo
 # --- S15: production cookies -----------------------------------------------------------------
 
 
+@pytest.mark.case("S15")
 def test_S15_the_production_session_cookie_is_host_only_and_public_pages_set_none(make_app):
     app = make_app(SITE_URL="https://asian-news.test", WTF_CSRF_ENABLED=True)
     client = app.test_client()
@@ -157,6 +171,7 @@ def test_S15_the_production_session_cookie_is_host_only_and_public_pages_set_non
 # --- S16: no enumeration by timing, with the production hash ----------------------------------
 
 
+@pytest.mark.case("S16")
 def test_S16_unknown_email_and_wrong_password_take_the_same_time(make_app, newsroom, query):
     from extensions import db
     from newsroom.models import User
@@ -193,6 +208,7 @@ def test_S16_unknown_email_and_wrong_password_take_the_same_time(make_app, newsr
 # --- S17: the limit keys on the real client, and only behind the proxy we trust ---------------
 
 
+@pytest.mark.case("S17")
 def test_S17_per_ip_limit_uses_the_real_client_behind_one_proxy_and_resets(make_app, newsroom):
     app = make_app(RATELIMIT_ENABLED=True, PROXY_FIX=1, LOGIN_RATE_LIMIT_IP="3 per minute",
                    LOGIN_RATE_LIMIT_ACCOUNT="100 per minute")  # fmt: skip
@@ -220,6 +236,7 @@ def test_S17_per_ip_limit_uses_the_real_client_behind_one_proxy_and_resets(make_
     assert spoofed.status_code == 429, "without a proxy, X-Forwarded-For is not believed"
 
 
+@pytest.mark.case("S17")
 @pytest.mark.skipif(not REDIS_URL, reason="needs the PostgreSQL and Redis leg (shared limits)")
 def test_S17_the_login_limit_is_shared_by_every_gunicorn_worker(live_server):
     """Two workers, one Redis: the eleventh failure from one address is refused by either."""
@@ -249,6 +266,7 @@ def test_S17_the_login_limit_is_shared_by_every_gunicorn_worker(live_server):
 # --- S18: contact abuse ----------------------------------------------------------------------
 
 
+@pytest.mark.case("S18")
 def test_S18_an_overlong_message_is_refused_and_not_stored(client, query):
     import sqlalchemy as sa
 
@@ -266,6 +284,7 @@ def test_S18_an_overlong_message_is_refused_and_not_stored(client, query):
 # --- S22: nothing a request carries can poison a cached page ---------------------------------
 
 
+@pytest.mark.case("S22")
 def test_S22_hosts_protocols_and_query_payloads_never_reach_a_cached_page(client):
     poison = [
         {"headers": {"X-Forwarded-Host": "evil.example"}},
@@ -284,6 +303,7 @@ def test_S22_hosts_protocols_and_query_payloads_never_reach_a_cached_page(client
 # --- S23: what an editor sees is never what a reader gets ------------------------------------
 
 
+@pytest.mark.case("S23")
 def test_S23_pages_seen_signed_in_never_reach_anonymous_readers(app, editor):
     for url in ("/", "/latest", "/about"):
         seen = editor.get(url)
@@ -300,6 +320,7 @@ def test_S23_pages_seen_signed_in_never_reach_anonymous_readers(app, editor):
 # --- S26: no debugger, no detail, and the failure is findable in the log ----------------------
 
 
+@pytest.mark.case("S26")
 def test_S26_no_debugger_and_errors_are_logged_with_their_request_id(app, client, caplog):
     @app.get("/boom-logged")
     def boom():
@@ -320,6 +341,7 @@ def test_S26_no_debugger_and_errors_are_logged_with_their_request_id(app, client
 # --- S27: sign-in events -----------------------------------------------------------------------
 
 
+@pytest.mark.case("S27")
 def test_S27_sign_in_sign_out_and_refusals_each_write_one_line_without_secrets(
     app, client, newsroom, caplog
 ):
@@ -345,6 +367,7 @@ def test_S27_sign_in_sign_out_and_refusals_each_write_one_line_without_secrets(
 # --- S29: fragments asked for directly get the same protection as pages ------------------------
 
 
+@pytest.mark.case("S29")
 def test_S29_admin_fragments_requested_directly_are_guarded_like_pages(app, client, newsroom):
     variants = [{}, {"HX-Request": "true"}, {"Accept": "application/json"},
                 {"Sec-Fetch-Site": "cross-site", "HX-Request": "true"}]  # fmt: skip
@@ -362,6 +385,7 @@ def test_S29_admin_fragments_requested_directly_are_guarded_like_pages(app, clie
             assert "Content-Security-Policy" in response.headers
 
 
+@pytest.mark.case("S29")
 def test_S29_reader_fragments_carry_the_page_headers(client):
     fragment = client.get("/latest", headers={"HX-Request": "true"})
     page = client.get("/latest")
@@ -374,6 +398,7 @@ def test_S29_reader_fragments_carry_the_page_headers(client):
 # --- R13: several workers boot on an empty database -----------------------------------------
 
 
+@pytest.mark.case("R13")
 def test_R13_three_gunicorn_workers_boot_on_an_empty_database(tmp_path):
     import os
 
@@ -383,7 +408,7 @@ def test_R13_three_gunicorn_workers_boot_on_an_empty_database(tmp_path):
            "SITE_URL": "http://127.0.0.1"}  # fmt: skip
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "gunicorn.log"
     with log.open("w") as out:
         server = subprocess.Popen(

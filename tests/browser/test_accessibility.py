@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-AXE = (Path(__file__).resolve().parent.parent / "vendor" / "axe-4.14.1.min.js").read_text()
+from tests.helpers import axe_source, serious_axe_violations
 
 PAGES = [
     "/",
@@ -23,7 +21,7 @@ def test_no_serious_or_critical_axe_violations(browser, live_server, path, schem
     context = browser.new_context(bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
     page.goto(live_server.url + path)
-    page.evaluate(AXE)
+    page.evaluate(axe_source())
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     context.close()
     serious = [
@@ -32,16 +30,6 @@ def test_no_serious_or_critical_axe_violations(browser, live_server, path, schem
         if v["impact"] in ("serious", "critical")
     ]
     assert not serious, "\n".join(serious)
-
-
-def _serious(page) -> list[str]:
-    page.evaluate(AXE)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_newsroom_pages_have_no_serious_axe_violations(browser, live_server):
@@ -58,12 +46,12 @@ def test_newsroom_pages_have_no_serious_axe_violations(browser, live_server):
     page = context.new_page()
     problems = []
     page.goto(live_server.url + "/admin/login")
-    problems += _serious(page)
+    problems += serious_axe_violations(page)
     page.fill("#email", "coded@example.org")
     page.fill("#password", "another long passphrase")
     page.click("button[type=submit]")
     page.wait_for_url("**/admin/login/code")
-    problems += _serious(page)
+    problems += serious_axe_violations(page)
     page.goto(live_server.url + "/admin/login")
     page.fill("#email", "a11y@example.org")
     page.fill("#password", "a long accessible passphrase")
@@ -72,10 +60,10 @@ def test_newsroom_pages_have_no_serious_axe_violations(browser, live_server):
     for path in ("/admin/", "/admin/account", "/admin/stories/new", "/admin/stories/1",
                  "/admin/stories/1/kill", "/admin/users"):  # fmt: skip
         page.goto(live_server.url + path)
-        problems += _serious(page)
+        problems += serious_axe_violations(page)
     page.goto(live_server.url + "/admin/account")
     page.click("text=Set up two-step sign-in")
     page.wait_for_selector(".totp-key")  # the QR code and the key to type
-    problems += _serious(page)
+    problems += serious_axe_violations(page)
     context.close()
     assert not problems, "\n".join(problems)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from tests.test_content import HOSTILE
+import pytest
+
+from tests.helpers import HOSTILE
 
 
+@pytest.mark.case("S01")
 def test_S01_a_story_made_of_attack_markup_fires_no_script_in_chromium(page, live_server):
     # An unclosed <style> (the mXSS payload) swallows what follows it, as in any browser: last.
     payloads = sorted(HOSTILE, key=lambda p: "<math>" in p)

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.helpers import ARTIFACTS
 
 
 def story_slugs(page, selector="#story-list") -> list[str]:

@@ -7,7 +7,7 @@ import io
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.helpers import ARTIFACTS
 
 PASSWORD = "a long newsroom passphrase"
 

@@ -10,7 +10,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.helpers import ARTIFACTS, serious_axe_violations
 
 PASSWORD = "a long newsroom passphrase"
 
@@ -162,7 +162,6 @@ def test_the_media_library_pages_down_to_the_oldest_photo(page, live_server):
 
 
 def test_the_picker_and_the_library_have_no_serious_axe_violations(browser, live_server):
-    from tests.browser.test_accessibility import _serious
 
     facts = json.loads(live_server.python(SETUP).strip().splitlines()[-1])
     context = browser.new_context(bypass_csp=True)  # lets the test inject axe
@@ -171,8 +170,8 @@ def test_the_picker_and_the_library_have_no_serious_axe_violations(browser, live
     page.goto(f"{live_server.url}/admin/stories/{facts['story']}")
     page.fill("#photo-q", "Night market")
     expect(page.locator("#photo-results-count")).to_contain_text("matching “Night market”")
-    problems = _serious(page)
+    problems = serious_axe_violations(page)
     page.goto(live_server.url + "/admin/media?q=market")
-    problems += _serious(page)
+    problems += serious_axe_violations(page)
     context.close()
     assert not problems, "\n".join(problems)

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from bench.nginx_site import loopback_site
-from tests.conftest import ROOT, _free_port, start_gunicorn
+from tests.helpers import ROOT, free_port
+from tests.servers import start_gunicorn
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
@@ -68,7 +69,7 @@ def start_nginx(app_port, folder: Path, media: Path):
         if os.environ.get("REQUIRE_NGINX") == "1":
             pytest.fail("nginx is not installed but REQUIRE_NGINX=1")
         pytest.skip("nginx is not installed (apt-get install nginx)")
-    port = _free_port()
+    port = free_port()
     site = loopback_site(port, app_port, media, folder / "cache", folder / "snippets")
     (folder / "snippets").mkdir()
     modules = ""
@@ -156,6 +157,7 @@ def test_the_micro_cache_serves_anonymous_pages_and_honours_the_app(nginx):
     assert other.getheader("X-Micro-Cache") != "BYPASS"  # (a MISS: the app varies on Cookie)
 
 
+@pytest.mark.case("S07")
 def test_S07_static_and_media_are_served_by_nginx_with_safe_headers(nginx, served_media):
     _, html = fetch(nginx, "/about")
     css = re.search(rb'href="(/static/css/site\.css\?v=[0-9a-f]+)"', html).group(1).decode()
@@ -170,6 +172,7 @@ def test_S07_static_and_media_are_served_by_nginx_with_safe_headers(nginx, serve
     assert response.getheader("X-Content-Type-Options") == "nosniff"
 
 
+@pytest.mark.case("S21")
 def test_S21_unknown_hosts_are_dropped(nginx):
     with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
         fetch(nginx, "/", host="evil.example")
@@ -181,6 +184,7 @@ def _timed_fetch(port, path):
     return response.status, time.monotonic() - start, body
 
 
+@pytest.mark.case("R17")
 def test_R17_slow_clients_are_held_by_nginx_and_never_reach_the_workers(nginx):
     """200 connections dribbling their headers a byte a second; normal readers are unaffected."""
     slow = []
@@ -221,7 +225,7 @@ def test_R17_slow_clients_are_held_by_nginx_and_never_reach_the_workers(nginx):
 @pytest.fixture
 def hanging_stack(live_server, nginx_dir, served_media, tmp_path):
     """gunicorn (--timeout 2) serving the site plus a hanging route, with nginx in front."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "hang-gunicorn.log"
     server, _ = start_gunicorn(
         {**live_server.env, "SITE_URL": f"http://{HOST}"}, port, log,
@@ -235,6 +239,7 @@ def hanging_stack(live_server, nginx_dir, served_media, tmp_path):
     server.wait(timeout=10)
 
 
+@pytest.mark.case("R18")
 def test_R18_a_hanging_request_costs_its_worker_and_nothing_else(hanging_stack):
     """gunicorn aborts the worker after --timeout. The sync worker answers that one request
     with its own bare 500 (or nginx gives 502/504 if the worker dies first); no traceback
@@ -262,6 +267,7 @@ def test_R18_a_hanging_request_costs_its_worker_and_nothing_else(hanging_stack):
         assert _timed_fetch(port, "/")[0] == 200
 
 
+@pytest.mark.case("S06")
 def test_S06_an_oversized_body_is_refused_by_nginx_before_the_app(nginx):
     conn = http.client.HTTPConnection("127.0.0.1", nginx, timeout=10)
     body = b"message=" + b"x" * (4 * 1024 * 1024)
@@ -273,9 +279,10 @@ def test_S06_an_oversized_body_is_refused_by_nginx_before_the_app(nginx):
     assert response.status == 413
 
 
+@pytest.mark.case("R04")
 def test_R04_with_no_worker_answering_readers_get_our_page_as_a_503(nginx_dir, served_media):
     """A restart or crash: nginx answers with the site's static "back in a moment" page."""
-    dead_port = _free_port()  # nothing listens here
+    dead_port = free_port()  # nothing listens here
     process, port = start_nginx(dead_port, nginx_dir, served_media)
     try:
         response, body = fetch(port, "/search?q=anything")
@@ -297,15 +304,14 @@ def test_R04_with_no_worker_answering_readers_get_our_page_as_a_503(nginx_dir, s
 
 def test_a_photo_uploaded_through_the_app_is_served_by_nginx(make_app, newsroom, nginx_dir):
     """nginx's workers run as another user than the app (www-data): every photo was 403."""
-    from tests.conftest import sign_in
-    from tests.test_admin_newsroom import photo_bytes, upload
+    from tests.helpers import photo_bytes, sign_in, upload
 
     media = nginx_dir / "media"  # missing: the app creates it, as on a new server
     app = make_app(MEDIA_ROOT=str(media))
     client = app.test_client()
     sign_in(client, "writer")
     assert upload(client, photo_bytes()).status_code == 303
-    process, port = start_nginx(_free_port(), nginx_dir, media)
+    process, port = start_nginx(free_port(), nginx_dir, media)
     try:
         photos = sorted(p for p in media.iterdir() if p.is_file())
         assert photos

@@ -7,7 +7,8 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import PG_URL, REDIS_URL, _free_port, start_gunicorn
+from tests.helpers import PG_URL, REDIS_URL, free_port
+from tests.servers import start_gunicorn
 
 pytestmark = pytest.mark.skipif(
     not (PG_URL and REDIS_URL), reason="needs the PostgreSQL and Redis leg (TEST_DATABASE_URL)"
@@ -20,7 +21,7 @@ def get(url: str) -> str:
 
 
 def test_a_story_published_through_one_server_is_served_by_the_other(live_server, tmp_path):
-    port = _free_port()
+    port = free_port()
     env_b = {**live_server.env, "SITE_URL": f"http://127.0.0.1:{port}"}
     process, server_b = start_gunicorn(env_b, port, tmp_path / "gunicorn-b.log")
     try:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 from pathlib import Path
 
-import lxml.html
 import pytest
 import sqlalchemy as sa
 from PIL import Image as PILImage
@@ -22,7 +20,17 @@ from newsroom.models import (
     SlugRedirect,
     utcnow,
 )
-from tests.conftest import sign_in
+from tests.helpers import (
+    form_values,
+    gps_exif,
+    image_rows,
+    media_files,
+    photo_bytes,
+    revision_of,
+    sign_in,
+    story_data,
+    upload,
+)
 
 
 def ids(query, model, slug):
@@ -35,35 +43,9 @@ def reader(app):
     return app.test_client()
 
 
-def story_data(**overrides):
-    data = {
-        "headline": "Monsoon floods cut rail links across Assam",
-        "standfirst": "Hundreds of villages are cut off.",
-        "dateline": "Guwahati",
-        "dateline_country": "23",
-        "body": 'Floodwater covered the tracks on Tuesday.\n\n"We are moving people," an official said.',
-        "kind": "news",
-        "section": "1",
-        "countries": ["23"],
-        "authors": ["2"],
-        "tags": "Climate, Monsoon",
-        "lang": "en",
-        "hero_image": "0",
-        "revision": "0",
-        "action": "save",
-    }
-    data.update(overrides)
-    return data
-
-
-def revision_of(html: str) -> str:
-    return re.search(r'id="revision" name="revision" type="hidden" value="(\d+)"', html).group(1)
-
-
 @pytest.fixture
-def writer(app, newsroom):
-    client = app.test_client()
-    sign_in(client, "writer")
+def writer(app, newsroom, signed_in):
+    client = signed_in("writer")
     return client
 
 
@@ -120,7 +102,7 @@ def test_unpublishing_removes_the_story_from_every_reader_page(editor, reader, q
     for url in ("/", "/latest", f"/article/{slug}", "/country/south-korea"):
         assert reader.get(url).status_code == 200
     page = editor.get(f"/admin/stories/{ident}").text
-    form = _form_values(page)
+    form = form_values(page)
     form.update(action="unpublish")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
     assert reader.get(f"/article/{slug}").status_code == 404
@@ -180,12 +162,11 @@ def test_invalid_story_forms_are_422_with_messages_and_nothing_saved(
     )
 
 
-def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, newsroom):
+def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, newsroom, signed_in):
     ident = ids(query, Article, "bank-indonesia-holds-rates-steady-as-rupiah-steadies")
-    mine = _form_values(editor.get(f"/admin/stories/{ident}").text)
-    other = app.test_client()
-    sign_in(other, "admin")
-    theirs = _form_values(other.get(f"/admin/stories/{ident}").text)
+    mine = form_values(editor.get(f"/admin/stories/{ident}").text)
+    other = signed_in("admin")
+    theirs = form_values(other.get(f"/admin/stories/{ident}").text)
     theirs.update(headline="Bank Indonesia holds rates (their edit)", action="save")
     assert other.post(f"/admin/stories/{ident}", data=theirs).status_code == 303
     mine.update(headline="Bank Indonesia holds rates (my edit)", action="save")
@@ -202,7 +183,7 @@ def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, n
 def test_changing_a_published_slug_keeps_old_links_working(editor, reader, query):
     old = "bank-indonesia-holds-rates-steady-as-rupiah-steadies"
     ident = ids(query, Article, old)
-    form = _form_values(editor.get(f"/admin/stories/{ident}").text)
+    form = form_values(editor.get(f"/admin/stories/{ident}").text)
     form.update(slug="bank-indonesia-holds-rates", action="save")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
     moved = reader.get(f"/article/{old}")
@@ -215,6 +196,7 @@ def test_changing_a_published_slug_keeps_old_links_working(editor, reader, query
     )
 
 
+@pytest.mark.case("S01")
 def test_S01_hostile_body_is_saved_but_rendered_clean(editor, reader, query):
     body = '<script>alert(1)</script>Officials said <a href="javascript:alert(2)">this</a>. <img src=x onerror=alert(3)>'
     response = editor.post("/admin/stories/new", data=story_data(body=body, action="publish"))
@@ -260,50 +242,7 @@ def test_editor_can_see_which_stories_embed_a_story(editor, query):
     assert "Embedded in" in page and "Pyongyang rejects Tokyo" in page
 
 
-def _form_values(html: str) -> dict:
-    """The values a browser would submit for the story form on this page (lxml applies the
-    HTML rules: checked radios and boxes only, a select's first option when none is selected)."""
-    form = lxml.html.fromstring(html).get_element_by_id("story-form")
-    values: dict = {}
-    for name, value in form.form_values():
-        values.setdefault(name, []).append(value)
-    for textarea in form.iter("textarea"):
-        # A browser drops the one newline that follows <textarea>; lxml keeps it.
-        values[textarea.name] = [textarea.value.removeprefix("\n")]
-    return {name: found[0] if len(found) == 1 else found for name, found in values.items()}
-
-
 # --- photos ----------------------------------------------------------------------------------------
-
-
-def photo_bytes(fmt="JPEG", size=(1200, 800), exif=None) -> bytes:
-    image = PILImage.new("RGB", size, (180, 40, 30))
-    buffer = io.BytesIO()
-    kwargs = {"exif": exif} if exif is not None else {}
-    image.save(buffer, fmt, **kwargs)
-    return buffer.getvalue()
-
-
-def gps_exif() -> bytes:
-    exif = PILImage.Exif()
-    exif[0x8825] = {1: "N", 2: (35.0, 41.0, 22.0), 3: "E", 4: (139.0, 41.0, 30.0)}
-    exif[0x010F] = "Test camera maker"
-    exif[0x0112] = 6  # rotated: the stored photo must come out upright (portrait)
-    return exif.tobytes()
-
-
-def upload(client, data: bytes, filename="photo.jpg", alt="Rice terraces in Bali", htmx=False):
-    return client.post(
-        "/admin/media",
-        data={"photo-photo": (io.BytesIO(data), filename), "photo-alt": alt,
-              "photo-caption": "Terraces at dawn", "photo-credit": "Staff"},
-        content_type="multipart/form-data",
-        headers={"HX-Request": "true"} if htmx else {},
-    )  # fmt: skip
-
-
-def media_files(app) -> set[str]:
-    return {p.name for p in Path(app.config["MEDIA_ROOT"]).iterdir()}
 
 
 @pytest.fixture
@@ -315,6 +254,7 @@ def private_media(make_app, tmp_path, newsroom):
     return app, client
 
 
+@pytest.mark.case("S07")
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_S07_good_photos_are_stored_with_variants_and_no_location(private_media, fmt):
     app, client = private_media
@@ -364,11 +304,7 @@ BAD_UPLOADS = {
 }
 
 
-def image_rows(app) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Image))
-
-
+@pytest.mark.case("S03", "S04", "S05")
 @pytest.mark.parametrize("kind", BAD_UPLOADS)
 def test_S03_S04_S05_refused_uploads_leave_nothing_behind(private_media, kind):
     app, client = private_media
@@ -381,6 +317,7 @@ def test_S03_S04_S05_refused_uploads_leave_nothing_behind(private_media, kind):
     assert image_rows(app) == rows_before
 
 
+@pytest.mark.case("S04")
 def test_S04_a_jpeg_html_polyglot_is_stored_only_as_re_encoded_pixels(private_media):
     app, client = private_media
     polyglot = photo_bytes() + b"<html><script>alert(document.domain)</script></html>"
@@ -391,6 +328,7 @@ def test_S04_a_jpeg_html_polyglot_is_stored_only_as_re_encoded_pixels(private_me
         assert b"<script" not in (Path(app.config["MEDIA_ROOT"]) / name).read_bytes()
 
 
+@pytest.mark.case("S06")
 def test_S06_oversized_uploads_are_refused_with_413(private_media):
     app, client = private_media
     response = upload(client, b"\xff\xd8" + b"0" * (26 * 1024 * 1024))
@@ -409,6 +347,7 @@ def test_alt_text_is_required(private_media):
     assert media_files(app) == set()
 
 
+@pytest.mark.case("R11")
 def test_R11_disk_full_gives_a_clear_error_and_no_debris(private_media, monkeypatch):
     app, client = private_media
     from newsroom import photos as media
@@ -503,9 +442,8 @@ def test_inbox_lists_reads_marks_and_deletes(editor, reader, query):
     assert query(lambda: db.session.get(ContactMessage, ident)) is None
 
 
-def test_admins_add_people_and_change_roles(app, newsroom, query):
-    admin = app.test_client()
-    sign_in(admin, "admin")
+def test_admins_add_people_and_change_roles(app, newsroom, query, signed_in):
+    admin = signed_in("admin")
     weak = admin.post(
         "/admin/users", data={"email": "new@example.org", "role": "writer", "password": "short"}
     )
@@ -543,9 +481,8 @@ def test_admins_add_people_and_change_roles(app, newsroom, query):
     assert query(lambda: db.session.get(User, newsroom["writer"]).role) == "editor"
 
 
-def test_admins_manage_sections_tags_and_authors(app, newsroom, reader):
-    admin = app.test_client()
-    sign_in(admin, "admin")
+def test_admins_manage_sections_tags_and_authors(app, newsroom, reader, signed_in):
+    admin = signed_in("admin")
     page = admin.get("/admin/taxonomy/authors")
     assert page.status_code == 200 and "Joon Park" in page.text
     added = admin.post("/admin/taxonomy/tags", data={"name": "Monsoon", "slug": "monsoon"})

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from extensions import db
-from tests.conftest import PG_URL, ROOT, _free_port
+from tests.helpers import PG_URL, ROOT, free_port
 
 # --- SITE_URL from HOST and PORT ------------------------------------------------------------
 
@@ -233,7 +233,7 @@ def test_gunicorn_stops_on_a_missing_database_with_the_same_advice(missing_datab
     with log.open("w") as out:
         server = subprocess.run(
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind",
-             f"127.0.0.1:{_free_port()}", "app:create_app()"],
+             f"127.0.0.1:{free_port()}", "app:create_app()"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=60,
         )  # fmt: skip
     text = log.read_text()

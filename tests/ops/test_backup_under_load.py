@@ -17,8 +17,7 @@ import sqlalchemy as sa
 from extensions import db
 from newsroom.backup import backup, restore
 from newsroom.models import ContactMessage
-from tests.conftest import PG_URL
-from tests.test_contact import GOOD
+from tests.helpers import GOOD, PG_URL
 
 
 class Writers:
@@ -64,6 +63,7 @@ def subjects(conn) -> set[str]:
     return {row[0] for row in conn.execute("SELECT subject FROM contact_messages")}
 
 
+@pytest.mark.case("R14")
 @pytest.mark.skipif(bool(PG_URL), reason="the SQLite leg")
 def test_R14_sqlite_online_backup_while_two_writers_insert(app, app_config, tmp_path, make_app):
     with Writers(app) as writers:
@@ -104,6 +104,7 @@ def test_R14_sqlite_online_backup_while_two_writers_insert(app, app_config, tmp_
         )
 
 
+@pytest.mark.case("R15")
 @pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL leg")
 def test_R15_pg_dump_while_two_writers_insert_restores_exactly(app, app_config, tmp_path, make_app):
     if shutil.which("pg_dump") is None:

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, sign_in
+from tests.helpers import PASSWORD, sign_in
 
 # The least role each admin endpoint needs (None: open to everyone). A new admin route without
 # an entry here, or a view whose declared role differs, fails CI.
@@ -67,11 +67,13 @@ def declared(app, endpoint):
     return None if role is None else role.value
 
 
+@pytest.mark.case("S20")
 def test_S20_every_admin_route_is_in_the_access_table(app):
     endpoints = {e for _, _, e in admin_requests(app)}
     assert endpoints == set(NEEDS), "add new admin routes to NEEDS with the role they require"
 
 
+@pytest.mark.case("S20")
 def test_S20_every_admin_view_declares_the_role_the_table_expects(app):
     endpoints = {e for _, _, e in admin_requests(app)}
     undeclared = {e for e in endpoints if not hasattr(app.view_functions[e], "required_role")}
@@ -79,6 +81,7 @@ def test_S20_every_admin_view_declares_the_role_the_table_expects(app):
     assert {e: declared(app, e) for e in endpoints} == NEEDS
 
 
+@pytest.mark.case("S20")
 def test_S20_anonymous_visitors_are_sent_to_sign_in_everywhere(app, client):
     for method, url, endpoint in admin_requests(app):
         if declared(app, endpoint) is None:
@@ -92,6 +95,7 @@ def test_S20_anonymous_visitors_are_sent_to_sign_in_everywhere(app, client):
         )
 
 
+@pytest.mark.case("S20")
 @pytest.mark.parametrize("role", ["writer", "editor", "admin"])
 def test_S20_each_role_reaches_exactly_what_it_may(app, newsroom, role, query):
     from extensions import db
@@ -124,11 +128,13 @@ def test_S20_each_role_reaches_exactly_what_it_may(app, newsroom, role, query):
             assert response.status_code == 403, (role, method, url, response.status_code)
 
 
+@pytest.mark.case("S23")
 def test_S23_admin_pages_are_never_cached(editor):
     for url in ("/admin/", "/admin/stories", "/admin/login"):
         assert editor.get(url).headers["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.case("S08")
 def test_S08_every_post_needs_a_csrf_token(make_app, newsroom):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
@@ -159,6 +165,7 @@ def test_S08_every_post_needs_a_csrf_token(make_app, newsroom):
     assert accepted.status_code == 303
 
 
+@pytest.mark.case("S09")
 @pytest.mark.parametrize(
     "url", ["/admin/logout", "/admin/breaking/1/expire", "/admin/users/1/active"]
 )

@@ -20,6 +20,7 @@ def assert_secure_headers(response):
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+@pytest.mark.case("S24")
 @pytest.mark.parametrize(
     ("method", "url", "headers", "status"),
     [
@@ -38,6 +39,7 @@ def test_S24_every_response_type_carries_the_security_headers(client, method, ur
     assert_secure_headers(response)
 
 
+@pytest.mark.case("S24")
 def test_S24_errors_and_static_files_carry_them_too(app, client):
     @app.get("/boom")
     def boom():
@@ -49,18 +51,21 @@ def test_S24_errors_and_static_files_carry_them_too(app, client):
         assert_secure_headers(response)
 
 
+@pytest.mark.case("S24")
 def test_S24_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/").headers
     secure = client.get("/", base_url="https://asian-news.test")
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
+@pytest.mark.case("S21")
 def test_S21_a_foreign_host_is_refused_when_trusted_hosts_are_set(make_app):
     client = make_app(TRUSTED_HOSTS=["asian-news.test"]).test_client()
     assert client.get("/", headers={"Host": "asian-news.test"}).status_code == 200
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
 
 
+@pytest.mark.case("S15")
 def test_S15_session_cookie_is_secure_httponly_and_lax_in_production(make_app):
     app = make_app(SITE_URL="https://asian-news.test", WTF_CSRF_ENABLED=True)
     response = app.test_client().get("/contact", base_url="https://asian-news.test")
@@ -68,6 +73,7 @@ def test_S15_session_cookie_is_secure_httponly_and_lax_in_production(make_app):
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+@pytest.mark.case("S27")
 def test_S27_csrf_failures_and_rate_limits_are_logged_as_security_events(make_app, caplog):
     guarded = make_app(WTF_CSRF_ENABLED=True).test_client()
     limited = make_app(RATELIMIT_ENABLED=True, CONTACT_RATE_LIMIT="1 per minute").test_client()

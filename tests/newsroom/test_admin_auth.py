@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import LoginSession, User
-from tests.conftest import PASSWORD, sign_in
+from tests.helpers import PASSWORD, client_at, sign_in
 
 
+@pytest.mark.case("S16")
 def test_S16_wrong_password_and_unknown_email_get_the_same_answer(client, newsroom):
     wrong = sign_in(client, "editor", "not the password")
     unknown = client.post(
@@ -29,6 +30,7 @@ def test_S16_wrong_password_and_unknown_email_get_the_same_answer(client, newsro
     assert normalise(wrong.text, "editor@") == normalise(unknown.text, "nobody@")
 
 
+@pytest.mark.case("S16")
 def test_S16_malformed_sign_in_input_never_500s(client, newsroom):
     for data in (
         {"email": ["a@b.c", "d@e.f"], "password": ["x", "y"]},
@@ -50,6 +52,7 @@ def test_S16_malformed_sign_in_input_never_500s(client, newsroom):
     assert raw.status_code == 401
 
 
+@pytest.mark.case("S12")
 def test_S12_sign_in_starts_a_fresh_session_and_lands_on_the_dashboard(client, newsroom):
     with client.session_transaction() as s:
         s["planted"] = "by an attacker"
@@ -61,6 +64,7 @@ def test_S12_sign_in_starts_a_fresh_session_and_lands_on_the_dashboard(client, n
     assert "Good to see you, Test Editor" in client.get("/admin/").text
 
 
+@pytest.mark.case("S10")
 def test_S10_next_goes_only_to_this_site(client, newsroom):
     for bad in ("https://evil.example/", "//evil.example", "/\\evil.example", "http:evil.example",
                 "javascript:alert(1)", "\x06//:[", "/\n/[", " //evil", "/\t/evil.example"):  # fmt: skip
@@ -74,6 +78,7 @@ def test_S10_next_goes_only_to_this_site(client, newsroom):
     assert good.headers["Location"] == "/admin/stories?status=draft"
 
 
+@pytest.mark.case("S13")
 def test_S13_a_cookie_copied_before_sign_out_is_dead_after_it(client, newsroom):
     sign_in(client, "editor")
     stolen = client.get_cookie("session").value
@@ -84,6 +89,7 @@ def test_S13_a_cookie_copied_before_sign_out_is_dead_after_it(client, newsroom):
     assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
 
 
+@pytest.mark.case("S14")
 def test_S14_disabling_an_account_ends_its_sessions(app, client, newsroom, query):
     sign_in(client, "writer")
     assert client.get("/admin/").status_code == 200
@@ -105,6 +111,7 @@ def test_S14_disabling_an_account_ends_its_sessions(app, client, newsroom, query
     assert revoked == 1
 
 
+@pytest.mark.case("S14")
 def test_S14_sign_out_everywhere_ends_other_browsers_too(app, newsroom):
     laptop, phone = app.test_client(), app.test_client()
     sign_in(laptop, "editor")
@@ -113,6 +120,7 @@ def test_S14_sign_out_everywhere_ends_other_browsers_too(app, newsroom):
     assert laptop.get("/admin/").status_code == 302
 
 
+@pytest.mark.case("S14")
 def test_S14_idle_sessions_expire(client, newsroom):
     sign_in(client, "editor")
     with client.session_transaction() as s:
@@ -120,6 +128,7 @@ def test_S14_idle_sessions_expire(client, newsroom):
     assert client.get("/admin/").status_code == 302
 
 
+@pytest.mark.case("S17")
 def test_S17_sign_in_is_rate_limited_per_account(make_app, newsroom):
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT_ACCOUNT="3 per 10 minutes")
     client = app.test_client()
@@ -134,13 +143,6 @@ def test_S17_sign_in_is_rate_limited_per_account(make_app, newsroom):
 # --- point 7: brute force stays expensive, but no stranger can lock an editor out ---------------
 
 
-def client_at(app, address: str):
-    """A browser at this client address."""
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = address
-    return client
-
-
 @pytest.fixture
 def limited(make_app, newsroom):
     """The app with its sign-in limits on, as configured by default (built last: the limiter is
@@ -148,6 +150,7 @@ def limited(make_app, newsroom):
     return make_app(RATELIMIT_ENABLED=True)
 
 
+@pytest.mark.case("S17")
 def test_S17_a_stranger_failing_for_an_account_does_not_lock_its_owner_out(limited, newsroom):
     attacker = client_at(limited, "203.0.113.66")
     answers = [sign_in(attacker, "editor", f"guess {n}").status_code for n in range(8)]
@@ -160,6 +163,7 @@ def test_S17_a_stranger_failing_for_an_account_does_not_lock_its_owner_out(limit
     assert owner.get("/admin/").status_code == 200
 
 
+@pytest.mark.case("S17")
 def test_S17_one_address_is_stopped_after_ten_failures_whatever_the_accounts(limited, newsroom):
     client = client_at(limited, "203.0.113.9")
 
@@ -173,6 +177,7 @@ def test_S17_one_address_is_stopped_after_ten_failures_whatever_the_accounts(lim
     assert sign_in(client_at(limited, "203.0.113.10"), "writer").status_code == 302
 
 
+@pytest.mark.case("S17")
 def test_S17_signing_in_many_times_in_a_row_never_counts(limited, newsroom):
     client = client_at(limited, "198.51.100.20")
     for n in range(20):
@@ -182,6 +187,7 @@ def test_S17_signing_in_many_times_in_a_row_never_counts(limited, newsroom):
     assert [sign_in(client, "editor", "wrong").status_code for _ in range(6)][-1] == 429
 
 
+@pytest.mark.case("S17")
 def test_S17_many_addresses_failing_on_one_account_slow_it_but_its_owner_gets_in(
     make_app, newsroom
 ):
@@ -205,6 +211,7 @@ def test_S17_many_addresses_failing_on_one_account_slow_it_but_its_owner_gets_in
     assert status == 302 and waited < 1.0, "other accounts are not slowed"
 
 
+@pytest.mark.case("S09")
 def test_S09_logout_is_post_only(editor):
     assert editor.get("/admin/logout").status_code == 405
 

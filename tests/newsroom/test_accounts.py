@@ -6,17 +6,19 @@ import re
 import time
 
 import pyotp
+import pytest
 import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import LoginSession, User
-from tests.conftest import PASSWORD, sign_in
+from tests.helpers import PASSWORD, client_at, sign_in
 
 
 def _form_token(page: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
+@pytest.mark.case("S19")
 def test_S19_common_passwords_and_own_email_are_refused_long_ones_accepted(client, newsroom):
     sign_in(client, "admin")
 
@@ -38,6 +40,7 @@ def test_S19_common_passwords_and_own_email_are_refused_long_ones_accepted(clien
     assert signed.status_code == 302
 
 
+@pytest.mark.case("S19")
 def test_S19_passwords_hashed_with_old_parameters_are_upgraded_at_sign_in(client, newsroom, query):
     from werkzeug.security import generate_password_hash
 
@@ -54,6 +57,7 @@ def test_S19_passwords_hashed_with_old_parameters_are_upgraded_at_sign_in(client
     assert sign_in(client.application.test_client(), "editor").status_code == 302
 
 
+@pytest.mark.case("S14")
 def test_S14_changing_the_password_ends_every_other_session(app, newsroom, query):
     laptop, phone = app.test_client(), app.test_client()
     sign_in(laptop, "writer")
@@ -87,9 +91,10 @@ def _turn_on_two_step(client) -> str:
     return secret
 
 
-def test_the_two_step_key_being_set_up_never_travels_in_the_session_cookie(app, newsroom, query):
-    client = app.test_client()
-    sign_in(client, "editor")
+def test_the_two_step_key_being_set_up_never_travels_in_the_session_cookie(
+    app, newsroom, query, signed_in
+):
+    client = signed_in("editor")
     assert client.post("/admin/account/two-step/setup").status_code == 303
     page = client.get("/admin/account").text
     secret = re.search(r'<code class="totp-key">([A-Z2-7]+)</code>', page).group(1)
@@ -111,9 +116,8 @@ def _previous_code(secret: str) -> str:
     return pyotp.TOTP(secret).at(time.time() - 30)
 
 
-def test_two_step_sign_in_asks_for_a_code_that_works_once(app, newsroom, query):
-    client = app.test_client()
-    sign_in(client, "editor")
+def test_two_step_sign_in_asks_for_a_code_that_works_once(app, newsroom, query, signed_in):
+    client = signed_in("editor")
     secret = _turn_on_two_step(client)
     client.post("/admin/logout")
 
@@ -144,9 +148,8 @@ def test_two_step_sign_in_asks_for_a_code_that_works_once(app, newsroom, query):
     )
 
 
-def test_five_wrong_codes_send_you_back_to_the_password(app, newsroom):
-    client = app.test_client()
-    sign_in(client, "editor")
+def test_five_wrong_codes_send_you_back_to_the_password(app, newsroom, signed_in):
+    client = signed_in("editor")
     _turn_on_two_step(client)
     client.post("/admin/logout")
     client.post("/admin/login", data={"email": "editor@asian-news.test", "password": PASSWORD})
@@ -157,11 +160,10 @@ def test_five_wrong_codes_send_you_back_to_the_password(app, newsroom):
     assert client.get("/admin/login/code").headers["Location"] == "/admin/login"
 
 
+@pytest.mark.case("S17")
 def test_S17_the_code_step_counts_only_wrong_codes_and_only_from_password_holders(
     make_app, newsroom, query
 ):
-    from tests.test_admin_auth import client_at
-
     app = make_app(RATELIMIT_ENABLED=True)
     owner = client_at(app, "198.51.100.20")
     sign_in(owner, "editor")
@@ -218,13 +220,11 @@ def test_admins_must_set_up_two_step_sign_in_when_the_site_requires_it(make_app,
 
 
 def test_an_admin_can_turn_off_a_lost_phone_and_so_can_the_command_line(
-    app, newsroom, runner, query
+    app, newsroom, runner, query, signed_in
 ):
-    editor = app.test_client()
-    sign_in(editor, "editor")
+    editor = signed_in("editor")
     _turn_on_two_step(editor)
-    admin = app.test_client()
-    sign_in(admin, "admin")
+    admin = signed_in("admin")
     editor_id = query(lambda: User.by_email("editor@asian-news.test").id)
     assert "two-step sign-in" in admin.get("/admin/users").text
     assert admin.post(f"/admin/users/{editor_id}/two-step-off").status_code == 303
@@ -241,9 +241,8 @@ def test_an_admin_can_turn_off_a_lost_phone_and_so_can_the_command_line(
     assert live == 0
 
 
-def test_turning_two_step_off_needs_a_current_code(app, newsroom, query):
-    client = app.test_client()
-    sign_in(client, "writer")
+def test_turning_two_step_off_needs_a_current_code(app, newsroom, query, signed_in):
+    client = signed_in("writer")
     secret = _turn_on_two_step(client)
     assert client.post("/admin/account/two-step", data={"code": "999999"}).status_code == 422
     assert query(lambda: User.by_email("writer@asian-news.test").totp_secret) == secret

@@ -5,12 +5,12 @@ from __future__ import annotations
 import multiprocessing
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import Article
-from tests.conftest import sign_in
-from tests.test_admin_newsroom import _form_values
+from tests.helpers import form_values, sign_in
 
 WRITERS = 8
 ROUNDS = 60
@@ -36,6 +36,7 @@ def _count_up(config: dict, rounds: int, errors) -> None:
         db.engine.dispose()
 
 
+@pytest.mark.case("R08", "R09")
 def test_R08_R09_eight_processes_read_modify_write_without_losing_one(app, app_config, query):
     """The database recipe itself: a read that decides a write cannot be overtaken."""
 
@@ -64,6 +65,7 @@ def test_R08_R09_eight_processes_read_modify_write_without_losing_one(app, app_c
     assert total == WRITERS * ROUNDS
 
 
+@pytest.mark.case("R08", "R09")
 def test_R08_R09_eight_editors_saving_one_story_at_once_cannot_overwrite_each_other(
     app, newsroom, query
 ):
@@ -73,7 +75,7 @@ def test_R08_R09_eight_editors_saving_one_story_at_once_cannot_overwrite_each_ot
     for n in range(WRITERS):
         client = app.test_client()
         assert sign_in(client, "editor").status_code == 302
-        form = _form_values(client.get(f"/admin/stories/{ident}").text)
+        form = form_values(client.get(f"/admin/stories/{ident}").text)
         form.update(headline=f"Edit number {n}", action="save")
         clients.append((client, form))
     before = query(lambda: db.session.get(Article, ident).revision)
@@ -97,7 +99,7 @@ def test_R08_R09_eight_editors_saving_one_story_at_once_cannot_overwrite_each_ot
 
 def test_two_new_stories_racing_for_one_web_address_keep_both_texts(app, newsroom, query):
     """The slug check and the insert can interleave; the loser gets its form back, not a 500."""
-    from tests.test_admin_newsroom import story_data
+    from tests.helpers import story_data
 
     clients = []
     for _ in range(4):
@@ -131,6 +133,7 @@ def test_two_new_stories_racing_for_one_web_address_keep_both_texts(app, newsroo
     assert saved == 1
 
 
+@pytest.mark.case("R09")
 def test_R09_eight_editors_adding_ticker_items_at_once_give_each_its_own_place(
     app, newsroom, query
 ):

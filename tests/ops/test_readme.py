@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, _free_port
+from tests.helpers import ROOT, free_port
 
 README = ROOT / "README.md"
 FEED = ROOT / "tests" / "fixtures" / "feeds" / "partner.rss"
@@ -34,11 +34,11 @@ NOT_RUN = {
     "shares its steps (migrate, demo, HOST and PORT)",
     "make user": "names the target in the option list; it runs above with EMAIL= and ROLE=",
     "make lint": "installs semgrep and gixy into .venv-lint (minutes); .ci/run runs it",
-    "make fuzz": "60 s of fuzzing; tests/test_safe_next_fuzz.py covers the validator",
+    "make fuzz": "60 s of fuzzing; tests/web/test_safe_next_fuzz.py covers the validator",
     "make loadtest": "two minutes of load; .ci/run runs it on both backends",
     "make soak": "ten minutes of load",
     "make bench": "builds 100,000 stories and needs wrk and nginx",
-    "createdb asian_news": "needs a PostgreSQL server; tests/test_startup.py checks that a "
+    "createdb asian_news": "needs a PostgreSQL server; tests/web/test_startup.py checks that a "
     "missing database is reported with this advice",
 }
 COMMAND_WORDS = {"make", "flask", "createdb", "psql", "gunicorn", "python", "python3", "sudo"}
@@ -203,7 +203,7 @@ def test_every_readme_command_runs_as_written_or_says_why_not(operator_env, tmp_
         ran.append(command)
         output = ""
         if command.endswith("make run"):
-            port = _free_port()
+            port = free_port()
             if "PORT=8000" in command:
                 command = command.replace("PORT=8000", f"PORT={port}")
                 env = operator_env

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import Article, Author, Image, Section, Status, Tag, utcnow
-from tests.conftest import sign_in
 from tests.factories import make_story
+from tests.helpers import sign_in
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -9,13 +9,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import ContactMessage
-
-GOOD = {
-    "name": "Ana Reyes",
-    "email": "ana@example.org",
-    "subject": "Correction on the typhoon story",
-    "message": "The evacuation figure for Isabela was updated this morning.",
-}
+from tests.helpers import GOOD
 
 
 def saved(query):
@@ -70,12 +64,14 @@ def test_invalid_fields_get_422_with_messages_and_nothing_is_saved(
     assert saved(query) == []
 
 
+@pytest.mark.case("S18")
 def test_S18_filled_honeypot_stores_nothing_and_looks_like_success(client, query):
     response = client.post("/contact", data={**GOOD, "website": "http://spam.example"})
     assert response.status_code == 303
     assert saved(query) == []
 
 
+@pytest.mark.case("S02")
 def test_S02_markup_in_fields_is_shown_escaped(client, htmx):
     response = client.post(
         "/contact", data={**GOOD, "email": "<script>alert(1)</script>"}, headers=htmx
@@ -89,6 +85,7 @@ def csrf_client(make_app):
     return make_app(WTF_CSRF_ENABLED=True).test_client()
 
 
+@pytest.mark.case("S08")
 def test_S08_missing_csrf_token_is_refused_with_a_readable_400(csrf_client):
     response = csrf_client.post("/contact", data=GOOD)
     assert response.status_code == 400
@@ -102,6 +99,7 @@ def test_form_with_its_token_is_accepted(csrf_client):
     assert response.status_code == 303
 
 
+@pytest.mark.case("S18")
 def test_S18_contact_posts_are_rate_limited(make_app):
     client = make_app(RATELIMIT_ENABLED=True, CONTACT_RATE_LIMIT="2 per minute").test_client()
     assert client.post("/contact", data=GOOD).status_code == 303

@@ -8,8 +8,7 @@ import pytest
 
 from extensions import db
 from newsroom.models import Article, User, utcnow
-from tests.conftest import PASSWORD, sign_in
-from tests.test_admin_newsroom import story_data
+from tests.helpers import PASSWORD, sign_in, story_data
 from web.auth import hash_password
 
 COLLEAGUE_DRAFT = "Customs officers seize record haul of pangolin scales"

@@ -224,6 +224,7 @@ def test_unknown_pages_get_a_readable_404_in_the_site_chrome(client):
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.case("S26")
 def test_S26_internal_errors_show_a_generic_page(app, client):
     @app.get("/boom")
     def boom():
@@ -235,6 +236,7 @@ def test_S26_internal_errors_show_a_generic_page(app, client):
     assert "secret detail" not in response.text
 
 
+@pytest.mark.case("S07")
 def test_S07_media_files_are_served_sandboxed(client, query):
     from newsroom.models import Image
 

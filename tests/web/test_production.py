@@ -15,8 +15,8 @@ from sqlalchemy import event
 
 from extensions import db
 from newsroom.models import Article
-from tests.conftest import PG_URL
 from tests.factories import make_story
+from tests.helpers import PG_URL
 
 # --- health and logs ------------------------------------------------------------------------------
 
@@ -87,6 +87,7 @@ def no_redis(make_app):
     return app.test_client()
 
 
+@pytest.mark.case("R06")
 def test_R06_without_the_cache_every_page_still_serves_and_health_says_degraded(no_redis, caplog):
     with caplog.at_level(logging.WARNING, logger="cache"):
         for url in ("/", "/latest", "/country/japan", "/search?q=rupiah", "/feed.rss",
@@ -186,7 +187,7 @@ def test_page_weight_budgets(client):
         scripts = re.findall(rb'<script src="([^"]+)"', html)
         assert len(scripts) == 2 and b"htmx-4.0.1.min.js" in scripts[0] and b"live.js" in scripts[1]
         assert b"@font-face" not in html and b"fonts.googleapis" not in html
-    root = Path(__file__).resolve().parent.parent / "static"
+    root = Path(__file__).resolve().parent.parent.parent / "static"
     assert gz((root / "css" / "site.css").read_bytes()) <= 15 * 1024
     own_js = (root / "js" / "live.js").read_text()
     code = re.sub(r"/\*.*?\*/", "", own_js, flags=re.S)
@@ -206,6 +207,7 @@ def test_the_lead_image_is_not_lazy(client):
 # --- backup and restore ------------------------------------------------------------------------
 
 
+@pytest.mark.case("R14")
 @pytest.mark.skipif(bool(PG_URL), reason="the SQLite round trip; PostgreSQL's is below")
 def test_R14_sqlite_backup_and_restore_round_trip(app, runner, query, tmp_path):
     query(lambda: make_story(headline="Story saved before the backup"))
@@ -273,6 +275,7 @@ def test_restore_refuses_a_backup_file_that_does_not_match_its_checksum(
     assert not (tmp_path / "restored-media").exists(), "the media were left alone"
 
 
+@pytest.mark.case("R15")
 @pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL leg")
 def test_R15_postgresql_backup_and_restore_round_trip(app, runner, query, tmp_path):
     import shutil
@@ -294,6 +297,7 @@ def test_R15_postgresql_backup_and_restore_round_trip(app, runner, query, tmp_pa
     assert "Story written after the backup" not in headlines
 
 
+@pytest.mark.case("R10")
 @pytest.mark.skipif(bool(PG_URL), reason="SQLite's write lock")
 def test_R10_a_write_lock_held_too_long_answers_503_not_a_false_thank_you(
     make_app, app_config, query
@@ -331,6 +335,7 @@ def test_R10_a_write_lock_held_too_long_answers_503_not_a_false_thank_you(
     assert "Please try again" in response.text and "Thank you" not in response.text
 
 
+@pytest.mark.case("R07")
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
 def test_R07_a_frozen_redis_costs_one_short_timeout_not_one_per_call(make_app, tmp_path):
     """R07: Redis stopped with SIGSTOP (it accepts connections but never answers)."""
@@ -339,9 +344,9 @@ def test_R07_a_frozen_redis_costs_one_short_timeout_not_one_per_call(make_app, t
     import subprocess
     import time
 
-    from tests.conftest import _free_port
+    from tests.helpers import free_port
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(tmp_path)],

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsroom.backup import backup, restore
-from tests.conftest import sign_in
-from tests.test_admin_newsroom import photo_bytes, upload
+from tests.helpers import photo_bytes, sign_in, upload
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from extensions import db
 from newsroom.models import Article, Source, utcnow
 
-FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 
 
 def rss(items: str, head: str = "") -> str:

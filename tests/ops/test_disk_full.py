@@ -17,9 +17,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import ContactMessage, Image
-from tests.conftest import PG_URL, sign_in
-from tests.test_admin_newsroom import photo_bytes, upload
-from tests.test_contact import GOOD
+from tests.helpers import GOOD, PG_URL, photo_bytes, sign_in, upload
 
 
 @pytest.fixture
@@ -60,6 +58,7 @@ def fill(disk: Path, leave: int = 0) -> Path:
     return filler
 
 
+@pytest.mark.case("R11")
 def test_R11_a_full_media_disk_refuses_the_upload_and_leaves_nothing_behind(
     make_app, newsroom, tmpfs, query
 ):
@@ -88,6 +87,7 @@ def test_R11_a_full_media_disk_refuses_the_upload_and_leaves_nothing_behind(
     assert stored and all(p.stat().st_size > 0 for p in stored)
 
 
+@pytest.mark.case("R12")
 @pytest.mark.skipif(bool(PG_URL), reason="the SQLite leg: PostgreSQL's disk is the server's")
 def test_R12_a_full_database_disk_refuses_writes_clearly_and_reads_go_on(
     make_app, app_config, tmpfs, caplog

@@ -59,6 +59,7 @@ def test_a_save_invalidates_cached_pages_on_every_worker(make_app, query):
     assert "Typhoon makes landfall in Cagayan" in response.text
 
 
+@pytest.mark.case("S22")
 def test_S22_a_poisoned_host_header_never_reaches_the_cached_page(client):
     client.get("/about", headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"})
     clean = client.get("/about")
@@ -71,6 +72,7 @@ def test_tracking_parameters_do_not_change_the_canonical_url(client):
     assert '<link rel="canonical" href="http://asian-news.test/section/politics">' in html
 
 
+@pytest.mark.case("S23")
 def test_S23_pages_with_a_form_token_or_flash_are_never_cached(make_app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     first = client.get("/contact")
@@ -78,6 +80,7 @@ def test_S23_pages_with_a_form_token_or_flash_are_never_cached(make_app):
     assert "X-Cache" not in first.headers
 
 
+@pytest.mark.case("R16")
 def test_R16_a_crowd_on_an_expired_page_renders_it_at_most_twice(app, make_app):
     """Cache stampede: 16 readers arrive together right after a publish retired the page."""
     import threading

@@ -13,7 +13,7 @@ from demo import DemoDataError, read_all
 from demo.files import read_stories
 from extensions import db
 from newsroom.models import Article, Author, BreakingItem, Image, utcnow
-from tests.conftest import PG_URL
+from tests.helpers import PG_URL
 
 
 def test_demo_newsroom_has_what_the_brief_asks_for(query):
@@ -150,6 +150,7 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path):
     assert diff == []
 
 
+@pytest.mark.case("R13")
 def test_R13_importing_the_app_touches_no_database(tmp_path):
     """Several gunicorn workers must boot on an empty database: no migration or seed at import."""
     code = (
@@ -172,7 +173,7 @@ def test_another_run_starting_on_the_same_server_leaves_this_runs_template_alone
     demo_database, tmp_path
 ):
     """Two test runs against one PostgreSQL server: the second one's start breaks nothing here."""
-    from tests.conftest import PostgresDemo
+    from tests.servers import PostgresDemo
 
     other = PostgresDemo(tmp_path)  # what another run does as it starts
     try:

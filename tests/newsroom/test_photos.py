@@ -13,13 +13,13 @@ from PIL import Image as PILImage
 
 from extensions import db
 from newsroom.models import Article, Image, utcnow
-from tests.conftest import sign_in
 from tests.factories import make_story
-from tests.test_admin_newsroom import (
-    _form_values,
+from tests.helpers import (
+    form_values,
     image_rows,
     media_files,
     photo_bytes,
+    sign_in,
     story_data,
     upload,
 )
@@ -72,7 +72,7 @@ def photos_of(query, ident: int) -> tuple:
 def test_saving_an_old_story_after_a_typo_fix_keeps_its_hero_and_gallery(editor, old_story, query):
     ident, old = old_story
     page = editor.get(f"/admin/stories/{ident}").text
-    form = _form_values(page)
+    form = form_values(page)
     form.update(headline="Lantern festival draws record crowds in Hoi An", action="save")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
     story = query(lambda: db.session.get(Article, ident))
@@ -83,7 +83,7 @@ def test_saving_an_old_story_after_a_typo_fix_keeps_its_hero_and_gallery(editor,
 
 def test_a_form_without_the_photo_fields_leaves_the_photos_alone(editor, old_story, query):
     ident, old = old_story
-    form = _form_values(editor.get(f"/admin/stories/{ident}").text)
+    form = form_values(editor.get(f"/admin/stories/{ident}").text)
     del form["hero_image"], form["gallery"]
     form.update(headline="Lantern festival draws record crowds", action="save")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
@@ -92,7 +92,7 @@ def test_a_form_without_the_photo_fields_leaves_the_photos_alone(editor, old_sto
 
 def test_the_editor_can_change_the_hero_and_empty_the_gallery(editor, old_story, query):
     ident, old = old_story
-    form = _form_values(editor.get(f"/admin/stories/{ident}").text)
+    form = form_values(editor.get(f"/admin/stories/{ident}").text)
     form.update(hero_image=str(old[1]), gallery="0", action="save")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
     assert photos_of(query, ident) == (old[1], [])
@@ -129,7 +129,7 @@ def test_without_javascript_find_photos_shows_the_form_again_with_results_and_sa
     editor, old_story, query
 ):
     ident, old = old_story
-    form = _form_values(editor.get(f"/admin/stories/{ident}").text)
+    form = form_values(editor.get(f"/admin/stories/{ident}").text)
     form.update(headline="An unsaved new headline", photo_q="Hoi An 1", action="find-photos")
     response = editor.post(f"/admin/stories/{ident}", data=form)
     assert response.status_code == 200
@@ -138,7 +138,7 @@ def test_without_javascript_find_photos_shows_the_form_again_with_results_and_sa
     results = response.text[response.text.index('id="photo-results"') :]
     assert f'name="hero_image" value="{old[1]}"' in results
     assert query(lambda: db.session.get(Article, ident).headline).startswith("Lantern festival")
-    again = _form_values(response.text)
+    again = form_values(response.text)
     assert again["hero_image"] == str(old[0]), "the hero chosen before is still chosen"
 
 

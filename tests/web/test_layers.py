@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 APP_FOLDERS = ("newsroom", "web", "cli", "blueprints")
 APP_MODULES = ("app", "config", "extensions", "database", "demo", "demo_content")
 

@@ -9,9 +9,8 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import Article, AuditEntry, BreakingItem, SlugRedirect, Status
-from tests.conftest import sign_in
 from tests.factories import make_story
-from tests.test_admin_newsroom import revision_of, story_data
+from tests.helpers import revision_of, story_data
 
 NOTICE = "This story was removed following a court order."
 HEADLINE = "Monsoon floods cut rail links across Assam"
@@ -106,10 +105,9 @@ def test_a_kill_needs_a_notice_and_keeps_the_story_until_given_one(editor, query
     assert status_of(query, ident) == Status.PUBLISHED
 
 
-def test_writers_cannot_kill_and_drafts_cannot_be_killed(app, editor, query, newsroom):
+def test_writers_cannot_kill_and_drafts_cannot_be_killed(app, editor, query, newsroom, signed_in):
     ident = publish(editor)
-    writer = app.test_client()
-    sign_in(writer, "writer")
+    writer = signed_in("writer")
     assert writer.post(f"/admin/stories/{ident}/kill", data={"notice": NOTICE}).status_code == 403
     assert status_of(query, ident) == Status.PUBLISHED
 

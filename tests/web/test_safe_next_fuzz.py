@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ URLISH = st.text(
 )
 
 
+@pytest.mark.case("S11")
 @settings(max_examples=3000, deadline=None)
 @given(URLISH)
 def test_S11_safe_next_never_raises_and_never_leaves_the_site(target):
@@ -29,6 +31,7 @@ def test_S11_safe_next_never_raises_and_never_leaves_the_site(target):
     assert resolved.netloc == "asian-news.net" and resolved.scheme == "https"
 
 
+@pytest.mark.case("S11")
 @settings(max_examples=1000, deadline=None)
 @given(st.text(max_size=60))
 def test_S11_safe_next_survives_any_text(target):

@@ -1,0 +1,178 @@
+"""Helpers shared by test modules: settings, sign-in, the story form, photos, form data.
+
+Plain functions and constants only; fixtures live in the conftest.py files.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+import socket
+from pathlib import Path
+
+import lxml.html
+import sqlalchemy as sa
+from PIL import Image as PILImage
+
+from extensions import db
+from newsroom.models import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+PASSWORD = "correct horse battery staple"
+# Where the browser tests leave their screenshots.
+ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", ROOT / "test-artifacts" / "browser"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+
+def sign_in(client, role: str, password: str = PASSWORD):
+    return client.post(
+        "/admin/login", data={"email": f"{role}@asian-news.test", "password": password}
+    )
+
+
+def client_at(app, address: str):
+    """A browser at this client address."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+# --- the story form --------------------------------------------------------------------------
+
+
+def story_data(**overrides):
+    data = {
+        "headline": "Monsoon floods cut rail links across Assam",
+        "standfirst": "Hundreds of villages are cut off.",
+        "dateline": "Guwahati",
+        "dateline_country": "23",
+        "body": 'Floodwater covered the tracks on Tuesday.\n\n"We are moving people," an official said.',
+        "kind": "news",
+        "section": "1",
+        "countries": ["23"],
+        "authors": ["2"],
+        "tags": "Climate, Monsoon",
+        "lang": "en",
+        "hero_image": "0",
+        "revision": "0",
+        "action": "save",
+    }
+    data.update(overrides)
+    return data
+
+
+def revision_of(html: str) -> str:
+    return re.search(r'id="revision" name="revision" type="hidden" value="(\d+)"', html).group(1)
+
+
+def form_values(html: str) -> dict:
+    """The values a browser would submit for the story form on this page (lxml applies the
+    HTML rules: checked radios and boxes only, a select's first option when none is selected)."""
+    form = lxml.html.fromstring(html).get_element_by_id("story-form")
+    values: dict = {}
+    for name, value in form.form_values():
+        values.setdefault(name, []).append(value)
+    for textarea in form.iter("textarea"):
+        # A browser drops the one newline that follows <textarea>; lxml keeps it.
+        values[textarea.name] = [textarea.value.removeprefix("\n")]
+    return {name: found[0] if len(found) == 1 else found for name, found in values.items()}
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+
+def photo_bytes(fmt="JPEG", size=(1200, 800), exif=None) -> bytes:
+    image = PILImage.new("RGB", size, (180, 40, 30))
+    buffer = io.BytesIO()
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def gps_exif() -> bytes:
+    exif = PILImage.Exif()
+    exif[0x8825] = {1: "N", 2: (35.0, 41.0, 22.0), 3: "E", 4: (139.0, 41.0, 30.0)}
+    exif[0x010F] = "Test camera maker"
+    exif[0x0112] = 6  # rotated: the stored photo must come out upright (portrait)
+    return exif.tobytes()
+
+
+def upload(client, data: bytes, filename="photo.jpg", alt="Rice terraces in Bali", htmx=False):
+    return client.post(
+        "/admin/media",
+        data={"photo-photo": (io.BytesIO(data), filename), "photo-alt": alt,
+              "photo-caption": "Terraces at dawn", "photo-credit": "Staff"},
+        content_type="multipart/form-data",
+        headers={"HX-Request": "true"} if htmx else {},
+    )  # fmt: skip
+
+
+def media_files(app) -> set[str]:
+    return {p.name for p in Path(app.config["MEDIA_ROOT"]).iterdir()}
+
+
+def image_rows(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Image))
+
+
+# --- what visitors send ----------------------------------------------------------------------
+
+# A good contact form.
+GOOD = {
+    "name": "Ana Reyes",
+    "email": "ana@example.org",
+    "subject": "Correction on the typhoon story",
+    "message": "The evacuation figure for Isabela was updated this morning.",
+}
+
+
+# Story bodies an attacker would write.
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "<svg onload=alert(1)>",
+    '<a href="javascript:alert(1)">click</a>',
+    '<a href="JaVaScRiPt:alert(1)">click</a>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<iframe src="https://evil.example/"></iframe>',
+    "<style>body{display:none}</style>",
+    '<form action="https://evil.example"><input name=x></form>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<img src="https://tracker.example/pixel.gif" alt="">',
+    "[click](javascript:alert(1))",
+    '<p onclick="alert(1)">text</p>',
+]
+
+
+# --- accessibility (the browser tests) ------------------------------------------------------
+
+
+@functools.cache
+def axe_source() -> str:
+    """axe-core, vendored in tests/vendor/, to inject into a page."""
+    return (ROOT / "tests" / "vendor" / "axe-4.14.1.min.js").read_text()
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page a Playwright `page` shows."""
+    page.evaluate(axe_source())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
