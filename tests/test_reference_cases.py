@@ -16,7 +16,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsroom.content import render_markdown
+from newsroom.content import render_markdown, sanitize_html
 from tests.helpers import GOOD, PASSWORD, REDIS_URL, ROOT, free_port, sign_in
 
 CASES = [f"S{n:02}" for n in range(1, 30)] + [f"R{n:02}" for n in range(1, 20)]
@@ -65,19 +65,16 @@ def test_every_case_of_the_reference_has_a_marked_test_or_a_make_target():
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("<>/=\"' ascriptonerrorjavascript:&#;x1()svgimg")))
        | st.text())  # fmt: skip
-@example(">#")  # an empty heading in a quote: only the blank lines between tags change
+@example(">#")
+@example("<s>")
 def test_S01_no_text_produces_a_script_and_sanitizing_is_stable(text):
     html = render_markdown(text)
     lowered = html.lower()
     assert "<script" not in lowered
     assert not re.search(r"<[^>]+\son\w+\s*=", lowered)
-    if "<" in html:
-        # Stable markup; whitespace between two tags is not shown to anyone.
-        assert _between_tags(render_markdown(html)) == _between_tags(html)
-
-
-def _between_tags(html: str) -> str:
-    return re.sub(r">\s+<", "><", html)
+    # What the sanitizer lets through, it lets through again unchanged. (Markdown run a second
+    # time over HTML may wrap it in paragraphs: that is Markdown, not the sanitizer.)
+    assert sanitize_html(html) == html
 
 
 # --- S02: escaped wherever a visitor's text comes back ---------------------------------------

@@ -106,10 +106,15 @@ def page_cache_key() -> str:
     return f"page:{content_version()}:{flavour}:{digest}"
 
 
+def budget_minute() -> int:
+    """The minute a client's page budget counts in."""
+    return int(time.time() // 60)
+
+
 def _may_add_page() -> bool:
     """Each client (address) may add PAGE_CACHE_NEW_PER_CLIENT pages a minute to the cache;
     past that its pages are still served, just not kept, so one client cannot flood it."""
-    key = f"page-budget:{request.remote_addr}:{int(time.time() // 60)}"
+    key = f"page-budget:{request.remote_addr}:{budget_minute()}"
     cache.add(key, 0, timeout=120)
     added = cache.inc(key)
     return added is None or added <= current_app.config["PAGE_CACHE_NEW_PER_CLIENT"]
