@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from extensions import db
 from newsroom.models import Article, Country
+from newsroom.models.base import contains
 
 MAX_QUERY = 200
 MAX_TERMS = 8
@@ -70,7 +71,7 @@ def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int 
     long_terms = [t for t in terms if len(t) >= 3]
     short_terms = [t for t in terms if len(t) < 3]
     for term in short_terms:
-        query = query.where(Article.search_text.ilike(f"%{_escape_like(term)}%", escape="\\"))
+        query = query.where(contains(Article.search_text, term))
     if db.engine.dialect.name == "sqlite":
         if long_terms:
             match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
@@ -88,13 +89,10 @@ def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int 
             query = query.order_by(Article.published_at.desc(), Article.id.desc())
     else:
         for term in long_terms:
-            query = query.where(Article.search_text.ilike(f"%{_escape_like(term)}%", escape="\\"))
+            query = query.where(contains(Article.search_text, term))
         # pg_trgm (the GIN index on search_text) finds the matches in any script; PostgreSQL's
         # full-text ranking orders them, headline matches first.
-        headline_hits = sum(
-            sa.case((Article.headline.ilike(f"%{_escape_like(t)}%", escape="\\"), 1), else_=0)
-            for t in terms
-        )
+        headline_hits = sum(sa.case((contains(Article.headline, t), 1), else_=0) for t in terms)
         rank = sa.func.ts_rank(
             sa.func.to_tsvector("simple", Article.search_text),
             sa.func.plainto_tsquery("simple", " ".join(terms)),
@@ -110,10 +108,6 @@ def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int 
         .all()
     )
     return rows[:limit], len(rows) > limit
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def snippet(story: Article, terms: list[str]) -> Markup:

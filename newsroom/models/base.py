@@ -93,3 +93,9 @@ article_tags = sa.Table(
     sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
     sa.Index("ix_article_tags_tag", "tag_id", "article_id"),
 )
+
+
+def contains(column, text: str):
+    """Case-insensitive "column contains text"; a % or _ in the text matches only itself."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")

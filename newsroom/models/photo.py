@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from newsroom.models.base import UTCDateTime, utcnow
+from newsroom.models.base import UTCDateTime, contains, utcnow
 
 # Ids are 32-bit integers on PostgreSQL: a larger number names no photo (and would overflow).
 PHOTO_ID_MAX = 2**31 - 1
@@ -47,13 +47,7 @@ class Image(db.Model):
         query = sa.select(cls)
         q = q.strip()
         if q:
-            escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            pattern = f"%{escaped}%"
-            found = sa.or_(
-                cls.alt.ilike(pattern, escape="\\"),
-                cls.caption.ilike(pattern, escape="\\"),
-                cls.credit.ilike(pattern, escape="\\"),
-            )
+            found = sa.or_(contains(cls.alt, q), contains(cls.caption, q), contains(cls.credit, q))
             number = q.removeprefix("#")
             ident = int(number) if number.isascii() and number.isdigit() and len(number) < 11 else 0
             if 0 < ident <= PHOTO_ID_MAX:

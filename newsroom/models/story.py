@@ -18,6 +18,7 @@ from newsroom.models.base import (
     article_authors,
     article_countries,
     article_tags,
+    contains,
     utcnow,
 )
 from newsroom.models.partner import Source
@@ -329,8 +330,7 @@ class Article(StoryMixin, db.Model):
         if author_id is not None:
             query = query.where(cls.authors.any(Author.id == author_id))
         if q:
-            escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(cls.headline.ilike(f"%{escaped}%", escape="\\"))
+            query = query.where(contains(cls.headline, q))
         if before is not None:
             at, ident = before
             query = query.where(

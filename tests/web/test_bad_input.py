@@ -143,3 +143,16 @@ def test_odd_numbers_in_admin_filters_never_500(editor, path, number):
         if name == "before" and path == "/admin/stories":
             continue
         assert editor.get(path, query_string={name: number}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path, nothing",
+    [
+        ("/search?q=%25_", "No stories match “%_”."),
+        ("/admin/stories?q=%25_", "No stories match."),
+        ("/admin/media?q=_%25", "No photo matches “_%”."),
+    ],
+)
+def test_percent_and_underscore_match_only_themselves(editor, path, nothing):
+    """One LIKE escape for every text filter: % and _ are characters, not wildcards."""
+    assert nothing in editor.get(path).text
