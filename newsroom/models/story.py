@@ -51,9 +51,8 @@ class Article(StoryMixin, db.Model):
     lang: Mapped[str] = mapped_column(sa.String(12), default="en")
     status: Mapped[str] = mapped_column(sa.String(20), default=Status.DRAFT.value)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # published_at for stories that are published or scheduled, else empty: one indexed column
-    # that every reader query filters and orders on, so a list walks its index newest first
-    # and stops after one page, however deep the cursor (kept in step on every save).
+    # published_at of published or scheduled stories, else empty: the one indexed column every
+    # reader list filters and orders on, so any page, however deep, is one index walk.
     live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -110,7 +109,6 @@ class Article(StoryMixin, db.Model):
         )
 
     # --- queries ------------------------------------------------------------------------------
-
     @classmethod
     def card_options(cls, *, body: bool = False):
         """Eager loads for everything a story card shows, so a list costs a fixed few queries.
