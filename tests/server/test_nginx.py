@@ -71,6 +71,14 @@ def start_nginx(app_port, folder: Path, media: Path):
         pytest.skip("nginx is not installed (apt-get install nginx)")
     port = free_port()
     site = loopback_site(port, app_port, media, folder / "cache", folder / "snippets")
+    # The checkout may sit in a folder private to root (a mktemp clone): nginx's workers serve
+    # a copy of static/ from this reachable folder, as they would /srv/asian-news/app/ in production.
+    app_copy = folder / "app"
+    if not app_copy.exists():
+        shutil.copytree(ROOT / "static", app_copy / "static")
+        for path in [app_copy, *app_copy.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    site = site.replace(f"{ROOT}/", f"{app_copy}/")
     (folder / "snippets").mkdir()
     modules = ""
     if BROTLI.exists():
