@@ -7,7 +7,8 @@ from flask import Flask
 from cli import backup, breaking, demo, feeds, stories, users
 
 
-def register(app: Flask) -> None:
+def register_commands(app: Flask) -> None:
+    """Every command group under `flask --app app ...`."""
     app.cli.add_command(demo.demo_cli)
     app.cli.add_command(breaking.breaking_cli)
     app.cli.add_command(stories.stories_cli)

@@ -44,7 +44,9 @@ def render_error(status: int, description: str | None = None):
     return response
 
 
-def register(app: Flask) -> None:
+def register_errorhandlers(app: Flask) -> None:
+    """Every error, the unexpected ones too, answered with a page in the site's chrome."""
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         security_event("csrf", "refused", reason=error.description)

@@ -27,6 +27,7 @@ def _record_with_request_id(*args, **kwargs) -> logging.LogRecord:
 
 
 def configure_logging() -> None:
+    """One line format for the whole process, with the request id; create_app() calls it."""
     if logging.getLogRecordFactory() is _record_with_request_id:
         return
     logging.setLogRecordFactory(_record_with_request_id)
@@ -42,7 +43,9 @@ def configure_logging() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
-def register(app: Flask) -> None:
+def register_request_logging(app: Flask) -> None:
+    """A request id on every request and response, and a log line for each notable one."""
+
     @app.before_request
     def start_request():
         incoming = request.headers.get("X-Request-ID", "")

@@ -47,6 +47,6 @@ class BoundedIntConverter(IntegerConverter):
         return number
 
 
-def register(app) -> None:
+def register_url_converters(app) -> None:
     """Make `<int:...>` the bounded converter for every blueprint's routes."""
     app.url_map.converters["int"] = BoundedIntConverter

@@ -1,6 +1,7 @@
-"""Security headers on every response."""
+"""Security headers on every response, a refusal of NUL bytes, and trust in the proxies only."""
 
 from flask import Flask, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -34,7 +35,11 @@ def refuse_nul_bytes():
         abort(400, description="The request contained a character that cannot be accepted.")
 
 
-def register(app: Flask) -> None:
+def register_security(app: Flask) -> None:
+    """Trust X-Forwarded-For/-Proto from PROXY_FIX proxies only; refuse NUL bytes; add headers."""
+    if app.config["PROXY_FIX"]:
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.before_request(refuse_nul_bytes)
 
     @app.after_request

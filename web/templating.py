@@ -96,7 +96,8 @@ def navigation() -> dict:
     return nav
 
 
-def register(app: Flask) -> None:
+def register_template_helpers(app: Flask) -> None:
+    """Filters, globals and the context every template shares (navigation, ticker, publisher)."""
     app.jinja_env.filters.update(
         datetime=format_time, isotime=iso_time, shortdate=short_date, srcset=srcset
     )
