@@ -20,6 +20,21 @@ def _failed(response) -> bool:
     return response.status_code == 401
 
 
+def sign_in_limits(account_key):
+    """Limit a sign-in step's failed POSTs per client address (any account), and per account as
+    `account_key` names it; LOGIN_RATE_LIMIT_IP and LOGIN_RATE_LIMIT_ACCOUNT say how many."""
+    by_address = limiter.limit(
+        lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"], deduct_when=_failed
+    )
+    by_account = limiter.limit(
+        lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"],
+        key_func=account_key,
+        methods=["POST"],
+        deduct_when=_failed,
+    )
+    return lambda view: by_address(by_account(view))
+
+
 def _account_address_key() -> str:
     # One account from one address: a stranger elsewhere cannot use up its owner's tries.
     email = auth.sign_in_key(request.form.get("email"))
@@ -28,13 +43,7 @@ def _account_address_key() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @requires(None)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"], deduct_when=_failed
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_account_address_key,
-    methods=["POST"], deduct_when=_failed,
-)  # fmt: skip
+@sign_in_limits(_account_address_key)
 def login():
     """The newsroom's sign-in form."""
     if current_user.is_authenticated and request.method == "GET":
@@ -72,13 +81,7 @@ def _pending_key() -> str:
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @requires(None)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"], deduct_when=_failed
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_pending_key,
-    methods=["POST"], deduct_when=_failed,
-)  # fmt: skip
+@sign_in_limits(_pending_key)
 def login_code():
     """The second step of signing in: a code from the authenticator app."""
     user = auth.pending_user()
