@@ -21,10 +21,7 @@ def breaking():
     if request.method == "POST":
         if form.validate():
             item = services.add_ticker_item(form.text.data, form.link.data, form.minutes.data)
-            AuditEntry.record(current_user, "create", item, item.text)
-            db.session.commit()
-            flash("Added to the ticker.", "success")
-            return redirect(url_for("admin.breaking"), 303)
+            return _saved(item, "create", item.text, "Added to the ticker.")
         status = 422
     now = utcnow()
     items = BreakingItem.recent(days=2)
@@ -34,6 +31,15 @@ def breaking():
 def _breaking_item(ident: int) -> BreakingItem:
     # A change reads the item to decide what to write: lock its row (FOR UPDATE) on PostgreSQL.
     return db.get_or_404(BreakingItem, ident, with_for_update=request.method == "POST")
+
+
+def _saved(item: BreakingItem, action: str, note: str, message: str | None = None):
+    """Audit the change to the item, commit it, say so, and go back to the ticker's page."""
+    AuditEntry.record(current_user, action, item, note)
+    db.session.commit()
+    if message:
+        flash(message, "success")
+    return redirect(url_for("admin.breaking"), 303)
 
 
 @bp.route("/breaking/<int:ident>", methods=["GET", "POST"])
@@ -48,10 +54,7 @@ def breaking_edit(ident):
     if not form.validate():
         return form_response("admin/breaking_edit.html", 422, form=form, item=item)
     services.set_ticker_item(item, form.text.data, form.link.data, form.minutes.data)
-    AuditEntry.record(current_user, "update", item, item.text)
-    db.session.commit()
-    flash("Ticker item updated.", "success")
-    return redirect(url_for("admin.breaking"), 303)
+    return _saved(item, "update", item.text, "Ticker item updated.")
 
 
 @bp.post("/breaking/<int:ident>/expire")
@@ -60,10 +63,7 @@ def breaking_expire(ident):
     """Take an item out of the ticker now."""
     item = _breaking_item(ident)
     item.expires_at = utcnow()
-    AuditEntry.record(current_user, "expire", item, item.text)
-    db.session.commit()
-    flash("Taken out of the ticker.", "success")
-    return redirect(url_for("admin.breaking"), 303)
+    return _saved(item, "expire", item.text, "Taken out of the ticker.")
 
 
 @bp.post("/breaking/<int:ident>/move")
@@ -75,8 +75,7 @@ def breaking_move(ident):
     if direction not in ("up", "down"):
         abort(400, description="Say up or down.")
     neighbour = item.neighbour(above=direction == "up")
-    if neighbour is not None:
-        item.position, neighbour.position = neighbour.position, item.position
-        AuditEntry.record(current_user, "move", item, f"{direction}: {item.text}")
-        db.session.commit()
-    return redirect(url_for("admin.breaking"), 303)
+    if neighbour is None:  # already at the top or the bottom: nothing to change
+        return redirect(url_for("admin.breaking"), 303)
+    item.position, neighbour.position = neighbour.position, item.position
+    return _saved(item, "move", f"{direction}: {item.text}")
