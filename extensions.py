@@ -1,4 +1,4 @@
-"""Extension objects, created unbound and initialised in create_app()."""
+"""Extension objects, created unbound; web/extensions.py binds them to the app in create_app()."""
 
 import contextlib
 import hashlib
