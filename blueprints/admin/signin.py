@@ -100,9 +100,11 @@ def login_code():
         auth.security_event("login", "failure", step="code")
         form.code.data = ""
         return form_response(
-            "admin/login_code.html", 401, form=form,
+            "admin/login_code.html",
+            401,
+            form=form,
             error="That code is not right. Try the newest one.",
-        )  # fmt: skip
+        )
     return form_response("admin/login_code.html", form=form)
 
 
