@@ -1,8 +1,9 @@
-"""Fixtures shared by every test: an app on a private copy of the demo newsroom, its client and CLI runner.
+"""Fixtures shared by every test: an app on a private copy of the site's frame (or, for tests
+marked `demo`, of the demo newsroom), its client and CLI runner.
 
 The suite runs on the embedded default (SQLite + filesystem cache) unless TEST_DATABASE_URL and
 TEST_REDIS_URL name a PostgreSQL server and a Redis server; then every test gets its own database
-cloned from a migrated demo template, and its own Redis key prefix.
+cloned from a migrated template, and its own Redis key prefix.
 """
 
 from __future__ import annotations
@@ -15,40 +16,65 @@ import pytest
 
 from app import create_app
 from extensions import db, limiter
-from tests.helpers import PASSWORD, PG_URL, REDIS_URL, ROOT, free_port, sign_in
+from tests.helpers import PG_URL, REDIS_URL, ROOT, free_port, sign_in
 from tests.servers import LiveServer, PostgresDemo, SQLiteDemo, base_config, start_gunicorn
+
+
+def _build_database(tmp_path_factory, name: str, load):
+    """Migrate an empty database, run `load` in an app context, and keep it as a template."""
+    from flask_migrate import upgrade
+
+    base = tmp_path_factory.mktemp(name)
+    template = PostgresDemo(base) if PG_URL else SQLiteDemo(base)
+    config = base_config(base, base / "media")
+    config["SQLALCHEMY_DATABASE_URI"] = template.url
+    app = create_app(config)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        load()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    template.finish()
+    return template
+
+
+@pytest.fixture(scope="session")
+def frame_database(tmp_path_factory):
+    """The site's frame only (sections, regions, countries): tests make the rest with factories."""
+    from demo.loader import load_frame
+
+    template = _build_database(tmp_path_factory, "frame", load_frame)
+    yield template
+    if PG_URL:
+        template.close()
 
 
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory):
-    """Migrate an empty database and load the demo newsroom once for the whole run."""
-    from flask_migrate import upgrade
-
+    """The whole demo newsroom, for the tests about the demo itself and the query budgets."""
     from demo import load_demo
 
-    base = tmp_path_factory.mktemp("demo")
-    demo = PostgresDemo(base) if PG_URL else SQLiteDemo(base)
-    config = base_config(base, base / "media")
-    config["SQLALCHEMY_DATABASE_URI"] = demo.url
-    app = create_app(config)
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        load_demo()
-        db.session.remove()
-        db.engine.dispose()
-    demo.finish()
-    yield demo
+    template = _build_database(tmp_path_factory, "demo", load_demo)
+    yield template
     if PG_URL:
-        demo.close()
+        template.close()
 
 
 @pytest.fixture
-def app_config(demo_database, tmp_path) -> dict:
-    """Settings for one test's app, on its own copy of the demo newsroom."""
-    config = base_config(tmp_path, demo_database.base / "media")
-    config["SQLALCHEMY_DATABASE_URI"] = demo_database.clone(tmp_path)
+def app_config(request, tmp_path) -> dict:
+    """Settings for one test's app, on its own copy of the frame, or of the demo newsroom when
+    the test is marked `demo`."""
+    if request.node.get_closest_marker("demo"):
+        template = request.getfixturevalue("demo_database")
+        media = template.base / "media"
+    else:
+        template = request.getfixturevalue("frame_database")
+        media = tmp_path / "media"
+    config = base_config(tmp_path, media)
+    config["SQLALCHEMY_DATABASE_URI"] = template.clone(tmp_path)
     yield config
-    demo_database.drop(config["SQLALCHEMY_DATABASE_URI"])
+    template.drop(config["SQLALCHEMY_DATABASE_URI"])
 
 
 @pytest.fixture
@@ -112,23 +138,16 @@ def pytest_report_header(config):
 
 @pytest.fixture
 def newsroom(app):
-    """A writer, an editor and an admin, all with the password PASSWORD."""
-    from newsroom.models import User
-    from web.auth import hash_password
+    """A writer, an editor and an admin (role@asian-news.test), all with the password PASSWORD."""
+    from tests.factories import UserFactory
 
     with app.app_context():
-        people = {}
-        for role in ("writer", "editor", "admin"):
-            user = User(
-                email=f"{role}@asian-news.test",
-                name=f"Test {role.capitalize()}",
-                role=role,
-                password_hash=hash_password(PASSWORD),
-            )
-            db.session.add(user)
-            people[role] = user
-        db.session.commit()
-        return {role: user.id for role, user in people.items()}
+        return {
+            role: UserFactory(
+                email=f"{role}@asian-news.test", name=f"Test {role.capitalize()}", role=role
+            ).id
+            for role in ("writer", "editor", "admin")
+        }
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import io
 import os
-import re
 import socket
 from pathlib import Path
 
@@ -73,14 +72,42 @@ def story_data(**overrides):
     return data
 
 
+def inputs(html: str, name: str) -> list:
+    """Every input, select and textarea named `name` on the page (lxml elements)."""
+    return lxml.html.fromstring(html).xpath(
+        "//input[@name=$n] | //select[@name=$n] | //textarea[@name=$n]", n=name
+    )
+
+
+def field_value(html: str, name: str) -> str:
+    """The value of the first field named `name` (a hidden token, a revision, a text box)."""
+    found = inputs(html, name)
+    assert found, f"no field named {name!r} on the page"
+    return found[0].value or ""
+
+
+def csrf_token(html: str) -> str:
+    return field_value(html, "csrf_token")
+
+
 def revision_of(html: str) -> str:
-    return re.search(r'id="revision" name="revision" type="hidden" value="(\d+)"', html).group(1)
+    return field_value(html, "revision")
 
 
-def form_values(html: str) -> dict:
-    """The values a browser would submit for the story form on this page (lxml applies the
-    HTML rules: checked radios and boxes only, a select's first option when none is selected)."""
-    form = lxml.html.fromstring(html).get_element_by_id("story-form")
+def offered_values(html: str, name: str) -> list[str]:
+    """The values offered by the check boxes or radios named `name`, in page order."""
+    return [box.get("value") for box in inputs(html, name)]
+
+
+def checked_values(html: str, name: str) -> list[str]:
+    """The values of the check boxes or radios named `name` that are checked."""
+    return [box.get("value") for box in inputs(html, name) if box.checked]
+
+
+def form_values(html: str, form_id: str = "story-form") -> dict:
+    """The values a browser would submit for that form on this page (lxml applies the HTML
+    rules: checked radios and boxes only, a select's first option when none is selected)."""
+    form = lxml.html.fromstring(html).get_element_by_id(form_id)
     values: dict = {}
     for name, value in form.form_values():
         values.setdefault(name, []).append(value)

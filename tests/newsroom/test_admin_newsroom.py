@@ -32,6 +32,9 @@ from tests.helpers import (
     upload,
 )
 
+# Runs on the demo newsroom until its tests are built with factories.
+pytestmark = pytest.mark.demo
+
 
 def ids(query, model, slug):
     return query(lambda: db.session.scalar(sa.select(model.id).where(model.slug.like(slug))))

@@ -12,6 +12,9 @@ from newsroom.models import AuditEntry, SlugRedirect, Status, Story, TickerItem
 from tests.factories import make_story
 from tests.helpers import revision_of, story_data
 
+# Runs on the demo newsroom until its tests are built with factories.
+pytestmark = pytest.mark.demo
+
 NOTICE = "This story was removed following a court order."
 HEADLINE = "Monsoon floods cut rail links across Assam"
 SLUG = "monsoon-floods-cut-rail-links-across-assam"

@@ -24,6 +24,9 @@ from tests.helpers import (
     upload,
 )
 
+# Runs on the demo newsroom until its tests are built with factories.
+pytestmark = pytest.mark.demo
+
 # --- a library of more photos than one page of anything -----------------------------------------
 
 

@@ -14,6 +14,9 @@ from newsroom.models import Author, Photo, Section, Status, Story, Tag, utcnow
 from tests.factories import make_story
 from tests.helpers import sign_in
 
+# Runs on the demo newsroom until its tests are built with factories.
+pytestmark = pytest.mark.demo
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 HEADLINE = 'Tokyo & Osaka <img src=x onerror="alert(1)"> brace for the typhoon'

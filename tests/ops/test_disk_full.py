@@ -19,6 +19,9 @@ from extensions import db
 from newsroom.models import ContactMessage, Photo
 from tests.helpers import GOOD, PG_URL, photo_bytes, sign_in, upload
 
+# Runs on the demo newsroom until its tests are built with factories.
+pytestmark = pytest.mark.demo
+
 
 @pytest.fixture
 def tmpfs(tmp_path):

@@ -11,6 +11,9 @@ from extensions import db
 from newsroom.models import Story
 from tests.factories import make_story
 
+# Runs on the demo newsroom until its tests are built with factories.
+pytestmark = pytest.mark.demo
+
 LISTS = [
     "/latest",
     "/section/business",
