@@ -21,8 +21,8 @@ from newsroom.models.cursors import (
     CURSOR_MIN_MICROS,
     EPOCH,
     BadCursor,
-    decode_cursor,
-    encode_cursor,
+    Cursor,
+    Page,
 )
 from newsroom.models.inbox import ContactMessage
 from newsroom.models.partner import Source
@@ -54,9 +54,11 @@ __all__ = [
     "CannotKill",
     "ContactMessage",
     "Country",
+    "Cursor",
     "Image",
     "Kind",
     "LoginSession",
+    "Page",
     "Region",
     "Role",
     "Section",
@@ -69,8 +71,6 @@ __all__ = [
     "article_authors",
     "article_countries",
     "article_tags",
-    "decode_cursor",
-    "encode_cursor",
     "next_scheduled_time",
     "utcnow",
 ]
