@@ -96,11 +96,21 @@ def test_odd_list_depth_is_a_readable_400(client, htmx, url, number):
 
 
 @pytest.mark.parametrize("number", ODD_NUMBERS)
-@pytest.mark.parametrize("name", ["start", "section", "country"])
+@pytest.mark.parametrize("name", ["section", "country"])
 def test_odd_search_numbers_are_a_readable_400(client, name, number):
     response = client.get("/search", query_string={"q": "rice", name: number})
     assert response.status_code == 400
     assert f"“{name}” must be a whole number" in response.text and "<html" in response.text
+
+
+def test_odd_search_positions_are_a_readable_400(client):
+    """Search pages through the same cursor argument as every list: a number of results shown."""
+    for cursor in [*ODD_NUMBERS, "", "0", "12-3", "1700000000000000-12"]:
+        response = client.get("/search", query_string={"q": "rice", "before": cursor})
+        assert response.status_code == 400, cursor
+        assert "This list link is not valid" in response.text and "<html" in response.text
+    deep = client.get("/search", query_string={"q": "rice", "before": "481"})
+    assert deep.status_code == 400 and "Refine your search" in deep.text
 
 
 @pytest.mark.parametrize(
