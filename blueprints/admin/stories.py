@@ -14,13 +14,13 @@ from blueprints.news.views import embed_cards
 from extensions import db
 from newsroom.content import expand_embeds, render_story_body
 from newsroom.models import (
-    Article,
     Author,
     CannotKill,
     Country,
     Role,
     Section,
     Status,
+    Story,
 )
 from web import auth
 from web.pages import accepts_body
@@ -32,7 +32,7 @@ from web.params import cursor_arg, parse_int
 def stories():
     """The stories you may see (all of them for editors), newest change first, filtered."""
     args = request.args
-    page = Article.desk_page(
+    page = Story.desk_page(
         auth.stories_seen_by(current_user),
         status=args["status"] if args.get("status") in {s.value for s in Status} else None,
         section_id=parse_int(args.get("section")),
@@ -56,14 +56,14 @@ def stories():
     )
 
 
-def _load_story(ident: int) -> Article:
+def _load_story(ident: int) -> Story:
     """The story, if the signed-in user may edit it: 404 if there is none, else 403.
 
     This check is about the story, not the role: a writer edits only their own drafts."""
     # A save reads the revision to decide whether to write: on PostgreSQL the row is locked
     # (FOR UPDATE) so two editors saving at once cannot both pass the check. SQLite serializes
     # writing requests with BEGIN IMMEDIATE instead.
-    story = db.get_or_404(Article, ident, with_for_update=request.method == "POST")
+    story = db.get_or_404(Story, ident, with_for_update=request.method == "POST")
     if not auth.can_edit_story(current_user, story):
         auth.security_event("authorization", "denied", story=ident)
         abort(403)
@@ -100,7 +100,7 @@ def story_kill(ident):
                 story.kill(form.notice.data, by=current_user)
             except CannotKill as exc:
                 form.notice.errors = [str(exc)]
-                status = 409 if story.status not in Article.KILLABLE else 422
+                status = 409 if story.status not in Story.KILLABLE else 422
             else:
                 db.session.commit()
                 flash("Story killed. Its addresses now show readers your notice.", "success")

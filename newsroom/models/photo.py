@@ -15,7 +15,7 @@ from newsroom.models.cursors import Cursor, Page, keyset
 PHOTO_ID_MAX = 2**31 - 1
 
 
-class Image(db.Model):
+class Photo(db.Model):
     """A stored photo: the original plus resized variants in WebP and JPEG."""
 
     __tablename__ = "images"
@@ -42,7 +42,7 @@ class Image(db.Model):
         return min(wider) if wider else max(self.variant_widths)
 
     @classmethod
-    def library(cls, q: str = "", limit: int = 60) -> list[Image]:
+    def library(cls, q: str = "", limit: int = 60) -> list[Photo]:
         """The first photos of the library, or of a search in it: the rows of `library_page`."""
         return cls.library_page(q, limit=limit).rows
 
@@ -70,6 +70,6 @@ class Image(db.Model):
         return set(db.session.scalars(sa.select(cls.id).where(cls.id.in_(ids))))
 
     @classmethod
-    def by_ids(cls, ids) -> dict[int, Image]:
+    def by_ids(cls, ids) -> dict[int, Photo]:
         """These photos by number, in one query; numbers not in the library are left out."""
         return {i.id: i for i in db.session.scalars(sa.select(cls).where(cls.id.in_(list(ids))))}

@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article, ContactMessage, Status, utcnow
+from newsroom.models import ContactMessage, Status, Story, utcnow
 
 
 def walk(client, url: str, row: str, older: str) -> list[int]:
@@ -26,15 +26,15 @@ def walk(client, url: str, row: str, older: str) -> list[int]:
 def test_the_story_list_pages_reach_the_oldest_change_with_ties_in_id_order(editor, query):
     def tie_a_third_and_draft_a_fifth():
         at = utcnow() - timedelta(hours=1)
-        db.session.execute(sa.update(Article).where(Article.id % 3 == 0).values(modified_at=at))
+        db.session.execute(sa.update(Story).where(Story.id % 3 == 0).values(modified_at=at))
         draft = Status.DRAFT.value
-        db.session.execute(sa.update(Article).where(Article.id % 5 == 0).values(status=draft))
+        db.session.execute(sa.update(Story).where(Story.id % 5 == 0).values(status=draft))
         db.session.commit()
 
     def every(status=None):
-        rows = sa.select(Article.id).order_by(Article.modified_at.desc(), Article.id.desc())
+        rows = sa.select(Story.id).order_by(Story.modified_at.desc(), Story.id.desc())
         if status:
-            rows = rows.where(Article.status == status)
+            rows = rows.where(Story.status == status)
         return list(db.session.scalars(rows))
 
     query(tie_a_third_and_draft_a_fifth)

@@ -9,11 +9,17 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article
+from newsroom.models import Story
 from tests.factories import make_story
 
-LISTS = ["/latest", "/section/business", "/country/japan", "/region/west-asia", "/tag/climate",
-         "/author/leyla-aliyeva"]  # fmt: skip
+LISTS = [
+    "/latest",
+    "/section/business",
+    "/country/japan",
+    "/region/west-asia",
+    "/tag/climate",
+    "/author/leyla-aliyeva",
+]
 
 
 def headlines(html: str) -> list[str]:
@@ -50,7 +56,7 @@ def test_older_stories_links_walk_the_whole_list_once_in_order(client, query, ur
         if slug:
             model = SCOPES[kind]
             filters[kind] = db.session.scalar(sa.select(model).where(model.slug == slug))
-        return [a.slug for a in Article.latest(limit=1000, **filters)]
+        return [a.slug for a in Story.latest(limit=1000, **filters)]
 
     assert app_stories == query(expected)
 
@@ -65,7 +71,7 @@ def test_list_links_are_microseconds_and_id_so_saved_links_keep_working(client, 
     """`?before=MICROSECONDS-ID` (published time, then id) is in links readers have saved."""
 
     def positions():
-        stories = Article.latest(limit=13)
+        stories = Story.latest(limit=13)
         epoch = datetime(1970, 1, 1, tzinfo=UTC)
         micros = [(s.published_at - epoch) // timedelta(microseconds=1) for s in stories]
         return [f"{m}-{s.id}" for m, s in zip(micros, stories, strict=True)], stories[12].slug
