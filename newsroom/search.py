@@ -21,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from extensions import db
-from newsroom.models import Country, Story
+from newsroom.models import Country, Cursor, Page, Story
 from newsroom.models.base import contains
 
 MAX_QUERY = 200
@@ -55,10 +55,15 @@ class Filters:
     until: datetime | None = None
 
 
-def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int = 12):
-    """Visible stories matching every term, best first; returns (stories, has_more)."""
+def search(
+    terms: list[str], filters: Filters, before: Cursor | None = None, limit: int = 12
+) -> Page:
+    """A page of visible stories matching every term, best first.
+
+    Pages by rank offset (see newsroom.models.cursors for why): the cursor counts the results
+    already shown."""
     if not terms:
-        return [], False
+        return Page([])
     query = sa.select(Story).where(Story.visible())
     if filters.section_id:
         query = query.where(Story.section_id == filters.section_id)
@@ -100,14 +105,12 @@ def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int 
         query = query.order_by(
             headline_hits.desc(), rank.desc(), Story.published_at.desc(), Story.id.desc()
         )
-    rows = (
-        db.session.scalars(
-            query.options(*Story.card_options(body=True)).offset(offset_rank).limit(limit + 1)
-        )
-        .unique()
-        .all()
-    )
-    return rows[:limit], len(rows) > limit
+    shown = 0 if before is None else before.number
+    query = query.options(*Story.card_options(body=True)).offset(shown).limit(limit + 1)
+    rows = db.session.scalars(query).unique().all()
+    if len(rows) <= limit:
+        return Page(rows)
+    return Page(rows[:limit], Cursor(shown + limit))
 
 
 def snippet(story: Story, terms: list[str]) -> Markup:

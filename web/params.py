@@ -1,14 +1,17 @@
-"""Whole numbers from URLs and query strings: one strict parser for every path and argument.
+"""Numbers and list positions from URLs and query strings: one strict parser for each.
 
 `str.isdigit()` is true for '²' and '١٢', and `int()` takes any length: either way a number that
 reaches a view could raise (ValueError) or overflow the database (a 25-digit id). Everything
-numeric a visitor sends goes through `parse_int`, in a path (`<int:...>`) or a query argument.
+numeric a visitor sends goes through `parse_int`, in a path (`<int:...>`) or a query argument,
+and every list's page position (`?before=`, `?after=`) through `cursor_arg`.
 """
 
 from __future__ import annotations
 
 from flask import abort, request
 from werkzeug.routing import IntegerConverter, ValidationError
+
+from newsroom.models import BadCursor, Cursor
 
 # Ids are INTEGER columns: 32-bit on PostgreSQL. Nothing larger can name a row.
 MAX_ID = 2**31 - 1
@@ -33,6 +36,23 @@ def int_arg(
     if value is None:
         abort(400, description=f"“{name}” must be a whole number from {minimum} to {maximum}.")
     return value
+
+
+def cursor_arg(
+    name: str = "before", *, timed: bool = True, required: bool = False
+) -> Cursor | None:
+    """The list position in the query argument `name` (see newsroom.models.cursors): `timed` for
+    a list ordered by time then id, else by a number alone. 400 with a readable reason when it is
+    missing (and required) or is not a position this site hands out."""
+    raw = request.args.get(name)
+    if raw is None:
+        if required:
+            abort(400, description="This list link is missing its position.")
+        return None
+    try:
+        return Cursor.decode(raw, timed=timed)
+    except BadCursor:
+        abort(400, description="This list link is not valid. Start again from the first page.")
 
 
 class BoundedIntConverter(IntegerConverter):

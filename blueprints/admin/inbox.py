@@ -7,16 +7,15 @@ from flask import flash, redirect, render_template, request, url_for
 from blueprints.admin.common import PER_PAGE, bp, requires
 from extensions import db
 from newsroom.models import ContactMessage, Role
-from web.params import parse_int
+from web.params import cursor_arg
 
 
 @bp.get("/messages")
 @requires(Role.EDITOR)
 def messages():
     """Messages from readers, newest first."""
-    rows = ContactMessage.newest(before=parse_int(request.args.get("before")), limit=PER_PAGE + 1)
-    next_before = rows[PER_PAGE - 1].id if len(rows) > PER_PAGE else None
-    return render_template("admin/messages.html", messages=rows[:PER_PAGE], next_before=next_before)
+    page = ContactMessage.newest_page(before=cursor_arg("before"), limit=PER_PAGE)
+    return render_template("admin/messages.html", messages=page.rows, next_cursor=page.next_cursor)
 
 
 @bp.get("/messages/<int:ident>")

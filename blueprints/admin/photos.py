@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.admin.common import bp, form_response, requires, search_text
@@ -22,6 +22,7 @@ from newsroom.photos import (
 from web import auth
 from web.errors import render_error
 from web.pages import accepts_body, wants_fragment
+from web.params import cursor_arg
 
 log = logging.getLogger(__name__)
 
@@ -80,28 +81,17 @@ def photos():
 
 def _library_page(form: PhotoForm, status: int = 200):
     q = search_text(request.args.get("q"))
-    before = _before_id()
-    rows = Photo.library(q, before=before, limit=LIBRARY_PAGE + 1)
-    next_before = rows[LIBRARY_PAGE - 1].id if len(rows) > LIBRARY_PAGE else None
+    before = cursor_arg("before", timed=False)
+    page = Photo.library_page(q, before=before, limit=LIBRARY_PAGE)
     return form_response(
         "admin/photos.html",
         status,
         photo_form=form,
-        photos=rows[:LIBRARY_PAGE],
+        photos=page.rows,
         q=q,
-        next_before=next_before,
+        next_cursor=page.next_cursor,
         first_page=before is None,
     )
-
-
-def _before_id() -> int | None:
-    """The `before` photo number of a library page link; 400 if it is not one."""
-    before = request.args.get("before", "")
-    if not before:
-        return None
-    if not (before.isascii() and before.isdigit() and len(before) <= 10):
-        abort(400, description="This list link is not valid.")
-    return int(before)
 
 
 def _upload_too_large(form: PhotoForm | None = None, size: int | None = None):
@@ -135,13 +125,12 @@ def photo_choices():
     if not wants_fragment():
         return redirect(url_for("admin.photos", q=request.args.get("photo_q") or None))
     q = search_text(request.args.get("photo_q"))
-    before = _before_id()
-    rows = Photo.library(q, before=before, limit=PICKER_PAGE + 1)
-    more = rows[PICKER_PAGE - 1].id if len(rows) > PICKER_PAGE else None
+    before = cursor_arg("before", timed=False)
+    page = Photo.library_page(q, before=before, limit=PICKER_PAGE)
     return render_template(
         "admin/_photo_choices.html",
-        found=rows[:PICKER_PAGE],
+        found=page.rows,
         photo_q=q,
-        more=more,
+        more=page.next_cursor,
         count_line=before is None,  # "More photos" adds to the list; the count line stays
     )

@@ -21,12 +21,10 @@ from newsroom.models import (
     Section,
     Status,
     Story,
-    decode_cursor,
-    encode_cursor,
 )
 from web import auth
 from web.pages import accepts_body
-from web.params import parse_int
+from web.params import cursor_arg, parse_int
 
 
 @bp.get("/stories")
@@ -34,32 +32,22 @@ from web.params import parse_int
 def stories():
     """The stories you may see (all of them for editors), newest change first, filtered."""
     args = request.args
-    before = None
-    if args.get("before"):
-        try:
-            before = decode_cursor(args["before"])
-        except ValueError:
-            abort(400, description="This list link is not valid.")
-    rows = Story.desk_page(
+    page = Story.desk_page(
         auth.stories_seen_by(current_user),
         status=args["status"] if args.get("status") in {s.value for s in Status} else None,
         section_id=parse_int(args.get("section")),
         country_id=parse_int(args.get("country")),
         author_id=parse_int(args.get("author")),
         q=search_text(args.get("q")),
-        before=before,
-        limit=PER_PAGE + 1,
+        before=cursor_arg("before"),
+        limit=PER_PAGE,
     )
-    next_cursor = None
-    if len(rows) > PER_PAGE:
-        rows = rows[:PER_PAGE]
-        next_cursor = encode_cursor(rows[-1].modified_at, rows[-1].id)
     filters = {k: v for k, v in args.items() if k != "before"}
     return render_template(
         "admin/stories.html",
-        stories=rows,
+        stories=page.rows,
         can_edit=functools.partial(auth.can_edit_story, current_user),
-        next_cursor=next_cursor,
+        next_cursor=page.next_cursor,
         filters=filters,
         statuses=list(Status),
         sections=Section.ordered(),

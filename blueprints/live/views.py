@@ -12,9 +12,10 @@ from flask import (
     request,
 )
 
-from blueprints.news.lists import list_scope, parse_cursor_arg
+from blueprints.news.lists import list_scope
 from newsroom.models import Story
 from web.pages import render_page_or_fragment, wants_fragment
+from web.params import cursor_arg
 from web.ticker import new_items, ticker_state
 
 bp = Blueprint("live", __name__, url_prefix="/live")
@@ -57,7 +58,7 @@ def ticker():
 def latest():
     """How many stories were published in a list since the page was rendered, as a notice."""
     scope = list_scope(request.args)
-    after = parse_cursor_arg("after", required=True)
+    after = cursor_arg("after", required=True)
     if not wants_fragment():
         return redirect(scope.url)
     seen = request.args.get("seen", "0")
@@ -69,7 +70,7 @@ def latest():
         render_template(
             "partials/_new_stories.html",
             scope=scope,
-            after_cursor=request.args["after"],
+            after_cursor=after,
             count=count,
         )
     )
@@ -82,7 +83,7 @@ def latest():
 def latest_stories():
     """The stories published since the page was rendered, to insert at the top of its list."""
     scope = list_scope(request.args)
-    after = parse_cursor_arg("after", required=True)
+    after = cursor_arg("after", required=True)
     if not wants_fragment():
         return redirect(scope.url)
     stories = Story.latest(after=after, limit=MAX_NEW_STORIES, **scope.filters)

@@ -1,14 +1,14 @@
-"""What a story list is filed under, and the cursor arguments that page through it."""
+"""What a story list is filed under: everything, or one section, country, region, tag or author."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import abort, request, url_for
+from flask import abort, url_for
 
 from extensions import db
-from newsroom.models import Author, BadCursor, Country, Region, Section, Tag, decode_cursor
+from newsroom.models import Author, Country, Region, Section, Tag
 
 # The query argument that names each kind of list, and the model behind it.
 SCOPES = {
@@ -66,19 +66,3 @@ def list_scope(args) -> ListScope:
     if not named:
         return ListScope()
     return scope_for(named[0], args[named[0]])
-
-
-def parse_cursor_arg(name: str = "before", required: bool = False):
-    """The keyset cursor in a query argument; 400 with a readable message when it is not valid."""
-    raw = request.args.get(name)
-    if raw is None:
-        if required:
-            abort(400, description="This list link is missing its position.")
-        return None
-    try:
-        return decode_cursor(raw)
-    except BadCursor:
-        abort(
-            400,
-            description="This list link is not valid. Start again from the first page.",
-        )

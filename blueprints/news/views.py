@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 from markupsafe import Markup
 
-from blueprints.news.lists import ListScope, parse_cursor_arg, scope_for
+from blueprints.news.lists import ListScope, scope_for
 from extensions import cache, db
 from newsroom.content import expand_embeds
 from newsroom.models import Kind, Region, Section, SlugRedirect, Status, Story
@@ -17,7 +17,7 @@ from newsroom.video import host_name
 from web.auth import can_see_story
 from web.caching import cached_page, content_version
 from web.pages import render_page_or_fragment
-from web.params import parse_int
+from web.params import cursor_arg, parse_int
 
 bp = Blueprint("news", __name__)
 
@@ -122,22 +122,20 @@ def author(slug):
 
 def _story_list(scope: ListScope, title: str, introduction: str):
     """One page of a list, as a whole page or, for infinite scroll, as the next cards."""
-    before = parse_cursor_arg("before")
+    before = cursor_arg("before")
     depth = parse_int(request.args.get("depth", "1"), minimum=1, maximum=100_000)
     if depth is None:
         abort(400, description="This list link is not valid. Start again from the first page.")
     per_page = current_app.config["STORIES_PER_PAGE"]
-    stories = Story.latest(before=before, limit=per_page + 1, **scope.filters)
-    has_more = len(stories) > per_page
-    stories = stories[:per_page]
+    page = Story.latest_page(before=before, limit=per_page, **scope.filters)
     return render_page_or_fragment(
         "news/list.html",
         "partials/_story_list_page.html",
         scope=scope,
         title=title,
         introduction=introduction,
-        stories=stories,
-        next_cursor=stories[-1].cursor if has_more else None,
+        stories=page.rows,
+        next_cursor=page.next_cursor,
         is_first_page=before is None,
         depth=depth,
         # The front page's stream pages through /latest without taking over the front page's URL.

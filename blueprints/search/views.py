@@ -10,12 +10,13 @@ from newsroom.models import Country, Section
 from newsroom.search import Filters, normalise_query, search, snippet
 from web.caching import cached_page
 from web.pages import render_page_or_fragment
-from web.params import int_arg
+from web.params import cursor_arg, int_arg
 
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 12
-MAX_START = 480
+# Search pages by rank offset (newsroom.models.cursors says why): past this many, refine.
+MAX_SHOWN = 480
 
 
 def _date_arg(name: str) -> datetime | None:
@@ -41,12 +42,13 @@ def results():
         since=_date_arg("from"),
         until=until + timedelta(days=1) if until else None,
     )
-    start = int_arg("start") or 0
-    if start > MAX_START:
+    before = cursor_arg("before", timed=False)
+    if before is not None and before.number > MAX_SHOWN:
         abort(400, description="Refine your search to see more results.")
-    stories, has_more = search(terms, filters, offset_rank=start, limit=PER_PAGE)
-    args = {k: v for k, v in request.args.items() if k != "start" and v}
-    fragment = "search/_results.html" if not start else "search/_result_items.html"
+    page = search(terms, filters, before=before, limit=PER_PAGE)
+    stories = page.rows
+    args = {k: v for k, v in request.args.items() if k != "before" and v}
+    fragment = "search/_results.html" if before is None else "search/_result_items.html"
     response = render_page_or_fragment(
         "search/search.html",
         fragment,
@@ -54,9 +56,9 @@ def results():
         terms=terms,
         stories=stories,
         snippets={s.id: snippet(s, terms) for s in stories},
-        next_start=start + PER_PAGE if has_more else None,
+        next_cursor=page.next_cursor,
         args=args,
-        start=start,
+        is_first_page=before is None,
         sections=Section.ordered(),
         countries=Country.all_by_name(),
         filters=filters,

@@ -21,8 +21,8 @@ from newsroom.models.cursors import (
     CURSOR_MIN_MICROS,
     EPOCH,
     BadCursor,
-    decode_cursor,
-    encode_cursor,
+    Cursor,
+    Page,
 )
 from newsroom.models.inbox import ContactMessage
 from newsroom.models.partner import Source
@@ -63,9 +63,11 @@ __all__ = [
     "CannotKill",
     "ContactMessage",
     "Country",
+    "Cursor",
     "Photo",
     "Kind",
     "LoginSession",
+    "Page",
     "Region",
     "Role",
     "Section",
@@ -78,8 +80,6 @@ __all__ = [
     "story_authors",
     "story_countries",
     "story_tags",
-    "decode_cursor",
-    "encode_cursor",
     "next_scheduled_time",
     "utcnow",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 from newsroom.models.base import UTCDateTime, utcnow
+from newsroom.models.cursors import Cursor, Page, keyset
 
 
 class ContactMessage(db.Model):
@@ -30,9 +31,7 @@ class ContactMessage(db.Model):
         )
 
     @classmethod
-    def newest(cls, before: int | None = None, limit: int = 26) -> list[ContactMessage]:
-        """Messages newest first; `before` is the id of the last one on the previous page."""
-        query = sa.select(cls)
-        if before is not None:
-            query = query.where(cls.id < before)
-        return db.session.scalars(query.order_by(cls.id.desc()).limit(limit)).all()
+    def newest_page(cls, before: Cursor | None = None, limit: int = 25) -> Page:
+        """A page of messages, newest first (received, then id); `before` is the cursor of the
+        previous page's last message."""
+        return keyset(sa.select(cls), (cls.created_at, cls.id), before=before, limit=limit)

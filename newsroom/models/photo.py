@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 from newsroom.models.base import UTCDateTime, contains, utcnow
+from newsroom.models.cursors import Cursor, Page, keyset
 
 # Ids are 32-bit integers on PostgreSQL: a larger number names no photo (and would overflow).
 PHOTO_ID_MAX = 2**31 - 1
@@ -41,9 +42,14 @@ class Photo(db.Model):
         return min(wider) if wider else max(self.variant_widths)
 
     @classmethod
-    def library(cls, q: str = "", before: int | None = None, limit: int = 60) -> list[Photo]:
-        """Photos newest first, matching q in the alt text, caption or credit, or "#12"/"12" as a
-        photo's number; `before` is the id of the last photo on the previous page."""
+    def library(cls, q: str = "", limit: int = 60) -> list[Photo]:
+        """The first photos of the library, or of a search in it: the rows of `library_page`."""
+        return cls.library_page(q, limit=limit).rows
+
+    @classmethod
+    def library_page(cls, q: str = "", before: Cursor | None = None, limit: int = 60) -> Page:
+        """A page of photos newest first (by number), matching q in the alt text, caption or
+        credit, or "#12"/"12" as a photo's number; `before` is the previous page's last photo."""
         query = sa.select(cls)
         q = q.strip()
         if q:
@@ -53,9 +59,7 @@ class Photo(db.Model):
             if 0 < ident <= PHOTO_ID_MAX:
                 found = sa.or_(cls.id == ident, found)
             query = query.where(found)
-        if before is not None:
-            query = query.where(cls.id < before)
-        return list(db.session.scalars(query.order_by(cls.id.desc()).limit(limit)))
+        return keyset(query, (cls.id,), before=before, limit=limit)
 
     @classmethod
     def existing(cls, ids) -> set[int]:

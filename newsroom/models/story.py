@@ -21,6 +21,7 @@ from newsroom.models.base import (
     story_tags,
     utcnow,
 )
+from newsroom.models.cursors import Cursor, Page, keyset, newer_than
 from newsroom.models.partner import Source
 from newsroom.models.people import User
 from newsroom.models.photo import Photo
@@ -127,7 +128,12 @@ class Story(StoryMixin, db.Model):
         return tuple(options)
 
     @classmethod
-    def latest(
+    def latest(cls, **filters) -> list[Story]:
+        """The newest visible stories, filtered: the rows of `latest_page`."""
+        return cls.latest_page(**filters).rows
+
+    @classmethod
+    def latest_page(
         cls,
         *,
         section: Section | None = None,
@@ -136,16 +142,17 @@ class Story(StoryMixin, db.Model):
         tag: Tag | None = None,
         author: Author | None = None,
         kinds: tuple[str, ...] | None = None,
-        before: tuple[datetime, int] | None = None,
-        after: tuple[datetime, int] | None = None,
+        before: Cursor | None = None,
+        after: Cursor | None = None,
         exclude_ids: tuple[int, ...] = (),
         limit: int = 12,
         body: bool = False,
-    ) -> list[Story]:
-        """The newest visible stories, filtered, keyset-paginated on (live_at, id)."""
+    ) -> Page:
+        """A page of the newest visible stories, filtered, keyset-paginated on (live_at, id)."""
         # One upper bound on live_at, the tighter of now and the cursor, so the index range
         # starts at the cursor: a deep page costs what the first page costs.
-        bound = utcnow() if before is None else min(utcnow(), before[0])
+        bound = utcnow() if before is None else min(utcnow(), before.at)
+        order = (cls.live_at, cls.id)
         query = sa.select(cls).where(cls.live_at <= bound)
         if section is not None:
             query = query.where(cls.section_id == section.id)
@@ -180,16 +187,10 @@ class Story(StoryMixin, db.Model):
             query = query.where(cls.kind.in_(kinds))
         if exclude_ids:
             query = query.where(cls.id.not_in(exclude_ids))
-        if before is not None:
-            query = query.where(sa.tuple_(cls.live_at, cls.id) < sa.tuple_(*before))
         if after is not None:
-            query = query.where(sa.tuple_(cls.live_at, cls.id) > sa.tuple_(*after))
-        query = (
-            query.options(*cls.card_options(body=body))
-            .order_by(cls.live_at.desc(), cls.id.desc())
-            .limit(limit)
-        )
-        return db.session.scalars(query).unique().all()
+            query = query.where(newer_than(order, after))
+        query = query.options(*cls.card_options(body=body))
+        return keyset(query, order, before=before, limit=limit)
 
     @classmethod
     def free_slug(cls, headline: str) -> str:
@@ -305,11 +306,11 @@ class Story(StoryMixin, db.Model):
         country_id=None,
         author_id=None,
         q="",
-        before: tuple[datetime, int] | None = None,
-        limit=26,
-    ) -> list[Story]:
-        """The admin's story list: latest change first, filtered; `q` is part of the headline;
-        `before` is (modified_at, id) of the last story on the previous page."""
+        before: Cursor | None = None,
+        limit=25,
+    ) -> Page:
+        """A page of the admin's story list: latest change first (modified_at, id), filtered; `q`
+        is part of the headline; `before` is the cursor of the previous page's last story."""
         query = (
             sa.select(cls)
             .where(seen)
@@ -327,13 +328,7 @@ class Story(StoryMixin, db.Model):
             query = query.where(cls.authors.any(Author.id == author_id))
         if q:
             query = query.where(contains(cls.headline, q))
-        if before is not None:
-            at, ident = before
-            query = query.where(
-                sa.or_(cls.modified_at < at, sa.and_(cls.modified_at == at, cls.id < ident))
-            )
-        query = query.order_by(cls.modified_at.desc(), cls.id.desc()).limit(limit)
-        return db.session.scalars(query).all()
+        return keyset(query, (cls.modified_at, cls.id), before=before, limit=limit)
 
     @classmethod
     def embedding(cls, ident: int, seen) -> list[Story]:

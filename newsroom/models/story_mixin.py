@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models.base import Kind, Status
-from newsroom.models.cursors import encode_cursor
+from newsroom.models.cursors import Cursor
 from newsroom.models.people import AuditEntry, User
 from newsroom.models.photo import Photo
 from newsroom.models.ticker import TickerItem
@@ -88,5 +88,6 @@ class StoryMixin:
         return None
 
     @property
-    def cursor(self) -> str:
-        return encode_cursor(self.published_at, self.id)
+    def cursor(self) -> Cursor:
+        """This story's place in the reader lists (their order is published time, then id)."""
+        return Cursor(self.id, self.published_at)

@@ -153,10 +153,16 @@ def test_search_filters_by_section_country_and_date(client, query):
 
 def test_search_pages_with_infinite_scroll_and_as_you_type_fragments(client, htmx):
     page = client.get("/search?q=the").text
-    more = re.search(r'href="(/search\?[^"]*start=12[^"]*)"', page)
+    more = re.search(r'href="(/search\?[^"]*before=12[^"]*)"', page)
     assert more, "a More results link"
     fragment = client.get(more.group(1).replace("&amp;", "&"), headers=htmx)
     assert "<html" not in fragment.text and fragment.text.lstrip().startswith("<li")
+    slugs, text = found(client, "the")
+    while next_url := re.search(r'rel="next" hx-get="([^"]+)"', text):
+        text = client.get(next_url.group(1).replace("&amp;", "&"), headers=htmx).text
+        slugs += re.findall(r'class="story-card__title"><a href="/article/([^"]+)"', text)
+    assert len(slugs) == len(set(slugs)) > 24, "the pages hold every match once"
+    assert "That is every story that matches." in text
     live = client.get("/search?q=rupiah", headers=htmx)
     assert live.text.lstrip().startswith('<section id="search-results"')
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -67,6 +68,20 @@ def test_list_pages_use_a_cursor_not_an_offset(client):
     html = client.get("/latest").text
     assert re.search(r'href="/latest\?before=\d+-\d+&amp;depth=2"', html)
     assert "page=" not in html and "offset" not in html
+
+
+def test_list_links_are_microseconds_and_id_so_saved_links_keep_working(client, query):
+    """`?before=MICROSECONDS-ID` (published time, then id) is in links readers have saved."""
+
+    def positions():
+        stories = Story.latest(limit=13)
+        epoch = datetime(1970, 1, 1, tzinfo=UTC)
+        micros = [(s.published_at - epoch) // timedelta(microseconds=1) for s in stories]
+        return [f"{m}-{s.id}" for m, s in zip(micros, stories, strict=True)], stories[12].slug
+
+    cursors, thirteenth = query(positions)
+    assert next_link(client.get("/latest").text) == f"/latest?before={cursors[11]}&depth=2"
+    assert headlines(client.get(f"/latest?before={cursors[11]}").text)[0] == thirteenth
 
 
 def test_same_url_serves_page_and_fragment_and_varies_on_hx_request(client, htmx):

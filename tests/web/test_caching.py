@@ -204,14 +204,14 @@ def test_the_key_names_known_parameters_in_one_order(app):
             return page_cache_key()
 
     assert key("/latest?x=1") == key("/latest") == key("/latest?utm_source=a&fbclid=b")
-    assert key("/search?q=rice&start=12") == key("/search?start=12&q=rice&ref=x")
+    assert key("/search?q=rice&before=12") == key("/search?before=12&q=rice&ref=x")
     assert key("/search?q=rice&q=tea") == key("/search?q=rice")  # a page reads the first
     assert (
         len(
             {
                 key("/search?q=rice"),
                 key("/search?q=tea"),
-                key("/search?q=rice&start=12"),
+                key("/search?q=rice&before=12"),
                 key("/latest?before=5-5"),
                 key("/latest?depth=2"),
                 key("/latest"),
@@ -230,8 +230,8 @@ def test_real_parameters_still_give_their_own_pages(client):
     assert client.get(older + "&junk=1").text == client.get(older).text
     rice, tea = client.get("/search?q=rice").text, client.get("/search?q=tea").text
     assert 'value="rice"' in rice and 'value="tea"' in tea
-    assert client.get("/search?q=tea&start=12").status_code == 200
-    assert client.get("/search?start=12&q=tea").headers["X-Cache"] == "HIT"
+    assert client.get("/search?q=tea&before=12").status_code == 200
+    assert client.get("/search?before=12&q=tea").headers["X-Cache"] == "HIT"
 
 
 def test_a_page_is_rendered_from_the_parameters_in_its_key(client):
