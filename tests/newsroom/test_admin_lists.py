@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import ContactMessage, Status, Story, utcnow
+from tests.factories import StoryFactory
 
 
 def walk(client, url: str, row: str, older: str) -> list[int]:
@@ -25,6 +26,7 @@ def walk(client, url: str, row: str, older: str) -> list[int]:
 
 def test_the_story_list_pages_reach_the_oldest_change_with_ties_in_id_order(editor, query):
     def tie_a_third_and_draft_a_fifth():
+        StoryFactory.create_batch(60)
         at = utcnow() - timedelta(hours=1)
         db.session.execute(sa.update(Story).where(Story.id % 3 == 0).values(modified_at=at))
         draft = Status.DRAFT.value
