@@ -16,7 +16,6 @@ from newsroom.content import expand_embeds, render_story_body
 from newsroom.models import (
     Article,
     Author,
-    CannotKill,
     Country,
     Role,
     Section,
@@ -24,6 +23,7 @@ from newsroom.models import (
     decode_cursor,
     encode_cursor,
 )
+from newsroom.stories import KILLABLE, CannotKill, kill_story
 from web import auth
 from web.pages import accepts_body
 from web.params import parse_int
@@ -109,12 +109,11 @@ def story_kill(ident):
         status = 422
         if form.validate():
             try:
-                story.kill(form.notice.data, by=current_user)
+                kill_story(story, form.notice.data, by=current_user)
             except CannotKill as exc:
                 form.notice.errors = [str(exc)]
-                status = 409 if story.status not in Article.KILLABLE else 422
+                status = 409 if story.status not in KILLABLE else 422
             else:
-                db.session.commit()
                 flash("Story killed. Its addresses now show readers your notice.", "success")
                 return redirect(url_for("admin.story_edit", ident=story.id), 303)
     return form_response("admin/story_kill.html", status, form=form, story=story)
