@@ -122,15 +122,15 @@ def save_story(
         db.session.add(story)
     before = {"status": story.status, "slug": story.slug, "public": story.is_visible,
               "breaking": bool(story.is_visible and story.is_breaking)}  # fmt: skip
-    with db.session.no_autoflush:  # the new story is incomplete until the changes are applied
-        _apply_changes(story, changes)
-        _take_action(story, action, changes.published_at, by)
-    linked = before["public"] or before["status"] == Status.KILLED  # links to it exist
-    if linked and before["slug"] and before["slug"] != story.slug:
-        _keep_old_address(story, before["slug"])
-    story.revision = (story.revision or 0) + 1
-    story.modified_by_id = by.id
     try:
+        with db.session.no_autoflush:  # the new story is incomplete until the changes are applied
+            _apply_changes(story, changes)
+            _take_action(story, action, changes.published_at, by)
+            story.revision = (story.revision or 0) + 1
+            story.modified_by_id = by.id
+        linked = before["public"] or before["status"] == Status.KILLED  # links to it exist
+        if linked and before["slug"] and before["slug"] != story.slug:
+            _keep_old_address(story, before["slug"])
         db.session.flush()
         _follow_breaking_box(story, was_breaking=before["breaking"], by=by)
         summary = f"{action}: {story.headline}"
