@@ -1,5 +1,5 @@
 """What a story does and shows beyond its columns: whether readers may see it, its body, and
-what its page reads. Changing a story (the workflow, killing) is newsroom.stories'."""
+what its page reads. Changing a story (the workflow, killing) is done in newsroom.stories."""
 
 from __future__ import annotations
 
