@@ -13,14 +13,14 @@ from demo.illustration import illustration
 from extensions import db
 from newsroom.content import make_slug
 from newsroom.models import (
-    Article,
     Author,
-    BreakingItem,
     Country,
     Region,
     Section,
     Status,
+    Story,
     Tag,
+    TickerItem,
     utcnow,
 )
 from newsroom.photos import store_photo
@@ -91,7 +91,7 @@ def load_demo(with_images: bool = True) -> int:
     db.session.flush()
 
     now = utcnow()
-    created: dict[str, Article] = {}
+    created: dict[str, Story] = {}
     keys_to_ids: dict[str, int] = {}
     # Written directly, not through newsroom.stories.save_story: the demo's stories are already
     # published at fixed times, embed each other before they have ids, and load in one
@@ -100,14 +100,14 @@ def load_demo(with_images: bool = True) -> int:
     # is also how a second load finds the story) and the body rendering (set_body).
     for entry in read_stories():
         slug = make_slug(entry["headline"])
-        existing = Article.by_slug(slug)
+        existing = Story.by_slug(slug)
         if existing is not None:
             keys_to_ids[entry["key"]] = existing.id
             continue
         published = now - timedelta(hours=entry["hours_ago"], minutes=len(entry["key"]))
         dateline_country = frame["country"][entry["countries"][0]]
         lede_date = _lede_date(published, dateline_country.timezone)
-        story = Article(
+        story = Story(
             slug=slug,
             headline=entry["headline"],
             standfirst=entry["standfirst"],
@@ -148,13 +148,13 @@ def load_demo(with_images: bool = True) -> int:
             )
         )
 
-    if not db.session.scalar(sa.select(sa.func.count()).select_from(BreakingItem)):
+    if not db.session.scalar(sa.select(sa.func.count()).select_from(TickerItem)):
         for position, item in enumerate(read_toml("ticker.toml")["item"]):
             link = ""
             if "story" in item and item["story"] in keys_to_ids:
                 link = f"/n/{keys_to_ids[item['story']]}"
             db.session.add(
-                BreakingItem(
+                TickerItem(
                     text=item["text"],
                     link=link,
                     position=position,
@@ -165,7 +165,7 @@ def load_demo(with_images: bool = True) -> int:
     return len(created)
 
 
-def _add_photos(story: Article, entry: dict) -> None:
+def _add_photos(story: Story, entry: dict) -> None:
     """The hero illustration, and for a photo story a gallery of it and three more views."""
     photo = store_photo(
         illustration(entry["key"], entry["section"]),
@@ -174,7 +174,7 @@ def _add_photos(story: Article, entry: dict) -> None:
         credit=CREDIT,
     )
     db.session.add(photo)
-    story.hero_image = photo
+    story.hero_photo = photo
     if entry["kind"] != "photo":
         return
     gallery = []

@@ -16,16 +16,16 @@ import sqlalchemy as sa
 from extensions import db
 from newsroom.content import make_slug
 from newsroom.models import (
-    Article,
     AuditEntry,
     Author,
-    BreakingItem,
     Country,
     Kind,
     Role,
     SlugRedirect,
     Status,
+    Story,
     Tag,
+    TickerItem,
     User,
     utcnow,
 )
@@ -91,7 +91,7 @@ class StoryChanges:
     author_ids: list[int] = field(default_factory=list)  # in the byline's order
     tag_names: list[str] = field(default_factory=list)
     lang: str = "en"
-    hero_image_id: int | None = None
+    hero_photo_id: int | None = None
     gallery_ids: list[int] = field(default_factory=list)
     correction: str = ""
     source_name: str = ""
@@ -105,12 +105,12 @@ class StoryChanges:
 
 
 def save_story(
-    story: Article | None,
+    story: Story | None,
     changes: StoryChanges,
     action: str,
     by: User,
     expected_revision: int | None = None,
-) -> Article:
+) -> Story:
     """Write a new story (None) or change one, and take `action`; audited; commits.
 
     `expected_revision` is the revision the caller's copy was read at: a story saved since then
@@ -118,10 +118,14 @@ def save_story(
     _check(story, action, changes.published_at, by, expected_revision)
     creating = story is None
     if creating:
-        story = Article(created_by_id=by.id, status=Status.DRAFT.value, revision=0)
+        story = Story(created_by_id=by.id, status=Status.DRAFT.value, revision=0)
         db.session.add(story)
-    before = {"status": story.status, "slug": story.slug, "public": story.is_visible,
-              "breaking": bool(story.is_visible and story.is_breaking)}  # fmt: skip
+    before = {
+        "status": story.status,
+        "slug": story.slug,
+        "public": story.is_visible,
+        "breaking": bool(story.is_visible and story.is_breaking),
+    }
     try:
         with db.session.no_autoflush:  # the new story is incomplete until the changes are applied
             _apply_changes(story, changes)
@@ -160,9 +164,9 @@ def _check(story, action: str, when: datetime | None, by: User, expected_revisio
         raise StoryRefused("published_at", "Choose a time in the future to schedule the story.")
 
 
-def _apply_changes(story: Article, changes: StoryChanges) -> None:
+def _apply_changes(story: Story, changes: StoryChanges) -> None:
     story.headline = changes.headline.strip()
-    story.slug = changes.slug or story.slug or Article.free_slug(story.headline)
+    story.slug = changes.slug or story.slug or Story.free_slug(story.headline)
     story.standfirst = changes.standfirst.strip()
     story.dateline = changes.dateline.strip()
     story.set_body(changes.body_md)
@@ -174,7 +178,7 @@ def _apply_changes(story: Article, changes: StoryChanges) -> None:
     story.authors = sorted(Author.with_ids(changes.author_ids), key=lambda a: order[a.id])
     story.tags = tags_named(changes.tag_names)
     story.lang = changes.lang
-    story.hero_image_id = changes.hero_image_id
+    story.hero_photo_id = changes.hero_photo_id
     correction = changes.correction.strip()
     if correction != (story.correction or ""):
         story.correction = correction
@@ -189,7 +193,7 @@ def _apply_changes(story: Article, changes: StoryChanges) -> None:
         story.updated_at = utcnow()
 
 
-def _take_action(story: Article, action: str, when: datetime | None, by: User) -> None:
+def _take_action(story: Story, action: str, when: datetime | None, by: User) -> None:
     """Move the story through the workflow: a time ahead schedules it, none publishes it now."""
     now = utcnow()
     if action == "submit":
@@ -209,25 +213,25 @@ def _take_action(story: Article, action: str, when: datetime | None, by: User) -
         story.published_at = when
 
 
-def _keep_old_address(story: Article, old_slug: str) -> None:
+def _keep_old_address(story: Story, old_slug: str) -> None:
     """Links to a public story's old address still arrive (301); its new address is nobody's
     old one any more."""
     db.session.add(SlugRedirect(old_slug=old_slug, article_id=story.id))
     db.session.execute(sa.delete(SlugRedirect).where(SlugRedirect.old_slug == story.slug))
 
 
-def _follow_breaking_box(story: Article, was_breaking: bool, by: User | None) -> None:
+def _follow_breaking_box(story: Story, was_breaking: bool, by: User | None) -> None:
     """A story that goes live marked Breaking leads the ticker; unmarked or taken off the
     site, it leaves it. Saving it again changes nothing, so an expired item stays expired."""
     is_breaking = bool(story.is_visible and story.is_breaking)
     if is_breaking and not was_breaking:
-        item = BreakingItem.announce(story)
+        item = TickerItem.announce(story)
         db.session.flush()
         AuditEntry.record(by, "create", item, item.text)
     elif not story.is_visible:
-        BreakingItem.withdraw(story)
+        TickerItem.withdraw(story)
     elif was_breaking and not story.is_breaking:
-        BreakingItem.withdraw(story, only_announced=True)
+        TickerItem.withdraw(story, only_announced=True)
 
 
 # --- tags -----------------------------------------------------------------------------------------
@@ -257,7 +261,7 @@ def tags_named(names: list[str]) -> list[Tag]:
 # --- killing: withdrawn for good (legal or safety reasons); its addresses answer 410 --------------
 
 
-def kill_story(story: Article, notice: str, by: User | None) -> None:
+def kill_story(story: Story, notice: str, by: User | None) -> None:
     """Withdraw the story for good: readers see `notice` at its addresses (410 Gone), it leaves
     every list, feed, sitemap, search and the ticker, and the audit log says who (None: the
     command line, where the operator may do anything); commits."""
@@ -277,6 +281,6 @@ def kill_story(story: Article, notice: str, by: User | None) -> None:
     story.status, story.kill_notice = Status.KILLED.value, notice
     story.revision = (story.revision or 0) + 1
     story.modified_by_id = getattr(by, "id", None)
-    BreakingItem.withdraw(story)
+    TickerItem.withdraw(story)
     AuditEntry.record(by, "kill", story, f"kill: {story.headline} ({before} → killed): {notice}")
     db.session.commit()

@@ -9,19 +9,19 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.content import make_slug, render_story_body
-from newsroom.models import Article, Country, Section, Status, utcnow
+from newsroom.models import Country, Section, Status, Story, utcnow
 
 _serial = count(1)
 
 
-def make_story(**fields) -> Article:
+def make_story(**fields) -> Story:
     """A published story (by default) in politics, about Japan, published a minute ago."""
     n = next(_serial)
     headline = fields.pop("headline", f"Test story number {n} from the newsroom")
     section = fields.pop("section", "politics")
     countries = fields.pop("countries", ["japan"])
     body = fields.pop("body", 'Officials said the plan would go ahead. "We are ready," one said.')
-    story = Article(
+    story = Story(
         slug=fields.pop("slug", make_slug(headline)),
         headline=headline,
         standfirst=fields.pop("standfirst", "A short standfirst for a test story."),

@@ -10,7 +10,7 @@ from blueprints.admin.common import form_response, require, search_text
 from blueprints.admin.forms import PhotoForm, StoryForm
 from blueprints.admin.photos import PICKER_PAGE
 from newsroom import stories
-from newsroom.models import Article, AuditEntry, Author, Country, Image, Role, Section, Status
+from newsroom.models import AuditEntry, Author, Country, Photo, Role, Section, Status, Story
 from web import auth
 
 # A body of 200,000 characters in any script, percent-encoded (up to 12 bytes a character), and
@@ -26,7 +26,7 @@ STALE = (
 FIND_PHOTOS = "find-photos"
 
 
-def story_form(story: Article | None):
+def story_form(story: Story | None):
     """Show the story form (GET) or save it and take the action its button asked for (POST)."""
     form = StoryForm(story=story)
     _story_choices(form)
@@ -92,7 +92,7 @@ def _changes(form: StoryForm) -> stories.StoryChanges:
         author_ids=list(form.authors.data or []),
         tag_names=(form.tags.data or "").split(","),
         lang=form.lang.data,
-        hero_image_id=form.hero_image.data[0] if form.hero_image.data else None,
+        hero_photo_id=form.hero_photo.data[0] if form.hero_photo.data else None,
         gallery_ids=list(form.gallery.data),
         correction=form.correction.data or "",
         source_name=form.source_name.data or "",
@@ -110,7 +110,7 @@ def _render_story_form(form, story, status=200, conflict=None, photo_q=None):
     embedded_by = []
     if story is not None and story.id:
         history = AuditEntry.about(story, limit=20)
-        embedded_by = Article.embedding(story.id, auth.stories_seen_by(current_user))
+        embedded_by = Story.embedding(story.id, auth.stories_seen_by(current_user))
     return form_response(
         "admin/story_form.html",
         status,
@@ -122,18 +122,18 @@ def _render_story_form(form, story, status=200, conflict=None, photo_q=None):
         photo_form=PhotoForm(prefix="photo"),
         chosen=_chosen_photos(form, story),
         photo_q=search_text(photo_q),
-        found=None if photo_q is None else Image.library(search_text(photo_q), limit=PICKER_PAGE),
+        found=None if photo_q is None else Photo.library(search_text(photo_q), limit=PICKER_PAGE),
     )
 
 
-def _chosen_photos(form: StoryForm, story: Article | None) -> list[Image]:
+def _chosen_photos(form: StoryForm, story: Story | None) -> list[Photo]:
     """The gallery in its order, the hero, then the story's own (so an unticked one can be ticked
     again), however old: they are always shown, so a save always sends them back."""
-    ids = [*(form.gallery.data or []), *(form.hero_image.data or [])]
+    ids = [*(form.gallery.data or []), *(form.hero_photo.data or [])]
     if story is not None:
-        ids += [*(story.gallery_ids or []), story.hero_image_id]
+        ids += [*(story.gallery_ids or []), story.hero_photo_id]
     ids = list(dict.fromkeys(i for i in ids if i))
-    found = Image.by_ids(ids)
+    found = Photo.by_ids(ids)
     return [found[i] for i in ids if i in found]
 
 
@@ -147,17 +147,17 @@ def _story_choices(form: StoryForm) -> None:
     form.authors.choices = {a.id: a.name for a in Author.all_by_name()}
 
 
-def _keep_photos_not_sent(form: StoryForm, story: Article | None) -> None:
+def _keep_photos_not_sent(form: StoryForm, story: Story | None) -> None:
     """A form that did not carry the photo fields leaves the story's photos as they are."""
     if story is None:
         return
-    if not getattr(form.hero_image, "sent", False):
-        form.hero_image.data = [story.hero_image_id] if story.hero_image_id else []
+    if not getattr(form.hero_photo, "sent", False):
+        form.hero_photo.data = [story.hero_photo_id] if story.hero_photo_id else []
     if not getattr(form.gallery, "sent", False):
         form.gallery.data = list(story.gallery_ids or [])
 
 
-def _saved_message(action: str, story: Article) -> str:
+def _saved_message(action: str, story: Story) -> str:
     if story.status == Status.SCHEDULED and story.published_at:
         return f"Story scheduled for {story.published_at:%d %b %Y %H:%M} UTC."
     return {
@@ -167,7 +167,7 @@ def _saved_message(action: str, story: Article) -> str:
     }.get(action, "Story saved.")
 
 
-def _fill_form(form: StoryForm, story: Article) -> None:
+def _fill_form(form: StoryForm, story: Story) -> None:
     form.headline.data = story.headline
     form.slug.data = story.slug
     form.standfirst.data = story.standfirst
@@ -185,7 +185,7 @@ def _fill_form(form: StoryForm, story: Article) -> None:
         if story.published_at
         else None
     )
-    form.hero_image.data = [story.hero_image_id] if story.hero_image_id else []
+    form.hero_photo.data = [story.hero_photo_id] if story.hero_photo_id else []
     form.correction.data = story.correction
     form.source_name.data = story.source_name
     form.source_url.data = story.source_url

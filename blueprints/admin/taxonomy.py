@@ -48,9 +48,15 @@ def taxonomy(kind):
         status = 422
     items = model.all_by_name()
     return form_response(
-        "admin/taxonomy.html", status, kind=kind, label=label, items=items, form=form,
-        kinds=TAXONOMY, can_add=kind in ("tags", "authors"),
-    )  # fmt: skip
+        "admin/taxonomy.html",
+        status,
+        kind=kind,
+        label=label,
+        items=items,
+        form=form,
+        kinds=TAXONOMY,
+        can_add=kind in ("tags", "authors"),
+    )
 
 
 @bp.route("/taxonomy/<kind>/<int:ident>", methods=["GET", "POST"])
@@ -63,11 +69,24 @@ def taxonomy_edit(kind, ident):
     if request.method == "GET":
         if text_field:
             form.description.data = getattr(item, text_field)
-        return form_response("admin/taxonomy_edit.html", kind=kind, label=label, item=item,
-                             form=form, text_field=text_field)  # fmt: skip
+        return form_response(
+            "admin/taxonomy_edit.html",
+            kind=kind,
+            label=label,
+            item=item,
+            form=form,
+            text_field=text_field,
+        )
     if not (form.validate() and _slug_free(model, form.slug.data, item.id, form)):
-        return form_response("admin/taxonomy_edit.html", 422, kind=kind, label=label, item=item,
-                             form=form, text_field=text_field)  # fmt: skip
+        return form_response(
+            "admin/taxonomy_edit.html",
+            422,
+            kind=kind,
+            label=label,
+            item=item,
+            form=form,
+            text_field=text_field,
+        )
     item.name, item.slug = form.name.data.strip(), form.slug.data
     _apply_taxonomy(item, form, text_field)
     AuditEntry.record(current_user, "update", item, f"{kind}: {item.name}")

@@ -12,7 +12,7 @@ from extensions import db
 from newsroom.content import render_story_body
 from newsroom.models.base import Kind, Status, utcnow
 from newsroom.models.cursors import encode_cursor
-from newsroom.models.photo import Image
+from newsroom.models.photo import Photo
 from newsroom.video import embed_url
 
 
@@ -26,7 +26,7 @@ def live_at_for(status: str, published_at: datetime | None) -> datetime | None:
 
 
 class StoryMixin:
-    """Mixed into Article (newsroom.models.story)."""
+    """Mixed into Story (newsroom.models.story)."""
 
     # --- what readers may see ---------------------------------------------------------------
 
@@ -67,11 +67,11 @@ class StoryMixin:
     def video_embed(self) -> str | None:
         return embed_url(self.video_url)
 
-    def gallery(self) -> list[Image]:
+    def gallery(self) -> list[Photo]:
         """The gallery's photos in the editor's order, in one query."""
         if not self.gallery_ids:
             return []
-        query = sa.select(Image).where(Image.id.in_(self.gallery_ids))
+        query = sa.select(Photo).where(Photo.id.in_(self.gallery_ids))
         found = {i.id: i for i in db.session.scalars(query)}
         return [found[i] for i in self.gallery_ids if i in found]
 

@@ -10,13 +10,13 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import (
-    Article,
     AuditEntry,
-    BreakingItem,
     Country,
     Section,
     SlugRedirect,
     Status,
+    Story,
+    TickerItem,
     User,
     next_scheduled_time,
     utcnow,
@@ -56,17 +56,17 @@ def changes(**overrides) -> StoryChanges:
     return StoryChanges(**{**values, **overrides})
 
 
-def draft(people) -> Article:
+def draft(people) -> Story:
     return save_story(None, changes(), "save", by=people["writer"])
 
 
-def published(people, **overrides) -> Article:
+def published(people, **overrides) -> Story:
     return save_story(None, changes(**overrides), "publish", by=people["editor"])
 
 
-def readers_see(story: Article) -> bool:
+def readers_see(story: Story) -> bool:
     """Whether the reader lists (the SQL side of the rule) include the story."""
-    found = sa.select(Article.id).where(Article.id == story.id, Article.visible())
+    found = sa.select(Story.id).where(Story.id == story.id, Story.visible())
     return db.session.scalar(found) is not None
 
 
@@ -109,7 +109,7 @@ def test_scheduling_needs_a_time_ahead(people, when):
     with pytest.raises(StoryRefused) as refused:
         save_story(None, changes(published_at=at), "schedule", by=people["editor"])
     assert refused.value.field == "published_at"
-    assert db.session.scalar(sa.select(Article).where(Article.headline == HEADLINE)) is None
+    assert db.session.scalar(sa.select(Story).where(Story.headline == HEADLINE)) is None
 
 
 def test_a_scheduled_story_goes_live_at_its_time(people):
@@ -118,7 +118,7 @@ def test_a_scheduled_story_goes_live_at_its_time(people):
     assert story.status == Status.SCHEDULED and story.published_at == at
     assert not story.is_visible and not readers_see(story)
     assert next_scheduled_time() == at
-    live = sa.select(Article.id).where(Article.visible(now=at + timedelta(seconds=1)))
+    live = sa.select(Story.id).where(Story.visible(now=at + timedelta(seconds=1)))
     assert story.id in db.session.scalars(live).all()
 
 
@@ -183,10 +183,10 @@ def test_an_address_taken_at_the_last_moment_is_refused_and_nothing_is_written(p
 
 def test_a_live_breaking_story_leads_the_ticker_and_leaves_it_when_unpublished(people):
     story = published(people, is_breaking=True)
-    links = [item.link for item in BreakingItem.active()]
+    links = [item.link for item in TickerItem.active()]
     assert links.count(f"/n/{story.id}") == 1
     save_story(story, changes(is_breaking=True), "unpublish", people["editor"], 1)
-    assert f"/n/{story.id}" not in [item.link for item in BreakingItem.active()]
+    assert f"/n/{story.id}" not in [item.link for item in TickerItem.active()]
 
 
 @pytest.mark.parametrize(
@@ -232,8 +232,8 @@ def test_the_command_line_kills_through_the_same_rules(people, runner):
     result = runner.invoke(args=["stories", "kill", str(ident), "--reason", f"  {NOTICE} "])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
-    story = db.session.get(Article, ident)
+    story = db.session.get(Story, ident)
     assert story.status == Status.KILLED and story.kill_notice == NOTICE
-    assert f"/n/{ident}" not in [item.link for item in BreakingItem.active()]
+    assert f"/n/{ident}" not in [item.link for item in TickerItem.active()]
     entry = AuditEntry.about(story)[0]
     assert entry.action == "kill" and entry.user_id is None
