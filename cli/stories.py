@@ -6,7 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from extensions import db
-from newsroom.models import CannotKill, Story
+from newsroom.models import Story
+from newsroom.stories import CannotKill, kill_story
 from web.caching import bump_content_version
 from web.params import MAX_ID
 
@@ -24,9 +25,8 @@ def stories_kill(ident: int, reason: str):
     if story is None:
         raise click.ClickException(f"There is no story {ident}.")
     try:
-        story.kill(reason)
+        kill_story(story, reason, by=None)
     except CannotKill as exc:
         raise click.ClickException(str(exc)) from None
-    db.session.commit()
     bump_content_version()
     click.echo(f"Story {ident} killed: /article/{story.slug} now answers 410 with the notice.")

@@ -17,7 +17,7 @@ from lxml import etree
 
 from extensions import db
 from newsroom.cleaning import xml_text
-from newsroom.content import render_story_body, sanitize_html
+from newsroom.content import sanitize_html
 from newsroom.models import Country, Section, Source, Status, Story, utcnow
 
 MAX_FEED_BYTES = 10 * 1024 * 1024
@@ -250,17 +250,19 @@ def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> Im
                 if existing.headline == title and existing.body_md == body:
                     report.skipped += 1
                     continue
-                existing.headline, existing.body_md = title, body
-                existing.body_html, existing.embed_ids = render_story_body("", body)
+                existing.headline = title
+                existing.set_body(body)
                 existing.updated_at = utcnow()
                 report.updated += 1
                 continue
             terms = _match_terms(entry)
+            # Not newsroom.stories.save_story: an import is one transaction (all or nothing) and
+            # is not a newsroom member's edit, so no revision, audit or ticker; it does share the
+            # story's address rule (free_slug) and body rendering (set_body).
             story = Story(
                 slug=Story.free_slug(title),
                 headline=title,
                 standfirst=_field(entry, "summary")[:300],
-                body_md=body,
                 kind="news",
                 status=Status.PUBLISHED.value if publish else Status.DRAFT.value,
                 published_at=_when(entry),
@@ -271,7 +273,7 @@ def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> Im
                 source_url=link[:500],
                 source_guid=guid,
             )
-            story.body_html, story.embed_ids = render_story_body("", body)
+            story.set_body(body)
             db.session.add(story)
             db.session.flush()
             report.new += 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -34,10 +33,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from extensions import db
-from newsroom import services
+from newsroom import services, stories
 from newsroom.cleaning import strip_forbidden
-from newsroom.content import make_slug
 from newsroom.models import PHOTO_ID_MAX, Kind, Photo, Role, Story
 from newsroom.photos import LIMITS as PHOTO_LIMITS
 from newsroom.video import embed_url
@@ -176,7 +173,7 @@ class StoryForm(NewsroomForm):
     def validate_slug(self, field):
         if not field.data:
             return
-        clash = db.session.scalar(sa.select(Story.id).where(Story.slug == field.data))
+        clash = Story.slug_owner(field.data)
         if clash is not None and (self.story is None or clash != self.story.id):
             raise ValidationError("Another story already uses this address.")
 
@@ -224,7 +221,7 @@ class StoryForm(NewsroomForm):
         unusable = [
             name.strip()
             for name in (field.data or "").split(",")
-            if name.strip() and not make_slug(name, max_length=60, fallback="")
+            if name.strip() and not stories.tag_slug(name)
         ]
         if unusable:
             raise ValidationError(

@@ -15,13 +15,13 @@ from extensions import db
 from newsroom.content import expand_embeds, render_story_body
 from newsroom.models import (
     Author,
-    CannotKill,
     Country,
     Role,
     Section,
     Status,
     Story,
 )
+from newsroom.stories import KILLABLE, CannotKill, kill_story
 from web import auth
 from web.pages import accepts_body
 from web.params import cursor_arg, parse_int
@@ -97,12 +97,11 @@ def story_kill(ident):
         status = 422
         if form.validate():
             try:
-                story.kill(form.notice.data, by=current_user)
+                kill_story(story, form.notice.data, by=current_user)
             except CannotKill as exc:
                 form.notice.errors = [str(exc)]
-                status = 409 if story.status not in Story.KILLABLE else 422
+                status = 409 if story.status not in KILLABLE else 422
             else:
-                db.session.commit()
                 flash("Story killed. Its addresses now show readers your notice.", "success")
                 return redirect(url_for("admin.story_edit", ident=story.id), 303)
     return form_response("admin/story_kill.html", status, form=form, story=story)

@@ -1,37 +1,26 @@
-"""The story form: fill it from a story, apply it, and move the story through the workflow."""
+"""The story form: fill it from a story, and hand what it says to the story workflow
+(newsroom.stories), which saves it and moves the story on."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from blueprints.admin.common import form_response, require, search_text
 from blueprints.admin.forms import PhotoForm, StoryForm
 from blueprints.admin.photos import PICKER_PAGE
-from extensions import db
-from newsroom.content import make_slug, render_story_body
-from newsroom.models import (
-    AuditEntry,
-    Author,
-    Country,
-    Photo,
-    Role,
-    Section,
-    SlugRedirect,
-    Status,
-    Story,
-    Tag,
-    TickerItem,
-    utcnow,
-)
+from newsroom import stories
+from newsroom.models import AuditEntry, Author, Country, Photo, Role, Section, Status, Story
 from web import auth
 
 # A body of 200,000 characters in any script, percent-encoded (up to 12 bytes a character), and
 # the other fields (nginx allows 3 MB on these addresses).
 STORY_FORM_BYTES = 5 * 512 * 1024
 
-ACTIONS = {"save", "submit", "publish", "schedule", "unpublish"}
+STALE = (
+    "Someone else saved this story while you were editing it. Your version is below, not saved; "
+    "copy what you need, then reload to see theirs."
+)
 # Without JavaScript, "Find photos" sends the whole story form back to be shown again with the
 # photos found; nothing is saved.
 FIND_PHOTOS = "find-photos"
@@ -53,72 +42,67 @@ def story_form(story: Story | None):
     action = request.form.get("action", "save")
     if action == FIND_PHOTOS:
         return _render_story_form(form, story, photo_q=request.form.get("photo_q", ""))
-    if action not in ACTIONS:
+    if action not in stories.ACTIONS:
         abort(400, description="Unknown action.")
     # The view needs a writer; what it may do depends on the button: saving or sending a story
     # for review is any writer's, publishing, scheduling and unpublishing are an editor's.
-    if action in ("publish", "schedule", "unpublish"):
+    if action in stories.EDITOR_ACTIONS:
         require(Role.EDITOR)
     if not form.validate():
         return _render_story_form(form, story, status=422)
-    if story is not None and form.revision.data != str(story.revision):
-        form.revision.errors = []
-        return _render_story_form(
-            form,
-            story,
-            status=409,
-            conflict=(
-                "Someone else saved this story while you were editing it. Your version is below, "
-                "not saved; copy what you need, then reload to see theirs."
-            ),
-        )
-    if story is not None and story.status == Status.KILLED and action != "save":
-        return _render_story_form(
-            form,
-            story,
-            status=409,
-            conflict="This story was killed: it cannot go back to the site. Write a new story.",
-        )
-    when = form.publication_time()
-    if action == "schedule" and (when is None or when <= utcnow()):
-        form.published_at.errors = ["Choose a time in the future to schedule the story."]
-        return _render_story_form(form, story, status=422)
-
-    creating = story is None
-    if creating:
-        story = Story(created_by_id=current_user.id, status=Status.DRAFT.value, revision=0)
-        db.session.add(story)
-    before = {
-        "status": story.status,
-        "slug": story.slug,
-        "published": story.is_visible,
-        "breaking": bool(story.is_visible and story.is_breaking),
-    }
-    with db.session.no_autoflush:  # the new story is incomplete until the form is applied
-        _apply_form(form, story)
-        _apply_action(action, story, when)
-    was_public = before["published"] or before["status"] == Status.KILLED  # links to it exist
-    if was_public and before["slug"] and before["slug"] != story.slug:
-        db.session.add(SlugRedirect(old_slug=before["slug"], article_id=story.id))
-        db.session.execute(sa.delete(SlugRedirect).where(SlugRedirect.old_slug == story.slug))
-    story.revision = (story.revision or 0) + 1
-    story.modified_by_id = current_user.id
     try:
-        db.session.flush()
-        _follow_breaking_box(story, was_breaking=before["breaking"])
-        summary = f"{action}: {story.headline}"
-        if before["status"] != story.status:
-            summary += f" ({before['status'] or 'new'} → {story.status})"
-        AuditEntry.record(current_user, "create" if creating else action, story, summary)
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        # Another story took this web address between our check and our write (two editors
-        # at once on PostgreSQL). Nothing is lost: the form comes back with the text in it.
-        db.session.rollback()
-        form.slug.errors = ["Another story took this web address a moment ago; choose another."]
-        return _render_story_form(form, None if creating else story, status=409)
-    flash(_saved_message(action, story), "success")
-    return redirect(url_for("admin.story_edit", ident=story.id), 303)
+        saved = stories.save_story(
+            story, _changes(form), action, by=current_user, expected_revision=_sent_revision(form)
+        )
+    except stories.NotAllowed:
+        abort(403)
+    except stories.StaleRevision:
+        return _render_story_form(form, story, status=409, conflict=STALE)
+    except stories.SlugTaken as taken:
+        # Nothing is lost: the form comes back with the text in it.
+        form.slug.errors = [str(taken)]
+        return _render_story_form(form, story, status=409)
+    except stories.StoryConflict as conflict:
+        return _render_story_form(form, story, status=409, conflict=str(conflict))
+    except stories.StoryRefused as refused:
+        getattr(form, refused.field).errors = [str(refused)]
+        return _render_story_form(form, story, status=422)
+    flash(_saved_message(action, saved), "success")
+    return redirect(url_for("admin.story_edit", ident=saved.id), 303)
+
+
+def _sent_revision(form: StoryForm) -> int:
+    """The revision the form was filled from; an unreadable one matches no story's (stale)."""
+    raw = form.revision.data or ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else -1
+
+
+def _changes(form: StoryForm) -> stories.StoryChanges:
+    """The form's values, for the story service."""
+    return stories.StoryChanges(
+        headline=form.headline.data,
+        slug=form.slug.data or "",
+        standfirst=form.standfirst.data or "",
+        dateline=form.dateline.data or "",
+        dateline_country_id=form.dateline_country.data or None,
+        body_md=form.body.data or "",
+        kind=form.kind.data,
+        section_id=form.section.data,
+        country_ids=list(form.countries.data or []),
+        author_ids=list(form.authors.data or []),
+        tag_names=(form.tags.data or "").split(","),
+        lang=form.lang.data,
+        hero_photo_id=form.hero_photo.data[0] if form.hero_photo.data else None,
+        gallery_ids=list(form.gallery.data),
+        correction=form.correction.data or "",
+        source_name=form.source_name.data or "",
+        source_url=form.source_url.data or "",
+        video_url=form.video_url.data or "",
+        is_featured=form.is_featured.data,
+        is_breaking=form.is_breaking.data,
+        mark_updated=form.mark_updated.data,
+        published_at=form.publication_time(),
+    )
 
 
 def _render_story_form(form, story, status=200, conflict=None, photo_q=None):
@@ -161,35 +145,6 @@ def _story_choices(form: StoryForm) -> None:
     form.countries.choices = {c.id: c.name for c in countries}
     form.dateline_country.choices = {0: "(none)", **form.countries.choices}
     form.authors.choices = {a.id: a.name for a in Author.all_by_name()}
-
-
-def _tags_from(text: str) -> list[Tag]:
-    """The tags named in the form, one per web address: "AI, ai" is one tag, not two."""
-    tags: dict[str, Tag] = {}
-    for name in (t.strip() for t in (text or "").split(",")):
-        slug = make_slug(name, max_length=60, fallback="")
-        if not slug or slug in tags:  # the form refused names that make no address
-            continue
-        tag = Tag.by_slug(slug)
-        if tag is None:
-            tag = Tag(slug=slug, name=name[:80])
-            db.session.add(tag)
-        tags[slug] = tag
-    return list(tags.values())
-
-
-def _follow_breaking_box(story: Story, was_breaking: bool) -> None:
-    """A story that goes live marked Breaking leads the ticker; unmarked or taken off the
-    site, it leaves it. Saving it again changes nothing, so an expired item stays expired."""
-    is_breaking = bool(story.is_visible and story.is_breaking)
-    if is_breaking and not was_breaking:
-        item = TickerItem.announce(story)
-        db.session.flush()
-        AuditEntry.record(current_user, "create", item, item.text)
-    elif not story.is_visible:
-        TickerItem.withdraw(story)
-    elif was_breaking and not story.is_breaking:
-        TickerItem.withdraw(story, only_announced=True)
 
 
 def _keep_photos_not_sent(form: StoryForm, story: Story | None) -> None:
@@ -239,55 +194,3 @@ def _fill_form(form: StoryForm, story: Story) -> None:
     form.is_featured.data = story.is_featured
     form.is_breaking.data = story.is_breaking
     form.revision.data = str(story.revision)
-
-
-def _apply_form(form: StoryForm, story: Story) -> None:
-    story.headline = form.headline.data.strip()
-    story.slug = form.slug.data or story.slug or Story.free_slug(story.headline)
-    story.standfirst = (form.standfirst.data or "").strip()
-    story.dateline = (form.dateline.data or "").strip()
-    story.body_md = form.body.data or ""
-    story.body_html, story.embed_ids = render_story_body(story.dateline, story.body_md)
-    story.kind = form.kind.data
-    story.section_id = form.section.data
-    story.countries = Country.with_ids(form.countries.data)
-    story.dateline_country_id = form.dateline_country.data or None
-    authors = Author.with_ids(form.authors.data)
-    order = {ident: n for n, ident in enumerate(form.authors.data or [])}
-    story.authors = sorted(authors, key=lambda a: order[a.id])
-    story.tags = _tags_from(form.tags.data)
-    story.lang = form.lang.data
-    story.hero_photo_id = form.hero_photo.data[0] if form.hero_photo.data else None
-    correction = (form.correction.data or "").strip()
-    if correction != (story.correction or ""):
-        story.correction = correction
-        story.correction_at = utcnow() if correction else None
-    story.source_name = (form.source_name.data or "").strip()
-    story.source_url = (form.source_url.data or "").strip()
-    story.video_url = (form.video_url.data or "").strip()
-    story.gallery_ids = list(form.gallery.data)
-    story.is_featured = form.is_featured.data
-    story.is_breaking = form.is_breaking.data
-    if form.mark_updated.data and story.published_at:
-        story.updated_at = utcnow()
-
-
-def _apply_action(action: str, story: Story, when) -> None:
-    now = utcnow()
-    if action == "submit":
-        story.status = Status.REVIEW.value
-    elif action == "publish":
-        if when and when > now:
-            story.status, story.published_at = Status.SCHEDULED.value, when
-        else:
-            story.status = Status.PUBLISHED.value
-            story.published_at = when or story.published_at or now
-            if story.published_at > now:
-                story.published_at = now
-    elif action == "schedule":
-        story.status, story.published_at = Status.SCHEDULED.value, when
-    elif action == "unpublish":
-        story.status = Status.UNPUBLISHED.value
-    # A plain save changes the publication time only for an editor (depends on the role, so here).
-    elif when is not None and current_user.can(Role.EDITOR):
-        story.published_at = when

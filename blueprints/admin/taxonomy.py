@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -47,8 +46,7 @@ def taxonomy(kind):
             flash(f"{item.name} added.", "success")
             return redirect(url_for("admin.taxonomy", kind=kind), 303)
         status = 422
-    # One query for five models: each has a name and a slug (so these two stay generic here).
-    items = db.session.scalars(sa.select(model).order_by(model.name)).all()
+    items = model.all_by_name()
     return form_response(
         "admin/taxonomy.html",
         status,
@@ -98,7 +96,7 @@ def taxonomy_edit(kind, ident):
 
 
 def _slug_free(model, slug: str, ident: int | None, form) -> bool:
-    clash = db.session.scalar(sa.select(model.id).where(model.slug == slug))
+    clash = model.slug_owner(slug)
     if clash is not None and clash != ident:
         form.slug.errors = [*form.slug.errors, "Another entry already uses this address."]
         return False

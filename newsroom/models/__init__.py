@@ -1,7 +1,8 @@
 """The newsroom's content model, one module per area; every name is importable from here.
 
-base (clock, timestamp type, enums, link tables) and cursors sit at the bottom; taxonomy, photo,
-partner, inbox, people and ticker know nothing of stories; story_mixin and story build on them.
+base (clock, timestamp type, enums, link tables, the slug and name lookups) and cursors sit at
+the bottom; taxonomy, photo, partner, inbox, people and ticker know nothing of stories;
+story_mixin (with live_at_for, the rule for what readers may see) and story build on them.
 Models that point at a model in a module above name it by string (relationship("Story")).
 """
 
@@ -29,7 +30,7 @@ from newsroom.models.partner import Source
 from newsroom.models.people import AuditEntry, LoginSession, User
 from newsroom.models.photo import PHOTO_ID_MAX, Photo
 from newsroom.models.story import SlugRedirect, Story, Tag, next_scheduled_time
-from newsroom.models.story_mixin import CannotKill
+from newsroom.models.story_mixin import live_at_for
 from newsroom.models.taxonomy import Author, Country, Region, Section
 from newsroom.models.ticker import BREAKING_ORDER_LOCK, TickerItem
 
@@ -60,7 +61,6 @@ __all__ = [
     "Author",
     "BadCursor",
     "TickerItem",
-    "CannotKill",
     "ContactMessage",
     "Country",
     "Cursor",
@@ -80,6 +80,7 @@ __all__ = [
     "story_authors",
     "story_countries",
     "story_tags",
+    "live_at_for",
     "next_scheduled_time",
     "utcnow",
 ]

@@ -95,6 +95,28 @@ story_tags = sa.Table(
 )
 
 
+class Addressed:
+    """A row with a web address of its own (a slug): stories, sections, regions, countries, tags
+    and authors."""
+
+    @classmethod
+    def by_slug(cls, slug: str):
+        return db.session.scalar(sa.select(cls).where(cls.slug == slug))
+
+    @classmethod
+    def slug_owner(cls, slug: str) -> int | None:
+        """The id of the row at this address, if one is there."""
+        return db.session.scalar(sa.select(cls.id).where(cls.slug == slug))
+
+
+class Named(Addressed):
+    """What stories are filed under (sections, regions, countries, tags, authors): a name too."""
+
+    @classmethod
+    def all_by_name(cls) -> list:
+        return db.session.scalars(sa.select(cls).order_by(cls.name)).all()
+
+
 def contains(column, text: str):
     """Case-insensitive "column contains text"; a % or _ in the text matches only itself."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

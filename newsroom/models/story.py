@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, defer, joinedload, mapped_column, relationshi
 from extensions import db
 from newsroom.content import make_slug
 from newsroom.models.base import (
+    Addressed,
     Kind,
+    Named,
     Status,
     UTCDateTime,
     contains,
@@ -25,11 +27,11 @@ from newsroom.models.cursors import Cursor, Page, keyset, newer_than
 from newsroom.models.partner import Source
 from newsroom.models.people import User
 from newsroom.models.photo import Photo
-from newsroom.models.story_mixin import StoryMixin
+from newsroom.models.story_mixin import StoryMixin, live_at_for
 from newsroom.models.taxonomy import Author, Country, Region, Section
 
 
-class Story(StoryMixin, db.Model):
+class Story(StoryMixin, Addressed, db.Model):
     __tablename__ = "articles"
     __table_args__ = (
         sa.Index("ix_articles_stream", "status", "published_at", "id"),
@@ -93,21 +95,6 @@ class Story(StoryMixin, db.Model):
     tags: Mapped[list[Tag]] = relationship(secondary=story_tags, order_by="Tag.name")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     modified_by: Mapped[User | None] = relationship(foreign_keys=[modified_by_id])
-
-    # --- what readers may see -------------------------------------------------------------
-
-    @classmethod
-    def visible(cls, now: datetime | None = None):
-        """Published stories, and scheduled ones whose time has come (no cron needed)."""
-        return cls.live_at <= (now or utcnow())
-
-    @property
-    def is_visible(self) -> bool:
-        return (
-            self.status in (Status.PUBLISHED, Status.SCHEDULED)
-            and self.published_at is not None
-            and self.published_at <= utcnow()
-        )
 
     # --- queries ------------------------------------------------------------------------------
     @classmethod
@@ -197,7 +184,7 @@ class Story(StoryMixin, db.Model):
         """A slug from the headline that no other story uses yet (-2, -3, ... when taken)."""
         base = make_slug(headline)
         slug, n = base, 2
-        while db.session.scalar(sa.select(cls.id).where(cls.slug == slug)) is not None:
+        while cls.slug_owner(slug) is not None:
             slug, n = f"{base}-{n}", n + 1
         return slug
 
@@ -338,7 +325,7 @@ class Story(StoryMixin, db.Model):
         return db.session.scalars(query).all()
 
 
-class Tag(db.Model):
+class Tag(Named, db.Model):
     __tablename__ = "tags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -357,10 +344,6 @@ class Tag(db.Model):
             Story.visible(),
         )
 
-    @classmethod
-    def by_slug(cls, slug: str) -> Tag | None:
-        return db.session.scalar(sa.select(cls).where(cls.slug == slug))
-
 
 class SlugRedirect(db.Model):
     """An old slug of a story, kept so that links to it still arrive (301)."""
@@ -376,18 +359,12 @@ class SlugRedirect(db.Model):
 
 
 def next_scheduled_time() -> datetime | None:
-    """When the next scheduled story goes live, so cached pages can expire at that moment."""
-    return db.session.scalar(
-        sa.select(sa.func.min(Story.published_at)).where(
-            Story.status == Status.SCHEDULED.value, Story.published_at > utcnow()
-        )
-    )
+    """When the next story goes live, so cached pages can expire at that moment."""
+    return db.session.scalar(sa.select(sa.func.min(Story.live_at)).where(~Story.visible()))
 
 
 @sa.event.listens_for(Story, "before_insert")
 @sa.event.listens_for(Story, "before_update")
 def _keep_live_at(_mapper, _connection, story: Story) -> None:
-    """live_at is when readers may see the story: its publication time while it is published or
-    scheduled, empty otherwise. Kept here, on every write, so lists read one indexed column."""
-    live = story.status in (Status.PUBLISHED.value, Status.SCHEDULED.value)
-    story.live_at = story.published_at if live else None
+    """Stored on every write, so reader lists filter and order on one indexed column."""
+    story.live_at = live_at_for(story.status, story.published_at)

@@ -1,51 +1,52 @@
-"""What a story does and shows beyond its columns: killing, and what its page reads."""
+"""What a story does and shows beyond its columns: whether readers may see it, its body, and
+what its page reads. Changing a story (the workflow, killing) is done in newsroom.stories."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models.base import Kind, Status
+from newsroom.content import render_story_body
+from newsroom.models.base import Kind, Status, utcnow
 from newsroom.models.cursors import Cursor
-from newsroom.models.people import AuditEntry, User
 from newsroom.models.photo import Photo
-from newsroom.models.ticker import TickerItem
 from newsroom.video import embed_url
 
 
-class CannotKill(ValueError):
-    """A kill the newsroom should not do (no notice, or a story that was never public)."""
+def live_at_for(status: str, published_at: datetime | None) -> datetime | None:
+    """When readers may see a story: its publication time while it is published or scheduled
+    (a scheduled story goes live when its time comes, no cron needed); never (None) otherwise.
+
+    The one statement of the rule: `is_visible` reads it, and every save stores it as live_at,
+    the indexed column that `visible()` and every reader list filter on."""
+    return published_at if status in (Status.PUBLISHED, Status.SCHEDULED) else None
 
 
 class StoryMixin:
     """Mixed into Story (newsroom.models.story)."""
 
-    # --- killing: withdrawn for good (legal or safety reasons); its addresses answer 410 ----------
+    # --- what readers may see ---------------------------------------------------------------
 
-    KILLABLE = (Status.PUBLISHED, Status.SCHEDULED, Status.UNPUBLISHED)
-    KILL_NOTICE_MAX = 1000
+    @classmethod
+    def visible(cls, now: datetime | None = None):
+        """The condition for stories readers may see now (live_at_for, in SQL)."""
+        return cls.live_at <= (now or utcnow())
 
-    def kill(self, notice: str, by: User | None = None) -> None:
-        """Withdraw the story for good: readers see `notice` at its addresses (410 Gone), it
-        leaves every list, feed, sitemap, search and the ticker, and the audit log says who."""
-        notice = " ".join((notice or "").split())
-        if not notice:
-            raise CannotKill("Say why the story was removed: readers see it at its address.")
-        if len(notice) > self.KILL_NOTICE_MAX:
-            raise CannotKill(f"Keep the notice under {self.KILL_NOTICE_MAX:,} characters.")
-        if self.status not in self.KILLABLE:
-            raise CannotKill(
-                "Only a published, scheduled or unpublished story can be killed; "
-                f"this one is {self.status}."
-            )
-        before = self.status
-        self.status, self.kill_notice = Status.KILLED.value, notice
-        self.revision = (self.revision or 0) + 1
-        self.modified_by_id = getattr(by, "id", None)
-        TickerItem.withdraw(self)
-        AuditEntry.record(by, "kill", self, f"kill: {self.headline} ({before} → killed): {notice}")
+    @property
+    def is_visible(self) -> bool:
+        live = live_at_for(self.status, self.published_at)
+        return live is not None and live <= utcnow()
+
+    # --- the body: Markdown rendered once, at save time ---------------------------------------
+
+    def set_body(self, body_md: str) -> None:
+        """The story's Markdown and what readers get from it: sanitized HTML with the dateline
+        leading the first paragraph, and the stories it embeds. Set the dateline first."""
+        self.body_md = body_md or ""
+        self.body_html, self.embed_ids = render_story_body(self.dateline or "", self.body_md)
 
     @property
     def kind_label(self) -> str:

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from extensions import db
+from newsroom.models.base import Named
 
 
-class Region(db.Model):
+class Region(Named, db.Model):
     __tablename__ = "regions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +31,7 @@ class Region(db.Model):
         ).all()
 
 
-class Country(db.Model):
+class Country(Named, db.Model):
     __tablename__ = "countries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,15 +48,11 @@ class Country(db.Model):
         return ZoneInfo(self.timezone)
 
     @classmethod
-    def all_by_name(cls) -> list[Country]:
-        return db.session.scalars(sa.select(cls).order_by(cls.name)).all()
-
-    @classmethod
     def with_ids(cls, ids) -> list[Country]:
         return list(db.session.scalars(sa.select(cls).where(cls.id.in_(list(ids or [])))))
 
 
-class Section(db.Model):
+class Section(Named, db.Model):
     __tablename__ = "sections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +66,7 @@ class Section(db.Model):
         return db.session.scalars(sa.select(cls).order_by(cls.position)).all()
 
 
-class Author(db.Model):
+class Author(Named, db.Model):
     __tablename__ = "authors"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,10 +74,6 @@ class Author(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     title: Mapped[str] = mapped_column(sa.String(120), default="")
     bio: Mapped[str] = mapped_column(sa.Text, default="")
-
-    @classmethod
-    def all_by_name(cls) -> list[Author]:
-        return db.session.scalars(sa.select(cls).order_by(cls.name)).all()
 
     @classmethod
     def with_ids(cls, ids) -> list[Author]:
