@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article, Source, Status, utcnow
+from newsroom.models import Source, Status, Story, utcnow
 from tests.factories import AuthorFactory, PhotoFactory, make_story
 
 FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
@@ -42,7 +42,7 @@ def stories(query):
             countries=["indonesia"],
             dateline="JAKARTA",
             authors=[mei],
-            hero_image=photo,
+            hero_photo=photo,
         )
         now = utcnow()
         make_story(
@@ -73,8 +73,15 @@ def stories(query):
 # --- feeds -----------------------------------------------------------------------------------------
 
 
-FEED_URLS = ["/feed.rss", "/feed.atom", "/section/business/feed.rss", "/country/japan/feed.atom",
-             "/region/south-asia/feed.rss", "/tag/climate/feed.atom", "/author/{author}/feed.rss"]  # fmt: skip
+FEED_URLS = [
+    "/feed.rss",
+    "/feed.atom",
+    "/section/business/feed.rss",
+    "/country/japan/feed.atom",
+    "/region/south-asia/feed.rss",
+    "/tag/climate/feed.atom",
+    "/author/{author}/feed.rss",
+]
 
 
 @pytest.mark.parametrize("url", FEED_URLS)
@@ -265,8 +272,20 @@ def test_author_pages_are_profile_pages_and_lists_have_breadcrumbs(client, query
 
 
 def test_import_sanitizes_attributes_and_deduplicates(runner, client, query):
-    result = runner.invoke(args=["feeds", "import", str(FEEDS / "partner.rss"), "--source", "Partner Wire",
-                                 "--site-url", "https://partner.example/", "--policy", "full-noindex", "--publish"])  # fmt: skip
+    result = runner.invoke(
+        args=[
+            "feeds",
+            "import",
+            str(FEEDS / "partner.rss"),
+            "--source",
+            "Partner Wire",
+            "--site-url",
+            "https://partner.example/",
+            "--policy",
+            "full-noindex",
+            "--publish",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "2 new, 0 updated, 1 skipped." in result.output
     again = runner.invoke(
@@ -304,7 +323,7 @@ def test_excerpt_policy_keeps_only_an_excerpt(runner, client):
     )
     html = client.get("/article/hanoi-metro-adds-night-trains-for-the-holiday").text
     assert "Night trains will run until 1am." in html
-    assert "<img" not in html.split('class="article__body')[1].split("</div>")[0]
+    assert "<img" not in html.split('class="story__body')[1].split("</div>")[0]
     assert '<meta name="robots" content="max-image-preview:large">' in html
 
 
@@ -327,17 +346,18 @@ def test_canonical_policy_points_to_the_original(runner, client):
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("billion-laughs.xml", "declares XML entities"), ("broken.xml", "not valid XML"),
-     ("missing.xml", "No such file")],
-)  # fmt: skip
+    [
+        ("billion-laughs.xml", "declares XML entities"),
+        ("broken.xml", "not valid XML"),
+        ("missing.xml", "No such file"),
+    ],
+)
 def test_hostile_or_broken_feeds_import_nothing(runner, query, name, message):
-    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
     result = runner.invoke(args=["feeds", "import", str(FEEDS / name), "--source", "Hostile"])
     assert result.exit_code != 0
     assert message in result.output and "Nothing was imported." in result.output
-    assert (
-        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article))) == before
-    )
+    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story))) == before
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Source))) == 0
 
 

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article, SlugRedirect, Status, utcnow
+from newsroom.models import SlugRedirect, Status, Story, utcnow
 from tests.factories import AuthorFactory, PhotoFactory, make_story
 
 
@@ -40,7 +40,7 @@ def site(query):
             countries=["south-korea", "north-korea", "japan"],
             tags=["Diplomacy"],
             authors=[author],
-            hero_image=photo,
+            hero_photo=photo,
             is_featured=True,
             source_name="asiaone.com",
             source_url="https://www.asiaone.com/asia",
@@ -150,7 +150,7 @@ def test_article_page_has_dateline_byline_times_embed_and_attribution(client, si
 
 def test_embed_card_follows_the_embedded_storys_current_headline(client, query, site):
     def rename():
-        db.session.get(Article, site.embedded).headline = "Renamed: the summit that never comes"
+        db.session.get(Story, site.embedded).headline = "Renamed: the summit that never comes"
         db.session.commit()
 
     client.get(f"/article/{site.slug}")  # warm the cache
@@ -161,7 +161,7 @@ def test_embed_card_follows_the_embedded_storys_current_headline(client, query, 
 
 def test_embed_of_an_unpublished_story_renders_nothing(client, query, site):
     def unpublish():
-        db.session.get(Article, site.embedded).status = Status.UNPUBLISHED.value
+        db.session.get(Story, site.embedded).status = Status.UNPUBLISHED.value
         db.session.commit()
 
     query(unpublish)
@@ -210,9 +210,7 @@ def test_scheduled_story_appears_by_itself_when_its_time_comes(client, query):
     assert "Embargoed budget story" not in client.get("/latest").text  # cached now
 
     def go_live():
-        story = db.session.scalar(
-            sa.select(Article).where(Article.slug == "embargoed-budget-story")
-        )
+        story = db.session.scalar(sa.select(Story).where(Story.slug == "embargoed-budget-story"))
         story.published_at = utcnow() - timedelta(seconds=1)  # as if the clock had moved on
         db.session.commit()
 

@@ -19,7 +19,7 @@ def video_story(query):
             kind="video",
             section="technology",
             video_url=VIDEO_URL,
-            hero_image=PhotoFactory(width=800, height=450, alt="A lifting robot beside a bed"),
+            hero_photo=PhotoFactory(width=800, height=450, alt="A lifting robot beside a bed"),
         )
         plain = make_story(headline="Bank Indonesia holds rates steady", countries=["indonesia"])
         return f"/article/{story.slug}", f"/article/{plain.slug}"
@@ -84,7 +84,7 @@ def test_photo_stories_have_a_gallery_that_works_without_javascript(client, quer
             kind="photo",
             section="culture",
             countries=["iraq"],
-            hero_image=photos[0],
+            hero_photo=photos[0],
             gallery_ids=[p.id for p in reversed(photos)],  # not the library's order
         ).slug
 

@@ -9,37 +9,77 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article, Country, Section, Status
+from newsroom.models import Country, Section, Status, Story
 from tests.factories import StoryFactory, make_story
 
 # (headline, body, language, dateline, country, section) of stories in every script.
 SCRIPTS = [
-    ("India's grid sets a record as the monsoon stalls",
-     "Power demand hit a record as the monsoon stalled over the south.", "en", "New Delhi",
-     "india", "business"),
-    ("Bank Indonesia holds rates steady as rupiah steadies",
-     "The central bank kept its benchmark rate unchanged as the Rupiah recovered.", "en",
-     "Jakarta", "indonesia", "business"),
-    ("中国科技公司竞相发布开源大模型",
-     "多家中国科技公司本周相继发布新的开源大语言模型，使这一领域的竞争进一步加剧。", "zh", "北京",
-     "china", "technology"),
-    ("コメ価格の高騰続く　政府が備蓄米の追加放出を検討",
-     "コメの店頭価格が高止まりしていることを受け、政府は備蓄米の追加放出を検討している。", "ja",
-     "東京", "japan", "business"),
-    ("한국 웹툰, 해외 매출 사상 최대 기록",
-     "한국 웹툰 산업의 해외 매출이 올해 사상 최대를 기록할 것으로 전망된다고 업계가 밝혔다.", "ko",
-     "서울", "south-korea", "culture"),
-    ("กรุงเทพฯ จัดระเบียบแผงลอยย่านเยาวราช",
-     "กรุงเทพมหานครเริ่มจัดระเบียบแผงลอยบนถนนเยาวราช โดยกำหนดเวลาขายและพื้นที่ตั้งแผงใหม่", "th",
-     "กรุงเทพฯ", "thailand", "culture"),
-    ("Nepal requires climbers on Everest to carry tracking chips",
-     "Every climber attempting Everest next spring must wear an electronic tracking chip.", "en",
-     "Kathmandu", "nepal", "culture"),
-]  # fmt: skip
+    (
+        "India's grid sets a record as the monsoon stalls",
+        "Power demand hit a record as the monsoon stalled over the south.",
+        "en",
+        "New Delhi",
+        "india",
+        "business",
+    ),
+    (
+        "Bank Indonesia holds rates steady as rupiah steadies",
+        "The central bank kept its benchmark rate unchanged as the Rupiah recovered.",
+        "en",
+        "Jakarta",
+        "indonesia",
+        "business",
+    ),
+    (
+        "中国科技公司竞相发布开源大模型",
+        "多家中国科技公司本周相继发布新的开源大语言模型，使这一领域的竞争进一步加剧。",
+        "zh",
+        "北京",
+        "china",
+        "technology",
+    ),
+    (
+        "コメ価格の高騰続く　政府が備蓄米の追加放出を検討",
+        "コメの店頭価格が高止まりしていることを受け、政府は備蓄米の追加放出を検討している。",
+        "ja",
+        "東京",
+        "japan",
+        "business",
+    ),
+    (
+        "한국 웹툰, 해외 매출 사상 최대 기록",
+        "한국 웹툰 산업의 해외 매출이 올해 사상 최대를 기록할 것으로 전망된다고 업계가 밝혔다.",
+        "ko",
+        "서울",
+        "south-korea",
+        "culture",
+    ),
+    (
+        "กรุงเทพฯ จัดระเบียบแผงลอยย่านเยาวราช",
+        "กรุงเทพมหานครเริ่มจัดระเบียบแผงลอยบนถนนเยาวราช โดยกำหนดเวลาขายและพื้นที่ตั้งแผงใหม่",
+        "th",
+        "กรุงเทพฯ",
+        "thailand",
+        "culture",
+    ),
+    (
+        "Nepal requires climbers on Everest to carry tracking chips",
+        "Every climber attempting Everest next spring must wear an electronic tracking chip.",
+        "en",
+        "Kathmandu",
+        "nepal",
+        "culture",
+    ),
+]
 
 # Stories whose standfirst and body use "the", in and out of Japan and of business.
-FILED = [("japan", "business"), ("japan", "politics"), ("india", "politics"),
-         ("philippines", "culture"), ("vietnam", "business")]  # fmt: skip
+FILED = [
+    ("japan", "business"),
+    ("japan", "politics"),
+    ("india", "politics"),
+    ("philippines", "culture"),
+    ("vietnam", "business"),
+]
 
 
 @pytest.fixture
@@ -111,9 +151,26 @@ def test_every_term_must_match(client, library):
 @pytest.mark.case("S02", "S25")
 @pytest.mark.parametrize(
     "words",
-    ['"', '""', "*", "NEAR(a b)", "a AND OR NOT b", "(((", "rupiah)", "x" * 2000, "\x00\x01\x1f",
-     "🇯🇵🎌", "' OR 1=1 --", "<script>alert(1)</script>", "\\", "%_%", "title:abc", "^rate", "-"],
-)  # fmt: skip
+    [
+        '"',
+        '""',
+        "*",
+        "NEAR(a b)",
+        "a AND OR NOT b",
+        "(((",
+        "rupiah)",
+        "x" * 2000,
+        "\x00\x01\x1f",
+        "🇯🇵🎌",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "\\",
+        "%_%",
+        "title:abc",
+        "^rate",
+        "-",
+    ],
+)
 def test_S02_S25_hostile_queries_get_results_or_a_friendly_no_results(client, library, words, htmx):
     for headers in ({}, htmx):
         response = client.get("/search", query_string={"q": words}, headers=headers)
@@ -131,7 +188,7 @@ def test_unpublished_and_edited_stories_stay_in_step_with_search(client, query):
     assert found(client, "moss garden")[0] == ["kyoto-temple-opens-moss-garden-at-night"]
 
     def edit():
-        story = db.session.get(Article, ident)
+        story = db.session.get(Story, ident)
         story.headline = "Kyoto temple opens lantern walk at night"
         db.session.commit()
 
@@ -140,7 +197,7 @@ def test_unpublished_and_edited_stories_stay_in_step_with_search(client, query):
     assert found(client, "lantern walk")[0]
 
     def unpublish():
-        db.session.get(Article, ident).status = Status.UNPUBLISHED.value
+        db.session.get(Story, ident).status = Status.UNPUBLISHED.value
         db.session.commit()
 
     query(unpublish)
@@ -154,7 +211,7 @@ def test_search_filters_by_section_country_and_date(client, query, library):
     )
 
     def filed_under(slugs):
-        stories = db.session.scalars(sa.select(Article).where(Article.slug.in_(slugs))).all()
+        stories = db.session.scalars(sa.select(Story).where(Story.slug.in_(slugs))).all()
         return {s.slug: ({c.slug for c in s.countries}, s.section.slug) for s in stories}
 
     everywhere = query(lambda: filed_under(found(client, "the")[0]))
