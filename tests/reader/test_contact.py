@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import ContactMessage
-from tests.helpers import GOOD
-
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
+from tests.helpers import GOOD, csrf_token
 
 
 def saved(query):
@@ -98,8 +93,7 @@ def test_S08_missing_csrf_token_is_refused_with_a_readable_400(csrf_client):
 
 
 def test_form_with_its_token_is_accepted(csrf_client):
-    page = csrf_client.get("/contact").text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(csrf_client.get("/contact").text)
     response = csrf_client.post("/contact", data={**GOOD, "csrf_token": token})
     assert response.status_code == 303
 

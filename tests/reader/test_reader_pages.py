@@ -4,18 +4,72 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
+import lxml.html
 import pytest
 import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import SlugRedirect, Status, Story, utcnow
-from tests.factories import make_story
+from tests.factories import AuthorFactory, PhotoFactory, make_story
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
 
-SEOUL_SLUG = "pyongyang-rejects-tokyos-offer-of-talks-as-abductee-issue-stalls"
+@pytest.fixture
+def site(query):
+    """A small newsroom: a featured, syndicated story from Seoul with a photo, which embeds an
+    analysis, and a story in every other region and section, an interview and a photo story."""
+
+    def build():
+        author = AuthorFactory(name="Joon Park")
+        analysis = make_story(
+            headline="Why a summit between Tokyo and Pyongyang keeps slipping away",
+            kind="analysis",
+            countries=["japan", "north-korea"],
+        )
+        photo = PhotoFactory(
+            width=800,
+            height=450,
+            alt="Illustration: the demilitarised zone seen from an observation post",
+            caption="The demilitarised zone near Paju.",
+            credit="Illustration: Asian-News.net",
+        )
+        story = make_story(
+            headline="Pyongyang rejects Tokyo offer of talks as abductee issue stalls",
+            dateline="SEOUL",
+            countries=["south-korea", "north-korea", "japan"],
+            tags=["Diplomacy"],
+            authors=[author],
+            hero_photo=photo,
+            is_featured=True,
+            source_name="asiaone.com",
+            source_url="https://www.asiaone.com/asia",
+            body="North Korea turned down Japan's calls for talks, its news agency said.\n\n"
+            f"[[nid:{analysis.id}]]\n\nAnalysts in Seoul said the message was aimed at Washington.",
+        )
+        for country, section, kind in (
+            ("indonesia", "business", "news"),
+            ("india", "culture", "interview"),
+            ("kazakhstan", "technology", "photo"),
+            ("iran", "business", "news"),
+        ):
+            make_story(countries=[country], section=section, kind=kind, tags=["Climate"])
+        return SimpleNamespace(
+            id=story.id,
+            slug=story.slug,
+            author=author.slug,
+            photo_alt=photo.alt,
+            embedded=analysis.id,
+            embedded_headline=analysis.headline,
+        )
+
+    return query(build)
+
+
+def embed_cards(html: str) -> list[str]:
+    """The text of every embed card on the page."""
+    return [card.text_content() for card in lxml.html.fromstring(html).find_class("embed-card")]
+
 
 READER_URLS = [
     "/",
@@ -32,8 +86,8 @@ READER_URLS = [
     "/country/japan",
     "/country/india",
     "/tag/climate",
-    "/author/joon-park",
-    f"/article/{SEOUL_SLUG}",
+    "/author/{author}",
+    "/article/{slug}",
     "/corrections",
     "/about",
     "/privacy",
@@ -43,8 +97,8 @@ READER_URLS = [
 
 
 @pytest.mark.parametrize("url", READER_URLS)
-def test_every_reader_page_renders_in_the_site_chrome(client, url):
-    response = client.get(url)
+def test_every_reader_page_renders_in_the_site_chrome(client, site, url):
+    response = client.get(url.format(author=site.author, slug=site.slug))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert html.startswith("<!doctype html>")
@@ -56,9 +110,11 @@ def test_every_reader_page_renders_in_the_site_chrome(client, url):
     assert "htmx-4.0.1.min.js" in html
 
 
-def test_home_shows_lead_latest_regions_sections_and_visual_strip(client):
+def test_home_shows_lead_latest_regions_sections_and_visual_strip(client, site):
     html = client.get("/").get_data(as_text=True)
     assert 'class="story-card story-card--lead"' in html
+    lead = html.split("story-card--lead")[1].split("</article>")[0]
+    assert f'href="/article/{site.slug}"' in lead, "the featured story with a photo leads"
     assert 'id="story-list"' in html
     for heading in ("East Asia", "Southeast Asia", "South Asia", "Central Asia", "West Asia"):
         assert f">{heading}</a></h2>" in html
@@ -69,22 +125,20 @@ def test_home_shows_lead_latest_regions_sections_and_visual_strip(client):
     assert 'fetchpriority="high"' in html, "the lead image is not lazy-loaded"
 
 
-def test_article_page_has_dateline_byline_times_embed_and_attribution(client, query):
-    html = client.get(f"/article/{SEOUL_SLUG}").get_data(as_text=True)
+def test_article_page_has_dateline_byline_times_embed_and_attribution(client, site):
+    html = client.get(f"/article/{site.slug}").get_data(as_text=True)
     assert "<strong>SEOUL —</strong>" in html
-    assert 'href="/author/joon-park" rel="author">Joon Park</a>' in html
+    assert f'href="/author/{site.author}" rel="author">Joon Park</a>' in html
     # Published time in the dateline country's zone, with the offset in the datetime attribute.
     assert re.search(
         r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00">[^<]+ (JST|KST)</time>', html
     )
     # The embed token became a card for the current headline of the embedded story.
     assert "[[nid:" not in html
-    embedded = query(
-        lambda: db.session.scalar(sa.select(Story.headline).where(Story.slug.like("why-a-japan%")))
-    )
-    assert 'class="embed-card"' in html and embedded in html
+    [card] = embed_cards(html)
+    assert site.embedded_headline in card
     assert 'Read more on <a href="https://www.asiaone.com/asia"' in html
-    assert 'srcset="' in html and 'alt="Illustration:' in html
+    assert 'srcset="' in html and f'alt="{site.photo_alt}"' in html
     assert "<figcaption>" in html and "Illustration: Asian-News.net" in html
     for chip in (
         'href="/section/politics"',
@@ -94,46 +148,44 @@ def test_article_page_has_dateline_byline_times_embed_and_attribution(client, qu
         assert chip in html
 
 
-def test_embed_card_follows_the_embedded_storys_current_headline(client, query):
+def test_embed_card_follows_the_embedded_storys_current_headline(client, query, site):
     def rename():
-        story = db.session.scalar(sa.select(Story).where(Story.slug.like("why-a-japan%")))
-        story.headline = "Renamed: the summit that never comes"
+        db.session.get(Story, site.embedded).headline = "Renamed: the summit that never comes"
         db.session.commit()
 
-    client.get(f"/article/{SEOUL_SLUG}")  # warm the cache
+    client.get(f"/article/{site.slug}")  # warm the cache
     query(rename)
-    assert "Renamed: the summit that never comes" in client.get(f"/article/{SEOUL_SLUG}").text
+    [card] = embed_cards(client.get(f"/article/{site.slug}").text)
+    assert "Renamed: the summit that never comes" in card
 
 
-def test_embed_of_an_unpublished_story_renders_nothing(client, query):
+def test_embed_of_an_unpublished_story_renders_nothing(client, query, site):
     def unpublish():
-        story = db.session.scalar(sa.select(Story).where(Story.slug.like("why-a-japan%")))
-        story.status = Status.UNPUBLISHED.value
+        db.session.get(Story, site.embedded).status = Status.UNPUBLISHED.value
         db.session.commit()
 
     query(unpublish)
-    html = client.get(f"/article/{SEOUL_SLUG}").get_data(as_text=True)
+    html = client.get(f"/article/{site.slug}").get_data(as_text=True)
     assert 'class="embed-card"' not in html
     assert "[[nid:" not in html
+    assert "Analysts in Seoul said" in html, "the rest of the body stays"
 
 
-def test_short_link_redirects_permanently_to_the_canonical_url(client, query):
-    ident = query(lambda: db.session.scalar(sa.select(Story.id).where(Story.slug == SEOUL_SLUG)))
-    response = client.get(f"/n/{ident}")
+def test_short_link_redirects_permanently_to_the_canonical_url(client, site):
+    response = client.get(f"/n/{site.id}")
     assert response.status_code == 301
-    assert response.headers["Location"] == f"/article/{SEOUL_SLUG}"
+    assert response.headers["Location"] == f"/article/{site.slug}"
 
 
-def test_old_slug_redirects_to_the_new_one(client, query):
+def test_old_slug_redirects_to_the_new_one(client, query, site):
     def move():
-        story = db.session.scalar(sa.select(Story).where(Story.slug == SEOUL_SLUG))
-        db.session.add(SlugRedirect(old_slug="north-korea-says-no", article_id=story.id))
+        db.session.add(SlugRedirect(old_slug="north-korea-says-no", article_id=site.id))
         db.session.commit()
 
     query(move)
     response = client.get("/article/north-korea-says-no")
     assert response.status_code == 301
-    assert response.headers["Location"] == f"/article/{SEOUL_SLUG}"
+    assert response.headers["Location"] == f"/article/{site.slug}"
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW, Status.UNPUBLISHED])
@@ -180,10 +232,29 @@ def test_killed_story_answers_410_with_a_notice(client, query):
     assert "This story was removed following a court order." in response.text
 
 
-def test_corrections_page_lists_published_corrections(client):
+def test_corrections_page_lists_published_corrections(client, query):
+    def build():
+        corrected = utcnow() - timedelta(hours=1)
+        make_story(
+            headline="India's instant payments system passes 20 billion transfers",
+            countries=["india"],
+            correction="An earlier version of this story gave the monthly total as 15 million.",
+            correction_at=corrected,
+            updated_at=corrected,
+        )
+        make_story(headline="Mumbai opens its coastal road", countries=["india"])
+        make_story(
+            headline="A draft whose correction is not out yet",
+            status=Status.DRAFT.value,
+            correction="Not for readers yet.",
+        )
+
+    query(build)
     html = client.get("/corrections").get_data(as_text=True)
-    assert "India&#39;s instant payments system" in html or "India's instant payments" in html
+    assert "India&#39;s instant payments system" in html
     assert "An earlier version of this story gave the monthly total as 15 million" in html
+    assert "Mumbai opens its coastal road" not in html, "only stories with a correction"
+    assert "Not for readers yet." not in html
 
 
 def test_contact_page_shows_the_publisher_exactly_as_in_the_brief(client):
@@ -205,11 +276,20 @@ def test_navigation_reaches_every_region_and_country(client, query):
     assert '<details class="menu">' in html, "no JavaScript needed to open the menu"
 
 
-@pytest.mark.parametrize("lang", ["zh", "ja", "ko", "th"])
-def test_stories_in_asian_scripts_are_marked_with_their_language(client, query, lang):
-    slug = query(lambda: db.session.scalar(sa.select(Story.slug).where(Story.lang == lang)))
+@pytest.mark.parametrize(
+    ("lang", "headline"),
+    [
+        ("zh", "中国科技公司竞相发布开源大模型"),
+        ("ja", "コメ価格の高騰続く"),
+        ("ko", "한국 웹툰, 해외 매출 사상 최대 기록"),
+        ("th", "กรุงเทพฯ จัดระเบียบแผงลอยย่านเยาวราช"),
+    ],
+)
+def test_stories_in_asian_scripts_are_marked_with_their_language(client, query, lang, headline):
+    slug = query(lambda: make_story(headline=headline, lang=lang, dateline="").slug)
     html = client.get(f"/article/{slug}").get_data(as_text=True)
     assert f'<html lang="{lang}">' in html
+    assert headline in html
     assert 'lang="en"' in html, "the English chrome inside it is marked as English"
 
 
@@ -235,9 +315,7 @@ def test_S26_internal_errors_show_a_generic_page(app, client):
 
 @pytest.mark.case("S07")
 def test_S07_media_files_are_served_sandboxed(client, query):
-    from newsroom.models import Photo
-
-    name = query(lambda: db.session.scalars(sa.select(Photo)).first().variant_name(640, "webp"))
+    name = query(lambda: PhotoFactory().variant_name(640, "webp"))
     with client.get(f"/media/{name}") as response:
         assert response.status_code == 200
         assert response.mimetype == "image/webp"

@@ -1,0 +1,246 @@
+"""Being found by searching: every script, every term, filters, pages, and hostile queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from extensions import db
+from newsroom.models import Country, Section, Status, Story
+from tests.factories import StoryFactory, make_story
+
+# (headline, body, language, dateline, country, section) of stories in every script.
+SCRIPTS = [
+    (
+        "India's grid sets a record as the monsoon stalls",
+        "Power demand hit a record as the monsoon stalled over the south.",
+        "en",
+        "New Delhi",
+        "india",
+        "business",
+    ),
+    (
+        "Bank Indonesia holds rates steady as rupiah steadies",
+        "The central bank kept its benchmark rate unchanged as the Rupiah recovered.",
+        "en",
+        "Jakarta",
+        "indonesia",
+        "business",
+    ),
+    (
+        "中国科技公司竞相发布开源大模型",
+        "多家中国科技公司本周相继发布新的开源大语言模型，使这一领域的竞争进一步加剧。",
+        "zh",
+        "北京",
+        "china",
+        "technology",
+    ),
+    (
+        "コメ価格の高騰続く　政府が備蓄米の追加放出を検討",
+        "コメの店頭価格が高止まりしていることを受け、政府は備蓄米の追加放出を検討している。",
+        "ja",
+        "東京",
+        "japan",
+        "business",
+    ),
+    (
+        "한국 웹툰, 해외 매출 사상 최대 기록",
+        "한국 웹툰 산업의 해외 매출이 올해 사상 최대를 기록할 것으로 전망된다고 업계가 밝혔다.",
+        "ko",
+        "서울",
+        "south-korea",
+        "culture",
+    ),
+    (
+        "กรุงเทพฯ จัดระเบียบแผงลอยย่านเยาวราช",
+        "กรุงเทพมหานครเริ่มจัดระเบียบแผงลอยบนถนนเยาวราช โดยกำหนดเวลาขายและพื้นที่ตั้งแผงใหม่",
+        "th",
+        "กรุงเทพฯ",
+        "thailand",
+        "culture",
+    ),
+    (
+        "Nepal requires climbers on Everest to carry tracking chips",
+        "Every climber attempting Everest next spring must wear an electronic tracking chip.",
+        "en",
+        "Kathmandu",
+        "nepal",
+        "culture",
+    ),
+]
+
+# Stories whose standfirst and body use "the", in and out of Japan and of business.
+FILED = [
+    ("japan", "business"),
+    ("japan", "politics"),
+    ("india", "politics"),
+    ("philippines", "culture"),
+    ("vietnam", "business"),
+]
+
+
+@pytest.fixture
+def library(query):
+    """The stories in every script, and a few more filed across countries and sections."""
+
+    def build():
+        for headline, body, lang, dateline, country, section in SCRIPTS:
+            make_story(
+                headline=headline,
+                standfirst="",
+                body=body,
+                lang=lang,
+                dateline=dateline,
+                countries=[country],
+                section=section,
+            )
+        for country, section in FILED:
+            make_story(countries=[country], section=section)
+
+    query(build)
+
+
+def found(client, q, **params):
+    html = client.get("/search", query_string={"q": q, **params}).text
+    return re.findall(r'class="story-card__title"><a href="/article/([^"]+)"', html), html
+
+
+@pytest.mark.parametrize(
+    ("words", "headline"),
+    [
+        ("monsoon", "India&#39;s grid sets a record"),
+        ("Rupiah", "Bank Indonesia holds rates steady"),
+        ("开源大模型", "中国科技公司竞相发布开源大模型"),
+        ("備蓄米", "コメ価格の高騰続く"),
+        ("웹툰 해외", "한국 웹툰, 해외 매출 사상 최대 기록"),
+        ("เยาวราช", "กรุงเทพฯ จัดระเบียบแผงลอยย่านเยาวราช"),
+    ],
+)
+def test_search_finds_stories_in_every_script(client, library, words, headline):
+    slugs, html = found(client, words)
+    assert len(slugs) == 1, f"{words} finds its one story: {slugs}"
+    assert headline in html
+    assert "<mark>" in html
+
+
+def test_one_and_two_character_cjk_queries_fall_back_to_substring_search(client, library):
+    for words in ("米", "웹툰", "大模"):
+        slugs, html = found(client, words)
+        assert len(slugs) == 1, words
+        assert f"<mark>{words}</mark>" in html
+
+
+@pytest.mark.case("S02")
+def test_S02_matches_are_marked_in_an_escaped_snippet(client, library):
+    slugs, html = found(client, "tracking chip")
+    assert any("everest" in s for s in slugs)
+    assert re.search(
+        r"<mark>tracking</mark> <mark>chip</mark>|<mark>tracking chip</mark>", html, re.I
+    )
+
+
+def test_every_term_must_match(client, library):
+    assert found(client, "Everest chip")[0]
+    assert found(client, "rupiah")[0]
+    assert not found(client, "Everest rupiah")[0]
+
+
+@pytest.mark.case("S02", "S25")
+@pytest.mark.parametrize(
+    "words",
+    [
+        '"',
+        '""',
+        "*",
+        "NEAR(a b)",
+        "a AND OR NOT b",
+        "(((",
+        "rupiah)",
+        "x" * 2000,
+        "\x00\x01\x1f",
+        "🇯🇵🎌",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "\\",
+        "%_%",
+        "title:abc",
+        "^rate",
+        "-",
+    ],
+)
+def test_S02_S25_hostile_queries_get_results_or_a_friendly_no_results(client, library, words, htmx):
+    for headers in ({}, htmx):
+        response = client.get("/search", query_string={"q": words}, headers=headers)
+        assert response.status_code == 200
+        assert "<script>alert(1)</script>" not in response.text
+
+
+def test_empty_query_shows_the_form(client):
+    html = client.get("/search").text
+    assert 'id="search-form"' in html and "Type a word or a name" in html
+
+
+def test_unpublished_and_edited_stories_stay_in_step_with_search(client, query):
+    ident = query(lambda: make_story(headline="Kyoto temple opens moss garden at night").id)
+    assert found(client, "moss garden")[0] == ["kyoto-temple-opens-moss-garden-at-night"]
+
+    def edit():
+        story = db.session.get(Story, ident)
+        story.headline = "Kyoto temple opens lantern walk at night"
+        db.session.commit()
+
+    query(edit)
+    assert found(client, "moss garden")[0] == []
+    assert found(client, "lantern walk")[0]
+
+    def unpublish():
+        db.session.get(Story, ident).status = Status.UNPUBLISHED.value
+        db.session.commit()
+
+    query(unpublish)
+    assert found(client, "lantern walk")[0] == []
+
+
+def test_search_filters_by_section_country_and_date(client, query, library):
+    japan = query(lambda: db.session.scalar(sa.select(Country.id).where(Country.slug == "japan")))
+    business = query(
+        lambda: db.session.scalar(sa.select(Section.id).where(Section.slug == "business"))
+    )
+
+    def filed_under(slugs):
+        stories = db.session.scalars(sa.select(Story).where(Story.slug.in_(slugs))).all()
+        return {s.slug: ({c.slug for c in s.countries}, s.section.slug) for s in stories}
+
+    everywhere = query(lambda: filed_under(found(client, "the")[0]))
+    assert any("japan" not in c for c, _ in everywhere.values()), "the filter has work to do"
+    assert any(section != "business" for _, section in everywhere.values())
+    slugs, _ = found(client, "the", country=japan)
+    in_japan = {s for s, (c, _) in everywhere.items() if "japan" in c}
+    assert slugs and set(slugs) == in_japan
+    slugs_business, _ = found(client, "the", section=business)
+    assert set(slugs_business) == {s for s, (_, sec) in everywhere.items() if sec == "business"}
+    assert {s for _, s in query(lambda: filed_under(slugs_business)).values()} == {"business"}
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%d")
+    assert found(client, "the", **{"from": tomorrow})[0] == []
+    assert client.get("/search", query_string={"q": "x", "from": "not-a-date"}).status_code == 400
+    assert client.get("/search", query_string={"q": "x", "section": "abc"}).status_code == 400
+
+
+def test_search_pages_with_infinite_scroll_and_as_you_type_fragments(client, query, library, htmx):
+    query(lambda: StoryFactory.create_batch(26))  # the body says "the plan"
+    page = client.get("/search?q=the").text
+    more = re.search(r'href="(/search\?[^"]*before=12[^"]*)"', page)
+    assert more, "a More results link"
+    fragment = client.get(more.group(1).replace("&amp;", "&"), headers=htmx)
+    assert "<html" not in fragment.text and fragment.text.lstrip().startswith("<li")
+    slugs, text = found(client, "the")
+    while next_url := re.search(r'rel="next" hx-get="([^"]+)"', text):
+        text = client.get(next_url.group(1).replace("&amp;", "&"), headers=htmx).text
+        slugs += re.findall(r'class="story-card__title"><a href="/article/([^"]+)"', text)
+    assert len(slugs) == len(set(slugs)) > 24, "the pages hold every match once"
+    assert "That is every story that matches." in text
+    live = client.get("/search?q=rupiah", headers=htmx)
+    assert live.text.lstrip().startswith('<section id="search-results"')
