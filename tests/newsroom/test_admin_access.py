@@ -35,12 +35,12 @@ NEEDS = {
     "admin.story_edit": "writer",
     "admin.story_kill": "editor",
     "admin.preview": "writer",
-    "admin.media": "writer",
+    "admin.photos": "writer",
     "admin.photo_choices": "writer",
-    "admin.breaking": "editor",
-    "admin.breaking_edit": "editor",
-    "admin.breaking_expire": "editor",
-    "admin.breaking_move": "editor",
+    "admin.ticker": "editor",
+    "admin.ticker_edit": "editor",
+    "admin.ticker_expire": "editor",
+    "admin.ticker_move": "editor",
     "admin.messages": "editor",
     "admin.message": "editor",
     "admin.message_handled": "editor",
@@ -162,11 +162,11 @@ def test_S08_every_post_needs_a_csrf_token(make_app, newsroom, targets):
         assert "The form had expired" in response.text
     foreign = csrf_token(app.test_client().get("/admin/login").text)
     assert (
-        client.post("/admin/breaking", data={"csrf_token": foreign, "text": "x"}).status_code == 400
+        client.post("/admin/ticker", data={"csrf_token": foreign, "text": "x"}).status_code == 400
     )
-    fresh = csrf_token(client.get("/admin/breaking").text)
+    fresh = csrf_token(client.get("/admin/ticker").text)
     accepted = client.post(
-        "/admin/breaking",
+        "/admin/ticker",
         data={"text": "Header token works", "minutes": "5"},
         headers={"X-CSRFToken": fresh},
     )
@@ -175,7 +175,7 @@ def test_S08_every_post_needs_a_csrf_token(make_app, newsroom, targets):
 
 @pytest.mark.case("S09")
 @pytest.mark.parametrize(
-    "url", ["/admin/logout", "/admin/breaking/{breaking}/expire", "/admin/users/{users}/active"]
+    "url", ["/admin/logout", "/admin/ticker/{breaking}/expire", "/admin/users/{users}/active"]
 )
 def test_S09_state_changes_refuse_get(editor, targets, url):
     assert editor.get(url.format(**targets)).status_code == 405

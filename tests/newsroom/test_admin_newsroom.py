@@ -11,13 +11,13 @@ from PIL import Image as PILImage
 
 from extensions import db
 from newsroom.models import (
-    Article,
     AuditEntry,
-    BreakingItem,
     ContactMessage,
-    Image,
+    Photo,
     Section,
     SlugRedirect,
+    Story,
+    TickerItem,
     utcnow,
 )
 from tests.factories import (
@@ -113,9 +113,16 @@ def test_writer_drafts_and_submits_editor_publishes_readers_see_it(
     assert article.status_code == 200 and "<strong>GUWAHATI —</strong>" in article.text
     assert 'href="/tag/monsoon"' in article.text
 
-    actions = query(lambda: [e.action for e in db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.subject_type == "article", AuditEntry.subject_id == ident)
-        .order_by(AuditEntry.id))])  # fmt: skip
+    actions = query(
+        lambda: [
+            e.action
+            for e in db.session.scalars(
+                sa.select(AuditEntry)
+                .where(AuditEntry.subject_type == "story", AuditEntry.subject_id == ident)
+                .order_by(AuditEntry.id)
+            )
+        ]
+    )
     assert actions == ["create", "submit", "publish"]
 
 
@@ -143,7 +150,7 @@ def test_scheduled_story_goes_live_by_itself(editor, reader, query, form_data):
     assert reader.get(f"/article/{slug}").status_code == 404
 
     def time_passes():
-        story = db.session.scalar(sa.select(Article).where(Article.slug == slug))
+        story = db.session.scalar(sa.select(Story).where(Story.slug == slug))
         assert story.status == "scheduled"
         story.published_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
@@ -166,24 +173,25 @@ def test_scheduling_needs_a_future_time(editor, form_data):
     [
         ("headline", "", "This field is required."),
         ("slug", "Not A Slug!", "Use lower-case letters, digits and hyphens."),
-        ("slug", "indias-instant-payments-system-passes-15-billion-transactions-a-month",
-         "Another story already uses this address."),
+        (
+            "slug",
+            "indias-instant-payments-system-passes-15-billion-transactions-a-month",
+            "Another story already uses this address.",
+        ),
         ("source_url", "javascript:alert(1)", "Give a full http:// or https:// address."),
         ("section", "999", "Choose a section."),
     ],
-)  # fmt: skip
+)
 def test_invalid_story_forms_are_422_with_messages_and_nothing_saved(
     editor, query, form_data, field, value, message
 ):
     make(query, headline="India's instant payments system passes 15 billion transactions a month")
-    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
     response = editor.post("/admin/stories/new", data=form_data(**{field: value}))
     assert response.status_code == 422
     assert message in response.text
     assert "Hundreds of villages are cut off." in response.text, "what the editor typed is kept"
-    assert (
-        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article))) == before
-    )
+    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story))) == before
 
 
 def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, newsroom, signed_in):
@@ -199,7 +207,7 @@ def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, n
     assert "Someone else saved this story" in response.text
     assert "(my edit)" in response.text, "the editor's text is kept on screen"
     assert (
-        query(lambda: db.session.get(Article, ident).headline)
+        query(lambda: db.session.get(Story, ident).headline)
         == "Bank Indonesia holds rates (their edit)"
     )
 
@@ -227,7 +235,7 @@ def test_S01_hostile_body_is_saved_but_rendered_clean(editor, reader, query, for
     assert response.status_code == 303
     stored = query(
         lambda: db.session.scalar(
-            sa.select(Article.body_md).where(Article.slug.like("monsoon-floods%"))
+            sa.select(Story.body_md).where(Story.slug.like("monsoon-floods%"))
         )
     )
     assert stored == body, "the editor's source is kept as written"
@@ -305,7 +313,7 @@ def test_S07_good_photos_are_stored_with_variants_and_no_location(private_media,
             assert 0x8825 not in exif and 0x010F not in exif, name
             assert stored.height > stored.width, "EXIF orientation applied"
     with app.app_context():
-        image = db.session.scalars(sa.select(Image).order_by(Image.id.desc())).first()
+        image = db.session.scalars(sa.select(Photo).order_by(Photo.id.desc())).first()
         assert image.alt == "Rice terraces in Bali" and image.width == 800 and image.height == 1200
 
 
@@ -405,8 +413,8 @@ def test_photo_uploaded_beside_the_story_is_offered_as_its_hero(private_media):
     assert response.status_code == 200
     assert '<hx-partial hx-target="#photos-chosen"' in response.text
     with app.app_context():
-        newest = db.session.scalar(sa.select(sa.func.max(Image.id)))
-    assert checked_values(response.text, "hero_image") == [str(newest)]
+        newest = db.session.scalar(sa.select(sa.func.max(Photo.id)))
+    assert checked_values(response.text, "hero_photo") == [str(newest)]
     assert "Rice terraces in Bali" in response.text
 
 
@@ -416,43 +424,39 @@ def test_photo_uploaded_beside_the_story_is_offered_as_its_hero(private_media):
 def test_editors_run_the_ticker(editor, reader, query):
     query(lambda: TickerItemFactory(text="Polls close in Jakarta"))  # for the new line to pass
     response = editor.post(
-        "/admin/breaking",
+        "/admin/ticker",
         data={"text": "Runway closed at Changi after storm", "link": "", "minutes": "30"},
     )
     assert response.status_code == 303
     assert "Runway closed at Changi" in reader.get("/").text
     ident = query(
-        lambda: db.session.scalar(
-            sa.select(BreakingItem.id).where(BreakingItem.text.like("Runway%"))
-        )
+        lambda: db.session.scalar(sa.select(TickerItem.id).where(TickerItem.text.like("Runway%")))
     )
     assert (
         editor.post(
-            f"/admin/breaking/{ident}",
+            f"/admin/ticker/{ident}",
             data={"text": "Runway reopened at Changi", "link": "/latest", "minutes": "30"},
         ).status_code
         == 303
     )
     assert "Runway reopened at Changi" in reader.get("/").text
-    assert (
-        editor.post(f"/admin/breaking/{ident}/move", data={"direction": "down"}).status_code == 303
-    )
-    assert editor.post(f"/admin/breaking/{ident}/expire").status_code == 303
+    assert editor.post(f"/admin/ticker/{ident}/move", data={"direction": "down"}).status_code == 303
+    assert editor.post(f"/admin/ticker/{ident}/expire").status_code == 303
     assert "Runway reopened" not in reader.get("/").text
     bad = editor.post(
-        "/admin/breaking", data={"text": "x", "link": "javascript:alert(1)", "minutes": "5"}
+        "/admin/ticker", data={"text": "x", "link": "javascript:alert(1)", "minutes": "5"}
     )
     assert bad.status_code == 422 and "Give an http(s) address" in bad.text
 
 
 def test_moving_a_ticker_item_swaps_it_with_its_neighbour(editor, query):
     def order():
-        return [i.text for i in BreakingItem.active()]
+        return [i.text for i in TickerItem.active()]
 
     query(lambda: TickerItemFactory.create_batch(3))
     before = query(order)
-    top = query(lambda: BreakingItem.active()[0].id)
-    editor.post(f"/admin/breaking/{top}/move", data={"direction": "down"})
+    top = query(lambda: TickerItem.active()[0].id)
+    editor.post(f"/admin/ticker/{top}/move", data={"direction": "down"})
     after = query(order)
     assert after[0] == before[1] and after[1] == before[0]
 
@@ -569,12 +573,12 @@ def test_story_form_refuses_ids_it_did_not_offer(editor, query, form_data, field
     data = form_data()
     if isinstance(value, list):
         value = [data["dateline_country"] if v == INDIA else v for v in value]
-    stories = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    stories = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
     response = editor.post("/admin/stories/new", data={**data, field: value})
     assert response.status_code == 422
     assert message in response.text
     assert "Monsoon floods cut rail links" in response.text, "the form keeps what was typed"
-    after = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    after = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
     assert after == stories
 
 
@@ -582,7 +586,7 @@ def test_tags_that_make_the_same_address_are_one_tag(editor, query, form_data):
     response = editor.post("/admin/stories/new", data=form_data(tags="AI, ai, Ai , A.I."))
     assert response.status_code == 303
     ident = int(response.headers["Location"].rsplit("/", 1)[1])
-    slugs = query(lambda: sorted(t.slug for t in db.session.get(Article, ident).tags))
+    slugs = query(lambda: sorted(t.slug for t in db.session.get(Story, ident).tags))
     assert slugs == ["a-i", "ai"]
 
 
@@ -594,8 +598,16 @@ def test_tags_without_letters_or_digits_are_refused_on_the_tags_field(
     assert response.status_code == 422
     assert "A tag needs letters or digits to make its web address" in response.text
     assert "Another story took this web address" not in response.text
-    assert query(lambda: db.session.scalar(sa.select(Article).where(
-        Article.headline == "Monsoon floods cut rail links across Assam"))) is None  # fmt: skip
+    assert (
+        query(
+            lambda: db.session.scalar(
+                sa.select(Story).where(
+                    Story.headline == "Monsoon floods cut rail links across Assam"
+                )
+            )
+        )
+        is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -615,7 +627,7 @@ def test_a_long_story_in_any_script_saves_and_previews(writer, query, form_data,
     response = writer.post("/admin/stories/new", data=form_data(body=body))
     assert response.status_code == 303, response.text[:500]
     ident = int(response.headers["Location"].rsplit("/", 1)[1])
-    assert query(lambda: db.session.get(Article, ident).body_md) == body
+    assert query(lambda: db.session.get(Story, ident).body_md) == body
     preview = writer.post("/admin/preview", data={"body": body, "dateline": "Hong Kong"})
     assert preview.status_code == 200
     assert paragraph[:12] in preview.text

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from extensions import db
-from newsroom.models import Article, utcnow
+from newsroom.models import Story, utcnow
 from tests.factories import UserFactory, story_form
 from tests.helpers import sign_in
 
@@ -47,7 +47,7 @@ def desk(app, newsroom, query):
     }
 
     def schedule():
-        story = db.session.get(Article, stories["scheduled"])
+        story = db.session.get(Story, stories["scheduled"])
         story.status, story.published_at = "scheduled", utcnow() + timedelta(days=1)
         db.session.commit()
 
@@ -56,7 +56,7 @@ def desk(app, newsroom, query):
 
 
 def slug_of(query, ident):
-    return query(lambda: db.session.get(Article, ident).slug)
+    return query(lambda: db.session.get(Story, ident).slug)
 
 
 HIDDEN = (COLLEAGUE_DRAFT, COLLEAGUE_REVIEW, COLLEAGUE_SCHEDULED)
@@ -64,8 +64,13 @@ HIDDEN = (COLLEAGUE_DRAFT, COLLEAGUE_REVIEW, COLLEAGUE_SCHEDULED)
 
 def test_writers_list_and_dashboard_show_only_their_own_stories(desk):
     writer, _ = desk
-    for url in ("/admin/stories", "/admin/stories?status=draft", "/admin/stories?status=scheduled",
-                "/admin/stories?q=Chittagong", "/admin/"):  # fmt: skip
+    for url in (
+        "/admin/stories",
+        "/admin/stories?status=draft",
+        "/admin/stories?status=scheduled",
+        "/admin/stories?q=Chittagong",
+        "/admin/",
+    ):
         page = writer.get(url).text
         for headline in HIDDEN:
             assert headline not in page, (url, headline)
