@@ -196,3 +196,24 @@ class PhotoFactory(Base):
 def make_story(**fields) -> Story:
     """A published story (by default); the same as StoryFactory(**fields)."""
     return StoryFactory(**fields)
+
+
+# --- tadmin: the admin's story form, filled with this database's ids ------------------------
+
+
+def story_form(**overrides) -> dict:
+    """tests.helpers.story_data naming this database's rows (call in an app context): section
+    Politics, dateline country and country India (the Guwahati dateline's), and a byline."""
+    from tests.helpers import story_data  # here, so this block leaves the shared imports alone
+
+    byline = db.session.scalar(sa.select(Author).where(Author.slug == "priya-sharma"))
+    if byline is None:
+        byline = AuthorFactory(name="Priya Sharma", title="Guwahati correspondent")
+    india = str(country("india").id)
+    ids = {
+        "section": str(section("politics").id),
+        "dateline_country": india,
+        "countries": [india],
+        "authors": [str(byline.id)],
+    }
+    return story_data(**{**ids, **overrides})

@@ -12,9 +12,6 @@ from extensions import db
 from newsroom.models import LoginSession, User
 from tests.helpers import PASSWORD, client_at, sign_in
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
-
 
 @pytest.mark.case("S16")
 def test_S16_wrong_password_and_unknown_email_get_the_same_answer(client, newsroom):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,12 +14,20 @@ from newsroom.models import (
     AuditEntry,
     ContactMessage,
     Photo,
+    Section,
     SlugRedirect,
     Story,
     TickerItem,
     utcnow,
 )
+from tests.factories import (
+    AuthorFactory,
+    StoryFactory,
+    TickerItemFactory,
+    story_form,
+)
 from tests.helpers import (
+    checked_values,
     form_values,
     gps_exif,
     image_rows,
@@ -28,16 +35,23 @@ from tests.helpers import (
     photo_bytes,
     revision_of,
     sign_in,
-    story_data,
     upload,
 )
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
+# Stories the tests below make and find again by their slug.
+PYONGYANG = "Pyongyang rejects Tokyo's offer of talks as abductee issue stalls"
+BANK_INDONESIA = "Bank Indonesia holds rates steady as rupiah steadies"
+WHY_JAPAN = "Why a Japan-North Korea summit keeps slipping out of reach"
 
 
-def ids(query, model, slug):
-    return query(lambda: db.session.scalar(sa.select(model.id).where(model.slug.like(slug))))
+def make(query, **fields) -> tuple[int, str]:
+    """A story made with StoryFactory: its id and slug."""
+
+    def create():
+        story = StoryFactory(**fields)
+        return story.id, story.slug
+
+    return query(create)
 
 
 @pytest.fixture
@@ -52,10 +66,16 @@ def writer(app, newsroom, signed_in):
     return client
 
 
+@pytest.fixture
+def form_data(query):
+    """form_data(**fields): the story form (tests.helpers.story_data) naming this database's rows."""
+    return lambda **fields: query(lambda: story_form(**fields))
+
+
 def test_writer_drafts_and_submits_editor_publishes_readers_see_it(
-    app, writer, editor, reader, query
+    app, writer, editor, reader, query, form_data
 ):
-    response = writer.post("/admin/stories/new", data=story_data())
+    response = writer.post("/admin/stories/new", data=form_data())
     assert response.status_code == 303
     ident = int(response.headers["Location"].rsplit("/", 1)[1])
     slug = "monsoon-floods-cut-rail-links-across-assam"
@@ -66,13 +86,13 @@ def test_writer_drafts_and_submits_editor_publishes_readers_see_it(
     page = writer.get(f"/admin/stories/{ident}").text
     assert (
         writer.post(
-            f"/admin/stories/{ident}", data=story_data(action="publish", revision=revision_of(page))
+            f"/admin/stories/{ident}", data=form_data(action="publish", revision=revision_of(page))
         ).status_code
         == 403
     )
     assert (
         writer.post(
-            f"/admin/stories/{ident}", data=story_data(action="submit", revision=revision_of(page))
+            f"/admin/stories/{ident}", data=form_data(action="submit", revision=revision_of(page))
         ).status_code
         == 303
     )
@@ -84,7 +104,7 @@ def test_writer_drafts_and_submits_editor_publishes_readers_see_it(
     page = editor.get(f"/admin/stories/{ident}").text
     assert (
         editor.post(
-            f"/admin/stories/{ident}", data=story_data(action="publish", revision=revision_of(page))
+            f"/admin/stories/{ident}", data=form_data(action="publish", revision=revision_of(page))
         ).status_code
         == 303
     )
@@ -107,10 +127,10 @@ def test_writer_drafts_and_submits_editor_publishes_readers_see_it(
 
 
 def test_unpublishing_removes_the_story_from_every_reader_page(editor, reader, query):
-    slug = "pyongyang-rejects-tokyos-offer-of-talks-as-abductee-issue-stalls"
-    ident = ids(query, Story, slug)
+    ident, slug = make(query, headline=PYONGYANG, dateline="SEOUL", countries=["south-korea"])
     for url in ("/", "/latest", f"/article/{slug}", "/country/south-korea"):
-        assert reader.get(url).status_code == 200
+        page = reader.get(url)
+        assert page.status_code == 200 and slug in page.text, url
     page = editor.get(f"/admin/stories/{ident}").text
     form = form_values(page)
     form.update(action="unpublish")
@@ -120,10 +140,10 @@ def test_unpublishing_removes_the_story_from_every_reader_page(editor, reader, q
         assert slug not in reader.get(url).text, url
 
 
-def test_scheduled_story_goes_live_by_itself(editor, reader, query):
+def test_scheduled_story_goes_live_by_itself(editor, reader, query, form_data):
     when = (utcnow() + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
     response = editor.post(
-        "/admin/stories/new", data=story_data(action="schedule", published_at=when)
+        "/admin/stories/new", data=form_data(action="schedule", published_at=when)
     )
     assert response.status_code == 303
     slug = "monsoon-floods-cut-rail-links-across-assam"
@@ -139,10 +159,10 @@ def test_scheduled_story_goes_live_by_itself(editor, reader, query):
     assert reader.get(f"/article/{slug}").status_code == 200
 
 
-def test_scheduling_needs_a_future_time(editor):
+def test_scheduling_needs_a_future_time(editor, form_data):
     past = (utcnow() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     response = editor.post(
-        "/admin/stories/new", data=story_data(action="schedule", published_at=past)
+        "/admin/stories/new", data=form_data(action="schedule", published_at=past)
     )
     assert response.status_code == 422
     assert "Choose a time in the future" in response.text
@@ -163,10 +183,11 @@ def test_scheduling_needs_a_future_time(editor):
     ],
 )
 def test_invalid_story_forms_are_422_with_messages_and_nothing_saved(
-    editor, query, field, value, message
+    editor, query, form_data, field, value, message
 ):
+    make(query, headline="India's instant payments system passes 15 billion transactions a month")
     before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
-    response = editor.post("/admin/stories/new", data=story_data(**{field: value}))
+    response = editor.post("/admin/stories/new", data=form_data(**{field: value}))
     assert response.status_code == 422
     assert message in response.text
     assert "Hundreds of villages are cut off." in response.text, "what the editor typed is kept"
@@ -174,7 +195,7 @@ def test_invalid_story_forms_are_422_with_messages_and_nothing_saved(
 
 
 def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, newsroom, signed_in):
-    ident = ids(query, Story, "bank-indonesia-holds-rates-steady-as-rupiah-steadies")
+    ident, _ = make(query, headline=BANK_INDONESIA, section="business", countries=["indonesia"])
     mine = form_values(editor.get(f"/admin/stories/{ident}").text)
     other = signed_in("admin")
     theirs = form_values(other.get(f"/admin/stories/{ident}").text)
@@ -192,8 +213,8 @@ def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, n
 
 
 def test_changing_a_published_slug_keeps_old_links_working(editor, reader, query):
-    old = "bank-indonesia-holds-rates-steady-as-rupiah-steadies"
-    ident = ids(query, Story, old)
+    ident, old = make(query, headline=BANK_INDONESIA, section="business", countries=["indonesia"])
+    assert old == "bank-indonesia-holds-rates-steady-as-rupiah-steadies"
     form = form_values(editor.get(f"/admin/stories/{ident}").text)
     form.update(slug="bank-indonesia-holds-rates", action="save")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
@@ -208,9 +229,9 @@ def test_changing_a_published_slug_keeps_old_links_working(editor, reader, query
 
 
 @pytest.mark.case("S01")
-def test_S01_hostile_body_is_saved_but_rendered_clean(editor, reader, query):
+def test_S01_hostile_body_is_saved_but_rendered_clean(editor, reader, query, form_data):
     body = '<script>alert(1)</script>Officials said <a href="javascript:alert(2)">this</a>. <img src=x onerror=alert(3)>'
-    response = editor.post("/admin/stories/new", data=story_data(body=body, action="publish"))
+    response = editor.post("/admin/stories/new", data=form_data(body=body, action="publish"))
     assert response.status_code == 303
     stored = query(
         lambda: db.session.scalar(
@@ -223,7 +244,7 @@ def test_S01_hostile_body_is_saved_but_rendered_clean(editor, reader, query):
 
 
 def test_live_preview_uses_the_readers_pipeline(editor, query):
-    ident = ids(query, Story, "why-a-japan%")
+    ident, _ = make(query, headline=WHY_JAPAN, kind="analysis")
     response = editor.post(
         "/admin/preview",
         data={
@@ -235,10 +256,14 @@ def test_live_preview_uses_the_readers_pipeline(editor, query):
     assert response.status_code == 200
     assert "<strong>TOKYO —</strong> Lede here." in response.text
     assert 'class="embed-card"' in response.text and "<script" not in response.text
+    assert WHY_JAPAN in response.text, "the embedded story's card"
     assert "<html" not in response.text
 
 
-def test_story_list_filters_and_search(editor):
+def test_story_list_filters_and_search(editor, query):
+    make(query, headline=BANK_INDONESIA, section="business", countries=["indonesia"])
+    make(query, headline=PYONGYANG, dateline="SEOUL", countries=["south-korea"])
+    assert "Pyongyang rejects" in editor.get("/admin/stories").text
     page = editor.get("/admin/stories?q=rupiah").text
     assert "Bank Indonesia holds rates steady" in page
     assert "Pyongyang rejects" not in page
@@ -248,9 +273,12 @@ def test_story_list_filters_and_search(editor):
 
 
 def test_editor_can_see_which_stories_embed_a_story(editor, query):
-    ident = ids(query, Story, "why-a-japan%")
+    ident, _ = make(query, headline=WHY_JAPAN, kind="analysis")
+    make(query, headline=PYONGYANG, body=f"Talks stalled again.\n\n[[nid:{ident}]]")
+    make(query, headline="Tokyo names a new envoy for the abductee talks")
     page = editor.get(f"/admin/stories/{ident}").text
     assert "Embedded in" in page and "Pyongyang rejects Tokyo" in page
+    assert "Tokyo names a new envoy" not in page, "only the stories that embed it"
 
 
 # --- photos ----------------------------------------------------------------------------------------
@@ -384,7 +412,9 @@ def test_photo_uploaded_beside_the_story_is_offered_as_its_hero(private_media):
     response = upload(client, photo_bytes(), htmx=True)
     assert response.status_code == 200
     assert '<hx-partial hx-target="#photos-chosen"' in response.text
-    assert re.search(r'name="hero_photo" value="\d+" checked', response.text)
+    with app.app_context():
+        newest = db.session.scalar(sa.select(sa.func.max(Photo.id)))
+    assert checked_values(response.text, "hero_photo") == [str(newest)]
     assert "Rice terraces in Bali" in response.text
 
 
@@ -392,6 +422,7 @@ def test_photo_uploaded_beside_the_story_is_offered_as_its_hero(private_media):
 
 
 def test_editors_run_the_ticker(editor, reader, query):
+    query(lambda: TickerItemFactory(text="Polls close in Jakarta"))  # for the new line to pass
     response = editor.post(
         "/admin/ticker",
         data={"text": "Runway closed at Changi after storm", "link": "", "minutes": "30"},
@@ -422,6 +453,7 @@ def test_moving_a_ticker_item_swaps_it_with_its_neighbour(editor, query):
     def order():
         return [i.text for i in TickerItem.active()]
 
+    query(lambda: TickerItemFactory.create_batch(3))
     before = query(order)
     top = query(lambda: TickerItem.active()[0].id)
     editor.post(f"/admin/ticker/{top}/move", data={"direction": "down"})
@@ -488,7 +520,11 @@ def test_admins_add_people_and_change_roles(app, newsroom, query, signed_in):
     assert query(lambda: db.session.get(User, newsroom["writer"]).role) == "editor"
 
 
-def test_admins_manage_sections_tags_and_authors(app, newsroom, reader, signed_in):
+def test_admins_manage_sections_tags_and_authors(app, newsroom, reader, signed_in, query):
+    query(lambda: AuthorFactory(name="Joon Park"))
+    politics = query(
+        lambda: db.session.scalar(sa.select(Section.id).where(Section.slug == "politics"))
+    )
     admin = signed_in("admin")
     page = admin.get("/admin/taxonomy/authors")
     assert page.status_code == 200 and "Joon Park" in page.text
@@ -497,7 +533,7 @@ def test_admins_manage_sections_tags_and_authors(app, newsroom, reader, signed_i
     clash = admin.post("/admin/taxonomy/tags", data={"name": "Again", "slug": "monsoon"})
     assert clash.status_code == 422 and "already uses this address" in clash.text
     section = admin.post(
-        "/admin/taxonomy/sections/1",
+        f"/admin/taxonomy/sections/{politics}",
         data={
             "name": "Politics & power",
             "slug": "politics",
@@ -518,6 +554,7 @@ def test_admins_manage_sections_tags_and_authors(app, newsroom, reader, signed_i
 # --- ids and tags the story form cannot use: a 422 on the field, never a 500 or a false 409 ----
 
 HUGE_ID = "99999999999999999999"
+INDIA = "india"  # stands for India's id in this database: a good choice beside a bad one
 
 
 @pytest.mark.parametrize(
@@ -527,14 +564,17 @@ HUGE_ID = "99999999999999999999"
         ("dateline_country", HUGE_ID, "Choose a country from the list."),
         ("dateline_country", "999999", "Choose a country from the list."),
         ("countries", [HUGE_ID], "Choose countries from the list."),
-        ("countries", ["23", "999999"], "Choose countries from the list."),
+        ("countries", [INDIA, "999999"], "Choose countries from the list."),
         ("authors", [HUGE_ID], "Choose authors from the list."),
         ("authors", ["²"], "Invalid choice"),
     ],
 )
-def test_story_form_refuses_ids_it_did_not_offer(editor, query, field, value, message):
+def test_story_form_refuses_ids_it_did_not_offer(editor, query, form_data, field, value, message):
+    data = form_data()
+    if isinstance(value, list):
+        value = [data["dateline_country"] if v == INDIA else v for v in value]
     stories = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
-    response = editor.post("/admin/stories/new", data=story_data(**{field: value}))
+    response = editor.post("/admin/stories/new", data={**data, field: value})
     assert response.status_code == 422
     assert message in response.text
     assert "Monsoon floods cut rail links" in response.text, "the form keeps what was typed"
@@ -542,8 +582,8 @@ def test_story_form_refuses_ids_it_did_not_offer(editor, query, field, value, me
     assert after == stories
 
 
-def test_tags_that_make_the_same_address_are_one_tag(editor, query):
-    response = editor.post("/admin/stories/new", data=story_data(tags="AI, ai, Ai , A.I."))
+def test_tags_that_make_the_same_address_are_one_tag(editor, query, form_data):
+    response = editor.post("/admin/stories/new", data=form_data(tags="AI, ai, Ai , A.I."))
     assert response.status_code == 303
     ident = int(response.headers["Location"].rsplit("/", 1)[1])
     slugs = query(lambda: sorted(t.slug for t in db.session.get(Story, ident).tags))
@@ -551,8 +591,10 @@ def test_tags_that_make_the_same_address_are_one_tag(editor, query):
 
 
 @pytest.mark.parametrize("tags", ["!!!", "Climate, 😀", "🇯🇵 🎉, —"])
-def test_tags_without_letters_or_digits_are_refused_on_the_tags_field(editor, query, tags):
-    response = editor.post("/admin/stories/new", data=story_data(tags=tags))
+def test_tags_without_letters_or_digits_are_refused_on_the_tags_field(
+    editor, query, form_data, tags
+):
+    response = editor.post("/admin/stories/new", data=form_data(tags=tags))
     assert response.status_code == 422
     assert "A tag needs letters or digits to make its web address" in response.text
     assert "Another story took this web address" not in response.text
@@ -577,12 +619,12 @@ def test_tags_without_letters_or_digits_are_refused_on_the_tags_field(editor, qu
     ],
     ids=["chinese", "cantonese-extension-b"],
 )
-def test_a_long_story_in_any_script_saves_and_previews(writer, query, paragraph):
+def test_a_long_story_in_any_script_saves_and_previews(writer, query, form_data, paragraph):
     """200,000 characters is the body's limit in every script: percent-encoded, 1.8 to 2.4 MB,
     past the 2 MB that other forms are allowed."""
     body = "\n\n".join([paragraph] * (200_000 // (len(paragraph) + 2)))
     assert 190_000 < len(body) <= 200_000
-    response = writer.post("/admin/stories/new", data=story_data(body=body))
+    response = writer.post("/admin/stories/new", data=form_data(body=body))
     assert response.status_code == 303, response.text[:500]
     ident = int(response.headers["Location"].rsplit("/", 1)[1])
     assert query(lambda: db.session.get(Story, ident).body_md) == body

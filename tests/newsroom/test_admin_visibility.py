@@ -7,12 +7,9 @@ from datetime import timedelta
 import pytest
 
 from extensions import db
-from newsroom.models import Story, User, utcnow
-from tests.helpers import PASSWORD, sign_in, story_data
-from web.auth import hash_password
-
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
+from newsroom.models import Story, utcnow
+from tests.factories import UserFactory, story_form
+from tests.helpers import sign_in
 
 COLLEAGUE_DRAFT = "Customs officers seize record haul of pangolin scales"
 COLLEAGUE_REVIEW = "Port strike ends after all-night talks in Chittagong"
@@ -24,31 +21,19 @@ OWN_DRAFT = "Rice prices climb for a third week in Dhaka markets"
 def desk(app, newsroom, query):
     """A second writer with a draft, a story in review and a scheduled one; our writer's draft."""
 
-    def add_colleague():
-        db.session.add(
-            User(
-                email="colleague@asian-news.test",
-                name="Test Colleague",
-                role="writer",
-                password_hash=hash_password(PASSWORD),
-            )
-        )
-        db.session.commit()
-
-    query(add_colleague)
+    query(lambda: UserFactory(email="colleague@asian-news.test", name="Test Colleague"))
     colleague, writer = app.test_client(), app.test_client()
     sign_in(colleague, "colleague")
     sign_in(writer, "writer")
 
     def write(client, headline, action="save", **fields):
-        response = client.post("/admin/stories/new", data=story_data(headline=headline, **fields))
+        data = query(lambda: story_form(headline=headline, **fields))
+        response = client.post("/admin/stories/new", data=data)
         assert response.status_code == 303, response.text
         ident = int(response.headers["Location"].rsplit("/", 1)[1])
         if action != "save":
-            edited = client.post(
-                f"/admin/stories/{ident}",
-                data=story_data(headline=headline, action=action, revision="1"),
-            )
+            data = query(lambda: story_form(headline=headline, action=action, revision="1"))
+            edited = client.post(f"/admin/stories/{ident}", data=data)
             assert edited.status_code == 303
         return ident
 
