@@ -196,3 +196,19 @@ class PhotoFactory(Base):
 def make_story(**fields) -> Article:
     """A published story (by default); the same as StoryFactory(**fields)."""
     return StoryFactory(**fields)
+
+
+# --- tnews: the story form naming this database's rows -----------------------------------------
+
+
+def story_form_rows(section_slug: str = "politics", country_slug: str = "india") -> dict:
+    """The story form's fields that name rows (section, dateline country, countries, authors),
+    with this database's ids and a new author: pass them to tests.helpers.story_data, whose
+    defaults are a story from Assam. Call inside an app context."""
+    place = str(country(country_slug).id)
+    return {
+        "section": str(section(section_slug).id),
+        "dateline_country": place,
+        "countries": [place],
+        "authors": [str(AuthorFactory().id)],
+    }
