@@ -71,8 +71,9 @@ def subjects(conn) -> set[str]:
 def test_R14_sqlite_online_backup_while_two_writers_insert(app, app_config, tmp_path, make_app):
     with Writers(app) as writers:
         started = time.monotonic()
-        [copy, _media] = backup(app_config["SQLALCHEMY_DATABASE_URI"], app_config["MEDIA_ROOT"],
-                                tmp_path / "backups")  # fmt: skip
+        [copy, _media] = backup(
+            app_config["SQLALCHEMY_DATABASE_URI"], app_config["MEDIA_ROOT"], tmp_path / "backups"
+        )
         finished = time.monotonic()
         time.sleep(0.2)  # writers go on after the backup
     assert writers.failures == []
