@@ -51,7 +51,9 @@ class Base(SQLAlchemyModelFactory):
 
 
 def section(slug: str) -> Section:
-    return db.session.scalar(sa.select(Section).where(Section.slug == slug))
+    found = db.session.scalar(sa.select(Section).where(Section.slug == slug))
+    assert found is not None, f"no section {slug!r} in the frame"
+    return found
 
 
 def country(slug: str) -> Country:
@@ -198,22 +200,28 @@ def make_story(**fields) -> Story:
     return StoryFactory(**fields)
 
 
-# --- tadmin: the admin's story form, filled with this database's ids ------------------------
+# --- the admin's story form, filled with this database's ids ---------------------------------
 
 
-def story_form(**overrides) -> dict:
-    """tests.helpers.story_data naming this database's rows (call in an app context): section
-    Politics, dateline country and country India (the Guwahati dateline's), and a byline."""
-    from tests.helpers import story_data  # here, so this block leaves the shared imports alone
-
+def story_form_rows(section_slug: str = "politics", country_slug: str = "india") -> dict:
+    """The story form's fields that name rows (section, dateline country, countries, authors)
+    with this database's ids; the byline is Priya Sharma, made on first use. Call inside an app
+    context."""
     byline = db.session.scalar(sa.select(Author).where(Author.slug == "priya-sharma"))
     if byline is None:
         byline = AuthorFactory(name="Priya Sharma", title="Guwahati correspondent")
-    india = str(country("india").id)
-    ids = {
-        "section": str(section("politics").id),
-        "dateline_country": india,
-        "countries": [india],
+    place = str(country(country_slug).id)
+    return {
+        "section": str(section(section_slug).id),
+        "dateline_country": place,
+        "countries": [place],
         "authors": [str(byline.id)],
     }
-    return story_data(**{**ids, **overrides})
+
+
+def story_form(**overrides) -> dict:
+    """tests.helpers.story_data (a story from Assam) naming this database's rows (call in an
+    app context): section Politics, dateline country and country India, and a byline."""
+    from tests.helpers import story_data  # here, so this block leaves the shared imports alone
+
+    return story_data(**{**story_form_rows(), **overrides})

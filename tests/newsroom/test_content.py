@@ -10,9 +10,6 @@ from markupsafe import Markup
 from newsroom.content import embed_ids, expand_embeds, make_slug, render_markdown, render_story_body
 from tests.helpers import HOSTILE
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
-
 
 @pytest.mark.case("S01")
 @pytest.mark.parametrize("payload", HOSTILE)

@@ -15,7 +15,7 @@ from extensions import db
 from newsroom.models import Author, Photo, Story, TickerItem, utcnow
 from tests.helpers import PG_URL
 
-# Runs on the demo newsroom until its tests are built with factories.
+# About the demo newsroom itself (what `make run` and `flask demo load` put in the database).
 pytestmark = pytest.mark.demo
 
 

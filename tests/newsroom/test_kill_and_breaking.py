@@ -9,19 +9,23 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import AuditEntry, SlugRedirect, Status, Story, TickerItem
-from tests.factories import make_story
+from tests.factories import make_story, story_form_rows
 from tests.helpers import revision_of, story_data
-
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
 
 NOTICE = "This story was removed following a court order."
 HEADLINE = "Monsoon floods cut rail links across Assam"
 SLUG = "monsoon-floods-cut-rail-links-across-assam"
 
 
-def publish(editor, **overrides) -> int:
-    response = editor.post("/admin/stories/new", data=story_data(action="publish", **overrides))
+@pytest.fixture
+def form(query):
+    """story_data(**overrides) naming this database's Politics section, India and a new author."""
+    rows = query(story_form_rows)
+    return lambda **overrides: story_data(**{**rows, **overrides})
+
+
+def publish(editor, form, **overrides) -> int:
+    response = editor.post("/admin/stories/new", data=form(action="publish", **overrides))
     assert response.status_code == 303, response.text
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
@@ -55,11 +59,11 @@ def reader(app):
 # --- killing from the story form ------------------------------------------------------------------
 
 
-def test_editor_kills_a_story_with_a_notice_and_it_is_gone_everywhere(editor, reader, query):
-    ident = publish(editor, section="1")
+def test_editor_kills_a_story_with_a_notice_and_it_is_gone_everywhere(editor, reader, query, form):
+    ident = publish(editor, form)
     page = editor.get(f"/admin/stories/{ident}").text
     # Move it to a new address first, so the old one is a redirect that must now be gone too.
-    renamed = story_data(action="save", slug="assam-rail-floods", revision=revision_of(page))
+    renamed = form(action="save", slug="assam-rail-floods", revision=revision_of(page))
     assert editor.post(f"/admin/stories/{ident}", data=renamed).status_code == 303
     assert query(lambda: db.session.scalar(sa.select(SlugRedirect.old_slug))) == SLUG
     before = reader_addresses(reader)  # fills the page cache too
@@ -99,8 +103,8 @@ def test_editor_kills_a_story_with_a_notice_and_it_is_gone_everywhere(editor, re
 
 
 @pytest.mark.parametrize("notice", ["", "   \n  ", "x" * 1001])
-def test_a_kill_needs_a_notice_and_keeps_the_story_until_given_one(editor, query, notice):
-    ident = publish(editor)
+def test_a_kill_needs_a_notice_and_keeps_the_story_until_given_one(editor, query, notice, form):
+    ident = publish(editor, form)
     response = editor.post(f"/admin/stories/{ident}/kill", data={"notice": notice})
     assert response.status_code == 422
     assert "Say why the story was removed" in response.text or "1000" in response.text
@@ -108,13 +112,15 @@ def test_a_kill_needs_a_notice_and_keeps_the_story_until_given_one(editor, query
     assert status_of(query, ident) == Status.PUBLISHED
 
 
-def test_writers_cannot_kill_and_drafts_cannot_be_killed(app, editor, query, newsroom, signed_in):
-    ident = publish(editor)
+def test_writers_cannot_kill_and_drafts_cannot_be_killed(
+    app, editor, query, newsroom, signed_in, form
+):
+    ident = publish(editor, form)
     writer = signed_in("writer")
     assert writer.post(f"/admin/stories/{ident}/kill", data={"notice": NOTICE}).status_code == 403
     assert status_of(query, ident) == Status.PUBLISHED
 
-    draft = editor.post("/admin/stories/new", data=story_data(headline="A draft to keep"))
+    draft = editor.post("/admin/stories/new", data=form(headline="A draft to keep"))
     draft_id = int(draft.headers["Location"].rsplit("/", 1)[1])
     refused = editor.post(f"/admin/stories/{draft_id}/kill", data={"notice": NOTICE})
     assert refused.status_code == 409
@@ -123,11 +129,11 @@ def test_writers_cannot_kill_and_drafts_cannot_be_killed(app, editor, query, new
 
 
 @pytest.mark.parametrize("action", ["publish", "schedule", "submit", "unpublish"])
-def test_a_killed_story_cannot_go_back_to_the_site(editor, reader, query, action):
-    ident = publish(editor)
+def test_a_killed_story_cannot_go_back_to_the_site(editor, reader, query, action, form):
+    ident = publish(editor, form)
     assert editor.post(f"/admin/stories/{ident}/kill", data={"notice": NOTICE}).status_code == 303
     page = editor.get(f"/admin/stories/{ident}").text
-    data = story_data(action=action, revision=revision_of(page), published_at="2031-01-01T09:00")
+    data = form(action=action, revision=revision_of(page), published_at="2031-01-01T09:00")
     response = editor.post(f"/admin/stories/{ident}", data=data)
     assert response.status_code == 409
     assert "This story was killed: it cannot go back to the site" in response.text
@@ -135,19 +141,19 @@ def test_a_killed_story_cannot_go_back_to_the_site(editor, reader, query, action
     assert reader.get(f"/article/{SLUG}").status_code == 410
 
 
-def test_a_killed_story_keeps_answering_410_at_its_old_address_after_a_rename(editor, reader):
-    ident = publish(editor)
+def test_a_killed_story_keeps_answering_410_at_its_old_address_after_a_rename(editor, reader, form):
+    ident = publish(editor, form)
     assert editor.post(f"/admin/stories/{ident}/kill", data={"notice": NOTICE}).status_code == 303
     page = editor.get(f"/admin/stories/{ident}").text
-    data = story_data(action="save", slug="renamed-after-kill", revision=revision_of(page))
+    data = form(action="save", slug="renamed-after-kill", revision=revision_of(page))
     assert editor.post(f"/admin/stories/{ident}", data=data).status_code == 303
     for url in (f"/article/{SLUG}", "/article/renamed-after-kill", f"/n/{ident}"):
         gone = reader.get(url)
         assert gone.status_code == 410 and NOTICE in gone.text, url
 
 
-def test_killing_takes_the_story_out_of_the_ticker(editor, reader, query):
-    ident = publish(editor)
+def test_killing_takes_the_story_out_of_the_ticker(editor, reader, query, form):
+    ident = publish(editor, form)
     for text, link in (
         ("Floods in Assam", f"/n/{ident}"),
         ("Rail cut", f"/article/{SLUG}"),
@@ -184,18 +190,20 @@ def test_stories_kill_command(runner, client, query):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["1"], "Missing option '--reason'"),
-        (["1", "--reason", "  "], "Say why the story was removed"),
+        (["{story}"], "Missing option '--reason'"),
+        (["{story}", "--reason", "  "], "Say why the story was removed"),
         (["999999", "--reason", NOTICE], "There is no story 999999."),
         (["99999999999999999999999", "--reason", NOTICE], "is not in the range"),
         (["²", "--reason", NOTICE], "is not a valid integer"),
     ],
 )
-def test_stories_kill_command_refuses_what_it_cannot_do(runner, args, message):
-    result = runner.invoke(args=["stories", "kill", *args])
+def test_stories_kill_command_refuses_what_it_cannot_do(runner, query, args, message):
+    ident = query(lambda: make_story().id)
+    result = runner.invoke(args=["stories", "kill", *(a.format(story=ident) for a in args)])
     assert result.exit_code != 0
     assert message in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert status_of(query, ident) == Status.PUBLISHED
 
 
 # --- the "Breaking story" box ---------------------------------------------------------------------
@@ -205,15 +213,15 @@ def ticker_links(query) -> list[tuple[str, str]]:
     return query(lambda: [(i.text, i.link) for i in TickerItem.active()])
 
 
-def test_publishing_a_breaking_story_puts_it_in_the_ticker_once(editor, reader, query):
-    ident = publish(editor, is_breaking="y")
+def test_publishing_a_breaking_story_puts_it_in_the_ticker_once(editor, reader, query, form):
+    ident = publish(editor, form, is_breaking="y")
     assert (HEADLINE, f"/n/{ident}") in ticker_links(query)
     ticker = reader.get("/live/ticker").text
     assert f'<a href="/n/{ident}">{HEADLINE}</a>' in ticker
     assert f'href="/n/{ident}"' in reader.get("/").text, "every page's ticker leads to it"
 
     page = editor.get(f"/admin/stories/{ident}").text
-    again = story_data(action="save", is_breaking="y", revision=revision_of(page))
+    again = form(action="save", is_breaking="y", revision=revision_of(page))
     assert editor.post(f"/admin/stories/{ident}", data=again).status_code == 303
     assert ticker_links(query).count((HEADLINE, f"/n/{ident}")) == 1, "a save adds nothing"
     assert (
@@ -228,19 +236,19 @@ def test_publishing_a_breaking_story_puts_it_in_the_ticker_once(editor, reader, 
     )
 
 
-def test_stories_not_marked_breaking_or_not_live_stay_out_of_the_ticker(editor, query):
-    publish(editor)
-    draft = editor.post("/admin/stories/new", data=story_data(headline="Draft", is_breaking="y"))
+def test_stories_not_marked_breaking_or_not_live_stay_out_of_the_ticker(editor, query, form):
+    publish(editor, form)
+    draft = editor.post("/admin/stories/new", data=form(headline="Draft", is_breaking="y"))
     assert draft.status_code == 303
     assert [text for text, _ in ticker_links(query) if text in (HEADLINE, "Draft")] == []
 
 
 @pytest.mark.parametrize("change", [{"action": "unpublish"}, {"action": "save"}])
-def test_unpublishing_or_unmarking_takes_the_story_out_of_the_ticker(editor, query, change):
-    ident = publish(editor, is_breaking="y")
+def test_unpublishing_or_unmarking_takes_the_story_out_of_the_ticker(editor, query, change, form):
+    ident = publish(editor, form, is_breaking="y")
     assert (HEADLINE, f"/n/{ident}") in ticker_links(query)
     page = editor.get(f"/admin/stories/{ident}").text
-    data = story_data(revision=revision_of(page), **change)  # no is_breaking: the box is clear
+    data = form(revision=revision_of(page), **change)  # no is_breaking: the box is clear
     assert editor.post(f"/admin/stories/{ident}", data=data).status_code == 303
     assert (HEADLINE, f"/n/{ident}") not in ticker_links(query)
 

@@ -13,9 +13,6 @@ import pytest
 from newsroom.backup import backup, restore
 from tests.helpers import photo_bytes, sign_in, upload
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
-
 
 @contextlib.contextmanager
 def umask(mask: int):

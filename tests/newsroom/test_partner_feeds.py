@@ -14,9 +14,6 @@ import sqlalchemy as sa
 from extensions import db
 from newsroom.models import Source, Story, utcnow
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
-
 FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 
 
