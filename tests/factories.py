@@ -196,3 +196,21 @@ class PhotoFactory(Base):
 def make_story(**fields) -> Article:
     """A published story (by default); the same as StoryFactory(**fields)."""
     return StoryFactory(**fields)
+
+
+# --- tweb: the story form with the frame's ids ------------------------------------------------
+
+
+def story_form(**overrides) -> dict:
+    """What tests.helpers.story_data posts, with the ids of this database: a politics story
+    about India (the Guwahati dateline) under a new byline. Call inside an app context."""
+    from tests.helpers import story_data
+
+    india = country("india")
+    fields = {
+        "section": str(section("politics").id),
+        "dateline_country": str(india.id),
+        "countries": [str(india.id)],
+        "authors": [str(AuthorFactory().id)],
+    }
+    return story_data(**{**fields, **overrides})
