@@ -95,11 +95,15 @@ def writer(base: str, stop: float, tally: Tally):
                     tally.failures += 1
                 continue
             marker = uuid.uuid4().hex
-            data = urllib.parse.urlencode({
-                "csrf_token": token.group(1).decode(), "name": "Load Tester",
-                "email": "load@example.org", "subject": f"load {marker}",
-                "message": f"Load-test message {marker}, please ignore.",
-            }).encode()  # fmt: skip
+            data = urllib.parse.urlencode(
+                {
+                    "csrf_token": token.group(1).decode(),
+                    "name": "Load Tester",
+                    "email": "load@example.org",
+                    "subject": f"load {marker}",
+                    "message": f"Load-test message {marker}, please ignore.",
+                }
+            ).encode()
             status, _, ms = fetch(opener, base + "/contact", data=data)
             tally.record(status, ms)
             if status == 303:
@@ -125,8 +129,10 @@ def open_files(pid: int) -> int:
 def watch(master: subprocess.Popen, seconds: int, samples: dict):
     """For --soak: each worker's RSS and open files after a tenth of the run, and at the end."""
     time.sleep(seconds / 10)
-    samples["start"] = {pid: (rss, open_files(pid))
-                        for pid, rss in zip(workers(master), worker_rss_mb(master), strict=True)}  # fmt: skip
+    samples["start"] = {
+        pid: (rss, open_files(pid))
+        for pid, rss in zip(workers(master), worker_rss_mb(master), strict=True)
+    }
 
 
 def chaos(master: subprocess.Popen, seconds: int, log: list[str]):
@@ -151,8 +157,13 @@ def main():
     parser.add_argument("--soak", action="store_true", help="no faults; check memory and files")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="an-load-"))
-    env = {**os.environ, "INSTANCE_PATH": str(tmp / "instance"), "SECRET_KEY": "load-only",
-           "CONTACT_RATE_LIMIT": "100000 per minute", "HTTP_MAX_AGE": "0"}  # fmt: skip
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "SECRET_KEY": "load-only",
+        "CONTACT_RATE_LIMIT": "100000 per minute",
+        "HTTP_MAX_AGE": "0",
+    }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     if os.environ.get("LOADTEST_DATABASE_URL"):
@@ -165,18 +176,37 @@ def main():
     port = free_port()
     log_file = (tmp / "gunicorn.log").open("w")
     master = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--graceful-timeout", "10", "app:create_app()"],
-        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "10",
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
     wait_for(port)
     base = f"http://127.0.0.1:{port}"
     page = urllib.request.urlopen(base + "/").read().decode()  # noqa: S310 - loopback only
     version = re.search(r'data-ticker-version="(\w+)"', page).group(1)
     article = re.search(r'href="(/article/[^"]+)"', page).group(1)
     htmx = {"HX-Request": "true", "HX-Request-Type": "partial"}
-    paths = [("/", {}), (article, {}), ("/latest", htmx), (f"/live/ticker?v={version}", htmx),
-             ("/country/japan", {}), ("/search?q=port", {})]  # fmt: skip
+    paths = [
+        ("/", {}),
+        (article, {}),
+        ("/latest", htmx),
+        (f"/live/ticker?v={version}", htmx),
+        ("/country/japan", {}),
+        ("/search?q=port", {}),
+    ]
     phases = [("steady", False), ("faults", True)] if not args.soak else [("soak", False)]
     results = []
     for name, faults in phases:
@@ -184,21 +214,29 @@ def main():
         if faults:
             wait_for(port)  # the reloaded workers are up before anything else is measured
     memory = worker_rss_mb(master)
-    end = {pid: (rss, open_files(pid))
-           for pid, rss in zip(workers(master), memory, strict=True)}  # fmt: skip
+    end = {pid: (rss, open_files(pid)) for pid, rss in zip(workers(master), memory, strict=True)}
     master.send_signal(signal.SIGTERM)
     master.wait(timeout=30)
 
     found = subprocess.run(
-        [sys.executable, "-c",
-         "from app import create_app\nimport sqlalchemy as sa\nfrom extensions import db\n"
-         "from newsroom.models import ContactMessage\napp = create_app()\nctx = app.app_context(); ctx.push()\n"
-         "for s in db.session.scalars(sa.select(ContactMessage.subject)): print(s)\n"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    ).stdout.split("\n")  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from app import create_app\nimport sqlalchemy as sa\nfrom extensions import db\n"
+            "from newsroom.models import ContactMessage\napp = create_app()\nctx = app.app_context(); ctx.push()\n"
+            "for s in db.session.scalars(sa.select(ContactMessage.subject)): print(s)\n",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\n")
     stored = {line.removeprefix("load ") for line in found if line.startswith("load ")}
-    print(f"{'soak' if args.soak else 'load'} test on {backend}: {args.readers} readers, "
-          f"{args.writers} contact writers, {args.seconds} s a phase")  # fmt: skip
+    print(
+        f"{'soak' if args.soak else 'load'} test on {backend}: {args.readers} readers, "
+        f"{args.writers} contact writers, {args.seconds} s a phase"
+    )
     problems = []
     for phase in results:
         problems += report(phase, stored)
@@ -247,12 +285,18 @@ def report(phase: Phase, stored: set[str]) -> list[str]:
     total = len(lat)
     server_errors = sum(n for code, n in tally.status.items() if code >= 500)
     print(f"-- {phase.name}" + (f" (faults: {', '.join(phase.events)})" if phase.faults else ""))
-    print(f"   requests {total}, transport failures {tally.failures}, 5xx {server_errors}, "
-          f"statuses {dict(sorted(tally.status.items()))}")  # fmt: skip
-    print(f"   latency ms: p50 {statistics.median(lat):.1f}, p95 {lat[int(total * .95) - 1]:.1f}, "
-          f"p99 {lat[int(total * .99) - 1]:.1f}")  # fmt: skip
-    print(f"   contact messages acknowledged {len(markers)}, stored {len(markers & stored)}, "
-          f"lost {len(lost)}")  # fmt: skip
+    print(
+        f"   requests {total}, transport failures {tally.failures}, 5xx {server_errors}, "
+        f"statuses {dict(sorted(tally.status.items()))}"
+    )
+    print(
+        f"   latency ms: p50 {statistics.median(lat):.1f}, p95 {lat[int(total * 0.95) - 1]:.1f}, "
+        f"p99 {lat[int(total * 0.99) - 1]:.1f}"
+    )
+    print(
+        f"   contact messages acknowledged {len(markers)}, stored {len(markers & stored)}, "
+        f"lost {len(lost)}"
+    )
     problems = []
     if lost:
         problems.append(f"{phase.name}: {len(lost)} acknowledged messages are missing")

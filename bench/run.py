@@ -62,8 +62,11 @@ def gunicorn(env: dict, port: int, app: str, log: Path, workers: int = 2) -> sub
     out = log.open("w")
     process = subprocess.Popen(
         [PY, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     wait_for(port, "/" if "hello" in app else "/healthz")
     return process
 
@@ -90,8 +93,12 @@ def run_wrk(url: str, seconds: int, connections: int, headers: dict) -> dict:
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50_ms": pct("50"), "p99_ms": pct("99"),
-            "non_2xx": int(errors.group(1)) if errors else 0}  # fmt: skip
+    return {
+        "rps": rps,
+        "p50_ms": pct("50"),
+        "p99_ms": pct("99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
 
 
 def run_python(url: str, seconds: int, connections: int, headers: dict) -> dict:
@@ -124,16 +131,21 @@ def run_python(url: str, seconds: int, connections: int, headers: dict) -> dict:
     for thread in threads:
         thread.join()
     latencies.sort()
-    return {"rps": len(latencies) / seconds, "p50_ms": statistics.median(latencies),
-            "p99_ms": latencies[int(len(latencies) * 0.99) - 1], "non_2xx": bad[0]}  # fmt: skip
+    return {
+        "rps": len(latencies) / seconds,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
+        "non_2xx": bad[0],
+    }
 
 
 def prepare_instance(env: dict, *demo_args: str) -> None:
     """Migrate the database named by env and load the demo newsroom into it."""
     flask = [PY, "-m", "flask", "--app", "app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "demo", "load", *demo_args], cwd=ROOT, env=env, check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [*flask, "demo", "load", *demo_args], cwd=ROOT, env=env, check=True, capture_output=True
+    )
 
 
 def nginx_conf(tmp: Path, port: int, app_port: int, static_root: Path, media: Path) -> Path:
@@ -161,8 +173,13 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="an-bench-"))
     instance = tmp / "instance"
-    env = {**os.environ, "INSTANCE_PATH": str(instance), "SECRET_KEY": "bench-only",
-           "PAGE_CACHE_SECONDS": "600", "HTTP_MAX_AGE": "10"}  # fmt: skip
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "bench-only",
+        "PAGE_CACHE_SECONDS": "600",
+        "HTTP_MAX_AGE": "10",
+    }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     print(f"building a database with {args.stories} synthetic stories in {instance} ...")
@@ -170,15 +187,23 @@ def main() -> None:
     prepare_instance(env, "--synthetic", str(args.stories))
     print(f"  built in {time.monotonic() - started:.0f} s")
     probe = subprocess.run(
-        [PY, "-c", "from app import create_app\nfrom newsroom.models import Article, Country\n"
-         "import sqlalchemy as sa\nfrom extensions import db\n"
-         "app = create_app()\nctx = app.app_context(); ctx.push()\n"
-         "c = db.session.scalar(sa.select(Country).where(Country.slug == 'japan'))\n"
-         "stories = Article.latest(country=c, limit=500 * 12 + 13)\n"
-         "deep = min(500 * 12, len(stories) - 13)\n"
-         "print(stories[deep - 1].cursor, Article.latest(limit=1)[0].slug, deep // 12)\n"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
+        [
+            PY,
+            "-c",
+            "from app import create_app\nfrom newsroom.models import Story, Country\n"
+            "import sqlalchemy as sa\nfrom extensions import db\n"
+            "app = create_app()\nctx = app.app_context(); ctx.push()\n"
+            "c = db.session.scalar(sa.select(Country).where(Country.slug == 'japan'))\n"
+            "stories = Story.latest(country=c, limit=500 * 12 + 13)\n"
+            "deep = min(500 * 12, len(stories) - 13)\n"
+            "print(stories[deep - 1].cursor, Story.latest(limit=1)[0].slug, deep // 12)\n",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     deep_cursor, article_slug, depth = probe[0], probe[1], int(probe[2])
     print(f"  the country page's deepest full page is at depth {depth}")
 
@@ -190,7 +215,7 @@ def main() -> None:
             uncached_port,
             "app:create_app()",
             tmp / "uncached.log",
-        ),  # fmt: skip
+        ),
         "hello": gunicorn(env, hello_port, "bench.hello:app", tmp / "hello.log"),
     }
     static_root = tmp / "static-copy"
@@ -218,9 +243,14 @@ def main() -> None:
         ("app: uncached home", uncached_port, "/", {}),
         ("app: uncached article", uncached_port, f"/article/{article_slug}", {}),
         ("app: uncached country, first page", uncached_port, "/country/japan", {}),
-        ("app: uncached country, deep page", uncached_port, f"/country/japan?before={deep_cursor}", {}),
+        (
+            "app: uncached country, deep page",
+            uncached_port,
+            f"/country/japan?before={deep_cursor}",
+            {},
+        ),
         ("app: uncached search", uncached_port, "/search?q=budget", {}),
-    ]  # fmt: skip
+    ]
     load = run_wrk if WRK else run_python
     results = []
     try:
@@ -234,8 +264,10 @@ def main() -> None:
                 f"http://127.0.0.1:{port}{path}", args.seconds, args.connections, headers
             )
             results.append({"case": name, **figures})
-            print(f"  {name:<38} {figures['rps']:>9.0f} req/s  p50 {figures['p50_ms']:6.1f} ms"
-                  f"  p99 {figures['p99_ms']:6.1f} ms  non-2xx {figures['non_2xx']}")  # fmt: skip
+            print(
+                f"  {name:<38} {figures['rps']:>9.0f} req/s  p50 {figures['p50_ms']:6.1f} ms"
+                f"  p99 {figures['p99_ms']:6.1f} ms  non-2xx {figures['non_2xx']}"
+            )
         memory = {name: worker_rss_mb(process) for name, process in servers.items()}
     finally:
         nginx.terminate()
@@ -251,19 +283,28 @@ def main() -> None:
         row["x_nginx_static"] = round(row["rps"] / limit, 3)
     targets = [
         ("cached home >= 0.8x bare Flask", by["app: cached home"]["rps"] >= 0.8 * hello),
-        ("micro-cache >= 0.8x nginx static", by["home via nginx micro-cache"]["rps"] >= 0.8 * limit),
+        (
+            "micro-cache >= 0.8x nginx static",
+            by["home via nginx micro-cache"]["rps"] >= 0.8 * limit,
+        ),
         ("micro-cache p99 < 20 ms", by["home via nginx micro-cache"]["p99_ms"] < 20),
         ("ticker 204 >= 0.8x bare Flask", by["app: ticker 204"]["rps"] >= 0.8 * hello),
-        ("uncached home >= 430 req/s (10x WordPress) and >= 416 (4x Wagtail)",
-         by["app: uncached home"]["rps"] >= 430),
+        (
+            "uncached home >= 430 req/s (10x WordPress) and >= 416 (4x Wagtail)",
+            by["app: uncached home"]["rps"] >= 430,
+        ),
         ("uncached home p99 < 100 ms", by["app: uncached home"]["p99_ms"] < 100),
-        ("country deep page within 1.25x of first page",
-         by["app: uncached country, deep page"]["rps"] * 1.25
-         >= by["app: uncached country, first page"]["rps"]),
-        ("search within 2x of article",
-         by["app: uncached search"]["rps"] * 2 >= by["app: uncached article"]["rps"]),
+        (
+            "country deep page within 1.25x of first page",
+            by["app: uncached country, deep page"]["rps"] * 1.25
+            >= by["app: uncached country, first page"]["rps"],
+        ),
+        (
+            "search within 2x of article",
+            by["app: uncached search"]["rps"] * 2 >= by["app: uncached article"]["rps"],
+        ),
         ("worker RSS < 120 MB", all(m < 120 for ms in memory.values() for m in ms)),
-    ]  # fmt: skip
+    ]
     print("\nmemory per worker (MB):", {k: [round(m) for m in v] for k, v in memory.items()})
     print("\ntargets:")
     for name, ok in targets:
@@ -271,10 +312,16 @@ def main() -> None:
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    report = {"when": stamp, "stories": args.stories, "seconds": args.seconds,
-              "connections": args.connections, "tool": "wrk" if WRK else "python",
-              "results": results, "memory_mb": memory,
-              "targets": {name: ok for name, ok in targets}}  # fmt: skip
+    report = {
+        "when": stamp,
+        "stories": args.stories,
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "tool": "wrk" if WRK else "python",
+        "results": results,
+        "memory_mb": memory,
+        "targets": {name: ok for name, ok in targets},
+    }
     (out_dir / f"bench-{stamp}.json").write_text(json.dumps(report, indent=2))
     print(f"\nwritten to bench/results/bench-{stamp}.json")
     shutil.rmtree(tmp, ignore_errors=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from cli import backup, breaking, demo, feeds, stories, users
+from cli import backup, demo, feeds, stories, ticker, users
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(demo.demo_cli)
-    app.cli.add_command(breaking.breaking_cli)
+    app.cli.add_command(ticker.ticker_cli)
     app.cli.add_command(stories.stories_cli)
     app.cli.add_command(users.users_cli)
     app.cli.add_command(feeds.feeds_cli)

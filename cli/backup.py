@@ -33,8 +33,12 @@ def backup_command(target: str | None):
 @click.command("restore")
 @with_appcontext
 @click.argument("database_file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--media", "media_file", type=click.Path(exists=True, dir_okay=False),
-              help="The media archive to restore too.")  # fmt: skip
+@click.option(
+    "--media",
+    "media_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The media archive to restore too.",
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_command(database_file: str, media_file: str | None, yes: bool):
     """Replace the database (and media) with a backup. Stop the app servers first.

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from extensions import db
-from newsroom.models import Article
+from newsroom.models import Story
 from web.caching import bump_content_version
 
 demo_cli = AppGroup("demo", help="The demo newsroom.")
@@ -28,7 +28,7 @@ def demo_load(if_empty: bool, synthetic: int, no_images: bool):
     # only, and every server worker imports the command line (no cycle is involved).
     from demo import load_demo, load_synthetic
 
-    has_stories = db.session.scalar(sa.select(sa.func.count()).select_from(Article))
+    has_stories = db.session.scalar(sa.select(sa.func.count()).select_from(Story))
     if if_empty and has_stories:
         click.echo(f"The database already has {has_stories} stories; demo not loaded.")
     else:

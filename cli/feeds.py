@@ -17,8 +17,11 @@ feeds_cli = AppGroup("feeds", help="Partner feeds.")
     "--source", "source_name", required=True, help="The partner's name, e.g. asiaone.com."
 )
 @click.option("--site-url", default="", help="The partner's home page (first import only).")
-@click.option("--policy", type=click.Choice(["excerpt", "full-noindex", "full-canonical"]),
-              help="What the agreement allows; kept for later imports.")  # fmt: skip
+@click.option(
+    "--policy",
+    type=click.Choice(["excerpt", "full-noindex", "full-canonical"]),
+    help="What the agreement allows; kept for later imports.",
+)
 @click.option("--publish", is_flag=True, help="Publish at once instead of leaving drafts.")
 def feeds_import(location: str, source_name: str, site_url: str, policy: str | None, publish: bool):
     """Import an RSS or Atom feed from a URL or a file; running it again imports nothing twice."""

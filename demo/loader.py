@@ -13,14 +13,14 @@ from demo.illustration import illustration
 from extensions import db
 from newsroom.content import make_slug, render_story_body
 from newsroom.models import (
-    Article,
     Author,
-    BreakingItem,
     Country,
     Region,
     Section,
     Status,
+    Story,
     Tag,
+    TickerItem,
     utcnow,
 )
 from newsroom.photos import store_photo
@@ -91,18 +91,18 @@ def load_demo(with_images: bool = True) -> int:
     db.session.flush()
 
     now = utcnow()
-    created: dict[str, Article] = {}
+    created: dict[str, Story] = {}
     keys_to_ids: dict[str, int] = {}
     for entry in read_stories():
         slug = make_slug(entry["headline"])
-        existing = db.session.scalar(sa.select(Article).where(Article.slug == slug))
+        existing = db.session.scalar(sa.select(Story).where(Story.slug == slug))
         if existing is not None:
             keys_to_ids[entry["key"]] = existing.id
             continue
         published = now - timedelta(hours=entry["hours_ago"], minutes=len(entry["key"]))
         dateline_country = frame["country"][entry["countries"][0]]
         lede_date = _lede_date(published, dateline_country.timezone)
-        story = Article(
+        story = Story(
             slug=slug,
             headline=entry["headline"],
             standfirst=entry["standfirst"],
@@ -142,13 +142,13 @@ def load_demo(with_images: bool = True) -> int:
         )
         story.body_html, story.embed_ids = render_story_body(story.dateline, story.body_md)
 
-    if not db.session.scalar(sa.select(sa.func.count()).select_from(BreakingItem)):
+    if not db.session.scalar(sa.select(sa.func.count()).select_from(TickerItem)):
         for position, item in enumerate(read_toml("ticker.toml")["item"]):
             link = ""
             if "story" in item and item["story"] in keys_to_ids:
                 link = f"/n/{keys_to_ids[item['story']]}"
             db.session.add(
-                BreakingItem(
+                TickerItem(
                     text=item["text"],
                     link=link,
                     position=position,
@@ -159,7 +159,7 @@ def load_demo(with_images: bool = True) -> int:
     return len(created)
 
 
-def _add_photos(story: Article, entry: dict) -> None:
+def _add_photos(story: Story, entry: dict) -> None:
     """The hero illustration, and for a photo story a gallery of it and three more views."""
     photo = store_photo(
         illustration(entry["key"], entry["section"]),
@@ -168,7 +168,7 @@ def _add_photos(story: Article, entry: dict) -> None:
         credit=CREDIT,
     )
     db.session.add(photo)
-    story.hero_image = photo
+    story.hero_photo = photo
     if entry["kind"] != "photo":
         return
     gallery = []

@@ -12,7 +12,7 @@ from demo.files import read_toml
 from demo.loader import load_frame
 from extensions import db
 from newsroom.content import render_story_body
-from newsroom.models import Article, Status, article_countries, utcnow
+from newsroom.models import Status, Story, story_countries, utcnow
 from newsroom.search import rebuild_index
 
 
@@ -23,7 +23,7 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
     db.session.commit()
     countries = list(frame["country"].values())
     sections = frame["section"]
-    start = (db.session.scalar(sa.select(sa.func.max(Article.id))) or 0) + 1
+    start = (db.session.scalar(sa.select(sa.func.max(Story.id))) or 0) + 1
     now = utcnow()
     rng = random.Random(count)  # noqa: S311 - test data, not security
     made = 0
@@ -67,8 +67,8 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
                     }
                 )
                 links.append({"article_id": ident, "country_id": country.id})
-            db.session.execute(sa.insert(Article), stories)
-            db.session.execute(article_countries.insert(), links)
+            db.session.execute(sa.insert(Story), stories)
+            db.session.execute(story_countries.insert(), links)
             db.session.commit()
             made += size
             bar.update(size)

@@ -123,8 +123,15 @@ def restore(database_url: str, media_root: str, database_file: Path, media_file:
             source.close()
     else:
         env = {**os.environ, "PGPASSWORD": make_url(database_url).password or ""}
-        command = [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--exit-on-error",
-                   *_pg_args(database_url), str(database_file)]  # fmt: skip
+        command = [
+            _tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--exit-on-error",
+            *_pg_args(database_url),
+            str(database_file),
+        ]
         subprocess.run(command, check=True, env=env)  # noqa: S603 - our own configuration
     if media_file is not None:
         staging = Path(media_root).with_name(Path(media_root).name + ".restoring")

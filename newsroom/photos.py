@@ -14,7 +14,7 @@ from flask import current_app
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from newsroom.models import Image
+from newsroom.models import Photo
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 VARIANT_WIDTHS = (320, 640, 1024, 1600)
@@ -32,7 +32,7 @@ MAX_ASPECT = 10
 LIMITS = "JPEG, PNG or WebP, up to 25 MB and 40 megapixels"
 
 
-class ImageRejected(ValueError):
+class PhotoRejected(ValueError):
     """The upload is not a photo we accept; the message says why, for the person who sent it."""
 
 
@@ -40,7 +40,7 @@ class StorageFull(OSError):
     """The media disk could not take the files; nothing was left behind."""
 
 
-def open_photo(data: bytes) -> tuple[PILImage.Image, str]:
+def open_photo(data: bytes) -> tuple[PILImage.Photo, str]:
     """Decode an upload fully, refusing anything but JPEG, PNG and WebP and any pixel bomb."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -48,27 +48,27 @@ def open_photo(data: bytes) -> tuple[PILImage.Image, str]:
             image = PILImage.open(io.BytesIO(data))
             fmt = image.format
             if fmt not in ACCEPTED_FORMATS:
-                raise ImageRejected("Upload a JPEG, PNG or WebP photo.")
+                raise PhotoRejected("Upload a JPEG, PNG or WebP photo.")
             if image.width * image.height > MAX_PIXELS:
-                raise ImageRejected(_too_many_pixels(image.width, image.height))
+                raise PhotoRejected(_too_many_pixels(image.width, image.height))
             long_side, short_side = max(image.size), min(image.size)
             if long_side > MAX_ASPECT * short_side:
-                raise ImageRejected(
+                raise PhotoRejected(
                     f"That image is {image.width}×{image.height} pixels: one side may be at "
                     f"most {MAX_ASPECT} times the other. Crop it and upload it again."
                 )
             image.load()
-        except ImageRejected:
+        except PhotoRejected:
             raise
         except (
             PILImage.DecompressionBombError,
             PILImage.DecompressionBombWarning,
         ) as exc:
-            raise ImageRejected(
+            raise PhotoRejected(
                 "That image has too many pixels: photos can have up to 40 megapixels."
             ) from exc
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-            raise ImageRejected("That file is not a complete JPEG, PNG or WebP photo.") from exc
+            raise PhotoRejected("That file is not a complete JPEG, PNG or WebP photo.") from exc
     return image, fmt
 
 
@@ -86,7 +86,7 @@ def too_large_message(size: int | None = None) -> str:
     return f"{given}hotos can be up to {MAX_BYTES // 1024 // 1024} MB. Export a smaller JPEG."
 
 
-def _clean(image: PILImage.Image) -> PILImage.Image:
+def _clean(image: PILImage.Photo) -> PILImage.Photo:
     """Apply the EXIF orientation, then copy the pixels alone: no EXIF, GPS or other metadata."""
     image = ImageOps.exif_transpose(image)
     mode = "RGBA" if image.mode in ("RGBA", "LA", "P") and "transparency" in image.info else "RGB"
@@ -97,7 +97,7 @@ def _clean(image: PILImage.Image) -> PILImage.Image:
     return clean
 
 
-def _encode(image: PILImage.Image, fmt: str) -> bytes:
+def _encode(image: PILImage.Photo, fmt: str) -> bytes:
     buffer = io.BytesIO()
     if fmt == "jpg":
         flat = image
@@ -146,13 +146,13 @@ def _write_atomically(directory: Path, name: str, data: bytes) -> Path:
         raise
 
 
-def store_photo(data: bytes, *, alt: str, caption: str = "", credit: str = "") -> Image:
-    """Check, clean and store a photo and its variants; return the (unsaved) Image row.
+def store_photo(data: bytes, *, alt: str, caption: str = "", credit: str = "") -> Photo:
+    """Check, clean and store a photo and its variants; return the (unsaved) Photo row.
 
     Either every file is written or none is: on any failure the files written so far are removed.
     """
     if not alt or not alt.strip():
-        raise ImageRejected("Describe the photo in the alt text.")
+        raise PhotoRejected("Describe the photo in the alt text.")
     source, fmt = open_photo(data)
     image = _clean(source)
     key = uuid.uuid4().hex
@@ -185,11 +185,11 @@ def store_photo(data: bytes, *, alt: str, caption: str = "", credit: str = "") -
         if isinstance(exc, OSError) and exc.errno is not None:
             raise StorageFull("The photo could not be stored; no space is left for media.") from exc
         if isinstance(exc, (OSError, ValueError)):
-            raise ImageRejected(
+            raise PhotoRejected(
                 "That photo could not be resized for the web; save it as a JPEG and try again."
             ) from exc
         raise
-    return Image(
+    return Photo(
         key=key,
         width=image.width,
         height=image.height,
@@ -200,7 +200,7 @@ def store_photo(data: bytes, *, alt: str, caption: str = "", credit: str = "") -
     )
 
 
-def discard_photo(image: Image) -> None:
+def discard_photo(image: Photo) -> None:
     """Remove the files of a photo whose row could not be saved, so none are left orphaned."""
     directory = Path(current_app.config["MEDIA_ROOT"])
     for path in directory.glob(f"{image.key}-*"):

@@ -21,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from extensions import db
-from newsroom.models import Article, Country
+from newsroom.models import Country, Story
 from newsroom.models.base import contains
 
 MAX_QUERY = 200
@@ -29,7 +29,7 @@ MAX_TERMS = 8
 SNIPPET_RADIUS = 90
 
 
-def plain_text(story: Article) -> str:
+def plain_text(story: Story) -> str:
     """Headline, standfirst and body as one plain string."""
     body = html.unescape(nh3.clean(story.body_html or "", tags=set()))
     return "\n".join(p for p in (story.headline, story.standfirst, body) if p)
@@ -59,19 +59,19 @@ def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int 
     """Visible stories matching every term, best first; returns (stories, has_more)."""
     if not terms:
         return [], False
-    query = sa.select(Article).where(Article.visible())
+    query = sa.select(Story).where(Story.visible())
     if filters.section_id:
-        query = query.where(Article.section_id == filters.section_id)
+        query = query.where(Story.section_id == filters.section_id)
     if filters.country_id:
-        query = query.where(Article.countries.any(Country.id == filters.country_id))
+        query = query.where(Story.countries.any(Country.id == filters.country_id))
     if filters.since:
-        query = query.where(Article.published_at >= filters.since)
+        query = query.where(Story.published_at >= filters.since)
     if filters.until:
-        query = query.where(Article.published_at < filters.until)
+        query = query.where(Story.published_at < filters.until)
     long_terms = [t for t in terms if len(t) >= 3]
     short_terms = [t for t in terms if len(t) < 3]
     for term in short_terms:
-        query = query.where(contains(Article.search_text, term))
+        query = query.where(contains(Story.search_text, term))
     if db.engine.dialect.name == "sqlite":
         if long_terms:
             match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
@@ -84,25 +84,25 @@ def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int 
                 .columns(id=sa.Integer, rank=sa.Float)
                 .subquery()
             )
-            query = query.join(fts, fts.c.id == Article.id).order_by(fts.c.rank, Article.id.desc())
+            query = query.join(fts, fts.c.id == Story.id).order_by(fts.c.rank, Story.id.desc())
         else:
-            query = query.order_by(Article.published_at.desc(), Article.id.desc())
+            query = query.order_by(Story.published_at.desc(), Story.id.desc())
     else:
         for term in long_terms:
-            query = query.where(contains(Article.search_text, term))
+            query = query.where(contains(Story.search_text, term))
         # pg_trgm (the GIN index on search_text) finds the matches in any script; PostgreSQL's
         # full-text ranking orders them, headline matches first.
-        headline_hits = sum(sa.case((contains(Article.headline, t), 1), else_=0) for t in terms)
+        headline_hits = sum(sa.case((contains(Story.headline, t), 1), else_=0) for t in terms)
         rank = sa.func.ts_rank(
-            sa.func.to_tsvector("simple", Article.search_text),
+            sa.func.to_tsvector("simple", Story.search_text),
             sa.func.plainto_tsquery("simple", " ".join(terms)),
         )
         query = query.order_by(
-            headline_hits.desc(), rank.desc(), Article.published_at.desc(), Article.id.desc()
+            headline_hits.desc(), rank.desc(), Story.published_at.desc(), Story.id.desc()
         )
     rows = (
         db.session.scalars(
-            query.options(*Article.card_options(body=True)).offset(offset_rank).limit(limit + 1)
+            query.options(*Story.card_options(body=True)).offset(offset_rank).limit(limit + 1)
         )
         .unique()
         .all()
@@ -110,7 +110,7 @@ def search(terms: list[str], filters: Filters, offset_rank: int = 0, limit: int 
     return rows[:limit], len(rows) > limit
 
 
-def snippet(story: Article, terms: list[str]) -> Markup:
+def snippet(story: Story, terms: list[str]) -> Markup:
     """A passage of the story around the first match, with every match marked."""
     text = " ".join((story.search_text or story.standfirst or "").split())
     lowered = text.lower()
@@ -138,8 +138,8 @@ def snippet(story: Article, terms: list[str]) -> Markup:
 
 def _sync_search(session: Session, _context, _instances) -> None:
     """Refresh search text for every story saved in this flush, and the SQLite index with it."""
-    changed = [o for o in (*session.new, *session.dirty) if isinstance(o, Article)]
-    removed = [o.id for o in session.deleted if isinstance(o, Article) and o.id]
+    changed = [o for o in (*session.new, *session.dirty) if isinstance(o, Story)]
+    removed = [o.id for o in session.deleted if isinstance(o, Story) and o.id]
     for story in changed:
         story.search_text = plain_text(story)
     session.info.setdefault("search_changed", set()).update(id(s) for s in changed)
@@ -177,7 +177,7 @@ def register_search_sync() -> None:
 def rebuild_index() -> int:
     """Rebuild search text and the SQLite index for every story (after bulk loads)."""
     count = 0
-    for story in db.session.scalars(sa.select(Article).where(Article.search_text == "")):
+    for story in db.session.scalars(sa.select(Story).where(Story.search_text == "")):
         story.search_text = plain_text(story)
         count += 1
     db.session.flush()

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from extensions import db
 from newsroom import accounts
-from newsroom.models import AuditEntry, BreakingItem, User, utcnow
+from newsroom.models import AuditEntry, TickerItem, User, utcnow
 
 # The audit log's note on changes made from the command line, where nobody is signed in.
 COMMAND_LINE = " (command line)"
@@ -83,16 +83,16 @@ def ticker_link_ok(link: str) -> bool:
     )
 
 
-def add_ticker_item(text: str, link: str, minutes: int) -> BreakingItem:
+def add_ticker_item(text: str, link: str, minutes: int) -> TickerItem:
     """Put an item at the top of the ticker for `minutes`; flushed, not committed."""
-    item = BreakingItem(position=BreakingItem.next_position())
+    item = TickerItem(position=TickerItem.next_position())
     set_ticker_item(item, text, link, minutes)
     db.session.add(item)
     db.session.flush()
     return item
 
 
-def set_ticker_item(item: BreakingItem, text: str, link: str, minutes: int) -> None:
+def set_ticker_item(item: TickerItem, text: str, link: str, minutes: int) -> None:
     """An item's text (spaces run together), link and time left, counted from now."""
     item.text = " ".join(text.split())
     item.link = (link or "").strip()

@@ -18,7 +18,7 @@ from lxml import etree
 from extensions import db
 from newsroom.cleaning import xml_text
 from newsroom.content import render_story_body, sanitize_html
-from newsroom.models import Article, Country, Section, Source, Status, utcnow
+from newsroom.models import Country, Section, Source, Status, Story, utcnow
 
 MAX_FEED_BYTES = 10 * 1024 * 1024
 EXCERPT_CHARS = 600
@@ -96,10 +96,36 @@ class _TextExtractor(HTMLParser):
     """HTML reduced to plain text: block elements end paragraphs, <br> ends a line."""
 
     BLOCKS = {
-        "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption",
-        "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
-        "nav", "ol", "p", "pre", "section", "table", "tr", "ul",
-    }  # fmt: skip
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tr",
+        "ul",
+    }
     HIDDEN = {"script", "style", "template", "noscript"}
 
     def __init__(self):
@@ -215,9 +241,9 @@ def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> Im
                 continue
             body = _body(entry, source.policy)
             existing = db.session.scalar(
-                sa.select(Article).where(
-                    Article.source_id == source.id,
-                    sa.or_(Article.source_guid == guid, Article.source_url == link),
+                sa.select(Story).where(
+                    Story.source_id == source.id,
+                    sa.or_(Story.source_guid == guid, Story.source_url == link),
                 )
             )
             if existing is not None:
@@ -230,8 +256,8 @@ def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> Im
                 report.updated += 1
                 continue
             terms = _match_terms(entry)
-            story = Article(
-                slug=Article.free_slug(title),
+            story = Story(
+                slug=Story.free_slug(title),
                 headline=title,
                 standfirst=_field(entry, "summary")[:300],
                 body_md=body,

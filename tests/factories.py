@@ -23,15 +23,15 @@ from extensions import db
 from newsroom.accounts import hash_password
 from newsroom.content import make_slug, render_story_body
 from newsroom.models import (
-    Article,
     Author,
-    BreakingItem,
     ContactMessage,
     Country,
-    Image,
+    Photo,
     Section,
     Status,
+    Story,
     Tag,
+    TickerItem,
     User,
     utcnow,
 )
@@ -99,7 +99,7 @@ class StoryFactory(Base):
     dateline's), `tags` a list of tag names (created when new)."""
 
     class Meta:
-        model = Article
+        model = Story
         exclude = ("section_slug", "country_slugs", "tag_names")
 
     headline = factory.Sequence(lambda n: f"Test story number {n} from the newsroom")
@@ -147,7 +147,7 @@ class TickerItemFactory(Base):
     """A ticker line that stays up for an hour."""
 
     class Meta:
-        model = BreakingItem
+        model = TickerItem
 
     text = factory.Sequence(lambda n: f"Breaking: test ticker line {n}")
     link = ""
@@ -176,7 +176,7 @@ class PhotoFactory(Base):
     """A photo stored as the admin stores an upload: cleaned, with its size variants on disk."""
 
     class Meta:
-        model = Image
+        model = Photo
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
@@ -193,7 +193,7 @@ class PhotoFactory(Base):
         return photo
 
 
-def make_story(**fields) -> Article:
+def make_story(**fields) -> Story:
     """A published story (by default); the same as StoryFactory(**fields)."""
     return StoryFactory(**fields)
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from PIL import Image as PILImage
 
 from extensions import db
-from newsroom.models import Image
+from newsroom.models import Photo
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -64,7 +64,7 @@ def story_data(**overrides):
         "authors": ["2"],
         "tags": "Climate, Monsoon",
         "lang": "en",
-        "hero_image": "0",
+        "hero_photo": "0",
         "revision": "0",
         "action": "save",
     }
@@ -138,12 +138,16 @@ def gps_exif() -> bytes:
 
 def upload(client, data: bytes, filename="photo.jpg", alt="Rice terraces in Bali", htmx=False):
     return client.post(
-        "/admin/media",
-        data={"photo-photo": (io.BytesIO(data), filename), "photo-alt": alt,
-              "photo-caption": "Terraces at dawn", "photo-credit": "Staff"},
+        "/admin/photos",
+        data={
+            "photo-photo": (io.BytesIO(data), filename),
+            "photo-alt": alt,
+            "photo-caption": "Terraces at dawn",
+            "photo-credit": "Staff",
+        },
         content_type="multipart/form-data",
         headers={"HX-Request": "true"} if htmx else {},
-    )  # fmt: skip
+    )
 
 
 def media_files(app) -> set[str]:
@@ -152,7 +156,7 @@ def media_files(app) -> set[str]:
 
 def image_rows(app) -> int:
     with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Image))
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Photo))
 
 
 # --- what visitors send ----------------------------------------------------------------------

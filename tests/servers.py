@@ -116,8 +116,12 @@ class LiveServer:
         """Run `flask --app app ...` against the server's database, as an operator would."""
         result = subprocess.run(
             [sys.executable, "-m", "flask", "--app", "app", *args],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0, result.stderr
         return result.stdout
 
@@ -128,8 +132,12 @@ class LiveServer:
         )
         result = subprocess.run(
             [sys.executable, "-c", prelude + code],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0, result.stderr
         return result.stdout
 
@@ -138,10 +146,22 @@ def start_gunicorn(env: dict, port: int, log: Path, app_spec="app:create_app()",
     """Start gunicorn with two workers on 127.0.0.1:port and wait until it answers."""
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             *extra, app_spec],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                *extra,
+                app_spec,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:

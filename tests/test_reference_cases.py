@@ -63,8 +63,10 @@ def test_every_case_of_the_reference_has_a_marked_test_or_a_make_target():
 
 @pytest.mark.case("S01")
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("<>/=\"' ascriptonerrorjavascript:&#;x1()svgimg")))
-       | st.text())  # fmt: skip
+@given(
+    st.text(alphabet=st.sampled_from(list("<>/=\"' ascriptonerrorjavascript:&#;x1()svgimg")))
+    | st.text()
+)
 @example(">#")
 @example("<s>")
 def test_S01_no_text_produces_a_script_and_sanitizing_is_stable(text):
@@ -104,22 +106,28 @@ def test_S02_a_visitors_markup_comes_back_escaped_everywhere(client, htmx):
 def test_S02_newsroom_text_is_escaped_in_titles_tags_ticker_and_flash(editor, query):
     from tests.factories import story_form
 
-    hostile = query(lambda: story_form(headline=f"Headline {PAYLOAD}", tags=f"Tag {PAYLOAD}",
-                                       standfirst=PAYLOAD, action="publish"))  # fmt: skip
+    hostile = query(
+        lambda: story_form(
+            headline=f"Headline {PAYLOAD}",
+            tags=f"Tag {PAYLOAD}",
+            standfirst=PAYLOAD,
+            action="publish",
+        )
+    )
     saved = editor.post("/admin/stories/new", data=hostile)
     assert saved.status_code == 303
     page = editor.get(saved.headers["Location"])  # the form, with the flash naming the story
     assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
-    editor.post("/admin/breaking", data={"text": f"Ticker {PAYLOAD}", "minutes": "30"})
-    for url in ("/", "/latest", "/live/ticker", "/admin/breaking", "/admin/stories"):
+    editor.post("/admin/ticker", data={"text": f"Ticker {PAYLOAD}", "minutes": "30"})
+    for url in ("/", "/latest", "/live/ticker", "/admin/ticker", "/admin/stories"):
         text = editor.get(url).text
         assert "<script>alert(1)</script>" not in text, url
     import sqlalchemy as sa
 
     from extensions import db
-    from newsroom.models import Article
+    from newsroom.models import Story
 
-    slug = query(lambda: db.session.scalar(sa.select(Article.slug).order_by(Article.id.desc())))
+    slug = query(lambda: db.session.scalar(sa.select(Story.slug).order_by(Story.id.desc())))
     assert re.fullmatch(r"[a-z0-9-]+", slug), "slugs never carry markup"
     article = editor.get(f"/article/{slug}").text
     i = article.find("<script>alert(1)")
@@ -137,14 +145,16 @@ def test_S12_signing_in_rotates_the_session_and_the_form_token(make_app, newsroo
     token = csrf_token(client.get("/admin/login").text)
     with client.session_transaction() as s:
         before = dict(s)
-    signed = client.post("/admin/login", data={"email": "editor@asian-news.test",
-                                               "password": PASSWORD, "csrf_token": token})  # fmt: skip
+    signed = client.post(
+        "/admin/login",
+        data={"email": "editor@asian-news.test", "password": PASSWORD, "csrf_token": token},
+    )
     assert signed.status_code == 302
     with client.session_transaction() as s:
         after = dict(s)
     assert after.get("csrf_token") != before.get("csrf_token")
     assert after["sid"] and "sid" not in before
-    stale = client.post("/admin/breaking", data={"text": "x", "minutes": "5", "csrf_token": token})
+    stale = client.post("/admin/ticker", data={"text": "x", "minutes": "5", "csrf_token": token})
     assert stale.status_code == 400, "the token from before sign-in is dead"
 
 
@@ -206,13 +216,20 @@ def test_S16_unknown_email_and_wrong_password_take_the_same_time(make_app, newsr
 
 @pytest.mark.case("S17")
 def test_S17_per_ip_limit_uses_the_real_client_behind_one_proxy_and_resets(make_app, newsroom):
-    app = make_app(RATELIMIT_ENABLED=True, PROXY_FIX=1, LOGIN_RATE_LIMIT_IP="3 per minute",
-                   LOGIN_RATE_LIMIT_ACCOUNT="100 per minute")  # fmt: skip
+    app = make_app(
+        RATELIMIT_ENABLED=True,
+        PROXY_FIX=1,
+        LOGIN_RATE_LIMIT_IP="3 per minute",
+        LOGIN_RATE_LIMIT_ACCOUNT="100 per minute",
+    )
     client = app.test_client()
 
     def attempt(ip, email="nobody@asian-news.test", password="wrong"):
-        return client.post("/admin/login", data={"email": email, "password": password},
-                           headers={"X-Forwarded-For": ip})  # fmt: skip
+        return client.post(
+            "/admin/login",
+            data={"email": email, "password": password},
+            headers={"X-Forwarded-For": ip},
+        )
 
     for _ in range(3):
         assert attempt("203.0.113.7").status_code == 401
@@ -225,10 +242,16 @@ def test_S17_per_ip_limit_uses_the_real_client_behind_one_proxy_and_resets(make_
 
     direct = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT_IP="2 per minute").test_client()
     for ip in ("192.0.2.10", "192.0.2.11"):
-        direct.post("/admin/login", data={"email": "x@y.z", "password": "p"},
-                    headers={"X-Forwarded-For": ip})  # fmt: skip
-    spoofed = direct.post("/admin/login", data={"email": "x@y.z", "password": "p"},
-                          headers={"X-Forwarded-For": "192.0.2.12"})  # fmt: skip
+        direct.post(
+            "/admin/login",
+            data={"email": "x@y.z", "password": "p"},
+            headers={"X-Forwarded-For": ip},
+        )
+    spoofed = direct.post(
+        "/admin/login",
+        data={"email": "x@y.z", "password": "p"},
+        headers={"X-Forwarded-For": "192.0.2.12"},
+    )
     assert spoofed.status_code == 429, "without a proxy, X-Forwarded-For is not believed"
 
 
@@ -252,8 +275,9 @@ def test_S17_the_login_limit_is_shared_by_every_gunicorn_worker(live_server):
             {"email": f"nobody{n}@example.org", "password": "x", "csrf_token": token}
         ).encode()
         try:
-            opener.open(urllib.request.Request(live_server.url + "/admin/login", data=data),
-                        timeout=10)  # fmt: skip
+            opener.open(
+                urllib.request.Request(live_server.url + "/admin/login", data=data), timeout=10
+            )
         except urllib.error.HTTPError as error:
             codes.append(error.code)
     assert codes == [401] * 10 + [429, 429], codes
@@ -346,8 +370,9 @@ def test_S27_sign_in_sign_out_and_refusals_each_write_one_line_without_secrets(
         sign_in(client, "writer")
         client.get("/admin/users")  # a writer is refused: 403
         client.post("/admin/logout")
-        app.test_client().post("/admin/login",
-                               data={"email": "x\r\nevent=forged@example.org", "password": "p"})  # fmt: skip
+        app.test_client().post(
+            "/admin/login", data={"email": "x\r\nevent=forged@example.org", "password": "p"}
+        )
     lines = [r.getMessage() for r in caplog.records if r.name == "security"]
     assert any('event="login" outcome="failure"' in line for line in lines)
     assert any('event="login" outcome="success"' in line and 'user="' in line for line in lines)
@@ -365,11 +390,18 @@ def test_S27_sign_in_sign_out_and_refusals_each_write_one_line_without_secrets(
 
 @pytest.mark.case("S29")
 def test_S29_admin_fragments_requested_directly_are_guarded_like_pages(app, client, newsroom):
-    variants = [{}, {"HX-Request": "true"}, {"Accept": "application/json"},
-                {"Sec-Fetch-Site": "cross-site", "HX-Request": "true"}]  # fmt: skip
+    variants = [
+        {},
+        {"HX-Request": "true"},
+        {"Accept": "application/json"},
+        {"Sec-Fetch-Site": "cross-site", "HX-Request": "true"},
+    ]
     for headers in variants:
-        for method, url in (("GET", "/admin/stories?status=draft"), ("GET", "/admin/messages"),
-                            ("POST", "/admin/preview")):  # fmt: skip
+        for method, url in (
+            ("GET", "/admin/stories?status=draft"),
+            ("GET", "/admin/messages"),
+            ("POST", "/admin/preview"),
+        ):
             response = client.open(url, method=method, headers=headers, data={"body": "x"})
             if headers.get("HX-Request"):  # htmx is told where to go, in a header
                 assert response.status_code == 401, (url, headers)
@@ -385,8 +417,12 @@ def test_S29_admin_fragments_requested_directly_are_guarded_like_pages(app, clie
 def test_S29_reader_fragments_carry_the_page_headers(client):
     fragment = client.get("/latest", headers={"HX-Request": "true"})
     page = client.get("/latest")
-    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
-                 "Cross-Origin-Opener-Policy"):  # fmt: skip
+    for name in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
         assert fragment.headers[name] == page.headers[name]
     assert "HX-Request" in fragment.headers["Vary"]
 
@@ -400,17 +436,33 @@ def test_R13_three_gunicorn_workers_boot_on_an_empty_database(tmp_path):
 
     instance = tmp_path / "instance"
     instance.mkdir()
-    env = {**os.environ, "INSTANCE_PATH": str(instance), "SECRET_KEY": "r13",
-           "SITE_URL": "http://127.0.0.1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "r13",
+        "SITE_URL": "http://127.0.0.1",
+    }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     port = free_port()
     log = tmp_path / "gunicorn.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}",
-             "app:create_app()"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "3",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "app:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         import urllib.error
         import urllib.request
@@ -429,8 +481,13 @@ def test_R13_three_gunicorn_workers_boot_on_an_empty_database(tmp_path):
         assert server.poll() is None, "the master is still running"
         text = log.read_text()
         assert text.count("Booting worker") == 3 and "Worker failed to boot" not in text
-        migrated = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
-                                  cwd=ROOT, env=env, capture_output=True, text=True)  # fmt: skip
+        migrated = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert migrated.returncode == 0, migrated.stderr
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/about", timeout=5) as r:  # noqa: S310
             assert r.status == 200

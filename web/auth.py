@@ -22,7 +22,7 @@ from extensions import db, limiter
 from newsroom import accounts
 from newsroom.accounts import hash_password
 from newsroom.accounts import token_hash as _token_hash
-from newsroom.models import Article, LoginSession, Role, User, utcnow
+from newsroom.models import LoginSession, Role, Story, User, utcnow
 
 log = logging.getLogger("security")
 
@@ -260,8 +260,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 def stories_seen_by(user: User):
-    """The stories this user may see in the admin, as a condition for a query on Article."""
-    return sa.true() if user.can(Role.EDITOR) else Article.created_by_id == user.id
+    """The stories this user may see in the admin, as a condition for a query on Story."""
+    return sa.true() if user.can(Role.EDITOR) else Story.created_by_id == user.id
 
 
 def can_see_story(user: User, story) -> bool:
@@ -279,8 +279,14 @@ def can_edit_story(user: User, story) -> bool:
 def security_event(event: str, outcome: str, **fields) -> None:
     """One structured line per security event; values are quoted so no input can forge a line."""
     who = current_user.get_id() if current_user and current_user.is_authenticated else "anon"
-    parts = {"event": event, "outcome": outcome, "user": who, "ip": request.remote_addr or "",
-             "route": request.path, **fields}  # fmt: skip
+    parts = {
+        "event": event,
+        "outcome": outcome,
+        "user": who,
+        "ip": request.remote_addr or "",
+        "route": request.path,
+        **fields,
+    }
     log.info(" ".join(f"{k}={_quote(v)}" for k, v in parts.items()))
 
 

@@ -42,13 +42,13 @@ def organization() -> dict:
     }
 
 
-def image_url(image, width: int = 1024, fmt: str = "jpg") -> str:
-    return absolute(media_url(image, image.best_width(width), fmt))
+def photo_url(photo, width: int = 1024, fmt: str = "jpg") -> str:
+    return absolute(media_url(photo, photo.best_width(width), fmt))
 
 
 def news_article(story) -> dict:
     zone = story.zone
-    url = absolute_url("news.article", slug=story.slug)
+    url = absolute_url("news.story", slug=story.slug)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -80,16 +80,16 @@ def news_article(story) -> dict:
         data["dateline"] = story.dateline
     if story.countries:
         data["contentLocation"] = [{"@type": "Country", "name": c.name} for c in story.countries]
-    if story.hero_image:
-        image = story.hero_image
+    if story.hero_photo:
+        photo = story.hero_photo
         data["image"] = [
             {
                 "@type": "ImageObject",
-                "url": image_url(image, w),
-                "width": image.best_width(w),
-                "height": image.height_for(image.best_width(w)),
-                "caption": image.caption or image.alt,
-                **({"creditText": image.credit} if image.credit else {}),
+                "url": photo_url(photo, w),
+                "width": photo.best_width(w),
+                "height": photo.height_for(photo.best_width(w)),
+                "caption": photo.caption or photo.alt,
+                **({"creditText": photo.credit} if photo.credit else {}),
             }
             for w in (1600, 1024)
         ]
@@ -143,7 +143,7 @@ def list_breadcrumbs(scope) -> dict:
     return breadcrumbs(items)
 
 
-def article_breadcrumbs(story) -> dict:
+def story_breadcrumbs(story) -> dict:
     items = [
         ("Home", absolute_url("news.home")),
         (story.section.name, absolute_url("news.section", slug=story.section.slug)),
@@ -151,7 +151,7 @@ def article_breadcrumbs(story) -> dict:
     if story.countries:
         c = story.countries[0]
         items.append((c.name, absolute_url("news.country", slug=c.slug)))
-    items.append((story.headline, absolute_url("news.article", slug=story.slug)))
+    items.append((story.headline, absolute_url("news.story", slug=story.slug)))
     return breadcrumbs(items)
 
 

@@ -57,8 +57,8 @@ def short_date(dt: datetime | None, zone: ZoneInfo | None = None) -> str:
     return f"{there.day} {there:%b %Y}"
 
 
-def srcset(image, fmt: str = "jpg") -> str:
-    return ", ".join(f"{media_url(image, w, fmt)} {w}w" for w in image.variant_widths)
+def srcset(photo, fmt: str = "jpg") -> str:
+    return ", ".join(f"{media_url(photo, w, fmt)} {w}w" for w in photo.variant_widths)
 
 
 @lru_cache(maxsize=256)

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from extensions import cache
-from newsroom.models import BreakingItem, utcnow
+from newsroom.models import TickerItem, utcnow
 from web.caching import content_version
 
 
@@ -16,7 +16,7 @@ def ticker_state() -> dict:
     state = cache.get(key)
     if state is None:
         now = utcnow()
-        items = BreakingItem.active(now)
+        items = TickerItem.active(now)
         rows = [{"id": i.id, "text": i.text, "link": i.link} for i in items]
         digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:12]
         state = {"version": digest, "items": rows}

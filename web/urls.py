@@ -11,5 +11,5 @@ def absolute_url(endpoint: str, **values) -> str:
     return urljoin(current_app.config["SITE_URL"], url_for(endpoint, **values))
 
 
-def media_url(image, width: int, fmt: str = "jpg") -> str:
-    return url_for("pages.media", filename=image.variant_name(width, fmt))
+def media_url(photo, width: int, fmt: str = "jpg") -> str:
+    return url_for("pages.media", filename=photo.variant_name(width, fmt))

@@ -24,10 +24,12 @@ def _account_page(status=200, password_form=None, code_form=None):
         )
         setup = {"secret": secret, "qr": qr}
     return form_response(
-        "admin/account.html", status,
-        password_form=password_form or PasswordChangeForm(), code_form=code_form or CodeForm(),
+        "admin/account.html",
+        status,
+        password_form=password_form or PasswordChangeForm(),
+        code_form=code_form or CodeForm(),
         setup=setup,
-    )  # fmt: skip
+    )
 
 
 @bp.get("/account")
@@ -96,8 +98,12 @@ def account_totp():
     else:
         current_user.set_two_step(None)
         message = "Two-step sign-in is off."
-    AuditEntry.record(current_user, "two-step-on" if turning_on else "two-step-off",
-                      current_user, current_user.email)  # fmt: skip
+    AuditEntry.record(
+        current_user,
+        "two-step-on" if turning_on else "two-step-off",
+        current_user,
+        current_user.email,
+    )
     db.session.commit()
     auth.security_event("two-step", "on" if turning_on else "off")
     flash(message, "success")

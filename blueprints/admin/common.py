@@ -23,8 +23,13 @@ from web import auth
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # What an admin who must set up two-step sign-in can still reach before doing so.
-ENROLMENT_ENDPOINTS = {"admin.account", "admin.account_totp", "admin.account_totp_setup",
-                       "admin.logout", "admin.logout_everywhere"}  # fmt: skip
+ENROLMENT_ENDPOINTS = {
+    "admin.account",
+    "admin.account_totp",
+    "admin.account_totp_setup",
+    "admin.logout",
+    "admin.logout_everywhere",
+}
 PER_PAGE = 25
 
 

@@ -8,7 +8,7 @@ from flask import render_template
 from flask_login import current_user
 
 from blueprints.admin.common import bp, requires
-from newsroom.models import Article, AuditEntry, ContactMessage, Role
+from newsroom.models import AuditEntry, ContactMessage, Role, Story
 from web import auth
 
 
@@ -19,9 +19,9 @@ def dashboard():
     seen = auth.stories_seen_by(current_user)
     return render_template(
         "admin/dashboard.html",
-        in_review=Article.in_review(seen),
-        scheduled=Article.scheduled_ahead(seen),
-        my_drafts=Article.drafts_by(current_user, seen),
+        in_review=Story.in_review(seen),
+        scheduled=Story.scheduled_ahead(seen),
+        my_drafts=Story.drafts_by(current_user, seen),
         unread=ContactMessage.unread_count(),
         recent=_recent_changes(),
         can_edit=functools.partial(auth.can_edit_story, current_user),

@@ -38,7 +38,7 @@ from extensions import db
 from newsroom import services
 from newsroom.cleaning import strip_forbidden
 from newsroom.content import make_slug
-from newsroom.models import PHOTO_ID_MAX, Article, Image, Kind, Role
+from newsroom.models import PHOTO_ID_MAX, Kind, Photo, Role, Story
 from newsroom.photos import LIMITS as PHOTO_LIMITS
 from newsroom.video import embed_url
 
@@ -46,10 +46,19 @@ SLUG_RULE = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and hyphens."
 )
 LANGUAGES = {
-    "en": "English", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "th": "Thai",
-    "vi": "Vietnamese", "id": "Indonesian", "ms": "Malay", "hi": "Hindi", "ar": "Arabic",
-    "tr": "Turkish", "ru": "Russian",
-}  # fmt: skip
+    "en": "English",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "th": "Thai",
+    "vi": "Vietnamese",
+    "id": "Indonesian",
+    "ms": "Malay",
+    "hi": "Hindi",
+    "ar": "Arabic",
+    "tr": "Turkish",
+    "ru": "Russian",
+}
 ROLES = {r.value: r.value.capitalize() for r in Role}
 
 
@@ -140,7 +149,7 @@ class StoryForm(NewsroomForm):
         validators=[Optional()],
         description="Leave empty to publish now. A future time schedules the story.",
     )
-    hero_image = PhotoIdsField("Hero photo", default=list)
+    hero_photo = PhotoIdsField("Hero photo", default=list)
     correction = TextAreaField("Correction note", validators=[Optional(), Length(max=2000)])
     source_name = StringField("Syndicated from (name)", validators=[Optional(), Length(max=120)])
     source_url = URLField(
@@ -160,19 +169,19 @@ class StoryForm(NewsroomForm):
     mark_updated = BooleanField("Show as updated (a substantive change)")
     revision = HiddenField()
 
-    def __init__(self, *args, story: Article | None = None, **kwargs):
+    def __init__(self, *args, story: Story | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.story = story
 
     def validate_slug(self, field):
         if not field.data:
             return
-        clash = db.session.scalar(sa.select(Article.id).where(Article.slug == field.data))
+        clash = db.session.scalar(sa.select(Story.id).where(Story.slug == field.data))
         if clash is not None and (self.story is None or clash != self.story.id):
             raise ValidationError("Another story already uses this address.")
 
-    def validate_hero_image(self, field):
-        self._check_photos(field, {self.story.hero_image_id} if self.story else set(), most=1)
+    def validate_hero_photo(self, field):
+        self._check_photos(field, {self.story.hero_photo_id} if self.story else set(), most=1)
 
     def validate_gallery(self, field):
         self._check_photos(field, set(self.story.gallery_ids or []) if self.story else set(), 40)
@@ -183,9 +192,10 @@ class StoryForm(NewsroomForm):
         if getattr(field, "unreadable", None):
             raise ValidationError(f"{field.unreadable[0]}; choose another for the {name}.")
         if len(field.data) > most:
-            raise ValidationError(f"Choose at most {most} {name}." if most > 1 else
-                                  "Choose one hero photo.")  # fmt: skip
-        found = Image.existing([i for i in field.data if i not in kept])
+            raise ValidationError(
+                f"Choose at most {most} {name}." if most > 1 else "Choose one hero photo."
+            )
+        found = Photo.existing([i for i in field.data if i not in kept])
         missing = [i for i in field.data if i not in kept and i not in found]
         if missing:
             raise ValidationError(
@@ -258,14 +268,16 @@ class PhotoForm(NewsroomForm):
     )
     alt = StringField(
         "Alt text",
-        validators=[InputRequired(message="Describe the photo for readers who cannot see it."),
-                    Length(max=300)],
-    )  # fmt: skip
+        validators=[
+            InputRequired(message="Describe the photo for readers who cannot see it."),
+            Length(max=300),
+        ],
+    )
     caption = StringField("Caption", validators=[Optional(), Length(max=500)])
     credit = StringField("Credit", validators=[Optional(), Length(max=200)])
 
 
-class BreakingForm(NewsroomForm):
+class TickerItemForm(NewsroomForm):
     text = StringField("Text", validators=[InputRequired(), Length(max=280)])
     link = StringField(
         "Link",

@@ -23,9 +23,12 @@ def users():
         if form.validate():
             try:
                 user = services.create_account(
-                    form.email.data, form.name.data or "", form.role.data, form.password.data,
+                    form.email.data,
+                    form.name.data or "",
+                    form.role.data,
+                    form.password.data,
                     by=current_user,
-                )  # fmt: skip
+                )
             except services.AccountRefused as refused:
                 getattr(form, refused.field).errors = [str(refused)]
             else:

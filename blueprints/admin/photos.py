@@ -10,10 +10,10 @@ from flask_login import current_user
 from blueprints.admin.common import bp, form_response, requires, search_text
 from blueprints.admin.forms import PhotoForm
 from extensions import db
-from newsroom.models import AuditEntry, Image, Role
+from newsroom.models import AuditEntry, Photo, Role
 from newsroom.photos import MAX_BYTES as PHOTO_MAX_BYTES
 from newsroom.photos import (
-    ImageRejected,
+    PhotoRejected,
     StorageFull,
     discard_photo,
     store_photo,
@@ -31,10 +31,10 @@ PICKER_PAGE = 12
 UPLOAD_OVERHEAD = 256 * 1024
 
 
-@bp.route("/media", methods=["GET", "POST"])
+@bp.route("/photos", methods=["GET", "POST"])
 @requires(Role.WRITER)
 @accepts_body(PHOTO_MAX_BYTES + UPLOAD_OVERHEAD)
-def media():
+def photos():
     """The photo library, newest first and searchable, and the upload form that adds to it."""
     form = PhotoForm(prefix="photo")
     status = 200
@@ -44,10 +44,10 @@ def media():
             if len(data) > PHOTO_MAX_BYTES:
                 return _upload_too_large(form)
             try:
-                image = store_photo(
+                photo = store_photo(
                     data, alt=form.alt.data, caption=form.caption.data, credit=form.credit.data
                 )
-            except ImageRejected as exc:
+            except PhotoRejected as exc:
                 auth.security_event("upload", "refused", reason=str(exc))
                 form.photo.errors = [str(exc)]
                 status = 422
@@ -57,20 +57,20 @@ def media():
                 status = 507
             else:
                 try:
-                    db.session.add(image)
+                    db.session.add(photo)
                     db.session.flush()
-                    AuditEntry.record(current_user, "upload", image, image.alt)
+                    AuditEntry.record(current_user, "upload", photo, photo.alt)
                     db.session.commit()
                 except BaseException:
                     db.session.rollback()
-                    discard_photo(image)
+                    discard_photo(photo)
                     raise
                 if wants_fragment():
                     return render_template(
-                        "admin/_photo_added.html", image=image, form=PhotoForm(prefix="photo")
+                        "admin/_photo_added.html", photo=photo, form=PhotoForm(prefix="photo")
                     )
                 flash("Photo added to the library.", "success")
-                return redirect(url_for("admin.media"), 303)
+                return redirect(url_for("admin.photos"), 303)
         else:
             status = 422
         if wants_fragment():
@@ -81,12 +81,17 @@ def media():
 def _library_page(form: PhotoForm, status: int = 200):
     q = search_text(request.args.get("q"))
     before = _before_id()
-    rows = Image.library(q, before=before, limit=LIBRARY_PAGE + 1)
+    rows = Photo.library(q, before=before, limit=LIBRARY_PAGE + 1)
     next_before = rows[LIBRARY_PAGE - 1].id if len(rows) > LIBRARY_PAGE else None
     return form_response(
-        "admin/media.html", status, photo_form=form, images=rows[:LIBRARY_PAGE], q=q,
-        next_before=next_before, first_page=before is None,
-    )  # fmt: skip
+        "admin/photos.html",
+        status,
+        photo_form=form,
+        photos=rows[:LIBRARY_PAGE],
+        q=q,
+        next_before=next_before,
+        first_page=before is None,
+    )
 
 
 def _before_id() -> int | None:
@@ -116,24 +121,27 @@ def body_too_large(error):
     """An upload over the request limit is refused before the view runs: say the limit.
 
     It handles every admin address (it is the blueprint's); only the upload gets the form back."""
-    if request.endpoint != "admin.media":
+    if request.endpoint != "admin.photos":
         return render_error(413, error.description)
     if not current_user.is_authenticated:  # the body is read (CSRF) before the sign-in check
         return render_error(413, too_large_message())
     return _upload_too_large(size=request.content_length)
 
 
-@bp.get("/media/choose")
+@bp.get("/photos/choose")
 @requires(Role.WRITER)
 def photo_choices():
     """Photos matching a search, as radio buttons and checkboxes for the story form's picker."""
     if not wants_fragment():
-        return redirect(url_for("admin.media", q=request.args.get("photo_q") or None))
+        return redirect(url_for("admin.photos", q=request.args.get("photo_q") or None))
     q = search_text(request.args.get("photo_q"))
     before = _before_id()
-    rows = Image.library(q, before=before, limit=PICKER_PAGE + 1)
+    rows = Photo.library(q, before=before, limit=PICKER_PAGE + 1)
     more = rows[PICKER_PAGE - 1].id if len(rows) > PICKER_PAGE else None
     return render_template(
-        "admin/_photo_choices.html", found=rows[:PICKER_PAGE], photo_q=q, more=more,
+        "admin/_photo_choices.html",
+        found=rows[:PICKER_PAGE],
+        photo_q=q,
+        more=more,
         count_line=before is None,  # "More photos" adds to the list; the count line stays
-    )  # fmt: skip
+    )

@@ -32,9 +32,11 @@ def _account_address_key() -> str:
     lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"], deduct_when=_failed
 )
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_account_address_key,
-    methods=["POST"], deduct_when=_failed,
-)  # fmt: skip
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"],
+    key_func=_account_address_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 def login():
     """The newsroom's sign-in form."""
     if current_user.is_authenticated and request.method == "GET":
@@ -76,9 +78,11 @@ def _pending_key() -> str:
     lambda: current_app.config["LOGIN_RATE_LIMIT_IP"], methods=["POST"], deduct_when=_failed
 )
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_pending_key,
-    methods=["POST"], deduct_when=_failed,
-)  # fmt: skip
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"],
+    key_func=_pending_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 def login_code():
     """The second step of signing in: a code from the authenticator app."""
     user = auth.pending_user()
@@ -97,9 +101,11 @@ def login_code():
         auth.security_event("login", "failure", step="code")
         form.code.data = ""
         return form_response(
-            "admin/login_code.html", 401, form=form,
+            "admin/login_code.html",
+            401,
+            form=form,
             error="That code is not right. Try the newest one.",
-        )  # fmt: skip
+        )
     return form_response("admin/login_code.html", form=form)
 
 

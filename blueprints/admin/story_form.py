@@ -12,17 +12,17 @@ from blueprints.admin.photos import PICKER_PAGE
 from extensions import db
 from newsroom.content import make_slug, render_story_body
 from newsroom.models import (
-    Article,
     AuditEntry,
     Author,
-    BreakingItem,
     Country,
-    Image,
+    Photo,
     Role,
     Section,
     SlugRedirect,
     Status,
+    Story,
     Tag,
+    TickerItem,
     utcnow,
 )
 from web import auth
@@ -37,7 +37,7 @@ ACTIONS = {"save", "submit", "publish", "schedule", "unpublish"}
 FIND_PHOTOS = "find-photos"
 
 
-def story_form(story: Article | None):
+def story_form(story: Story | None):
     """Show the story form (GET) or save it and take the action its button asked for (POST)."""
     form = StoryForm(story=story)
     _story_choices(form)
@@ -74,9 +74,11 @@ def story_form(story: Article | None):
         )
     if story is not None and story.status == Status.KILLED and action != "save":
         return _render_story_form(
-            form, story, status=409,
+            form,
+            story,
+            status=409,
             conflict="This story was killed: it cannot go back to the site. Write a new story.",
-        )  # fmt: skip
+        )
     when = form.publication_time()
     if action == "schedule" and (when is None or when <= utcnow()):
         form.published_at.errors = ["Choose a time in the future to schedule the story."]
@@ -84,10 +86,14 @@ def story_form(story: Article | None):
 
     creating = story is None
     if creating:
-        story = Article(created_by_id=current_user.id, status=Status.DRAFT.value, revision=0)
+        story = Story(created_by_id=current_user.id, status=Status.DRAFT.value, revision=0)
         db.session.add(story)
-    before = {"status": story.status, "slug": story.slug, "published": story.is_visible,
-              "breaking": bool(story.is_visible and story.is_breaking)}  # fmt: skip
+    before = {
+        "status": story.status,
+        "slug": story.slug,
+        "published": story.is_visible,
+        "breaking": bool(story.is_visible and story.is_breaking),
+    }
     with db.session.no_autoflush:  # the new story is incomplete until the form is applied
         _apply_form(form, story)
         _apply_action(action, story, when)
@@ -120,7 +126,7 @@ def _render_story_form(form, story, status=200, conflict=None, photo_q=None):
     embedded_by = []
     if story is not None and story.id:
         history = AuditEntry.about(story, limit=20)
-        embedded_by = Article.embedding(story.id, auth.stories_seen_by(current_user))
+        embedded_by = Story.embedding(story.id, auth.stories_seen_by(current_user))
     return form_response(
         "admin/story_form.html",
         status,
@@ -132,18 +138,18 @@ def _render_story_form(form, story, status=200, conflict=None, photo_q=None):
         photo_form=PhotoForm(prefix="photo"),
         chosen=_chosen_photos(form, story),
         photo_q=search_text(photo_q),
-        found=None if photo_q is None else Image.library(search_text(photo_q), limit=PICKER_PAGE),
+        found=None if photo_q is None else Photo.library(search_text(photo_q), limit=PICKER_PAGE),
     )
 
 
-def _chosen_photos(form: StoryForm, story: Article | None) -> list[Image]:
+def _chosen_photos(form: StoryForm, story: Story | None) -> list[Photo]:
     """The gallery in its order, the hero, then the story's own (so an unticked one can be ticked
     again), however old: they are always shown, so a save always sends them back."""
-    ids = [*(form.gallery.data or []), *(form.hero_image.data or [])]
+    ids = [*(form.gallery.data or []), *(form.hero_photo.data or [])]
     if story is not None:
-        ids += [*(story.gallery_ids or []), story.hero_image_id]
+        ids += [*(story.gallery_ids or []), story.hero_photo_id]
     ids = list(dict.fromkeys(i for i in ids if i))
-    found = Image.by_ids(ids)
+    found = Photo.by_ids(ids)
     return [found[i] for i in ids if i in found]
 
 
@@ -172,31 +178,31 @@ def _tags_from(text: str) -> list[Tag]:
     return list(tags.values())
 
 
-def _follow_breaking_box(story: Article, was_breaking: bool) -> None:
+def _follow_breaking_box(story: Story, was_breaking: bool) -> None:
     """A story that goes live marked Breaking leads the ticker; unmarked or taken off the
     site, it leaves it. Saving it again changes nothing, so an expired item stays expired."""
     is_breaking = bool(story.is_visible and story.is_breaking)
     if is_breaking and not was_breaking:
-        item = BreakingItem.announce(story)
+        item = TickerItem.announce(story)
         db.session.flush()
         AuditEntry.record(current_user, "create", item, item.text)
     elif not story.is_visible:
-        BreakingItem.withdraw(story)
+        TickerItem.withdraw(story)
     elif was_breaking and not story.is_breaking:
-        BreakingItem.withdraw(story, only_announced=True)
+        TickerItem.withdraw(story, only_announced=True)
 
 
-def _keep_photos_not_sent(form: StoryForm, story: Article | None) -> None:
+def _keep_photos_not_sent(form: StoryForm, story: Story | None) -> None:
     """A form that did not carry the photo fields leaves the story's photos as they are."""
     if story is None:
         return
-    if not getattr(form.hero_image, "sent", False):
-        form.hero_image.data = [story.hero_image_id] if story.hero_image_id else []
+    if not getattr(form.hero_photo, "sent", False):
+        form.hero_photo.data = [story.hero_photo_id] if story.hero_photo_id else []
     if not getattr(form.gallery, "sent", False):
         form.gallery.data = list(story.gallery_ids or [])
 
 
-def _saved_message(action: str, story: Article) -> str:
+def _saved_message(action: str, story: Story) -> str:
     if story.status == Status.SCHEDULED and story.published_at:
         return f"Story scheduled for {story.published_at:%d %b %Y %H:%M} UTC."
     return {
@@ -206,7 +212,7 @@ def _saved_message(action: str, story: Article) -> str:
     }.get(action, "Story saved.")
 
 
-def _fill_form(form: StoryForm, story: Article) -> None:
+def _fill_form(form: StoryForm, story: Story) -> None:
     form.headline.data = story.headline
     form.slug.data = story.slug
     form.standfirst.data = story.standfirst
@@ -224,7 +230,7 @@ def _fill_form(form: StoryForm, story: Article) -> None:
         if story.published_at
         else None
     )
-    form.hero_image.data = [story.hero_image_id] if story.hero_image_id else []
+    form.hero_photo.data = [story.hero_photo_id] if story.hero_photo_id else []
     form.correction.data = story.correction
     form.source_name.data = story.source_name
     form.source_url.data = story.source_url
@@ -235,9 +241,9 @@ def _fill_form(form: StoryForm, story: Article) -> None:
     form.revision.data = str(story.revision)
 
 
-def _apply_form(form: StoryForm, story: Article) -> None:
+def _apply_form(form: StoryForm, story: Story) -> None:
     story.headline = form.headline.data.strip()
-    story.slug = form.slug.data or story.slug or Article.free_slug(story.headline)
+    story.slug = form.slug.data or story.slug or Story.free_slug(story.headline)
     story.standfirst = (form.standfirst.data or "").strip()
     story.dateline = (form.dateline.data or "").strip()
     story.body_md = form.body.data or ""
@@ -251,7 +257,7 @@ def _apply_form(form: StoryForm, story: Article) -> None:
     story.authors = sorted(authors, key=lambda a: order[a.id])
     story.tags = _tags_from(form.tags.data)
     story.lang = form.lang.data
-    story.hero_image_id = form.hero_image.data[0] if form.hero_image.data else None
+    story.hero_photo_id = form.hero_photo.data[0] if form.hero_photo.data else None
     correction = (form.correction.data or "").strip()
     if correction != (story.correction or ""):
         story.correction = correction
@@ -266,7 +272,7 @@ def _apply_form(form: StoryForm, story: Article) -> None:
         story.updated_at = utcnow()
 
 
-def _apply_action(action: str, story: Article, when) -> None:
+def _apply_action(action: str, story: Story, when) -> None:
     now = utcnow()
     if action == "submit":
         story.status = Status.REVIEW.value

@@ -50,9 +50,15 @@ def taxonomy(kind):
     # One query for five models: each has a name and a slug (so these two stay generic here).
     items = db.session.scalars(sa.select(model).order_by(model.name)).all()
     return form_response(
-        "admin/taxonomy.html", status, kind=kind, label=label, items=items, form=form,
-        kinds=TAXONOMY, can_add=kind in ("tags", "authors"),
-    )  # fmt: skip
+        "admin/taxonomy.html",
+        status,
+        kind=kind,
+        label=label,
+        items=items,
+        form=form,
+        kinds=TAXONOMY,
+        can_add=kind in ("tags", "authors"),
+    )
 
 
 @bp.route("/taxonomy/<kind>/<int:ident>", methods=["GET", "POST"])
@@ -65,11 +71,24 @@ def taxonomy_edit(kind, ident):
     if request.method == "GET":
         if text_field:
             form.description.data = getattr(item, text_field)
-        return form_response("admin/taxonomy_edit.html", kind=kind, label=label, item=item,
-                             form=form, text_field=text_field)  # fmt: skip
+        return form_response(
+            "admin/taxonomy_edit.html",
+            kind=kind,
+            label=label,
+            item=item,
+            form=form,
+            text_field=text_field,
+        )
     if not (form.validate() and _slug_free(model, form.slug.data, item.id, form)):
-        return form_response("admin/taxonomy_edit.html", 422, kind=kind, label=label, item=item,
-                             form=form, text_field=text_field)  # fmt: skip
+        return form_response(
+            "admin/taxonomy_edit.html",
+            422,
+            kind=kind,
+            label=label,
+            item=item,
+            form=form,
+            text_field=text_field,
+        )
     item.name, item.slug = form.name.data.strip(), form.slug.data
     _apply_taxonomy(item, form, text_field)
     AuditEntry.record(current_user, "update", item, f"{kind}: {item.name}")

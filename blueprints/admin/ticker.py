@@ -6,17 +6,17 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from blueprints.admin.common import bp, form_response, requires
-from blueprints.admin.forms import BreakingForm
+from blueprints.admin.forms import TickerItemForm
 from extensions import db
 from newsroom import services
-from newsroom.models import AuditEntry, BreakingItem, Role, utcnow
+from newsroom.models import AuditEntry, Role, TickerItem, utcnow
 
 
-@bp.route("/breaking", methods=["GET", "POST"])
+@bp.route("/ticker", methods=["GET", "POST"])
 @requires(Role.EDITOR)
-def breaking():
+def ticker():
     """The ticker's items: add, edit, reorder and expire."""
-    form = BreakingForm()
+    form = TickerItemForm()
     status = 200
     if request.method == "POST":
         if form.validate():
@@ -24,53 +24,53 @@ def breaking():
             AuditEntry.record(current_user, "create", item, item.text)
             db.session.commit()
             flash("Added to the ticker.", "success")
-            return redirect(url_for("admin.breaking"), 303)
+            return redirect(url_for("admin.ticker"), 303)
         status = 422
     now = utcnow()
-    items = BreakingItem.recent(days=2)
-    return form_response("admin/breaking.html", status, form=form, items=items, now=now)
+    items = TickerItem.recent(days=2)
+    return form_response("admin/ticker.html", status, form=form, items=items, now=now)
 
 
-def _breaking_item(ident: int) -> BreakingItem:
+def _ticker_item(ident: int) -> TickerItem:
     # A change reads the item to decide what to write: lock its row (FOR UPDATE) on PostgreSQL.
-    return db.get_or_404(BreakingItem, ident, with_for_update=request.method == "POST")
+    return db.get_or_404(TickerItem, ident, with_for_update=request.method == "POST")
 
 
-@bp.route("/breaking/<int:ident>", methods=["GET", "POST"])
+@bp.route("/ticker/<int:ident>", methods=["GET", "POST"])
 @requires(Role.EDITOR)
-def breaking_edit(ident):
+def ticker_edit(ident):
     """Change a ticker item's text, link or time left."""
-    item = _breaking_item(ident)
-    form = BreakingForm(obj=item)
+    item = _ticker_item(ident)
+    form = TickerItemForm(obj=item)
     if request.method == "GET":
         form.minutes.data = max(1, int((item.expires_at - utcnow()).total_seconds() // 60))
-        return form_response("admin/breaking_edit.html", form=form, item=item)
+        return form_response("admin/ticker_edit.html", form=form, item=item)
     if not form.validate():
-        return form_response("admin/breaking_edit.html", 422, form=form, item=item)
+        return form_response("admin/ticker_edit.html", 422, form=form, item=item)
     services.set_ticker_item(item, form.text.data, form.link.data, form.minutes.data)
     AuditEntry.record(current_user, "update", item, item.text)
     db.session.commit()
     flash("Ticker item updated.", "success")
-    return redirect(url_for("admin.breaking"), 303)
+    return redirect(url_for("admin.ticker"), 303)
 
 
-@bp.post("/breaking/<int:ident>/expire")
+@bp.post("/ticker/<int:ident>/expire")
 @requires(Role.EDITOR)
-def breaking_expire(ident):
+def ticker_expire(ident):
     """Take an item out of the ticker now."""
-    item = _breaking_item(ident)
+    item = _ticker_item(ident)
     item.expires_at = utcnow()
     AuditEntry.record(current_user, "expire", item, item.text)
     db.session.commit()
     flash("Taken out of the ticker.", "success")
-    return redirect(url_for("admin.breaking"), 303)
+    return redirect(url_for("admin.ticker"), 303)
 
 
-@bp.post("/breaking/<int:ident>/move")
+@bp.post("/ticker/<int:ident>/move")
 @requires(Role.EDITOR)
-def breaking_move(ident):
+def ticker_move(ident):
     """Move an item up or down the ticker, swapping places with its neighbour."""
-    item = _breaking_item(ident)
+    item = _ticker_item(ident)
     direction = request.form.get("direction")
     if direction not in ("up", "down"):
         abort(400, description="Say up or down.")
@@ -79,4 +79,4 @@ def breaking_move(ident):
         item.position, neighbour.position = neighbour.position, item.position
         AuditEntry.record(current_user, "move", item, f"{direction}: {item.text}")
         db.session.commit()
-    return redirect(url_for("admin.breaking"), 303)
+    return redirect(url_for("admin.ticker"), 303)

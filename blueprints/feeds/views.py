@@ -15,9 +15,9 @@ from blueprints.news.lists import ListScope, scope_for
 from blueprints.news.views import render_body
 from extensions import db
 from newsroom.cleaning import xml_text
-from newsroom.models import Article, Author, Country, Region, Section, Tag, utcnow
+from newsroom.models import Author, Country, Region, Section, Story, Tag, utcnow
 from web.caching import cached_page
-from web.seo import absolute, image_url
+from web.seo import absolute, photo_url
 from web.urls import absolute_url
 
 bp = Blueprint("feeds", __name__)
@@ -52,7 +52,7 @@ def _sitemap_response(root: ET.Element):
 
 
 def _absolute_links(html: str) -> str:
-    """Feed readers need absolute addresses for our own links and images."""
+    """Feed readers need absolute addresses for our own links and photos."""
     site = current_app.config["SITE_URL"].rstrip("/")
     return re.sub(r'(href|src)="/(?!/)', lambda m: f'{m.group(1)}="{site}/', html)
 
@@ -85,7 +85,7 @@ def _feed(scope: ListScope, fmt: str, title: str):
         value = xml_text(value or "")
         return html.escape(value, quote=False) if fmt == "rss" else value
 
-    stories = Article.latest(limit=FEED_SIZE, body=True, **scope.filters)
+    stories = Story.latest(limit=FEED_SIZE, body=True, **scope.filters)
     site_name = current_app.config["SITE_NAME"]
     if scope.subject is None:
         self_url = absolute_url("feeds.site_feed", fmt=fmt)
@@ -108,7 +108,7 @@ def _feed(scope: ListScope, fmt: str, title: str):
     feed.updated(max((s.updated_at or s.published_at for s in stories), default=utcnow()))
     for story in stories:
         entry = feed.add_entry(order="append")
-        url = absolute_url("news.article", slug=story.slug)
+        url = absolute_url("news.story", slug=story.slug)
         entry.id(absolute_url("news.by_id", ident=story.id))
         entry.guid(absolute_url("news.by_id", ident=story.id), permalink=False)
         entry.title(text(story.headline))
@@ -128,20 +128,20 @@ def _feed(scope: ListScope, fmt: str, title: str):
                 }
             )
         entry.category(term=xml_text(story.section.name))
-        if story.hero_image:
-            image = story.hero_image
-            width = image.best_width(1024)
+        if story.hero_photo:
+            photo = story.hero_photo
+            width = photo.best_width(1024)
             entry.media.content(
                 {
-                    "url": image_url(image, 1024),
+                    "url": photo_url(photo, 1024),
                     "medium": "image",
                     "type": "image/jpeg",
                     "width": str(width),
-                    "height": str(image.height_for(width)),
-                }  # fmt: skip
+                    "height": str(photo.height_for(width)),
+                }
             )
     body = feed.rss_str(pretty=False) if fmt == "rss" else feed.atom_str(pretty=False)
-    body = _add_credits(body, [s.hero_image.credit if s.hero_image else "" for s in stories])
+    body = _add_credits(body, [s.hero_photo.credit if s.hero_photo else "" for s in stories])
     return _xml_response(body, FORMATS[fmt])
 
 
@@ -149,7 +149,7 @@ MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
 def _add_credits(body: bytes, credits: list[str]) -> bytes:
-    """Give each lead image its photographer's credit (feedgen has no media:credit)."""
+    """Give each lead photo its photographer's credit (feedgen has no media:credit)."""
     from lxml import etree
 
     root = etree.fromstring(body)  # noqa: S320 - parsing the XML we just generated
@@ -166,8 +166,8 @@ def _add_credits(body: bytes, credits: list[str]) -> bytes:
 
 def _month_expression():
     if db.engine.dialect.name == "postgresql":
-        return sa.func.to_char(Article.published_at, "YYYY-MM")
-    return sa.func.strftime("%Y-%m", Article.published_at)
+        return sa.func.to_char(Story.published_at, "YYYY-MM")
+    return sa.func.strftime("%Y-%m", Story.published_at)
 
 
 @bp.get("/sitemap.xml")
@@ -176,8 +176,8 @@ def sitemap_index():
     """The sitemap index: one article sitemap per month, and one for every list page."""
     month = _month_expression()
     rows = db.session.execute(
-        sa.select(month.label("month"), sa.func.count(), sa.func.max(Article.published_at))
-        .where(Article.visible())
+        sa.select(month.label("month"), sa.func.count(), sa.func.max(Story.published_at))
+        .where(Story.visible())
         .group_by(month)
         .order_by(month.desc())
     ).all()
@@ -205,9 +205,9 @@ def sitemap_month(month, page):
     if not re.fullmatch(r"\d{4}-\d{2}", month) or page < 1:
         abort(404)
     rows = db.session.execute(
-        sa.select(Article.slug, Article.published_at, Article.updated_at)
-        .where(Article.visible(), _month_expression() == month)
-        .order_by(Article.published_at, Article.id)
+        sa.select(Story.slug, Story.published_at, Story.updated_at)
+        .where(Story.visible(), _month_expression() == month)
+        .order_by(Story.published_at, Story.id)
         .offset((page - 1) * SITEMAP_MAX)
         .limit(SITEMAP_MAX)
     ).all()
@@ -216,7 +216,7 @@ def sitemap_month(month, page):
     root = ET.Element("urlset", xmlns=SM_NS)
     for slug, published, updated in rows:
         url = ET.SubElement(root, "url")
-        ET.SubElement(url, "loc").text = absolute_url("news.article", slug=slug)
+        ET.SubElement(url, "loc").text = absolute_url("news.story", slug=slug)
         ET.SubElement(url, "lastmod").text = (updated or published).isoformat(timespec="seconds")
     return _sitemap_response(root)
 
@@ -226,10 +226,17 @@ def sitemap_month(month, page):
 def sitemap_pages():
     """The front page, every section, region, country, tag and author page, and the site's pages."""
     root = ET.Element("urlset", xmlns=SM_NS)
-    locs = [absolute_url(e) for e in ("news.home", "news.latest", "pages.about", "pages.contact",
-                                       "news.corrections")]  # fmt: skip
-    lists = ((Section, "news.section"), (Region, "news.region"), (Country, "news.country"),
-             (Tag, "news.tag"), (Author, "news.author"))  # fmt: skip
+    locs = [
+        absolute_url(e)
+        for e in ("news.home", "news.latest", "pages.about", "pages.contact", "news.corrections")
+    ]
+    lists = (
+        (Section, "news.section"),
+        (Region, "news.region"),
+        (Country, "news.country"),
+        (Tag, "news.tag"),
+        (Author, "news.author"),
+    )
     for model, endpoint in lists:
         query = sa.select(model.slug).where(Tag.public()) if model is Tag else sa.select(model.slug)
         locs += [absolute_url(endpoint, slug=s) for s in db.session.scalars(query)]
@@ -245,10 +252,10 @@ def news_sitemap():
     since = utcnow() - timedelta(hours=48)
     stories = (
         db.session.scalars(
-            sa.select(Article)
-            .where(Article.visible(), Article.published_at >= since, Article.source_name == "")
-            .options(*Article.card_options())
-            .order_by(Article.published_at.desc(), Article.id.desc())
+            sa.select(Story)
+            .where(Story.visible(), Story.published_at >= since, Story.source_name == "")
+            .options(*Story.card_options())
+            .order_by(Story.published_at.desc(), Story.id.desc())
             .limit(NEWS_MAX)
         )
         .unique()
@@ -257,7 +264,7 @@ def news_sitemap():
     root = ET.Element("urlset", {"xmlns": SM_NS, "xmlns:news": NEWS_NS})
     for story in stories:
         url = ET.SubElement(root, "url")
-        ET.SubElement(url, "loc").text = absolute_url("news.article", slug=story.slug)
+        ET.SubElement(url, "loc").text = absolute_url("news.story", slug=story.slug)
         news = ET.SubElement(url, "news:news")
         publication = ET.SubElement(news, "news:publication")
         ET.SubElement(publication, "news:name").text = current_app.config["SITE_NAME"]

@@ -13,7 +13,7 @@ from flask import (
 )
 
 from blueprints.news.lists import list_scope, parse_cursor_arg
-from newsroom.models import Article
+from newsroom.models import Story
 from web.pages import render_page_or_fragment, wants_fragment
 from web.ticker import new_items, ticker_state
 
@@ -61,7 +61,7 @@ def latest():
     if not wants_fragment():
         return redirect(scope.url)
     seen = request.args.get("seen", "0")
-    fresh = Article.latest(after=after, limit=MAX_NEW_STORIES + 1, **scope.filters)
+    fresh = Story.latest(after=after, limit=MAX_NEW_STORIES + 1, **scope.filters)
     count = len(fresh)
     if str(count) == seen:
         return _no_change("LATEST_POLL_SECONDS")
@@ -85,7 +85,7 @@ def latest_stories():
     after = parse_cursor_arg("after", required=True)
     if not wants_fragment():
         return redirect(scope.url)
-    stories = Article.latest(after=after, limit=MAX_NEW_STORIES, **scope.filters)
+    stories = Story.latest(after=after, limit=MAX_NEW_STORIES, **scope.filters)
     if not stories:
         abort(404)
     response = make_response(

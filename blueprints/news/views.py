@@ -12,7 +12,7 @@ from markupsafe import Markup
 from blueprints.news.lists import ListScope, parse_cursor_arg, scope_for
 from extensions import cache, db
 from newsroom.content import expand_embeds
-from newsroom.models import Article, Kind, Region, Section, SlugRedirect, Status
+from newsroom.models import Kind, Region, Section, SlugRedirect, Status, Story
 from newsroom.video import host_name
 from web.auth import can_see_story
 from web.caching import cached_page, content_version
@@ -30,9 +30,9 @@ BLOCK_SIZE = 3
 @cached_page
 def home():
     """The front page: lead, top stories, latest stream, and a block per region and section."""
-    pool = Article.latest(limit=HOME_POOL)
+    pool = Story.latest(limit=HOME_POOL)
     featured = [a for a in pool if a.is_featured]
-    with_photo = [a for a in featured if a.hero_image is not None]
+    with_photo = [a for a in featured if a.hero_photo is not None]
     lead = (with_photo or featured or pool or [None])[0]
     top = [a for a in featured if a is not lead][:4]
     if len(top) < 4:
@@ -68,7 +68,7 @@ def home():
     )
 
 
-def _block(pool: list[Article], keep) -> list[Article]:
+def _block(pool: list[Story], keep) -> list[Story]:
     return [a for a in pool if keep(a)][:BLOCK_SIZE]
 
 
@@ -127,7 +127,7 @@ def _story_list(scope: ListScope, title: str, introduction: str):
     if depth is None:
         abort(400, description="This list link is not valid. Start again from the first page.")
     per_page = current_app.config["STORIES_PER_PAGE"]
-    stories = Article.latest(before=before, limit=per_page + 1, **scope.filters)
+    stories = Story.latest(before=before, limit=per_page + 1, **scope.filters)
     has_more = len(stories) > per_page
     stories = stories[:per_page]
     return render_page_or_fragment(
@@ -145,19 +145,19 @@ def _story_list(scope: ListScope, title: str, introduction: str):
     )
 
 
-@bp.get("/article/<slug>")
+@bp.get("/article/<slug>", endpoint="story")
 @cached_page
-def article(slug):
+def story_page(slug):
     """One story in full, with its embeds expanded and related stories beneath."""
     if not SLUG_PATTERN.fullmatch(slug):
         abort(404)
-    story = Article.for_reading(slug)
+    story = Story.for_reading(slug)
     if story is None:
         moved = db.session.scalar(sa.select(SlugRedirect).where(SlugRedirect.old_slug == slug))
         if moved is not None and moved.article.status == Status.KILLED:
             return _gone(moved.article)
         if moved is not None and moved.article.is_visible:
-            return redirect(url_for("news.article", slug=moved.article.slug), 301)
+            return redirect(url_for("news.story", slug=moved.article.slug), 301)
         abort(404)
     if story.status == Status.KILLED:
         return _gone(story)
@@ -165,7 +165,7 @@ def article(slug):
     if preview and not _may_preview(story):
         abort(404)
     return render_template(
-        "news/article.html",
+        "news/story.html",
         story=story,
         body=render_body(story),
         related=story.related(),
@@ -174,12 +174,12 @@ def article(slug):
     )
 
 
-def _gone(story: Article):
+def _gone(story: Story):
     """A killed story's addresses: 410 Gone, with the newsroom's notice saying why."""
     return render_template("news/killed.html", story=story), 410
 
 
-def _may_preview(story: Article) -> bool:
+def _may_preview(story: Story) -> bool:
     """Newsroom members see the unpublished stories they may see in the admin, at their address."""
     return current_user.is_authenticated and can_see_story(current_user, story)
 
@@ -187,7 +187,7 @@ def _may_preview(story: Article) -> bool:
 @bp.get("/article/<slug>/video")
 def video(slug):
     """The video player of a video story, loaded only when the reader presses play."""
-    story = Article.for_reading(slug) if SLUG_PATTERN.fullmatch(slug) else None
+    story = Story.for_reading(slug) if SLUG_PATTERN.fullmatch(slug) else None
     if story is None or not story.is_visible or not story.video_embed:
         abort(404)
     return render_page_or_fragment(
@@ -201,22 +201,22 @@ def video(slug):
 @bp.get("/n/<int:ident>")
 def by_id(ident):
     """Short link by story number: a permanent redirect to the story's canonical URL."""
-    story = db.session.get(Article, ident)
+    story = db.session.get(Story, ident)
     if story is not None and story.status == Status.KILLED:
         return _gone(story)
     if story is None or not story.is_visible:
         abort(404)
-    return redirect(url_for("news.article", slug=story.slug), 301)
+    return redirect(url_for("news.story", slug=story.slug), 301)
 
 
 @bp.get("/corrections")
 @cached_page
 def corrections():
     """Every published correction, newest first."""
-    return render_template("news/corrections.html", stories=Article.corrections())
+    return render_template("news/corrections.html", stories=Story.corrections())
 
 
-def render_body(story: Article) -> Markup:
+def render_body(story: Story) -> Markup:
     """The story's sanitized body with [[nid:N]] tokens turned into cards of the current stories."""
     if not story.embed_ids:
         return Markup(story.body_html)  # sanitized at save  # noqa: S704  # nosec B704
@@ -229,7 +229,7 @@ def embed_cards(ids: tuple[int, ...]) -> tuple[dict, dict]:
     key = f"embeds:{content_version()}:{','.join(map(str, ids))}"
     found = cache.get(key)
     if found is None:
-        stories = Article.by_ids(ids)
+        stories = Story.by_ids(ids)
         found = (
             {i: render_template("partials/_embed_card.html", story=s) for i, s in stories.items()},
             {i: render_template("partials/_embed_link.html", story=s) for i, s in stories.items()},

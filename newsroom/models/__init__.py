@@ -2,7 +2,7 @@
 
 base (clock, timestamp type, enums, link tables) and cursors sit at the bottom; taxonomy, photo,
 partner, inbox, people and ticker know nothing of stories; story_mixin and story build on them.
-Models that point at a model in a module above name it by string (relationship("Article")).
+Models that point at a model in a module above name it by string (relationship("Story")).
 """
 
 from newsroom.models.base import (
@@ -10,9 +10,9 @@ from newsroom.models.base import (
     Role,
     Status,
     UTCDateTime,
-    article_authors,
-    article_countries,
-    article_tags,
+    story_authors,
+    story_countries,
+    story_tags,
     utcnow,
 )
 from newsroom.models.cursors import (
@@ -27,16 +27,25 @@ from newsroom.models.cursors import (
 from newsroom.models.inbox import ContactMessage
 from newsroom.models.partner import Source
 from newsroom.models.people import AuditEntry, LoginSession, User
-from newsroom.models.photo import PHOTO_ID_MAX, Image
-from newsroom.models.story import Article, SlugRedirect, Tag, next_scheduled_time
+from newsroom.models.photo import PHOTO_ID_MAX, Photo
+from newsroom.models.story import SlugRedirect, Story, Tag, next_scheduled_time
 from newsroom.models.story_mixin import CannotKill
 from newsroom.models.taxonomy import Author, Country, Region, Section
-from newsroom.models.ticker import BREAKING_ORDER_LOCK, BreakingItem
+from newsroom.models.ticker import BREAKING_ORDER_LOCK, TickerItem
 
 # Saving any of these changes what readers see; saving a contact message does not.
 CONTENT_MODELS = (
-    Article, Author, BreakingItem, Country, Image, Region, Section, SlugRedirect, Source, Tag,
-)  # fmt: skip
+    Story,
+    Author,
+    TickerItem,
+    Country,
+    Photo,
+    Region,
+    Section,
+    SlugRedirect,
+    Source,
+    Tag,
+)
 
 __all__ = [
     "BREAKING_ORDER_LOCK",
@@ -46,15 +55,15 @@ __all__ = [
     "CURSOR_MIN_MICROS",
     "EPOCH",
     "PHOTO_ID_MAX",
-    "Article",
+    "Story",
     "AuditEntry",
     "Author",
     "BadCursor",
-    "BreakingItem",
+    "TickerItem",
     "CannotKill",
     "ContactMessage",
     "Country",
-    "Image",
+    "Photo",
     "Kind",
     "LoginSession",
     "Region",
@@ -66,9 +75,9 @@ __all__ = [
     "Tag",
     "UTCDateTime",
     "User",
-    "article_authors",
-    "article_countries",
-    "article_tags",
+    "story_authors",
+    "story_countries",
+    "story_tags",
     "decode_cursor",
     "encode_cursor",
     "next_scheduled_time",

@@ -65,7 +65,7 @@ class Role(enum.StrEnum):
         return {"writer": 1, "editor": 2, "admin": 3}[self.value]
 
 
-article_authors = sa.Table(
+story_authors = sa.Table(
     "article_authors",
     db.metadata,
     sa.Column("article_id", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
@@ -74,7 +74,7 @@ article_authors = sa.Table(
     sa.Index("ix_article_authors_author", "author_id", "article_id"),
 )
 
-article_countries = sa.Table(
+story_countries = sa.Table(
     "article_countries",
     db.metadata,
     sa.Column("article_id", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
@@ -86,7 +86,7 @@ article_countries = sa.Table(
     sa.Index("ix_article_countries_country", "country_id", "article_id"),
 )
 
-article_tags = sa.Table(
+story_tags = sa.Table(
     "article_tags",
     db.metadata,
     sa.Column("article_id", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),

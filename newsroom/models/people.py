@@ -122,18 +122,20 @@ class AuditEntry(db.Model):
     @classmethod
     def recent_for(cls, user: User, seen, limit: int = 15) -> list[AuditEntry]:
         """The user's own actions and the changes to the stories `seen` lets them see."""
-        # The articles table by name, not the Article class: the story module imports this one.
+        # The articles table by name, not the Story class: the story module imports this one.
         theirs = sa.select(db.metadata.tables["articles"].c.id).where(seen)
         return db.session.scalars(
             sa.select(cls)
-            .where(sa.or_(
-                cls.user_id == user.id,
-                sa.and_(cls.subject_type == "article", cls.subject_id.in_(theirs)),
-            ))
+            .where(
+                sa.or_(
+                    cls.user_id == user.id,
+                    sa.and_(cls.subject_type == "story", cls.subject_id.in_(theirs)),
+                )
+            )
             .options(joinedload(cls.user))
             .order_by(cls.id.desc())
             .limit(limit)
-        ).all()  # fmt: skip
+        ).all()
 
     @classmethod
     def about(cls, subject, limit: int = 20) -> list[AuditEntry]:

@@ -14,7 +14,7 @@ from newsroom.models.base import UTCDateTime, contains, utcnow
 PHOTO_ID_MAX = 2**31 - 1
 
 
-class Image(db.Model):
+class Photo(db.Model):
     """A stored photo: the original plus resized variants in WebP and JPEG."""
 
     __tablename__ = "images"
@@ -41,7 +41,7 @@ class Image(db.Model):
         return min(wider) if wider else max(self.variant_widths)
 
     @classmethod
-    def library(cls, q: str = "", before: int | None = None, limit: int = 60) -> list[Image]:
+    def library(cls, q: str = "", before: int | None = None, limit: int = 60) -> list[Photo]:
         """Photos newest first, matching q in the alt text, caption or credit, or "#12"/"12" as a
         photo's number; `before` is the id of the last photo on the previous page."""
         query = sa.select(cls)
@@ -66,6 +66,6 @@ class Image(db.Model):
         return set(db.session.scalars(sa.select(cls.id).where(cls.id.in_(ids))))
 
     @classmethod
-    def by_ids(cls, ids) -> dict[int, Image]:
+    def by_ids(cls, ids) -> dict[int, Photo]:
         """These photos by number, in one query; numbers not in the library are left out."""
         return {i.id: i for i in db.session.scalars(sa.select(cls).where(cls.id.in_(list(ids))))}

@@ -1,4 +1,4 @@
-"""Stories: the Article model, its queries, its tags, and the slugs it used to have.
+"""Stories: the Story model, its queries, its tags, and the slugs it used to have.
 
 Tags live here rather than in taxonomy: the tags readers may see are those on visible stories."""
 
@@ -15,20 +15,20 @@ from newsroom.models.base import (
     Kind,
     Status,
     UTCDateTime,
-    article_authors,
-    article_countries,
-    article_tags,
     contains,
+    story_authors,
+    story_countries,
+    story_tags,
     utcnow,
 )
 from newsroom.models.partner import Source
 from newsroom.models.people import User
-from newsroom.models.photo import Image
+from newsroom.models.photo import Photo
 from newsroom.models.story_mixin import StoryMixin
 from newsroom.models.taxonomy import Author, Country, Region, Section
 
 
-class Article(StoryMixin, db.Model):
+class Story(StoryMixin, db.Model):
     __tablename__ = "articles"
     __table_args__ = (
         sa.Index("ix_articles_stream", "status", "published_at", "id"),
@@ -63,7 +63,7 @@ class Article(StoryMixin, db.Model):
     section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id"))
     # Where the dateline is: its time zone is the one the story's times are shown in.
     dateline_country_id: Mapped[int | None] = mapped_column(sa.ForeignKey("countries.id"))
-    hero_image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("images.id"))
+    hero_photo_id: Mapped[int | None] = mapped_column("hero_image_id", sa.ForeignKey("images.id"))
     source_name: Mapped[str] = mapped_column(sa.String(120), default="")
     source_url: Mapped[str] = mapped_column(sa.String(500), default="")
     video_url: Mapped[str] = mapped_column(sa.String(500), default="")
@@ -82,14 +82,14 @@ class Article(StoryMixin, db.Model):
     section: Mapped[Section] = relationship()
     dateline_country: Mapped[Country | None] = relationship()
     source: Mapped[Source | None] = relationship()
-    hero_image: Mapped[Image | None] = relationship()
+    hero_photo: Mapped[Photo | None] = relationship()
     authors: Mapped[list[Author]] = relationship(
-        secondary=article_authors, order_by=article_authors.c.position
+        secondary=story_authors, order_by=story_authors.c.position
     )
     countries: Mapped[list[Country]] = relationship(
-        secondary=article_countries, order_by="Country.name"
+        secondary=story_countries, order_by="Country.name"
     )
-    tags: Mapped[list[Tag]] = relationship(secondary=article_tags, order_by="Tag.name")
+    tags: Mapped[list[Tag]] = relationship(secondary=story_tags, order_by="Tag.name")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     modified_by: Mapped[User | None] = relationship(foreign_keys=[modified_by_id])
 
@@ -117,7 +117,7 @@ class Article(StoryMixin, db.Model):
         SQLite join every row before sorting. Bodies stay unloaded unless asked for (feeds)."""
         options = [
             selectinload(cls.section),
-            selectinload(cls.hero_image),
+            selectinload(cls.hero_photo),
             selectinload(cls.dateline_country),
             selectinload(cls.countries),
             selectinload(cls.authors),
@@ -141,7 +141,7 @@ class Article(StoryMixin, db.Model):
         exclude_ids: tuple[int, ...] = (),
         limit: int = 12,
         body: bool = False,
-    ) -> list[Article]:
+    ) -> list[Story]:
         """The newest visible stories, filtered, keyset-paginated on (live_at, id)."""
         # One upper bound on live_at, the tighter of now and the cursor, so the index range
         # starts at the cursor: a deep page costs what the first page costs.
@@ -154,28 +154,26 @@ class Article(StoryMixin, db.Model):
         if country is not None:
             query = query.where(
                 sa.exists().where(
-                    article_countries.c.article_id == cls.id,
-                    article_countries.c.country_id == country.id,
+                    story_countries.c.article_id == cls.id,
+                    story_countries.c.country_id == country.id,
                 )
             )
         if region is not None:
             query = query.where(
                 sa.exists()
-                .where(article_countries.c.article_id == cls.id)
-                .where(article_countries.c.country_id == Country.id)
+                .where(story_countries.c.article_id == cls.id)
+                .where(story_countries.c.country_id == Country.id)
                 .where(Country.region_id == region.id)
             )
         if tag is not None:
             query = query.where(
-                sa.exists().where(
-                    article_tags.c.article_id == cls.id, article_tags.c.tag_id == tag.id
-                )
+                sa.exists().where(story_tags.c.article_id == cls.id, story_tags.c.tag_id == tag.id)
             )
         if author is not None:
             query = query.where(
                 sa.exists().where(
-                    article_authors.c.article_id == cls.id,
-                    article_authors.c.author_id == author.id,
+                    story_authors.c.article_id == cls.id,
+                    story_authors.c.author_id == author.id,
                 )
             )
         if kinds:
@@ -203,7 +201,7 @@ class Article(StoryMixin, db.Model):
         return slug
 
     @classmethod
-    def by_ids(cls, ids) -> dict[int, Article]:
+    def by_ids(cls, ids) -> dict[int, Story]:
         """Visible stories by id, for embeds and related cards, in one query."""
         if not ids:
             return {}
@@ -213,14 +211,14 @@ class Article(StoryMixin, db.Model):
         return {a.id: a for a in rows}
 
     @classmethod
-    def for_reading(cls, slug: str) -> Article | None:
+    def for_reading(cls, slug: str) -> Story | None:
         """One story by slug with everything its page shows."""
         return db.session.scalars(
             sa.select(cls)
             .where(cls.slug == slug)
             .options(
                 joinedload(cls.section),
-                joinedload(cls.hero_image),
+                joinedload(cls.hero_photo),
                 joinedload(cls.dateline_country),
                 joinedload(cls.source),
                 selectinload(cls.countries).joinedload(Country.region),
@@ -229,34 +227,34 @@ class Article(StoryMixin, db.Model):
             )
         ).first()
 
-    def related(self, limit: int = 4) -> list[Article]:
+    def related(self, limit: int = 4) -> list[Story]:
         """The newest other stories sharing a tag, topped up from the same section.
 
         Two simple queries rather than one with OR: each walks the live_at index newest first
         and stops after a few rows, where the OR made the planner sort a whole section."""
-        found: list[Article] = []
+        found: list[Story] = []
         tag_ids = [t.id for t in self.tags]
         if tag_ids:
-            shared = sa.select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(tag_ids))
-            found = self._newest(sa.and_(Article.id.in_(shared)), (self.id,), limit)
+            shared = sa.select(story_tags.c.article_id).where(story_tags.c.tag_id.in_(tag_ids))
+            found = self._newest(sa.and_(Story.id.in_(shared)), (self.id,), limit)
         if len(found) < limit:
             seen = (self.id, *(a.id for a in found))
-            found += self._newest(Article.section_id == self.section_id, seen, limit - len(found))
+            found += self._newest(Story.section_id == self.section_id, seen, limit - len(found))
         return found
 
     @staticmethod
-    def _newest(condition, exclude: tuple[int, ...], limit: int) -> list[Article]:
+    def _newest(condition, exclude: tuple[int, ...], limit: int) -> list[Story]:
         query = (
-            sa.select(Article)
-            .where(Article.visible(), condition, Article.id.not_in(exclude))
-            .options(*Article.card_options())
-            .order_by(Article.live_at.desc(), Article.id.desc())
+            sa.select(Story)
+            .where(Story.visible(), condition, Story.id.not_in(exclude))
+            .options(*Story.card_options())
+            .order_by(Story.live_at.desc(), Story.id.desc())
             .limit(limit)
         )
         return list(db.session.scalars(query).unique().all())
 
     @classmethod
-    def corrections(cls) -> list[Article]:
+    def corrections(cls) -> list[Story]:
         return db.session.scalars(
             sa.select(cls)
             .where(cls.visible(), cls.correction != "")
@@ -276,13 +274,13 @@ class Article(StoryMixin, db.Model):
         )
 
     @classmethod
-    def in_review(cls, seen) -> list[Article]:
+    def in_review(cls, seen) -> list[Story]:
         """Stories waiting for an editor, latest change first."""
         query = cls._desk(seen).where(cls.status == Status.REVIEW.value)
         return db.session.scalars(query.order_by(cls.modified_at.desc())).all()
 
     @classmethod
-    def scheduled_ahead(cls, seen) -> list[Article]:
+    def scheduled_ahead(cls, seen) -> list[Story]:
         """Scheduled stories whose time has not come, soonest first."""
         query = cls._desk(seen).where(
             cls.status == Status.SCHEDULED.value, cls.published_at > utcnow()
@@ -290,7 +288,7 @@ class Article(StoryMixin, db.Model):
         return db.session.scalars(query.order_by(cls.published_at)).all()
 
     @classmethod
-    def drafts_by(cls, user: User, seen, limit: int = 10) -> list[Article]:
+    def drafts_by(cls, user: User, seen, limit: int = 10) -> list[Story]:
         """The drafts this user started, latest change first."""
         query = cls._desk(seen).where(
             cls.status == Status.DRAFT.value, cls.created_by_id == user.id
@@ -309,7 +307,7 @@ class Article(StoryMixin, db.Model):
         q="",
         before: tuple[datetime, int] | None = None,
         limit=26,
-    ) -> list[Article]:
+    ) -> list[Story]:
         """The admin's story list: latest change first, filtered; `q` is part of the headline;
         `before` is (modified_at, id) of the last story on the previous page."""
         query = (
@@ -338,7 +336,7 @@ class Article(StoryMixin, db.Model):
         return db.session.scalars(query).all()
 
     @classmethod
-    def embedding(cls, ident: int, seen) -> list[Article]:
+    def embedding(cls, ident: int, seen) -> list[Story]:
         """The stories (that `seen` lets one see) whose body embeds story `ident`."""
         token = f"[[nid:{ident}]]"
         query = sa.select(cls).where(cls.body_md.contains(token), seen).order_by(cls.id.desc())
@@ -359,9 +357,9 @@ class Tag(db.Model):
         A tag is made by saving a story, so a tag only on drafts or scheduled stories would give
         away what the newsroom has not published yet: no page, feed or sitemap entry for it."""
         return sa.exists().where(
-            article_tags.c.tag_id == cls.id,
-            article_tags.c.article_id == Article.id,
-            Article.visible(),
+            story_tags.c.tag_id == cls.id,
+            story_tags.c.article_id == Story.id,
+            Story.visible(),
         )
 
     @classmethod
@@ -379,21 +377,21 @@ class SlugRedirect(db.Model):
     article_id: Mapped[int] = mapped_column(sa.ForeignKey("articles.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    article: Mapped[Article] = relationship()
+    article: Mapped[Story] = relationship()
 
 
 def next_scheduled_time() -> datetime | None:
     """When the next scheduled story goes live, so cached pages can expire at that moment."""
     return db.session.scalar(
-        sa.select(sa.func.min(Article.published_at)).where(
-            Article.status == Status.SCHEDULED.value, Article.published_at > utcnow()
+        sa.select(sa.func.min(Story.published_at)).where(
+            Story.status == Status.SCHEDULED.value, Story.published_at > utcnow()
         )
     )
 
 
-@sa.event.listens_for(Article, "before_insert")
-@sa.event.listens_for(Article, "before_update")
-def _keep_live_at(_mapper, _connection, story: Article) -> None:
+@sa.event.listens_for(Story, "before_insert")
+@sa.event.listens_for(Story, "before_update")
+def _keep_live_at(_mapper, _connection, story: Story) -> None:
     """live_at is when readers may see the story: its publication time while it is published or
     scheduled, empty otherwise. Kept here, on every write, so lists read one indexed column."""
     live = story.status in (Status.PUBLISHED.value, Status.SCHEDULED.value)

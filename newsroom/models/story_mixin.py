@@ -10,8 +10,8 @@ from extensions import db
 from newsroom.models.base import Kind, Status
 from newsroom.models.cursors import encode_cursor
 from newsroom.models.people import AuditEntry, User
-from newsroom.models.photo import Image
-from newsroom.models.ticker import BreakingItem
+from newsroom.models.photo import Photo
+from newsroom.models.ticker import TickerItem
 from newsroom.video import embed_url
 
 
@@ -20,7 +20,7 @@ class CannotKill(ValueError):
 
 
 class StoryMixin:
-    """Mixed into Article (newsroom.models.story)."""
+    """Mixed into Story (newsroom.models.story)."""
 
     # --- killing: withdrawn for good (legal or safety reasons); its addresses answer 410 ----------
 
@@ -44,7 +44,7 @@ class StoryMixin:
         self.status, self.kill_notice = Status.KILLED.value, notice
         self.revision = (self.revision or 0) + 1
         self.modified_by_id = getattr(by, "id", None)
-        BreakingItem.withdraw(self)
+        TickerItem.withdraw(self)
         AuditEntry.record(by, "kill", self, f"kill: {self.headline} ({before} → killed): {notice}")
 
     @property
@@ -66,11 +66,11 @@ class StoryMixin:
     def video_embed(self) -> str | None:
         return embed_url(self.video_url)
 
-    def gallery(self) -> list[Image]:
+    def gallery(self) -> list[Photo]:
         """The gallery's photos in the editor's order, in one query."""
         if not self.gallery_ids:
             return []
-        query = sa.select(Image).where(Image.id.in_(self.gallery_ids))
+        query = sa.select(Photo).where(Photo.id.in_(self.gallery_ids))
         found = {i.id: i for i in db.session.scalars(query)}
         return [found[i] for i in self.gallery_ids if i in found]
 

@@ -13,8 +13,8 @@ from extensions import db
 from newsroom.models.base import UTCDateTime, utcnow
 
 
-class Story(Protocol):
-    """What the ticker reads of a story (an Article): named here rather than imported, because
+class Announced(Protocol):
+    """What the ticker reads of a story: named here rather than imported, because
     the story module imports this one (a killed story leaves the ticker)."""
 
     id: int
@@ -22,7 +22,7 @@ class Story(Protocol):
     headline: str
 
 
-class BreakingItem(db.Model):
+class TickerItem(db.Model):
     __tablename__ = "breaking_items"
     __table_args__ = (sa.Index("ix_breaking_active", "expires_at", "position"),)
 
@@ -36,7 +36,7 @@ class BreakingItem(db.Model):
     )
 
     @classmethod
-    def active(cls, now: datetime | None = None) -> list[BreakingItem]:
+    def active(cls, now: datetime | None = None) -> list[TickerItem]:
         """Items not yet expired, newest first."""
         now = now or utcnow()
         return db.session.scalars(
@@ -60,11 +60,11 @@ class BreakingItem(db.Model):
     # --- the "Breaking story" box: a live breaking story leads the ticker ---------------------
 
     @staticmethod
-    def story_link(story: Story) -> str:
+    def story_link(story: Announced) -> str:
         return f"/n/{story.id}"
 
     @classmethod
-    def announce(cls, story: Story) -> BreakingItem:
+    def announce(cls, story: Announced) -> TickerItem:
         """Put a breaking story's headline in the ticker, linking to it, for the usual 6 hours."""
         text = " ".join(story.headline.split())
         item = cls(
@@ -76,7 +76,7 @@ class BreakingItem(db.Model):
         return item
 
     @classmethod
-    def withdraw(cls, story: Story, *, only_announced: bool = False) -> None:
+    def withdraw(cls, story: Announced, *, only_announced: bool = False) -> None:
         """Expire the live items that lead to a story (its short link, or any link to it when
         it leaves the site), so the ticker never points at a story readers cannot read."""
         paths = {cls.story_link(story)}
@@ -89,7 +89,7 @@ class BreakingItem(db.Model):
                 item.expires_at = now
 
     @classmethod
-    def recent(cls, days: int = 2) -> list[BreakingItem]:
+    def recent(cls, days: int = 2) -> list[TickerItem]:
         """Live items and those that expired in the last `days` days, top of the ticker first."""
         return db.session.scalars(
             sa.select(cls)
@@ -97,17 +97,17 @@ class BreakingItem(db.Model):
             .order_by(cls.position.desc(), cls.id.desc())
         ).all()
 
-    def neighbour(self, above: bool) -> BreakingItem | None:
+    def neighbour(self, above: bool) -> TickerItem | None:
         """The live item just above (or below) this one in the ticker, locked for a swap."""
         return db.session.scalar(
-            sa.select(BreakingItem)
+            sa.select(TickerItem)
             .where(
-                BreakingItem.expires_at > utcnow(),
-                BreakingItem.position > self.position
+                TickerItem.expires_at > utcnow(),
+                TickerItem.position > self.position
                 if above
-                else BreakingItem.position < self.position,
+                else TickerItem.position < self.position,
             )
-            .order_by(BreakingItem.position.asc() if above else BreakingItem.position.desc())
+            .order_by(TickerItem.position.asc() if above else TickerItem.position.desc())
             .limit(1)
             .with_for_update()
         )

@@ -60,8 +60,14 @@ def test_newsroom_pages_have_no_serious_axe_violations(browser, live_server):
     page.fill("#password", "a long accessible passphrase")
     page.click("button[type=submit]")
     page.wait_for_url("**/admin/")
-    for path in ("/admin/", "/admin/account", "/admin/stories/new", "/admin/stories/1",
-                 "/admin/stories/1/kill", "/admin/users"):  # fmt: skip
+    for path in (
+        "/admin/",
+        "/admin/account",
+        "/admin/stories/new",
+        "/admin/stories/1",
+        "/admin/stories/1/kill",
+        "/admin/users",
+    ):
         page.goto(live_server.url + path)
         problems += serious_axe_violations(page)
     page.goto(live_server.url + "/admin/account")

@@ -24,7 +24,7 @@ def test_S01_a_story_made_of_attack_markup_fires_no_script_in_chromium(page, liv
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{live_server.url}/article/{slug}")
     page.wait_for_load_state("networkidle")
-    body_el = page.locator(".article__body")
+    body_el = page.locator(".story__body")
     assert body_el.get_by_text("The council met on Monday.").count() == 1
     for link in body_el.locator("a").all():
         href = link.get_attribute("href") or ""

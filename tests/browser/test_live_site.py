@@ -21,8 +21,8 @@ def story_slugs(page, selector="#story-list") -> list[str]:
 
 def expected_slugs(live_server, filter_code: str = "") -> list[str]:
     out = live_server.python(
-        "from newsroom.models import Article\n"
-        f"for a in Article.latest(limit=1000{filter_code}): print('/article/' + a.slug)\n"
+        "from newsroom.models import Story\n"
+        f"for a in Story.latest(limit=1000{filter_code}): print('/article/' + a.slug)\n"
     )
     return out.split()
 
@@ -43,7 +43,7 @@ def test_ticker_picks_up_a_new_item_within_a_poll_and_ignores_unchanged_polls(pa
     assert page.evaluate("document.getElementById('ticker').dataset.marker") == "original"
 
     live_server.flask(
-        "breaking", "add", "Polls open in Mongolia's snap election", "--link", "/latest"
+        "ticker", "add", "Polls open in Mongolia's snap election", "--link", "/latest"
     )
     expect(ticker).to_contain_text("Polls open in Mongolia's snap election", timeout=5000)
     assert 200 in statuses
@@ -141,8 +141,12 @@ def test_layout_fits_phone_and_desktop_and_navigation_is_reachable(browser, live
     for width, height in ((375, 812), (1280, 800)):
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
-        for path, name in (("/", "home"), ("/article/" + _seoul_slug(live_server), "article"),
-                           ("/country/japan", "country"), ("/contact", "contact")):  # fmt: skip
+        for path, name in (
+            ("/", "home"),
+            ("/article/" + _seoul_slug(live_server), "article"),
+            ("/country/japan", "country"),
+            ("/contact", "contact"),
+        ):
             page.goto(live_server.url + path)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -55,7 +55,7 @@ def test_editor_writes_a_story_with_a_photo_and_publishes_it(page, live_server, 
     page.fill("#photo-credit", "Staff photographer")
     page.click("#photo-form button[type=submit]")
     expect(page.locator("#photo-added")).to_be_visible()
-    hero = page.locator("#photos-chosen li", has=page.locator("input[name=hero_image]:checked"))
+    hero = page.locator("#photos-chosen li", has=page.locator("input[name=hero_photo]:checked"))
     expect(hero).to_contain_text("Automated cranes")
 
     page.click("button[value=publish]")
@@ -67,7 +67,7 @@ def test_editor_writes_a_story_with_a_photo_and_publishes_it(page, live_server, 
     expect(link).to_be_visible()
     link.click()
     expect(page.locator("h1")).to_have_text("Busan port opens automated container terminal")
-    hero = page.locator(".article__hero img")
+    hero = page.locator(".story__hero img")
     expect(hero).to_have_attribute("alt", "Automated cranes over stacked containers at Busan")
     assert "1024w" in hero.get_attribute("srcset")
-    expect(page.locator(".article__body")).to_contain_text("BUSAN —")
+    expect(page.locator(".story__body")).to_contain_text("BUSAN —")

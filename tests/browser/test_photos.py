@@ -24,23 +24,23 @@ from datetime import timedelta
 import sqlalchemy as sa
 from web.auth import hash_password
 from extensions import db
-from newsroom.models import Article, Image, User, utcnow
+from newsroom.models import Story, Photo, User, utcnow
 db.session.add(User(email='desk@example.org', name='Desk Editor', role='editor',
                     password_hash=hash_password({PASSWORD!r})))
-story = db.session.scalars(sa.select(Article).where(Article.kind == 'photo')
-                           .order_by(Article.id)).first()
-oldest = db.session.scalars(sa.select(Image).order_by(Image.id)).first()
-story.hero_image_id = oldest.id
-source = db.session.scalars(sa.select(Image).order_by(Image.id.desc())).first()
+story = db.session.scalars(sa.select(Story).where(Story.kind == 'photo')
+                           .order_by(Story.id)).first()
+oldest = db.session.scalars(sa.select(Photo).order_by(Photo.id)).first()
+story.hero_photo_id = oldest.id
+source = db.session.scalars(sa.select(Photo).order_by(Photo.id.desc())).first()
 media = Path(app.config['MEDIA_ROOT'])
 for n in range(130):
     key = f'market{{n:04d}}'
     shutil.copy(media / source.variant_name(320, 'jpg'), media / f'{{key}}-320.jpg')
-    db.session.add(Image(key=key, width=source.width, height=source.height, variant_widths=[320],
+    db.session.add(Photo(key=key, width=source.width, height=source.height, variant_widths=[320],
                          alt=f'Night market stall {{n}}', credit='Staff',
                          created_at=utcnow() - timedelta(minutes=200 - n)))
 db.session.commit()
-print(json.dumps({{'story': story.id, 'hero': story.hero_image_id, 'gallery': story.gallery_ids,
+print(json.dumps({{'story': story.id, 'hero': story.hero_photo_id, 'gallery': story.gallery_ids,
                   'oldest': oldest.id, 'oldest_alt': oldest.alt}}))
 """
 
@@ -63,9 +63,9 @@ def sign_in(page, live_server):
 
 def story_photos(live_server, ident):
     out = live_server.python(
-        "import json\nfrom extensions import db\nfrom newsroom.models import Article\n"
-        f"s = db.session.get(Article, {ident})\n"
-        "print(json.dumps([s.headline, s.hero_image_id, s.gallery_ids]))\n"
+        "import json\nfrom extensions import db\nfrom newsroom.models import Story\n"
+        f"s = db.session.get(Story, {ident})\n"
+        "print(json.dumps([s.headline, s.hero_photo_id, s.gallery_ids]))\n"
     )
     return json.loads(out)
 
@@ -77,7 +77,7 @@ def test_an_old_storys_photos_are_kept_found_and_saved(page, live_server, tmp_pa
     page.goto(url)
 
     chosen = page.locator("#photos-chosen")
-    hero = chosen.locator("li", has=page.locator("input[name=hero_image]:checked"))
+    hero = chosen.locator("li", has=page.locator("input[name=hero_photo]:checked"))
     expect(hero).to_contain_text(facts["oldest_alt"])
     ticked = chosen.locator("input[name=gallery]:checked")
     expect(ticked).to_have_count(len(facts["gallery"]))
@@ -87,7 +87,7 @@ def test_an_old_storys_photos_are_kept_found_and_saved(page, live_server, tmp_pa
     page.fill("#photo-q", word)
     results, count = page.locator("#photo-results"), page.locator("#photo-results-count")
     expect(count).to_contain_text(f"matching “{word}”")
-    expect(results.locator(f"input[name=hero_image][value='{facts['oldest']}']")).to_have_count(1)
+    expect(results.locator(f"input[name=hero_photo][value='{facts['oldest']}']")).to_have_count(1)
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         overflow = page.evaluate(
@@ -146,7 +146,7 @@ def test_the_media_library_pages_down_to_the_oldest_photo(page, live_server):
     sign_in(page, live_server)
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(live_server.url + "/admin/media")
+        page.goto(live_server.url + "/admin/photos")
         expect(page.locator("#photo-form")).to_contain_text("up to 25 MB and 40 megapixels")
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -174,7 +174,7 @@ def test_the_picker_and_the_library_have_no_serious_axe_violations(browser, live
     page.fill("#photo-q", "Night market")
     expect(page.locator("#photo-results-count")).to_contain_text("matching “Night market”")
     problems = serious_axe_violations(page)
-    page.goto(live_server.url + "/admin/media?q=market")
+    page.goto(live_server.url + "/admin/photos?q=market")
     problems += serious_axe_violations(page)
     context.close()
     assert not problems, "\n".join(problems)

@@ -26,8 +26,10 @@ def test_S19_common_passwords_and_own_email_are_refused_long_ones_accepted(clien
     sign_in(client, "admin")
 
     def create(password, email="new@example.org"):
-        return client.post("/admin/users", data={"email": email, "name": "Nur Aini",
-                                                 "role": "writer", "password": password})  # fmt: skip
+        return client.post(
+            "/admin/users",
+            data={"email": email, "name": "Nur Aini", "role": "writer", "password": password},
+        )
 
     for common in ("password1", "iloveyou", "Baseball1", "qwertyuiop", "aaaaaaaaaaa"):
         refused = create(common)
@@ -124,8 +126,10 @@ def test_two_step_sign_in_asks_for_a_code_that_works_once(app, newsroom, query, 
     secret = _turn_on_two_step(client)
     client.post("/admin/logout")
 
-    first = client.post("/admin/login?next=/admin/stories",
-                        data={"email": "editor@asian-news.test", "password": PASSWORD})  # fmt: skip
+    first = client.post(
+        "/admin/login?next=/admin/stories",
+        data={"email": "editor@asian-news.test", "password": PASSWORD},
+    )
     assert first.status_code == 303 and first.headers["Location"] == "/admin/login/code"
     assert client.get("/admin/").status_code == 302  # the password alone does not sign in
     wrong = client.post("/admin/login/code", data={"code": "123456"})
@@ -191,11 +195,11 @@ def test_S17_the_code_step_counts_only_wrong_codes_and_only_from_password_holder
         owner.post("/admin/logout")
     # Wrong ones do: after five for the account, the sixth is refused.
     sign_in(owner, "editor")
-    wrong = [owner.post("/admin/login/code", data={"code": "000000"}).status_code
-             for _ in range(3)]  # fmt: skip
+    wrong = [owner.post("/admin/login/code", data={"code": "000000"}).status_code for _ in range(3)]
     sign_in(owner, "editor")
-    wrong += [owner.post("/admin/login/code", data={"code": "000000"}).status_code
-              for _ in range(3)]  # fmt: skip
+    wrong += [
+        owner.post("/admin/login/code", data={"code": "000000"}).status_code for _ in range(3)
+    ]
     assert wrong == [401] * 5 + [429]
 
 
@@ -239,8 +243,13 @@ def test_an_admin_can_turn_off_a_lost_phone_and_so_can_the_command_line(
     result = runner.invoke(args=["users", "two-step-off", "editor@asian-news.test"])
     assert result.exit_code == 0, result.output
     assert query(lambda: User.by_email("editor@asian-news.test").totp_secret) is None
-    live = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession)
-                 .where(LoginSession.user_id == editor_id, LoginSession.revoked_at.is_(None))))  # fmt: skip
+    live = query(
+        lambda: db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(LoginSession)
+            .where(LoginSession.user_id == editor_id, LoginSession.revoked_at.is_(None))
+        )
+    )
     assert live == 0
 
 

@@ -33,12 +33,12 @@ NEEDS = {
     "admin.story_edit": "writer",
     "admin.story_kill": "editor",
     "admin.preview": "writer",
-    "admin.media": "writer",
+    "admin.photos": "writer",
     "admin.photo_choices": "writer",
-    "admin.breaking": "editor",
-    "admin.breaking_edit": "editor",
-    "admin.breaking_expire": "editor",
-    "admin.breaking_move": "editor",
+    "admin.ticker": "editor",
+    "admin.ticker_edit": "editor",
+    "admin.ticker_expire": "editor",
+    "admin.ticker_move": "editor",
     "admin.messages": "editor",
     "admin.message": "editor",
     "admin.message_handled": "editor",
@@ -102,7 +102,7 @@ def test_S20_anonymous_visitors_are_sent_to_sign_in_everywhere(app, client):
 @pytest.mark.parametrize("role", ["writer", "editor", "admin"])
 def test_S20_each_role_reaches_exactly_what_it_may(app, newsroom, role, query):
     from extensions import db
-    from newsroom.models import Article, BreakingItem, ContactMessage
+    from newsroom.models import ContactMessage, Story, TickerItem
 
     def ensure_targets():
         # id 1 must exist for every kind of object the routes name.
@@ -110,9 +110,7 @@ def test_S20_each_role_reaches_exactly_what_it_may(app, newsroom, role, query):
             ContactMessage(name="A", email="a@example.org", subject="s", message="m" * 20)
         )
         db.session.commit()
-        return (
-            db.session.get(Article, 1) is not None and db.session.get(BreakingItem, 1) is not None
-        )
+        return db.session.get(Story, 1) is not None and db.session.get(TickerItem, 1) is not None
 
     assert query(ensure_targets)
     for method, url, endpoint in admin_requests(app):
@@ -157,11 +155,11 @@ def test_S08_every_post_needs_a_csrf_token(make_app, newsroom):
     other = app.test_client().get("/admin/login").text
     foreign = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', other).group(1)
     assert (
-        client.post("/admin/breaking", data={"csrf_token": foreign, "text": "x"}).status_code == 400
+        client.post("/admin/ticker", data={"csrf_token": foreign, "text": "x"}).status_code == 400
     )
-    fresh = re.search(r'value="([^"]+)"', client.get("/admin/breaking").text.split("csrf_token")[1])
+    fresh = re.search(r'value="([^"]+)"', client.get("/admin/ticker").text.split("csrf_token")[1])
     accepted = client.post(
-        "/admin/breaking",
+        "/admin/ticker",
         data={"text": "Header token works", "minutes": "5"},
         headers={"X-CSRFToken": fresh.group(1)},
     )
@@ -170,7 +168,7 @@ def test_S08_every_post_needs_a_csrf_token(make_app, newsroom):
 
 @pytest.mark.case("S09")
 @pytest.mark.parametrize(
-    "url", ["/admin/logout", "/admin/breaking/1/expire", "/admin/users/1/active"]
+    "url", ["/admin/logout", "/admin/ticker/1/expire", "/admin/users/1/active"]
 )
 def test_S09_state_changes_refuse_get(editor, url):
     assert editor.get(url).status_code == 405

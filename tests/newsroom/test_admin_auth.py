@@ -49,9 +49,10 @@ def test_S16_malformed_sign_in_input_never_500s(client, newsroom):
     assert nul.status_code == 400
     assert "a character that cannot be accepted" in nul.text
     raw = client.post(
-        "/admin/login", data=b"email=%ff%fe&password=%c3%28",
+        "/admin/login",
+        data=b"email=%ff%fe&password=%c3%28",
         content_type="application/x-www-form-urlencoded",
-    )  # fmt: skip
+    )
     assert raw.status_code == 401
 
 
@@ -69,15 +70,29 @@ def test_S12_sign_in_starts_a_fresh_session_and_lands_on_the_dashboard(client, n
 
 @pytest.mark.case("S10")
 def test_S10_next_goes_only_to_this_site(client, newsroom):
-    for bad in ("https://evil.example/", "//evil.example", "/\\evil.example", "http:evil.example",
-                "javascript:alert(1)", "\x06//:[", "/\n/[", " //evil", "/\t/evil.example"):  # fmt: skip
+    for bad in (
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "http:evil.example",
+        "javascript:alert(1)",
+        "\x06//:[",
+        "/\n/[",
+        " //evil",
+        "/\t/evil.example",
+    ):
         c = client.application.test_client()
-        response = c.post("/admin/login", query_string={"next": bad},
-                          data={"email": "editor@asian-news.test", "password": PASSWORD})  # fmt: skip
+        response = c.post(
+            "/admin/login",
+            query_string={"next": bad},
+            data={"email": "editor@asian-news.test", "password": PASSWORD},
+        )
         assert response.status_code == 302, bad
         assert response.headers["Location"] == "/admin/", bad
-    good = client.post("/admin/login?next=/admin/stories%3Fstatus%3Ddraft",
-                       data={"email": "editor@asian-news.test", "password": PASSWORD})  # fmt: skip
+    good = client.post(
+        "/admin/login?next=/admin/stories%3Fstatus%3Ddraft",
+        data={"email": "editor@asian-news.test", "password": PASSWORD},
+    )
     assert good.headers["Location"] == "/admin/stories?status=draft"
 
 
@@ -171,8 +186,9 @@ def test_S17_one_address_is_stopped_after_ten_failures_whatever_the_accounts(lim
     client = client_at(limited, "203.0.113.9")
 
     def attempt(n):
-        return client.post("/admin/login", data={"email": f"guess{n}@asian-news.test",
-                                                 "password": "wrong"})  # fmt: skip
+        return client.post(
+            "/admin/login", data={"email": f"guess{n}@asian-news.test", "password": "wrong"}
+        )
 
     assert [attempt(n).status_code for n in range(10)] == [401] * 10
     stopped = attempt(10)
@@ -194,8 +210,9 @@ def test_S17_signing_in_many_times_in_a_row_never_counts(limited, newsroom):
 def test_S17_many_addresses_failing_on_one_account_slow_it_but_its_owner_gets_in(
     make_app, newsroom
 ):
-    app = make_app(RATELIMIT_ENABLED=True, LOGIN_SLOWDOWN_ACCOUNT="6 per hour",
-                   LOGIN_SLOWDOWN_SECONDS=1.0)  # fmt: skip
+    app = make_app(
+        RATELIMIT_ENABLED=True, LOGIN_SLOWDOWN_ACCOUNT="6 per hour", LOGIN_SLOWDOWN_SECONDS=1.0
+    )
 
     def timed(client, role, password=PASSWORD):
         started = time.monotonic()

@@ -12,12 +12,12 @@ from PIL import Image as PILImage
 
 from extensions import db
 from newsroom.models import (
-    Article,
     AuditEntry,
-    BreakingItem,
     ContactMessage,
-    Image,
+    Photo,
     SlugRedirect,
+    Story,
+    TickerItem,
     utcnow,
 )
 from tests.helpers import (
@@ -93,15 +93,22 @@ def test_writer_drafts_and_submits_editor_publishes_readers_see_it(
     assert article.status_code == 200 and "<strong>GUWAHATI —</strong>" in article.text
     assert 'href="/tag/monsoon"' in article.text
 
-    actions = query(lambda: [e.action for e in db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.subject_type == "article", AuditEntry.subject_id == ident)
-        .order_by(AuditEntry.id))])  # fmt: skip
+    actions = query(
+        lambda: [
+            e.action
+            for e in db.session.scalars(
+                sa.select(AuditEntry)
+                .where(AuditEntry.subject_type == "story", AuditEntry.subject_id == ident)
+                .order_by(AuditEntry.id)
+            )
+        ]
+    )
     assert actions == ["create", "submit", "publish"]
 
 
 def test_unpublishing_removes_the_story_from_every_reader_page(editor, reader, query):
     slug = "pyongyang-rejects-tokyos-offer-of-talks-as-abductee-issue-stalls"
-    ident = ids(query, Article, slug)
+    ident = ids(query, Story, slug)
     for url in ("/", "/latest", f"/article/{slug}", "/country/south-korea"):
         assert reader.get(url).status_code == 200
     page = editor.get(f"/admin/stories/{ident}").text
@@ -123,7 +130,7 @@ def test_scheduled_story_goes_live_by_itself(editor, reader, query):
     assert reader.get(f"/article/{slug}").status_code == 404
 
     def time_passes():
-        story = db.session.scalar(sa.select(Article).where(Article.slug == slug))
+        story = db.session.scalar(sa.select(Story).where(Story.slug == slug))
         assert story.status == "scheduled"
         story.published_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
@@ -146,27 +153,28 @@ def test_scheduling_needs_a_future_time(editor):
     [
         ("headline", "", "This field is required."),
         ("slug", "Not A Slug!", "Use lower-case letters, digits and hyphens."),
-        ("slug", "indias-instant-payments-system-passes-15-billion-transactions-a-month",
-         "Another story already uses this address."),
+        (
+            "slug",
+            "indias-instant-payments-system-passes-15-billion-transactions-a-month",
+            "Another story already uses this address.",
+        ),
         ("source_url", "javascript:alert(1)", "Give a full http:// or https:// address."),
         ("section", "999", "Choose a section."),
     ],
-)  # fmt: skip
+)
 def test_invalid_story_forms_are_422_with_messages_and_nothing_saved(
     editor, query, field, value, message
 ):
-    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
     response = editor.post("/admin/stories/new", data=story_data(**{field: value}))
     assert response.status_code == 422
     assert message in response.text
     assert "Hundreds of villages are cut off." in response.text, "what the editor typed is kept"
-    assert (
-        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article))) == before
-    )
+    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story))) == before
 
 
 def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, newsroom, signed_in):
-    ident = ids(query, Article, "bank-indonesia-holds-rates-steady-as-rupiah-steadies")
+    ident = ids(query, Story, "bank-indonesia-holds-rates-steady-as-rupiah-steadies")
     mine = form_values(editor.get(f"/admin/stories/{ident}").text)
     other = signed_in("admin")
     theirs = form_values(other.get(f"/admin/stories/{ident}").text)
@@ -178,14 +186,14 @@ def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, n
     assert "Someone else saved this story" in response.text
     assert "(my edit)" in response.text, "the editor's text is kept on screen"
     assert (
-        query(lambda: db.session.get(Article, ident).headline)
+        query(lambda: db.session.get(Story, ident).headline)
         == "Bank Indonesia holds rates (their edit)"
     )
 
 
 def test_changing_a_published_slug_keeps_old_links_working(editor, reader, query):
     old = "bank-indonesia-holds-rates-steady-as-rupiah-steadies"
-    ident = ids(query, Article, old)
+    ident = ids(query, Story, old)
     form = form_values(editor.get(f"/admin/stories/{ident}").text)
     form.update(slug="bank-indonesia-holds-rates", action="save")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
@@ -206,7 +214,7 @@ def test_S01_hostile_body_is_saved_but_rendered_clean(editor, reader, query):
     assert response.status_code == 303
     stored = query(
         lambda: db.session.scalar(
-            sa.select(Article.body_md).where(Article.slug.like("monsoon-floods%"))
+            sa.select(Story.body_md).where(Story.slug.like("monsoon-floods%"))
         )
     )
     assert stored == body, "the editor's source is kept as written"
@@ -215,7 +223,7 @@ def test_S01_hostile_body_is_saved_but_rendered_clean(editor, reader, query):
 
 
 def test_live_preview_uses_the_readers_pipeline(editor, query):
-    ident = ids(query, Article, "why-a-japan%")
+    ident = ids(query, Story, "why-a-japan%")
     response = editor.post(
         "/admin/preview",
         data={
@@ -240,7 +248,7 @@ def test_story_list_filters_and_search(editor):
 
 
 def test_editor_can_see_which_stories_embed_a_story(editor, query):
-    ident = ids(query, Article, "why-a-japan%")
+    ident = ids(query, Story, "why-a-japan%")
     page = editor.get(f"/admin/stories/{ident}").text
     assert "Embedded in" in page and "Pyongyang rejects Tokyo" in page
 
@@ -277,7 +285,7 @@ def test_S07_good_photos_are_stored_with_variants_and_no_location(private_media,
             assert 0x8825 not in exif and 0x010F not in exif, name
             assert stored.height > stored.width, "EXIF orientation applied"
     with app.app_context():
-        image = db.session.scalars(sa.select(Image).order_by(Image.id.desc())).first()
+        image = db.session.scalars(sa.select(Photo).order_by(Photo.id.desc())).first()
         assert image.alt == "Rice terraces in Bali" and image.width == 800 and image.height == 1200
 
 
@@ -376,7 +384,7 @@ def test_photo_uploaded_beside_the_story_is_offered_as_its_hero(private_media):
     response = upload(client, photo_bytes(), htmx=True)
     assert response.status_code == 200
     assert '<hx-partial hx-target="#photos-chosen"' in response.text
-    assert re.search(r'name="hero_image" value="\d+" checked', response.text)
+    assert re.search(r'name="hero_photo" value="\d+" checked', response.text)
     assert "Rice terraces in Bali" in response.text
 
 
@@ -385,42 +393,38 @@ def test_photo_uploaded_beside_the_story_is_offered_as_its_hero(private_media):
 
 def test_editors_run_the_ticker(editor, reader, query):
     response = editor.post(
-        "/admin/breaking",
+        "/admin/ticker",
         data={"text": "Runway closed at Changi after storm", "link": "", "minutes": "30"},
     )
     assert response.status_code == 303
     assert "Runway closed at Changi" in reader.get("/").text
     ident = query(
-        lambda: db.session.scalar(
-            sa.select(BreakingItem.id).where(BreakingItem.text.like("Runway%"))
-        )
+        lambda: db.session.scalar(sa.select(TickerItem.id).where(TickerItem.text.like("Runway%")))
     )
     assert (
         editor.post(
-            f"/admin/breaking/{ident}",
+            f"/admin/ticker/{ident}",
             data={"text": "Runway reopened at Changi", "link": "/latest", "minutes": "30"},
         ).status_code
         == 303
     )
     assert "Runway reopened at Changi" in reader.get("/").text
-    assert (
-        editor.post(f"/admin/breaking/{ident}/move", data={"direction": "down"}).status_code == 303
-    )
-    assert editor.post(f"/admin/breaking/{ident}/expire").status_code == 303
+    assert editor.post(f"/admin/ticker/{ident}/move", data={"direction": "down"}).status_code == 303
+    assert editor.post(f"/admin/ticker/{ident}/expire").status_code == 303
     assert "Runway reopened" not in reader.get("/").text
     bad = editor.post(
-        "/admin/breaking", data={"text": "x", "link": "javascript:alert(1)", "minutes": "5"}
+        "/admin/ticker", data={"text": "x", "link": "javascript:alert(1)", "minutes": "5"}
     )
     assert bad.status_code == 422 and "Give an http(s) address" in bad.text
 
 
 def test_moving_a_ticker_item_swaps_it_with_its_neighbour(editor, query):
     def order():
-        return [i.text for i in BreakingItem.active()]
+        return [i.text for i in TickerItem.active()]
 
     before = query(order)
-    top = query(lambda: BreakingItem.active()[0].id)
-    editor.post(f"/admin/breaking/{top}/move", data={"direction": "down"})
+    top = query(lambda: TickerItem.active()[0].id)
+    editor.post(f"/admin/ticker/{top}/move", data={"direction": "down"})
     after = query(order)
     assert after[0] == before[1] and after[1] == before[0]
 
@@ -529,12 +533,12 @@ HUGE_ID = "99999999999999999999"
     ],
 )
 def test_story_form_refuses_ids_it_did_not_offer(editor, query, field, value, message):
-    stories = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    stories = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
     response = editor.post("/admin/stories/new", data=story_data(**{field: value}))
     assert response.status_code == 422
     assert message in response.text
     assert "Monsoon floods cut rail links" in response.text, "the form keeps what was typed"
-    after = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    after = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
     assert after == stories
 
 
@@ -542,7 +546,7 @@ def test_tags_that_make_the_same_address_are_one_tag(editor, query):
     response = editor.post("/admin/stories/new", data=story_data(tags="AI, ai, Ai , A.I."))
     assert response.status_code == 303
     ident = int(response.headers["Location"].rsplit("/", 1)[1])
-    slugs = query(lambda: sorted(t.slug for t in db.session.get(Article, ident).tags))
+    slugs = query(lambda: sorted(t.slug for t in db.session.get(Story, ident).tags))
     assert slugs == ["a-i", "ai"]
 
 
@@ -552,8 +556,16 @@ def test_tags_without_letters_or_digits_are_refused_on_the_tags_field(editor, qu
     assert response.status_code == 422
     assert "A tag needs letters or digits to make its web address" in response.text
     assert "Another story took this web address" not in response.text
-    assert query(lambda: db.session.scalar(sa.select(Article).where(
-        Article.headline == "Monsoon floods cut rail links across Assam"))) is None  # fmt: skip
+    assert (
+        query(
+            lambda: db.session.scalar(
+                sa.select(Story).where(
+                    Story.headline == "Monsoon floods cut rail links across Assam"
+                )
+            )
+        )
+        is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -573,7 +585,7 @@ def test_a_long_story_in_any_script_saves_and_previews(writer, query, paragraph)
     response = writer.post("/admin/stories/new", data=story_data(body=body))
     assert response.status_code == 303, response.text[:500]
     ident = int(response.headers["Location"].rsplit("/", 1)[1])
-    assert query(lambda: db.session.get(Article, ident).body_md) == body
+    assert query(lambda: db.session.get(Story, ident).body_md) == body
     preview = writer.post("/admin/preview", data={"body": body, "dateline": "Hong Kong"})
     assert preview.status_code == 200
     assert paragraph[:12] in preview.text

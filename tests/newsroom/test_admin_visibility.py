@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from extensions import db
-from newsroom.models import Article, User, utcnow
+from newsroom.models import Story, User, utcnow
 from tests.helpers import PASSWORD, sign_in, story_data
 from web.auth import hash_password
 
@@ -25,8 +25,14 @@ def desk(app, newsroom, query):
     """A second writer with a draft, a story in review and a scheduled one; our writer's draft."""
 
     def add_colleague():
-        db.session.add(User(email="colleague@asian-news.test", name="Test Colleague",
-                            role="writer", password_hash=hash_password(PASSWORD)))  # fmt: skip
+        db.session.add(
+            User(
+                email="colleague@asian-news.test",
+                name="Test Colleague",
+                role="writer",
+                password_hash=hash_password(PASSWORD),
+            )
+        )
         db.session.commit()
 
     query(add_colleague)
@@ -39,8 +45,10 @@ def desk(app, newsroom, query):
         assert response.status_code == 303, response.text
         ident = int(response.headers["Location"].rsplit("/", 1)[1])
         if action != "save":
-            edited = client.post(f"/admin/stories/{ident}",
-                                 data=story_data(headline=headline, action=action, revision="1"))  # fmt: skip
+            edited = client.post(
+                f"/admin/stories/{ident}",
+                data=story_data(headline=headline, action=action, revision="1"),
+            )
             assert edited.status_code == 303
         return ident
 
@@ -54,7 +62,7 @@ def desk(app, newsroom, query):
     }
 
     def schedule():
-        story = db.session.get(Article, stories["scheduled"])
+        story = db.session.get(Story, stories["scheduled"])
         story.status, story.published_at = "scheduled", utcnow() + timedelta(days=1)
         db.session.commit()
 
@@ -63,7 +71,7 @@ def desk(app, newsroom, query):
 
 
 def slug_of(query, ident):
-    return query(lambda: db.session.get(Article, ident).slug)
+    return query(lambda: db.session.get(Story, ident).slug)
 
 
 HIDDEN = (COLLEAGUE_DRAFT, COLLEAGUE_REVIEW, COLLEAGUE_SCHEDULED)
@@ -71,8 +79,13 @@ HIDDEN = (COLLEAGUE_DRAFT, COLLEAGUE_REVIEW, COLLEAGUE_SCHEDULED)
 
 def test_writers_list_and_dashboard_show_only_their_own_stories(desk):
     writer, _ = desk
-    for url in ("/admin/stories", "/admin/stories?status=draft", "/admin/stories?status=scheduled",
-                "/admin/stories?q=Chittagong", "/admin/"):  # fmt: skip
+    for url in (
+        "/admin/stories",
+        "/admin/stories?status=draft",
+        "/admin/stories?status=scheduled",
+        "/admin/stories?q=Chittagong",
+        "/admin/",
+    ):
         page = writer.get(url).text
         for headline in HIDDEN:
             assert headline not in page, (url, headline)

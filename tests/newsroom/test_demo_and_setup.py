@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from demo import DemoDataError, read_all
 from demo.files import read_stories
 from extensions import db
-from newsroom.models import Article, Author, BreakingItem, Image, utcnow
+from newsroom.models import Author, Photo, Story, TickerItem, utcnow
 from tests.helpers import PG_URL
 
 # Runs on the demo newsroom until its tests are built with factories.
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.demo
 
 def test_demo_newsroom_has_what_the_brief_asks_for(query):
     def facts():
-        stories = db.session.scalars(sa.select(Article)).all()
+        stories = db.session.scalars(sa.select(Story)).all()
         return {
             "count": len(stories),
             "countries": {c.slug for s in stories for c in s.countries},
@@ -29,8 +29,8 @@ def test_demo_newsroom_has_what_the_brief_asks_for(query):
             "kinds": collections.Counter(s.kind for s in stories),
             "langs": {s.lang for s in stories},
             "authors": db.session.scalar(sa.select(sa.func.count()).select_from(Author)),
-            "images": db.session.scalar(sa.select(sa.func.count()).select_from(Image)),
-            "breaking": len(BreakingItem.active()),
+            "images": db.session.scalar(sa.select(sa.func.count()).select_from(Photo)),
+            "breaking": len(TickerItem.active()),
             "datelines": all(s.dateline for s in stories),
             "quotes": sum(1 for s in stories if "said" in s.body_md and '"' in s.body_md),
         }
@@ -50,9 +50,9 @@ def test_demo_newsroom_has_what_the_brief_asks_for(query):
 def test_the_brief_shaped_story_embeds_another_demo_story(query):
     def story():
         seoul = db.session.scalar(
-            sa.select(Article).where(Article.dateline == "SEOUL", Article.source_name != "")
+            sa.select(Story).where(Story.dateline == "SEOUL", Story.source_name != "")
         )
-        embedded = db.session.get(Article, seoul.embed_ids[0])
+        embedded = db.session.get(Story, seoul.embed_ids[0])
         return seoul.source_url, seoul.body_md, embedded.is_visible
 
     source_url, body, embedded_visible = query(story)
@@ -61,12 +61,12 @@ def test_the_brief_shaped_story_embeds_another_demo_story(query):
 
 
 def test_demo_load_is_idempotent(runner, query):
-    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
     result = runner.invoke(args=["demo", "load", "--no-images"])
     assert result.exit_code == 0 and "0 new stories" in result.output
     result = runner.invoke(args=["demo", "load", "--if-empty"])
     assert "demo not loaded" in result.output
-    after = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    after = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
     assert before == after
 
 
@@ -75,13 +75,13 @@ def test_synthetic_stories_are_added_only_on_request_and_page_normally(runner, c
     assert result.exit_code == 0 and "Added 30 synthetic stories" in result.output
     count = query(
         lambda: db.session.scalar(
-            sa.select(sa.func.count()).select_from(Article).where(Article.slug.like("synthetic-%"))
+            sa.select(sa.func.count()).select_from(Story).where(Story.slug.like("synthetic-%"))
         )
     )
     assert count == 30
     first = query(
         lambda: db.session.scalar(
-            sa.select(Article).where(Article.slug.like("synthetic-%")).order_by(Article.id)
+            sa.select(Story).where(Story.slug.like("synthetic-%")).order_by(Story.id)
         )
     )
     page = client.get(f"/article/{first.slug}")
@@ -117,7 +117,7 @@ def test_a_story_file_without_a_required_field_is_refused_by_name(tmp_path):
 
 
 def test_demo_times_are_recent_so_the_site_looks_live(query):
-    newest = query(lambda: db.session.scalar(sa.select(sa.func.max(Article.published_at))))
+    newest = query(lambda: db.session.scalar(sa.select(sa.func.max(Story.published_at))))
     assert (utcnow() - newest).total_seconds() < 6 * 3600
 
 
@@ -164,10 +164,16 @@ def test_R13_importing_the_app_touches_no_database(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "booted" in out.stdout
     tables = subprocess.run(
-        [sys.executable, "-c", f"import sqlite3; print(sqlite3.connect('{tmp_path}/empty.sqlite')"
-         ".execute('select count(*) from sqlite_master').fetchone()[0])"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            f"import sqlite3; print(sqlite3.connect('{tmp_path}/empty.sqlite')"
+            ".execute('select count(*) from sqlite_master').fetchone()[0])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert tables.stdout.strip() == "0"
 
 

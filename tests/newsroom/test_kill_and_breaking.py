@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article, AuditEntry, BreakingItem, SlugRedirect, Status
+from newsroom.models import AuditEntry, SlugRedirect, Status, Story, TickerItem
 from tests.factories import make_story
 from tests.helpers import revision_of, story_data
 
@@ -27,7 +27,7 @@ def publish(editor, **overrides) -> int:
 
 
 def status_of(query, ident) -> str:
-    return query(lambda: db.session.get(Article, ident).status)
+    return query(lambda: db.session.get(Story, ident).status)
 
 
 def reader_addresses(reader) -> dict[str, str]:
@@ -148,9 +148,12 @@ def test_a_killed_story_keeps_answering_410_at_its_old_address_after_a_rename(ed
 
 def test_killing_takes_the_story_out_of_the_ticker(editor, reader, query):
     ident = publish(editor)
-    for text, link in (("Floods in Assam", f"/n/{ident}"), ("Rail cut", f"/article/{SLUG}"),
-                       ("Elsewhere", "/latest")):  # fmt: skip
-        editor.post("/admin/breaking", data={"text": text, "link": link, "minutes": "60"})
+    for text, link in (
+        ("Floods in Assam", f"/n/{ident}"),
+        ("Rail cut", f"/article/{SLUG}"),
+        ("Elsewhere", "/latest"),
+    ):
+        editor.post("/admin/ticker", data={"text": text, "link": link, "minutes": "60"})
     ticker = reader.get("/live/ticker").text
     assert "Floods in Assam" in ticker and "Rail cut" in ticker
     editor.post(f"/admin/stories/{ident}/kill", data={"notice": NOTICE})
@@ -199,7 +202,7 @@ def test_stories_kill_command_refuses_what_it_cannot_do(runner, args, message):
 
 
 def ticker_links(query) -> list[tuple[str, str]]:
-    return query(lambda: [(i.text, i.link) for i in BreakingItem.active()])
+    return query(lambda: [(i.text, i.link) for i in TickerItem.active()])
 
 
 def test_publishing_a_breaking_story_puts_it_in_the_ticker_once(editor, reader, query):
@@ -213,13 +216,16 @@ def test_publishing_a_breaking_story_puts_it_in_the_ticker_once(editor, reader, 
     again = story_data(action="save", is_breaking="y", revision=revision_of(page))
     assert editor.post(f"/admin/stories/{ident}", data=again).status_code == 303
     assert ticker_links(query).count((HEADLINE, f"/n/{ident}")) == 1, "a save adds nothing"
-    assert query(
-        lambda: db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(AuditEntry)
-            .where(AuditEntry.subject_type == "breakingitem", AuditEntry.summary == HEADLINE)
+    assert (
+        query(
+            lambda: db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.subject_type == "tickeritem", AuditEntry.summary == HEADLINE)
+            )
         )
-    ) == 1  # fmt: skip
+        == 1
+    )
 
 
 def test_stories_not_marked_breaking_or_not_live_stay_out_of_the_ticker(editor, query):
@@ -246,7 +252,7 @@ def test_the_breaking_box_says_what_it_does(editor):
 
 @pytest.mark.parametrize("ident", ["99999999999999999999999", "²", "0"])
 def test_breaking_expire_refuses_an_id_that_cannot_exist(runner, ident):
-    result = runner.invoke(args=["breaking", "expire", ident])
+    result = runner.invoke(args=["ticker", "expire", ident])
     assert result.exit_code == 2
     assert "Invalid value for 'IDENT'" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)

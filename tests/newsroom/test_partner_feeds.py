@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article, Source, utcnow
+from newsroom.models import Source, Story, utcnow
 
 # Runs on the demo newsroom until its tests are built with factories.
 pytestmark = pytest.mark.demo
@@ -53,7 +53,7 @@ def run_import(runner, path: str, *extra: str):
 def counts(query) -> tuple[int, int]:
     return query(
         lambda: (
-            db.session.scalar(sa.select(sa.func.count()).select_from(Article)),
+            db.session.scalar(sa.select(sa.func.count()).select_from(Story)),
             db.session.scalar(sa.select(sa.func.count()).select_from(Source)),
         )
     )
@@ -72,18 +72,29 @@ SYSTEM_DTD = '<!DOCTYPE rss SYSTEM "http://127.0.0.1:9/rss.dtd">\n'
 
 @pytest.mark.parametrize(
     ("head", "encoding", "bom", "title", "message"),
-    [(ENTITY, "utf-8", False, "&name;", "declares XML entities"),
-     (PADDED, "utf-8", False, "&name;", "declares XML entities"),
-     (ENTITY, "utf-16-le", False, "&name;", "declares XML entities"),
-     (ENTITY, "utf-16", True, "&name;", "declares XML entities"),
-     (PADDED, "utf-16-be", True, "&name;", "declares XML entities"),
-     (LAUGHS, "utf-8", False, "&lol4;", "declares XML entities"),
-     (LAUGHS, "utf-16", True, "&lol4;", "declares XML entities"),
-     (EXTERNAL, "utf-8", False, "&name;", "declares XML entities"),
-     (SYSTEM_DTD, "utf-8", False, "Plain title", "DOCTYPE")],
-    ids=["entity", "padded", "utf16", "utf16-bom", "padded-utf16be", "laughs", "laughs-utf16",
-         "external", "external-dtd"],
-)  # fmt: skip
+    [
+        (ENTITY, "utf-8", False, "&name;", "declares XML entities"),
+        (PADDED, "utf-8", False, "&name;", "declares XML entities"),
+        (ENTITY, "utf-16-le", False, "&name;", "declares XML entities"),
+        (ENTITY, "utf-16", True, "&name;", "declares XML entities"),
+        (PADDED, "utf-16-be", True, "&name;", "declares XML entities"),
+        (LAUGHS, "utf-8", False, "&lol4;", "declares XML entities"),
+        (LAUGHS, "utf-16", True, "&lol4;", "declares XML entities"),
+        (EXTERNAL, "utf-8", False, "&name;", "declares XML entities"),
+        (SYSTEM_DTD, "utf-8", False, "Plain title", "DOCTYPE"),
+    ],
+    ids=[
+        "entity",
+        "padded",
+        "utf16",
+        "utf16-bom",
+        "padded-utf16be",
+        "laughs",
+        "laughs-utf16",
+        "external",
+        "external-dtd",
+    ],
+)
 def test_dtds_and_entities_are_refused_in_any_disguise(
     runner, query, tmp_path, head, encoding, bom, title, message
 ):
@@ -111,8 +122,14 @@ def test_plain_feeds_in_any_encoding_still_import(runner, query, tmp_path, encod
     result = run_import(runner, path, "--publish")
     assert result.exit_code == 0, result.output
     assert "1 new" in result.output
-    assert query(lambda: db.session.scalar(sa.select(Article.headline).where(
-        Article.source_guid == "https://partner.example/?p=1"))) == title  # fmt: skip
+    assert (
+        query(
+            lambda: db.session.scalar(
+                sa.select(Story.headline).where(Story.source_guid == "https://partner.example/?p=1")
+            )
+        )
+        == title
+    )
 
 
 # --- text stays text, paragraphs stay paragraphs ------------------------------------------------
@@ -126,8 +143,8 @@ def fresh_item(title: str, body: str, n: int) -> str:
 def stored(query, n: int):
     return query(
         lambda: db.session.execute(
-            sa.select(Article.headline, Article.standfirst, Article.body_md, Article.slug).where(
-                Article.source_guid == f"https://partner.example/?p={n}"
+            sa.select(Story.headline, Story.standfirst, Story.body_md, Story.slug).where(
+                Story.source_guid == f"https://partner.example/?p={n}"
             )
         ).one()
     )
@@ -135,10 +152,12 @@ def stored(query, n: int):
 
 def test_imported_markup_in_titles_never_becomes_a_live_tag(runner, client, query, tmp_path):
     items = (
-        fresh_item("&amp;lt;img src=x onerror=alert(1)&amp;gt; Ferry news", "Ferries &amp;amp; more", 1)
+        fresh_item(
+            "&amp;lt;img src=x onerror=alert(1)&amp;gt; Ferry news", "Ferries &amp;amp; more", 1
+        )
         + fresh_item("5 &lt; 6 &amp; rising", "&lt;script&gt;alert(2)&lt;/script&gt;Calm", 2)
         + fresh_item("&lt;b&gt;Bold&lt;/b&gt; move", "Quake&amp;#x0B;hits", 3)
-    )  # fmt: skip
+    )
     result = run_import(runner, write(tmp_path, rss(items)), "--publish")
     assert result.exit_code == 0 and "3 new" in result.output, result.output
     first, second, third = stored(query, 1), stored(query, 2), stored(query, 3)
@@ -163,8 +182,9 @@ def test_excerpts_keep_paragraphs_and_line_breaks(runner, client, query, tmp_pat
         "<p>Tensions rose with China.</p><p>Officials said talks would resume.</p>"
         "<div>Line one<br>Line two</div><ul><li>First point</li><li>Second point</li></ul>"
     )
-    result = run_import(runner, write(tmp_path, rss(fresh_item("Talks to resume", body, 1))),
-                        "--publish")  # fmt: skip
+    result = run_import(
+        runner, write(tmp_path, rss(fresh_item("Talks to resume", body, 1))), "--publish"
+    )
     assert result.exit_code == 0, result.output
     slug = stored(query, 1)[3]
     article = client.get(f"/article/{slug}").text

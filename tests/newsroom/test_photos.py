@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from PIL import Image as PILImage
 
 from extensions import db
-from newsroom.models import Article, Image, utcnow
+from newsroom.models import Photo, Story, utcnow
 from tests.factories import make_story
 from tests.helpers import (
     form_values,
@@ -34,7 +34,7 @@ def add_photos(count: int, *, alt="Market stall", days_ago=0) -> list[int]:
     """Photo rows without files (pages only link to them): a large library, cheaply."""
     start = utcnow() - timedelta(days=days_ago)
     rows = [
-        Image(
+        Photo(
             key=f"lib{n:05d}{start.timestamp():.0f}",
             width=1600,
             height=1067,
@@ -43,7 +43,7 @@ def add_photos(count: int, *, alt="Market stall", days_ago=0) -> list[int]:
             caption="",
             credit="Staff",
             created_at=start + timedelta(minutes=n),
-        )  # fmt: skip
+        )
         for n in range(count)
     ]
     db.session.add_all(rows)
@@ -60,16 +60,17 @@ def old_story(app, query):
         add_photos(130)
         story = make_story(
             headline="Lantern festival draws record crowds to Hoi An",
-            hero_image_id=old[0], gallery_ids=[old[2], old[0], old[1]],
-        )  # fmt: skip
+            hero_photo_id=old[0],
+            gallery_ids=[old[2], old[0], old[1]],
+        )
         return story.id, old
 
     return query(build)
 
 
 def photos_of(query, ident: int) -> tuple:
-    story = query(lambda: db.session.get(Article, ident))
-    return story.hero_image_id, list(story.gallery_ids)
+    story = query(lambda: db.session.get(Story, ident))
+    return story.hero_photo_id, list(story.gallery_ids)
 
 
 def test_saving_an_old_story_after_a_typo_fix_keeps_its_hero_and_gallery(editor, old_story, query):
@@ -78,16 +79,16 @@ def test_saving_an_old_story_after_a_typo_fix_keeps_its_hero_and_gallery(editor,
     form = form_values(page)
     form.update(headline="Lantern festival draws record crowds in Hoi An", action="save")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
-    story = query(lambda: db.session.get(Article, ident))
+    story = query(lambda: db.session.get(Story, ident))
     assert story.headline == "Lantern festival draws record crowds in Hoi An"
-    assert (story.hero_image_id, story.gallery_ids) == (old[0], [old[2], old[0], old[1]])
+    assert (story.hero_photo_id, story.gallery_ids) == (old[0], [old[2], old[0], old[1]])
     assert "Lantern festival in Hoi An 0" in page, "the chosen hero is shown, however old"
 
 
 def test_a_form_without_the_photo_fields_leaves_the_photos_alone(editor, old_story, query):
     ident, old = old_story
     form = form_values(editor.get(f"/admin/stories/{ident}").text)
-    del form["hero_image"], form["gallery"]
+    del form["hero_photo"], form["gallery"]
     form.update(headline="Lantern festival draws record crowds", action="save")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
     assert photos_of(query, ident) == (old[0], [old[2], old[0], old[1]])
@@ -96,34 +97,34 @@ def test_a_form_without_the_photo_fields_leaves_the_photos_alone(editor, old_sto
 def test_the_editor_can_change_the_hero_and_empty_the_gallery(editor, old_story, query):
     ident, old = old_story
     form = form_values(editor.get(f"/admin/stories/{ident}").text)
-    form.update(hero_image=str(old[1]), gallery="0", action="save")
+    form.update(hero_photo=str(old[1]), gallery="0", action="save")
     assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
     assert photos_of(query, ident) == (old[1], [])
 
 
 def test_the_picker_search_finds_an_old_photo_by_words_or_number(editor, old_story, htmx):
     _, old = old_story
-    found = editor.get("/admin/media/choose?photo_q=lantern+festival+in+hoi+an+2", headers=htmx)
+    found = editor.get("/admin/photos/choose?photo_q=lantern+festival+in+hoi+an+2", headers=htmx)
     assert found.status_code == 200 and "<html" not in found.text
-    assert f'name="hero_image" value="{old[2]}"' in found.text
+    assert f'name="hero_photo" value="{old[2]}"' in found.text
     assert f'name="gallery" value="{old[2]}"' in found.text
     assert "/media/" in found.text, "each result has its thumbnail"
-    by_number = editor.get(f"/admin/media/choose?photo_q=%23{old[1]}", headers=htmx).text
-    assert f'name="hero_image" value="{old[1]}"' in by_number
-    nothing = editor.get("/admin/media/choose?photo_q=no+such+photo+anywhere", headers=htmx).text
+    by_number = editor.get(f"/admin/photos/choose?photo_q=%23{old[1]}", headers=htmx).text
+    assert f'name="hero_photo" value="{old[1]}"' in by_number
+    nothing = editor.get("/admin/photos/choose?photo_q=no+such+photo+anywhere", headers=htmx).text
     assert "No photo matches “no such photo anywhere”." in nothing
 
 
 def test_the_picker_pages_through_every_photo(editor, old_story, htmx, query):
     """'More photos' walks the whole library, twelve at a time, down to the oldest photo."""
-    url, seen = "/admin/media/choose", []
+    url, seen = "/admin/photos/choose", []
     while url:
         text = editor.get(url, headers=htmx).text
-        seen += [int(i) for i in re.findall(r'name="hero_image" value="(\d+)"', text)]
+        seen += [int(i) for i in re.findall(r'name="hero_photo" value="(\d+)"', text)]
         more = re.search(r'hx-get="([^"]+)" hx-target="this"', text)
         url = more.group(1).replace("&amp;", "&") if more else None
     everything = query(
-        lambda: list(db.session.scalars(sa.select(Image.id).order_by(Image.id.desc())))
+        lambda: list(db.session.scalars(sa.select(Photo.id).order_by(Photo.id.desc())))
     )
     assert seen == everything
 
@@ -139,14 +140,14 @@ def test_without_javascript_find_photos_shows_the_form_again_with_results_and_sa
     assert "Not saved yet" in response.text
     assert 'value="An unsaved new headline"' in response.text, "what was typed stays"
     results = response.text[response.text.index('id="photo-results"') :]
-    assert f'name="hero_image" value="{old[1]}"' in results
-    assert query(lambda: db.session.get(Article, ident).headline).startswith("Lantern festival")
+    assert f'name="hero_photo" value="{old[1]}"' in results
+    assert query(lambda: db.session.get(Story, ident).headline).startswith("Lantern festival")
     again = form_values(response.text)
-    assert again["hero_image"] == str(old[0]), "the hero chosen before is still chosen"
+    assert again["hero_photo"] == str(old[0]), "the hero chosen before is still chosen"
 
 
 def test_the_media_library_pages_reach_the_oldest_photo(editor, old_story, query):
-    url, seen = "/admin/media", []
+    url, seen = "/admin/photos", []
     while url:
         response = editor.get(url)
         assert response.status_code == 200
@@ -154,7 +155,7 @@ def test_the_media_library_pages_reach_the_oldest_photo(editor, old_story, query
         older = re.search(r'rel="next" href="([^"]+)"', response.text)
         url = older.group(1).replace("&amp;", "&") if older else None
     everything = query(
-        lambda: list(db.session.scalars(sa.select(Image.id).order_by(Image.id.desc())))
+        lambda: list(db.session.scalars(sa.select(Photo.id).order_by(Photo.id.desc())))
     )
     assert len(everything) > 130
     assert seen == everything
@@ -162,15 +163,15 @@ def test_the_media_library_pages_reach_the_oldest_photo(editor, old_story, query
 
 def test_the_media_library_searches_alt_text_and_numbers(editor, old_story):
     _, old = old_story
-    found = editor.get("/admin/media?q=lantern").text
+    found = editor.get("/admin/photos?q=lantern").text
     assert all(f"#{i} · " in found for i in old)
     assert "Market stall" not in found
-    assert f"#{old[1]} · " in editor.get(f"/admin/media?q={old[1]}").text
+    assert f"#{old[1]} · " in editor.get(f"/admin/photos?q={old[1]}").text
 
 
 @pytest.mark.parametrize("before", ["x", "-1", "1" * 40, "²"])
 def test_a_bad_library_page_link_is_a_400(editor, before):
-    assert editor.get("/admin/media", query_string={"before": before}).status_code == 400
+    assert editor.get("/admin/photos", query_string={"before": before}).status_code == 400
 
 
 # --- photo numbers that name no photo -----------------------------------------------------------
@@ -180,7 +181,7 @@ BAD_PHOTO_IDS = ["99999", "99999999999999999999", "2147483648", "abc", "-3", "1.
 
 @pytest.mark.parametrize("value", BAD_PHOTO_IDS)
 @pytest.mark.parametrize(
-    "name,label", [("hero_image", "hero photo"), ("gallery", "gallery photos")]
+    "name,label", [("hero_photo", "hero photo"), ("gallery", "gallery photos")]
 )
 def test_a_photo_number_that_names_no_photo_is_a_422_naming_the_field(
     editor, query, name, label, value
@@ -190,8 +191,16 @@ def test_a_photo_number_that_names_no_photo_is_a_422_naming_the_field(
     assert label in response.text
     assert "web address" not in response.text
     assert 'value="Monsoon floods cut rail links across Assam"' in response.text
-    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article).where(
-        Article.headline.like("Monsoon floods%")))) == 0  # fmt: skip
+    assert (
+        query(
+            lambda: db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Story)
+                .where(Story.headline.like("Monsoon floods%"))
+            )
+        )
+        == 0
+    )
 
 
 def test_a_gallery_of_more_than_forty_photos_is_refused_not_cut_short(editor, query):
@@ -229,13 +238,13 @@ def test_a_phone_photo_is_accepted(private_media):
     response = close(upload(client, data))
     assert response.status_code == 303
     with app.app_context():
-        image = db.session.scalars(sa.select(Image).order_by(Image.id.desc())).first()
+        image = db.session.scalars(sa.select(Photo).order_by(Photo.id.desc())).first()
         assert (image.width, image.height) == (4000, 3000)
         assert image.variant_widths == [320, 640, 1024, 1600]
 
 
 def test_the_upload_forms_say_the_limit(editor):
-    for url in ("/admin/media", "/admin/stories/new"):
+    for url in ("/admin/photos", "/admin/stories/new"):
         assert "up to 25 MB and 40 megapixels" in editor.get(url).text, url
 
 
@@ -259,11 +268,11 @@ def test_a_photo_too_large_gets_a_readable_413_that_keeps_the_form(private_media
     assert 'id="photo-form"' in page.text and 'id="photo-library"' in page.text
     fragment = close(
         client.post(
-            "/admin/media",
+            "/admin/photos",
             data={"photo-photo": (io.BytesIO(data), "big.jpg"), "photo-alt": "Big"},
             content_type="multipart/form-data",
             headers=htmx,
-        )  # fmt: skip
+        )
     )
     assert fragment.status_code == 413
     assert "<html" not in fragment.text and "<form" not in fragment.text

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article, Author, Image, Section, Status, Tag, utcnow
+from newsroom.models import Author, Photo, Section, Status, Story, Tag, utcnow
 from tests.factories import make_story
 from tests.helpers import sign_in
 
@@ -95,37 +95,45 @@ FORBIDDEN = ["\x0b", "\x0c", "\x08", "\x1f", "\ufffe", "\uffff"]
 
 # field -> how to put a forbidden character into it directly (bypassing every input filter)
 FIELDS = {
-    "headline": (Article, "headline"),
-    "standfirst": (Article, "standfirst"),
-    "credit": (Image, "credit"),
-    "alt": (Image, "alt"),
-    "caption": (Image, "caption"),
+    "headline": (Story, "headline"),
+    "standfirst": (Story, "standfirst"),
+    "credit": (Photo, "credit"),
+    "alt": (Photo, "alt"),
+    "caption": (Photo, "caption"),
     "author name": (Author, "name"),
     "tag name": (Tag, "name"),
     "section name": (Section, "name"),
-    "language": (Article, "lang"),
-    "body": (Article, "body_html"),
+    "language": (Story, "lang"),
+    "body": (Story, "body_html"),
 }
 
 XML_URLS = [
-    "/feed.rss", "/feed.atom", "/section/politics/feed.rss", "/section/politics/feed.atom",
-    "/tag/typhoons/feed.rss", "/tag/typhoons/feed.atom", "/author/{author}/feed.rss",
-    "/author/{author}/feed.atom", "/country/japan/feed.rss", "/news-sitemap.xml", "/sitemap.xml",
+    "/feed.rss",
+    "/feed.atom",
+    "/section/politics/feed.rss",
+    "/section/politics/feed.atom",
+    "/tag/typhoons/feed.rss",
+    "/tag/typhoons/feed.atom",
+    "/author/{author}/feed.rss",
+    "/author/{author}/feed.atom",
+    "/country/japan/feed.rss",
+    "/news-sitemap.xml",
+    "/sitemap.xml",
     "/sitemaps/pages.xml",
-]  # fmt: skip
+]
 
 
 def _story_with_everything():
     """A fresh published story with a photo, an author and a tag; returns the ids to corrupt."""
     story = make_story(headline="Typhoon nears Okinawa", slug="typhoon-nears-okinawa")
-    story.hero_image = db.session.scalar(sa.select(Image).order_by(Image.id).limit(1))
-    story.hero_image.credit = "Photo: Asian-News.net"
+    story.hero_photo = db.session.scalar(sa.select(Photo).order_by(Photo.id).limit(1))
+    story.hero_photo.credit = "Photo: Asian-News.net"
     story.authors = [db.session.scalar(sa.select(Author).order_by(Author.id).limit(1))]
     story.tags = [Tag(slug="typhoons", name="Typhoons")]
     db.session.commit()
     return {
-        Article: story.id,
-        Image: story.hero_image_id,
+        Story: story.id,
+        Photo: story.hero_photo_id,
         Author: story.authors[0].id,
         Tag: story.tags[0].id,
         Section: story.section_id,
@@ -158,11 +166,19 @@ def test_a_stored_control_character_breaks_no_feed_or_sitemap(client, query, fie
 # --- ...and never gets in through the admin, the command line or a partner feed ----------------
 
 STORY_FORM = {
-    "standfirst": "Hundreds of villages are cut off.", "dateline": "Guwahati",
-    "dateline_country": "23", "body": "Floodwater covered the tracks on Tuesday.", "kind": "news",
-    "section": "1", "countries": ["23"], "authors": ["2"], "lang": "en", "hero_image": "0",
-    "revision": "0", "action": "publish",
-}  # fmt: skip
+    "standfirst": "Hundreds of villages are cut off.",
+    "dateline": "Guwahati",
+    "dateline_country": "23",
+    "body": "Floodwater covered the tracks on Tuesday.",
+    "kind": "news",
+    "section": "1",
+    "countries": ["23"],
+    "authors": ["2"],
+    "lang": "en",
+    "hero_photo": "0",
+    "revision": "0",
+    "action": "publish",
+}
 
 
 @pytest.mark.parametrize("char", [*FORBIDDEN, "\x01"], ids=lambda c: f"U+{ord(c):04X}")
@@ -178,16 +194,16 @@ def test_the_admin_stores_text_without_forbidden_characters(editor, query, char)
     assert response.status_code == 303, response.text
     story = query(
         lambda: db.session.scalar(
-            sa.select(Article).where(Article.headline.like("Monsoon%floods cut rail links"))
+            sa.select(Story).where(Story.headline.like("Monsoon%floods cut rail links"))
         )
     )
     assert story is not None
     texts = query(
         lambda: [
             *db.session.execute(
-                sa.select(
-                    Article.headline, Article.standfirst, Article.body_md, Article.body_html
-                ).where(Article.id == story.id)
+                sa.select(Story.headline, Story.standfirst, Story.body_md, Story.body_html).where(
+                    Story.id == story.id
+                )
             ).one(),
             *db.session.scalars(sa.select(Tag.name).where(Tag.name.like("Mon%"))),
         ]
@@ -213,16 +229,19 @@ def test_a_photo_credit_is_stored_without_forbidden_characters(editor, query):
     buffer = io.BytesIO()
     PILImage.new("RGB", (1200, 800), (180, 40, 30)).save(buffer, "JPEG")
     response = editor.post(
-        "/admin/media",
-        data={"photo-photo": (io.BytesIO(buffer.getvalue()), "p.jpg"),
-              "photo-alt": "Rice\x0bterraces", "photo-caption": "Dawn\x08 light",
-              "photo-credit": "Photo:\x0b Staff\ufffe"},
+        "/admin/photos",
+        data={
+            "photo-photo": (io.BytesIO(buffer.getvalue()), "p.jpg"),
+            "photo-alt": "Rice\x0bterraces",
+            "photo-caption": "Dawn\x08 light",
+            "photo-credit": "Photo:\x0b Staff\ufffe",
+        },
         content_type="multipart/form-data",
-    )  # fmt: skip
+    )
     assert response.status_code in (200, 201, 303), response.text
     alt, caption, credit = query(
         lambda: db.session.execute(
-            sa.select(Image.alt, Image.caption, Image.credit).order_by(Image.id.desc()).limit(1)
+            sa.select(Photo.alt, Photo.caption, Photo.credit).order_by(Photo.id.desc()).limit(1)
         ).one()
     )
     assert (alt, caption, credit) == ("Rice terraces", "Dawn light", "Photo:  Staff")
@@ -246,21 +265,27 @@ def test_taxonomy_names_are_stored_without_forbidden_characters(client, query, n
     "char", ["\x08", "\ufffe", "\udcff", "\x00"], ids=lambda c: f"U+{ord(c):04X}"
 )
 def test_the_command_line_stores_text_without_forbidden_characters(runner, query, char):
-    from newsroom.models import BreakingItem, User
+    from newsroom.models import TickerItem, User
 
-    added = runner.invoke(args=["breaking", "add", f"Quake{char} hits Taiwan"])
+    added = runner.invoke(args=["ticker", "add", f"Quake{char} hits Taiwan"])
     assert added.exit_code == 0, added.output
     created = runner.invoke(
-        args=["users", "create", "cli@asian-news.test", "--role", "writer", "--name",
-              f"Mei{char} Lin", "--password-stdin"],
+        args=[
+            "users",
+            "create",
+            "cli@asian-news.test",
+            "--role",
+            "writer",
+            "--name",
+            f"Mei{char} Lin",
+            "--password-stdin",
+        ],
         input="a long and unusual passphrase for tests\n",
-    )  # fmt: skip
+    )
     assert created.exit_code == 0, created.output
     texts = query(
         lambda: [
-            *db.session.scalars(
-                sa.select(BreakingItem.text).where(BreakingItem.text.like("Quake%"))
-            ),
+            *db.session.scalars(sa.select(TickerItem.text).where(TickerItem.text.like("Quake%"))),
             *db.session.scalars(sa.select(User.name).where(User.email == "cli@asian-news.test")),
         ]
     )
@@ -292,9 +317,13 @@ def _pages_sitemap(client) -> set[str]:
 
 @pytest.mark.parametrize(
     ("status", "offset"),
-    [(Status.DRAFT.value, timedelta(minutes=-5)), (Status.SCHEDULED.value, timedelta(hours=3)),
-     (Status.REVIEW.value, timedelta(minutes=-5)), (Status.UNPUBLISHED.value, timedelta(days=-1))],
-)  # fmt: skip
+    [
+        (Status.DRAFT.value, timedelta(minutes=-5)),
+        (Status.SCHEDULED.value, timedelta(hours=3)),
+        (Status.REVIEW.value, timedelta(minutes=-5)),
+        (Status.UNPUBLISHED.value, timedelta(days=-1)),
+    ],
+)
 def test_a_tag_only_on_unpublished_stories_is_not_public(client, query, status, offset):
     query(_tagged(status, utcnow() + offset, "secret-merger"))
     for url in _tag_urls("secret-merger"):
@@ -307,7 +336,7 @@ def test_a_tag_becomes_public_when_its_story_is_published(client, query):
     assert client.get("/tag/port-strike").status_code == 404  # now in the page cache too
 
     def publish():
-        story = db.session.get(Article, ident)
+        story = db.session.get(Story, ident)
         story.status, story.published_at = Status.PUBLISHED.value, utcnow()
         db.session.commit()
 
@@ -323,7 +352,7 @@ def test_a_scheduled_tag_goes_public_at_its_time(client, query):
     assert client.get("/tag/summit-date").status_code == 404
 
     def time_comes():
-        db.session.get(Article, ident).published_at = utcnow() - timedelta(seconds=1)
+        db.session.get(Story, ident).published_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
 
     query(time_comes)

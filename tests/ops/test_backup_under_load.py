@@ -74,8 +74,9 @@ def test_R14_sqlite_online_backup_while_two_writers_insert(
     query(lambda: make_story(headline=HEADLINE, countries=["india"]))
     with Writers(app) as writers:
         started = time.monotonic()
-        [copy, _media] = backup(app_config["SQLALCHEMY_DATABASE_URI"], app_config["MEDIA_ROOT"],
-                                tmp_path / "backups")  # fmt: skip
+        [copy, _media] = backup(
+            app_config["SQLALCHEMY_DATABASE_URI"], app_config["MEDIA_ROOT"], tmp_path / "backups"
+        )
         finished = time.monotonic()
         time.sleep(0.2)  # writers go on after the backup
     assert writers.failures == []

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article
+from newsroom.models import Story
 from tests.factories import AuthorFactory, make_story, story_form
 from tests.helpers import form_values, sign_in
 
@@ -84,7 +84,7 @@ def test_R08_R09_eight_editors_saving_one_story_at_once_cannot_overwrite_each_ot
         form = form_values(client.get(f"/admin/stories/{ident}").text)
         form.update(headline=f"Edit number {n}", action="save")
         clients.append((client, form))
-    before = query(lambda: db.session.get(Article, ident).revision)
+    before = query(lambda: db.session.get(Story, ident).revision)
     start = threading.Barrier(WRITERS)
     answers = []
 
@@ -98,7 +98,7 @@ def test_R08_R09_eight_editors_saving_one_story_at_once_cannot_overwrite_each_ot
     for thread in threads:
         thread.join(timeout=60)
     assert sorted(answers) == [303] + [409] * (WRITERS - 1)
-    story = query(lambda: db.session.get(Article, ident))
+    story = query(lambda: db.session.get(Story, ident))
     assert story.revision == before + 1
     assert story.headline.startswith("Edit number ")
 
@@ -133,7 +133,7 @@ def test_two_new_stories_racing_for_one_web_address_keep_both_texts(app, newsroo
             assert "Typhoon makes landfall near Da Nang" in text  # the text is on screen
     saved = query(
         lambda: db.session.scalar(
-            sa.select(sa.func.count()).select_from(Article).where(Article.slug == "typhoon-da-nang")
+            sa.select(sa.func.count()).select_from(Story).where(Story.slug == "typhoon-da-nang")
         )
     )
     assert saved == 1
@@ -143,7 +143,7 @@ def test_two_new_stories_racing_for_one_web_address_keep_both_texts(app, newsroo
 def test_R09_eight_editors_adding_ticker_items_at_once_give_each_its_own_place(
     app, newsroom, query
 ):
-    from newsroom.models import BreakingItem
+    from newsroom.models import TickerItem
 
     clients = []
     for _ in range(WRITERS):
@@ -156,7 +156,7 @@ def test_R09_eight_editors_adding_ticker_items_at_once_give_each_its_own_place(
     def add(n, client):
         start.wait()
         data = {"text": f"Flash {n}: markets open higher in Mumbai", "minutes": "30"}
-        answers.append(client.post("/admin/breaking", data=data).status_code)
+        answers.append(client.post("/admin/ticker", data=data).status_code)
 
     threads = [threading.Thread(target=add, args=(n, c)) for n, c in enumerate(clients)]
     for thread in threads:
@@ -166,7 +166,7 @@ def test_R09_eight_editors_adding_ticker_items_at_once_give_each_its_own_place(
     assert answers == [303] * WRITERS
     positions = query(
         lambda: db.session.scalars(
-            sa.select(BreakingItem.position).where(BreakingItem.text.like("Flash %"))
+            sa.select(TickerItem.position).where(TickerItem.text.like("Flash %"))
         ).all()
     )
     assert len(positions) == WRITERS and len(set(positions)) == WRITERS

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import ContactMessage, Image
+from newsroom.models import ContactMessage, Photo
 from tests.factories import make_story
 from tests.helpers import GOOD, PG_URL, photo_bytes, sign_in, upload
 
@@ -31,8 +31,10 @@ def tmpfs(tmp_path):
         where.mkdir()
         result = subprocess.run(
             ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if result.returncode != 0:
             message = f"cannot mount a tmpfs here ({result.stderr.strip()})"
             if os.environ.get("REQUIRE_TMPFS") == "1":
@@ -70,22 +72,22 @@ def test_R11_a_full_media_disk_refuses_the_upload_and_leaves_nothing_behind(
     sign_in(client, "writer")
     filler = fill(disk, leave=48 * 1024)  # room for a thumbnail, not for the variants
     before = sorted(p.name for p in disk.rglob("*"))
-    images = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Image)))
+    images = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Photo)))
 
     response = upload(client, photo_bytes(size=(2400, 1600)))
     assert response.status_code == 507
     assert "media disk is full" in response.text
     assert sorted(p.name for p in disk.rglob("*")) == before, "no partial or empty file"
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Image)) == images
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Photo)) == images
     front = app.test_client().get("/")  # readers are not affected
     assert front.status_code == 200 and "Rice exports resume" in front.text
 
     filler.unlink()
     assert upload(client, photo_bytes(size=(2400, 1600))).status_code == 303
     with app.app_context():
-        image = db.session.scalars(sa.select(Image).order_by(Image.id.desc())).first()
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Image)) == images + 1
+        image = db.session.scalars(sa.select(Photo).order_by(Photo.id.desc())).first()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Photo)) == images + 1
     stored = [p for p in (disk / "media").rglob(f"{image.key}*") if p.is_file()]
     assert stored and all(p.stat().st_size > 0 for p in stored)
 

@@ -90,8 +90,15 @@ def test_the_readme_documents_every_option_of_every_command(monkeypatch, tmp_pat
 
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SITE_URL": "http://x.test",
-                      "SQLALCHEMY_DATABASE_URI": "sqlite://", "CACHE_TYPE": "SimpleCache"})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SITE_URL": "http://x.test",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "CACHE_TYPE": "SimpleCache",
+        }
+    )
     text = README.read_text()
     missing = []
 
@@ -103,7 +110,7 @@ def test_the_readme_documents_every_option_of_every_command(monkeypatch, tmp_pat
                 if opt.startswith("--") and opt != "--help" and opt not in text:
                     missing.append(f"{' '.join(path)} {opt}")
 
-    for name in ("users", "feeds", "backup", "restore", "demo", "stories", "breaking"):
+    for name in ("users", "feeds", "backup", "restore", "demo", "stories", "ticker"):
         walk(app.cli.commands[name], [name])
         assert f"--app app {name} " in text or f"`{name} " in text, name
     for sub in app.cli.commands["users"].commands:
@@ -114,9 +121,24 @@ def test_the_readme_documents_every_option_of_every_command(monkeypatch, tmp_pat
 @pytest.fixture
 def operator_env(tmp_path) -> dict:
     """A shell environment like a new operator's, with its instance in a temporary folder."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "SITE_URL", "SECRET_KEY", "MEDIA_ROOT",
-                        "HOST", "PORT", "FLASK_APP", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}  # fmt: skip
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SITE_URL",
+            "SECRET_KEY",
+            "MEDIA_ROOT",
+            "HOST",
+            "PORT",
+            "FLASK_APP",
+            "MAKEFLAGS",
+            "MFLAGS",
+            "MAKELEVEL",
+        )
+    }
     env["INSTANCE_PATH"] = str(tmp_path / "instance")
     return env
 
@@ -129,8 +151,14 @@ def _get(url: str) -> str:
 def serve(command: str, env: dict, log: Path, port: int, check) -> str:
     """Start a serving command, wait until it answers, run check(base_url), stop it."""
     with log.open("w") as out:
-        process = subprocess.Popen(["bash", "-c", command], cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        process = subprocess.Popen(
+            ["bash", "-c", command],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 180
         while True:
@@ -155,7 +183,7 @@ class Operator:
         self.env = env
         self.tmp = tmp
         self.instance = Path(env["INSTANCE_PATH"])
-        self.breaking_id = ""
+        self.ticker_id = ""
         (tmp / "password.txt").write_text(PASSWORD + "\n")
 
     def substitute(self, command: str) -> str:
@@ -166,7 +194,7 @@ class Operator:
             "/srv/backups": str(self.tmp / "elsewhere"),
             "< password.txt": f"< {self.tmp / 'password.txt'}",
             "https://partner.example/feed.xml": str(FEED),
-            "breaking expire 7": f"breaking expire {self.breaking_id}",
+            "ticker expire 7": f"ticker expire {self.ticker_id}",
             "stories kill 42 ": f"stories kill {self.published_story_id()} ",
         }
         if backups:
@@ -189,9 +217,15 @@ class Operator:
 
     def run(self, command: str, answers: str = "") -> subprocess.CompletedProcess:
         result = subprocess.run(
-            ["bash", "-c", self.substitute(command)], cwd=ROOT, env=self.env, input=answers,
-            capture_output=True, text=True, timeout=300, start_new_session=True,
-        )  # fmt: skip
+            ["bash", "-c", self.substitute(command)],
+            cwd=ROOT,
+            env=self.env,
+            input=answers,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            start_new_session=True,
+        )
         assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
         return result
 
@@ -263,9 +297,9 @@ EXPECTED = {
     r" restore ": r"Restored\.",
     r"demo load --synthetic 20": r"Added 20 synthetic stories",
     r"stories kill ": r"Story \d+ killed: /article/\S+ now answers 410",
-    r"breaking add ": r"Added breaking item \d+",
-    r"breaking list --all": r"Typhoon makes landfall in Luzon",
-    r"breaking expire ": r"Breaking item \d+ expired",
+    r"ticker add ": r"Added ticker item \d+",
+    r"ticker list --all": r"Typhoon makes landfall in Luzon",
+    r"ticker expire ": r"Ticker item \d+ expired",
     r"db upgrade$": r"",
 }
 
@@ -274,8 +308,8 @@ def expect_output(command: str, output: str, operator: Operator) -> None:
     for pattern, printed in EXPECTED.items():
         if re.search(pattern, command):
             assert printed is None or re.search(printed, output), (command, output)
-    if "breaking add " in command:
-        operator.breaking_id = re.search(r"Added breaking item (\d+)", output).group(1)
+    if "ticker add " in command:
+        operator.ticker_id = re.search(r"Added ticker item (\d+)", output).group(1)
     if command.endswith("app backup"):
         folder = operator.instance / "backups"
         assert folder.stat().st_mode & 0o777 == 0o700

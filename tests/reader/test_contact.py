@@ -25,8 +25,10 @@ def test_message_is_saved_then_post_redirect_get_with_a_flash(client, query):
     assert response.headers["Location"] == "/contact"
     [message] = saved(query)
     assert (message.name, message.email, message.subject) == (
-        "Ana Reyes", "ana@example.org", "Correction on the typhoon story",
-    )  # fmt: skip
+        "Ana Reyes",
+        "ana@example.org",
+        "Correction on the typhoon story",
+    )
     page = client.get("/contact")
     assert "Your message has reached the newsroom" in page.text
     assert page.headers["Cache-Control"] == "private, no-store"

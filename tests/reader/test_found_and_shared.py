@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article, Source, Status, utcnow
+from newsroom.models import Source, Status, Story, utcnow
 from tests.factories import make_story
 
 # Runs on the demo newsroom until its tests are built with factories.
@@ -74,9 +74,26 @@ def test_every_term_must_match(client):
 @pytest.mark.case("S02", "S25")
 @pytest.mark.parametrize(
     "query",
-    ['"', '""', "*", "NEAR(a b)", "a AND OR NOT b", "(((", "rupiah)", "x" * 2000, "\x00\x01\x1f",
-     "🇯🇵🎌", "' OR 1=1 --", "<script>alert(1)</script>", "\\", "%_%", "title:abc", "^rate", "-"],
-)  # fmt: skip
+    [
+        '"',
+        '""',
+        "*",
+        "NEAR(a b)",
+        "a AND OR NOT b",
+        "(((",
+        "rupiah)",
+        "x" * 2000,
+        "\x00\x01\x1f",
+        "🇯🇵🎌",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "\\",
+        "%_%",
+        "title:abc",
+        "^rate",
+        "-",
+    ],
+)
 def test_S02_S25_hostile_queries_get_results_or_a_friendly_no_results(client, query, htmx):
     for headers in ({}, htmx):
         response = client.get("/search", query_string={"q": query}, headers=headers)
@@ -94,7 +111,7 @@ def test_unpublished_and_edited_stories_stay_in_step_with_search(client, query):
     assert found(client, "moss garden")[0] == ["kyoto-temple-opens-moss-garden-at-night"]
 
     def edit():
-        story = db.session.get(Article, ident)
+        story = db.session.get(Story, ident)
         story.headline = "Kyoto temple opens lantern walk at night"
         db.session.commit()
 
@@ -103,7 +120,7 @@ def test_unpublished_and_edited_stories_stay_in_step_with_search(client, query):
     assert found(client, "lantern walk")[0]
 
     def unpublish():
-        db.session.get(Article, ident).status = Status.UNPUBLISHED.value
+        db.session.get(Story, ident).status = Status.UNPUBLISHED.value
         db.session.commit()
 
     query(unpublish)
@@ -117,7 +134,7 @@ def test_search_filters_by_section_country_and_date(client, query):
     )
 
     def filed_under(slugs):
-        stories = db.session.scalars(sa.select(Article).where(Article.slug.in_(slugs))).all()
+        stories = db.session.scalars(sa.select(Story).where(Story.slug.in_(slugs))).all()
         return {s.slug: ({c.slug for c in s.countries}, s.section.slug) for s in stories}
 
     everywhere = query(lambda: filed_under(found(client, "the")[0]))
@@ -147,8 +164,15 @@ def test_search_pages_with_infinite_scroll_and_as_you_type_fragments(client, htm
 # --- feeds -----------------------------------------------------------------------------------------
 
 
-FEED_URLS = ["/feed.rss", "/feed.atom", "/section/business/feed.rss", "/country/japan/feed.atom",
-             "/region/south-asia/feed.rss", "/tag/climate/feed.atom", "/author/joon-park/feed.rss"]  # fmt: skip
+FEED_URLS = [
+    "/feed.rss",
+    "/feed.atom",
+    "/section/business/feed.rss",
+    "/country/japan/feed.atom",
+    "/region/south-asia/feed.rss",
+    "/tag/climate/feed.atom",
+    "/author/joon-park/feed.rss",
+]
 
 
 @pytest.mark.parametrize("url", FEED_URLS)
@@ -306,8 +330,20 @@ def test_author_pages_are_profile_pages_and_lists_have_breadcrumbs(client):
 
 
 def test_import_sanitizes_attributes_and_deduplicates(runner, client, query):
-    result = runner.invoke(args=["feeds", "import", str(FEEDS / "partner.rss"), "--source", "Partner Wire",
-                                 "--site-url", "https://partner.example/", "--policy", "full-noindex", "--publish"])  # fmt: skip
+    result = runner.invoke(
+        args=[
+            "feeds",
+            "import",
+            str(FEEDS / "partner.rss"),
+            "--source",
+            "Partner Wire",
+            "--site-url",
+            "https://partner.example/",
+            "--policy",
+            "full-noindex",
+            "--publish",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "2 new, 0 updated, 1 skipped." in result.output
     again = runner.invoke(
@@ -345,7 +381,7 @@ def test_excerpt_policy_keeps_only_an_excerpt(runner, client):
     )
     html = client.get("/article/hanoi-metro-adds-night-trains-for-the-holiday").text
     assert "Night trains will run until 1am." in html
-    assert "<img" not in html.split('class="article__body')[1].split("</div>")[0]
+    assert "<img" not in html.split('class="story__body')[1].split("</div>")[0]
     assert '<meta name="robots" content="max-image-preview:large">' in html
 
 
@@ -368,17 +404,18 @@ def test_canonical_policy_points_to_the_original(runner, client):
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("billion-laughs.xml", "declares XML entities"), ("broken.xml", "not valid XML"),
-     ("missing.xml", "No such file")],
-)  # fmt: skip
+    [
+        ("billion-laughs.xml", "declares XML entities"),
+        ("broken.xml", "not valid XML"),
+        ("missing.xml", "No such file"),
+    ],
+)
 def test_hostile_or_broken_feeds_import_nothing(runner, query, name, message):
-    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article)))
+    before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
     result = runner.invoke(args=["feeds", "import", str(FEEDS / name), "--source", "Hostile"])
     assert result.exit_code != 0
     assert message in result.output and "Nothing was imported." in result.output
-    assert (
-        query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Article))) == before
-    )
+    assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story))) == before
     assert query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Source))) == 0
 
 
@@ -394,7 +431,7 @@ def test_huge_feeds_are_refused_before_parsing(runner, tmp_path):
 
 def test_editors_see_which_stories_embed_a_story(editor, query):
     ident = query(
-        lambda: db.session.scalar(sa.select(Article.id).where(Article.slug.like("why-a-japan%")))
+        lambda: db.session.scalar(sa.select(Story.id).where(Story.slug.like("why-a-japan%")))
     )
     assert "Pyongyang rejects" in editor.get(f"/admin/stories/{ident}").text
 

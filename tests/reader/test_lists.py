@@ -8,14 +8,20 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article
+from newsroom.models import Story
 from tests.factories import make_story
 
 # Runs on the demo newsroom until its tests are built with factories.
 pytestmark = pytest.mark.demo
 
-LISTS = ["/latest", "/section/business", "/country/japan", "/region/west-asia", "/tag/climate",
-         "/author/leyla-aliyeva"]  # fmt: skip
+LISTS = [
+    "/latest",
+    "/section/business",
+    "/country/japan",
+    "/region/west-asia",
+    "/tag/climate",
+    "/author/leyla-aliyeva",
+]
 
 
 def headlines(html: str) -> list[str]:
@@ -52,7 +58,7 @@ def test_older_stories_links_walk_the_whole_list_once_in_order(client, query, ur
         if slug:
             model = SCOPES[kind]
             filters[kind] = db.session.scalar(sa.select(model).where(model.slug == slug))
-        return [a.slug for a in Article.latest(limit=1000, **filters)]
+        return [a.slug for a in Story.latest(limit=1000, **filters)]
 
     assert app_stories == query(expected)
 

@@ -43,7 +43,7 @@ def test_polls_are_never_kept_longer_than_their_interval(client, htmx):
 def test_an_item_added_from_the_cli_reaches_the_next_poll(client, runner, htmx):
     version = ticker_version(client.get("/").text)
     result = runner.invoke(
-        args=["breaking", "add", "Floods close schools across Bangladesh", "--link", "/latest"]
+        args=["ticker", "add", "Floods close schools across Bangladesh", "--link", "/latest"]
     )
     assert result.exit_code == 0, result.output
     response = client.get(f"/live/ticker?v={version}", headers=htmx)
@@ -58,19 +58,19 @@ def test_an_item_added_from_the_cli_reaches_the_next_poll(client, runner, htmx):
 
 
 def test_expired_items_leave_the_ticker(client, runner):
-    runner.invoke(args=["breaking", "add", "Short-lived alert about a ferry", "--minutes", "5"])
-    listed = runner.invoke(args=["breaking", "list"]).output
+    runner.invoke(args=["ticker", "add", "Short-lived alert about a ferry", "--minutes", "5"])
+    listed = runner.invoke(args=["ticker", "list"]).output
     ident = re.search(r"(\d+)\s+live\s+until [\d-]+ [\d:]+\s+Short-lived", listed).group(1)
     assert "Short-lived alert" in client.get("/").text
-    assert runner.invoke(args=["breaking", "expire", ident]).exit_code == 0
+    assert runner.invoke(args=["ticker", "expire", ident]).exit_code == 0
     assert "Short-lived alert" not in client.get("/").text
-    assert "expired" in runner.invoke(args=["breaking", "list", "--all"]).output
+    assert "expired" in runner.invoke(args=["ticker", "list", "--all"]).output
 
 
 def test_cli_refuses_unsafe_links_and_empty_text(runner):
-    assert runner.invoke(args=["breaking", "add", "x", "--link", "javascript:alert(1)"]).exit_code
-    assert runner.invoke(args=["breaking", "add", "   "]).exit_code
-    assert runner.invoke(args=["breaking", "expire", "999999"]).exit_code
+    assert runner.invoke(args=["ticker", "add", "x", "--link", "javascript:alert(1)"]).exit_code
+    assert runner.invoke(args=["ticker", "add", "   "]).exit_code
+    assert runner.invoke(args=["ticker", "expire", "999999"]).exit_code
 
 
 def test_ticker_opened_directly_is_a_whole_page(client):

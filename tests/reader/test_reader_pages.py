@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Article, SlugRedirect, Status, utcnow
+from newsroom.models import SlugRedirect, Status, Story, utcnow
 from tests.factories import make_story
 
 # Runs on the demo newsroom until its tests are built with factories.
@@ -80,9 +80,7 @@ def test_article_page_has_dateline_byline_times_embed_and_attribution(client, qu
     # The embed token became a card for the current headline of the embedded story.
     assert "[[nid:" not in html
     embedded = query(
-        lambda: db.session.scalar(
-            sa.select(Article.headline).where(Article.slug.like("why-a-japan%"))
-        )
+        lambda: db.session.scalar(sa.select(Story.headline).where(Story.slug.like("why-a-japan%")))
     )
     assert 'class="embed-card"' in html and embedded in html
     assert 'Read more on <a href="https://www.asiaone.com/asia"' in html
@@ -98,7 +96,7 @@ def test_article_page_has_dateline_byline_times_embed_and_attribution(client, qu
 
 def test_embed_card_follows_the_embedded_storys_current_headline(client, query):
     def rename():
-        story = db.session.scalar(sa.select(Article).where(Article.slug.like("why-a-japan%")))
+        story = db.session.scalar(sa.select(Story).where(Story.slug.like("why-a-japan%")))
         story.headline = "Renamed: the summit that never comes"
         db.session.commit()
 
@@ -109,7 +107,7 @@ def test_embed_card_follows_the_embedded_storys_current_headline(client, query):
 
 def test_embed_of_an_unpublished_story_renders_nothing(client, query):
     def unpublish():
-        story = db.session.scalar(sa.select(Article).where(Article.slug.like("why-a-japan%")))
+        story = db.session.scalar(sa.select(Story).where(Story.slug.like("why-a-japan%")))
         story.status = Status.UNPUBLISHED.value
         db.session.commit()
 
@@ -120,9 +118,7 @@ def test_embed_of_an_unpublished_story_renders_nothing(client, query):
 
 
 def test_short_link_redirects_permanently_to_the_canonical_url(client, query):
-    ident = query(
-        lambda: db.session.scalar(sa.select(Article.id).where(Article.slug == SEOUL_SLUG))
-    )
+    ident = query(lambda: db.session.scalar(sa.select(Story.id).where(Story.slug == SEOUL_SLUG)))
     response = client.get(f"/n/{ident}")
     assert response.status_code == 301
     assert response.headers["Location"] == f"/article/{SEOUL_SLUG}"
@@ -130,7 +126,7 @@ def test_short_link_redirects_permanently_to_the_canonical_url(client, query):
 
 def test_old_slug_redirects_to_the_new_one(client, query):
     def move():
-        story = db.session.scalar(sa.select(Article).where(Article.slug == SEOUL_SLUG))
+        story = db.session.scalar(sa.select(Story).where(Story.slug == SEOUL_SLUG))
         db.session.add(SlugRedirect(old_slug="north-korea-says-no", article_id=story.id))
         db.session.commit()
 
@@ -162,9 +158,7 @@ def test_scheduled_story_appears_by_itself_when_its_time_comes(client, query):
     assert "Embargoed budget story" not in client.get("/latest").text  # cached now
 
     def go_live():
-        story = db.session.scalar(
-            sa.select(Article).where(Article.slug == "embargoed-budget-story")
-        )
+        story = db.session.scalar(sa.select(Story).where(Story.slug == "embargoed-budget-story"))
         story.published_at = utcnow() - timedelta(seconds=1)  # as if the clock had moved on
         db.session.commit()
 
@@ -213,7 +207,7 @@ def test_navigation_reaches_every_region_and_country(client, query):
 
 @pytest.mark.parametrize("lang", ["zh", "ja", "ko", "th"])
 def test_stories_in_asian_scripts_are_marked_with_their_language(client, query, lang):
-    slug = query(lambda: db.session.scalar(sa.select(Article.slug).where(Article.lang == lang)))
+    slug = query(lambda: db.session.scalar(sa.select(Story.slug).where(Story.lang == lang)))
     html = client.get(f"/article/{slug}").get_data(as_text=True)
     assert f'<html lang="{lang}">' in html
     assert 'lang="en"' in html, "the English chrome inside it is marked as English"
@@ -241,9 +235,9 @@ def test_S26_internal_errors_show_a_generic_page(app, client):
 
 @pytest.mark.case("S07")
 def test_S07_media_files_are_served_sandboxed(client, query):
-    from newsroom.models import Image
+    from newsroom.models import Photo
 
-    name = query(lambda: db.session.scalars(sa.select(Image)).first().variant_name(640, "webp"))
+    name = query(lambda: db.session.scalars(sa.select(Photo)).first().variant_name(640, "webp"))
     with client.get(f"/media/{name}") as response:
         assert response.status_code == 200
         assert response.mimetype == "image/webp"

@@ -239,9 +239,12 @@ def hanging_stack(live_server, nginx_dir, served_media, tmp_path):
     port = free_port()
     log = tmp_path / "hang-gunicorn.log"
     server, _ = start_gunicorn(
-        {**live_server.env, "SITE_URL": f"http://{HOST}"}, port, log,
-        app_spec="tests.server.hang_app:create_app()", extra=("--timeout", "2"),
-    )  # fmt: skip
+        {**live_server.env, "SITE_URL": f"http://{HOST}"},
+        port,
+        log,
+        app_spec="tests.server.hang_app:create_app()",
+        extra=("--timeout", "2"),
+    )
     proxy, proxy_port = start_nginx(port, nginx_dir, served_media)
     yield proxy_port, log
     proxy.terminate()
@@ -282,8 +285,12 @@ def test_R18_a_hanging_request_costs_its_worker_and_nothing_else(hanging_stack):
 def test_S06_an_oversized_body_is_refused_by_nginx_before_the_app(nginx):
     conn = http.client.HTTPConnection("127.0.0.1", nginx, timeout=10)
     body = b"message=" + b"x" * (4 * 1024 * 1024)
-    conn.request("POST", "/contact", body=body, headers={
-        "Host": HOST, "Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    conn.request(
+        "POST",
+        "/contact",
+        body=body,
+        headers={"Host": HOST, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     response = conn.getresponse()
     response.read()
     conn.close()
@@ -416,8 +423,11 @@ def test_junk_query_strings_add_no_micro_cache_entries(nginx, nginx_dir):
     before = cache_entries(nginx_dir)
     _, page = fetch(nginx, "/latest")
     for number in range(150):
-        for path in (f"/latest?x={number}", f"/latest?utm_source=s{number}&depth=1",
-                     f"/latest?depth=1&depth={number}"):  # fmt: skip
+        for path in (
+            f"/latest?x={number}",
+            f"/latest?utm_source=s{number}&depth=1",
+            f"/latest?depth=1&depth={number}",
+        ):
             response, body = fetch(nginx, path)
             assert response.status == 200, path
             assert body == page, path
@@ -452,8 +462,12 @@ def _post_upload(port: int, size: int):
     ).encode()
     body = head + b"\xff\xd8" + b"0" * size + f"\r\n--{boundary}--\r\n".encode()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("POST", "/admin/media", body=body, headers={
-        "Host": HOST, "Content-Type": f"multipart/form-data; boundary={boundary}"})  # fmt: skip
+    conn.request(
+        "POST",
+        "/admin/photos",
+        body=body,
+        headers={"Host": HOST, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     response = conn.getresponse()
     text = response.read().decode(errors="replace")
     conn.close()

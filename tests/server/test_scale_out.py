@@ -36,7 +36,7 @@ def test_a_story_published_through_one_server_is_served_by_the_other(live_server
         assert "Cambodia rice exports reach a record" in get(server_b + "/latest")
         assert "Cambodia rice exports reach a record" in get(live_server.url + "/latest")
 
-        live_server.flask("breaking", "add", "Power restored across Dhaka")
+        live_server.flask("ticker", "add", "Power restored across Dhaka")
         version_a = re.search(r'data-ticker-version="(\w+)"', get(live_server.url + "/about"))
         version_b = re.search(r'data-ticker-version="(\w+)"', get(server_b + "/about"))
         assert version_a.group(1) == version_b.group(1)

@@ -9,9 +9,22 @@ import pytest
 
 from tests.factories import PhotoFactory, make_story
 
-BAD_CURSORS = ["bad", "1-", "-1", "12-abc", "1" * 60, "99999999999999999999-1", "0-1",
-               "1700000000000000-0", "1700000000000000-99999999999999", "１２-３", "1e5-2",
-               "1700000000000000-1-2", "%00", "1700000000000000--1"]  # fmt: skip
+BAD_CURSORS = [
+    "bad",
+    "1-",
+    "-1",
+    "12-abc",
+    "1" * 60,
+    "99999999999999999999-1",
+    "0-1",
+    "1700000000000000-0",
+    "1700000000000000-99999999999999",
+    "１２-３",
+    "1e5-2",
+    "1700000000000000-1-2",
+    "%00",
+    "1700000000000000--1",
+]
 
 
 @pytest.mark.parametrize("cursor", BAD_CURSORS)
@@ -169,7 +182,7 @@ def test_odd_numbers_in_admin_filters_never_500(editor, path, number):
     [
         ("/search?q=%25_", "No stories match “%_”."),
         ("/admin/stories?q=%25_", "No stories match."),
-        ("/admin/media?q=_%25", "No photo matches “_%”."),
+        ("/admin/photos?q=_%25", "No photo matches “_%”."),
     ],
 )
 def test_percent_and_underscore_match_only_themselves(editor, query, path, nothing):

@@ -109,13 +109,13 @@ def test_R16_a_crowd_on_an_expired_page_renders_it_at_most_twice(app, make_app, 
     from blueprints.news import views
 
     renders = []
-    real = views.Article.latest
+    real = views.Story.latest
 
     def counting_latest(*args, **kwargs):
         renders.append(1)
         return real(*args, **kwargs)
 
-    views.Article.latest = counting_latest
+    views.Story.latest = counting_latest
     try:
         clients = [make_app().test_client() for _ in range(16)]
         barrier = threading.Barrier(len(clients))
@@ -131,7 +131,7 @@ def test_R16_a_crowd_on_an_expired_page_renders_it_at_most_twice(app, make_app, 
         for thread in threads:
             thread.join()
     finally:
-        views.Article.latest = real
+        views.Story.latest = real
     assert statuses == [200] * 16
     assert len(renders) <= 2, f"rendered {len(renders)} times"
 
@@ -225,9 +225,21 @@ def test_the_key_names_known_parameters_in_one_order(app):
     assert key("/latest?x=1") == key("/latest") == key("/latest?utm_source=a&fbclid=b")
     assert key("/search?q=rice&start=12") == key("/search?start=12&q=rice&ref=x")
     assert key("/search?q=rice&q=tea") == key("/search?q=rice")  # a page reads the first
-    assert len({key("/search?q=rice"), key("/search?q=tea"), key("/search?q=rice&start=12"),
-                key("/latest?before=5-5"), key("/latest?depth=2"), key("/latest"),
-                key("/latest?stream=home"), key("/latest", **{"HX-Request": "true"})}) == 8  # fmt: skip
+    assert (
+        len(
+            {
+                key("/search?q=rice"),
+                key("/search?q=tea"),
+                key("/search?q=rice&start=12"),
+                key("/latest?before=5-5"),
+                key("/latest?depth=2"),
+                key("/latest"),
+                key("/latest?stream=home"),
+                key("/latest", **{"HX-Request": "true"}),
+            }
+        )
+        == 8
+    )
 
 
 def test_real_parameters_still_give_their_own_pages(client, stories):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from extensions import db
-from newsroom.models import Article
+from newsroom.models import Story
 from tests.factories import AuthorFactory, PhotoFactory, make_story
 from tests.helpers import PG_URL
 
@@ -70,8 +70,9 @@ def test_healthz_shows_its_checks_to_a_monitor_with_the_token(make_app):
     for wrong in (f"Bearer {token}x", "Bearer ", token, f"Basic {token}"):
         assert health(wrong) == {"status": "ok"}, wrong
     tokenless = make_app().test_client()
-    assert tokenless.get("/healthz", headers={"Authorization": "Bearer "},
-                         environ_base=OUTSIDER).json == {"status": "ok"}  # fmt: skip
+    assert tokenless.get(
+        "/healthz", headers={"Authorization": "Bearer "}, environ_base=OUTSIDER
+    ).json == {"status": "ok"}
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def rupiah(query) -> str:
             dateline="JAKARTA",
             tags=["Central banks"],
             authors=[AuthorFactory(name="Sari Wulandari")],
-            hero_image=PhotoFactory(alt="The central bank's tower in Jakarta"),
+            hero_photo=PhotoFactory(alt="The central bank's tower in Jakarta"),
             is_featured=True,
         ).slug
 
@@ -111,12 +112,25 @@ def test_R06_without_the_cache_every_page_still_serves_and_health_says_degraded(
     no_redis, rupiah, caplog
 ):
     with caplog.at_level(logging.WARNING, logger="cache"):
-        for url in ("/", "/latest", "/country/indonesia", "/search?q=rupiah", "/feed.rss",
-                    f"/article/{rupiah}"):  # fmt: skip
+        for url in (
+            "/",
+            "/latest",
+            "/country/indonesia",
+            "/search?q=rupiah",
+            "/feed.rss",
+            f"/article/{rupiah}",
+        ):
             response = no_redis.get(url)
             assert response.status_code == 200 and "rupiah steadies" in response.text, url
-        posted = no_redis.post("/contact", data={"name": "A", "email": "a@example.org",
-                                                 "subject": "s", "message": "long enough message"})  # fmt: skip
+        posted = no_redis.post(
+            "/contact",
+            data={
+                "name": "A",
+                "email": "a@example.org",
+                "subject": "s",
+                "message": "long enough message",
+            },
+        )
         assert posted.status_code == 303
     assert "cache unavailable" in caplog.text
     health = no_redis.get("/healthz")
@@ -225,7 +239,7 @@ def test_page_weight_budgets(client):
 
 def test_the_lead_image_is_not_lazy(client, rupiah):
     html = client.get(f"/article/{rupiah}").text
-    hero = html.split('class="article__hero"')[1].split("</figure>")[0]
+    hero = html.split('class="story__hero"')[1].split("</figure>")[0]
     assert 'fetchpriority="high"' in hero and 'loading="lazy"' not in hero
 
 
@@ -235,7 +249,7 @@ def test_the_lead_image_is_not_lazy(client, rupiah):
 @pytest.mark.case("R14")
 @pytest.mark.skipif(bool(PG_URL), reason="the SQLite round trip; PostgreSQL's is below")
 def test_R14_sqlite_backup_and_restore_round_trip(app, runner, query, tmp_path):
-    query(lambda: make_story(headline="Story saved before the backup", hero_image=PhotoFactory()))
+    query(lambda: make_story(headline="Story saved before the backup", hero_photo=PhotoFactory()))
     result = runner.invoke(args=["backup", str(tmp_path / "backups")])
     assert result.exit_code == 0, result.output
     [database] = list((tmp_path / "backups").glob("database-*.sqlite"))
@@ -246,7 +260,7 @@ def test_R14_sqlite_backup_and_restore_round_trip(app, runner, query, tmp_path):
     app.config["MEDIA_ROOT"] = str(tmp_path / "restored-media")
     result = runner.invoke(args=["restore", str(database), "--media", str(media), "--yes"])
     assert result.exit_code == 0, result.output
-    headlines = query(lambda: set(db.session.scalars(sa.select(Article.headline))))
+    headlines = query(lambda: set(db.session.scalars(sa.select(Story.headline))))
     assert "Story saved before the backup" in headlines
     assert "Story written after the backup" not in headlines
     assert any((tmp_path / "restored-media").iterdir())
@@ -271,9 +285,13 @@ def test_backup_without_a_folder_goes_to_the_instance_readable_by_its_owner_only
 
 @pytest.mark.parametrize(
     ("which", "damage"),
-    [("database", "changed"), ("database", "no checksum"), ("media", "changed"),
-     ("media", "no checksum")],
-)  # fmt: skip
+    [
+        ("database", "changed"),
+        ("database", "no checksum"),
+        ("media", "changed"),
+        ("media", "no checksum"),
+    ],
+)
 def test_restore_refuses_a_backup_file_that_does_not_match_its_checksum(
     app, runner, query, tmp_path, which, damage
 ):
@@ -295,7 +313,7 @@ def test_restore_refuses_a_backup_file_that_does_not_match_its_checksum(
     expected = "does not match its checksum" if damage == "changed" else "has no checksum file"
     assert expected in result.output and "nothing was restored" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    headlines = query(lambda: set(db.session.scalars(sa.select(Article.headline))))
+    headlines = query(lambda: set(db.session.scalars(sa.select(Story.headline))))
     assert "Story written after the backup" in headlines, "the database was left alone"
     assert not (tmp_path / "restored-media").exists(), "the media were left alone"
 
@@ -317,7 +335,7 @@ def test_R15_postgresql_backup_and_restore_round_trip(app, runner, query, tmp_pa
         db.engine.dispose()
     result = runner.invoke(args=["restore", str(dump), "--yes"])
     assert result.exit_code == 0, result.output
-    headlines = query(lambda: set(db.session.scalars(sa.select(Article.headline))))
+    headlines = query(lambda: set(db.session.scalars(sa.select(Story.headline))))
     assert "Story saved before the backup" in headlines
     assert "Story written after the backup" not in headlines
 
@@ -373,10 +391,21 @@ def test_R07_a_frozen_redis_costs_one_short_timeout_not_one_per_call(make_app, r
 
     port = free_port()
     server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
         stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     try:
         time.sleep(0.5)
         url = f"redis://127.0.0.1:{port}/0"

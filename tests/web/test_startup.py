@@ -129,15 +129,31 @@ def flask_cli(*args: str, env: dict, cwd=ROOT) -> subprocess.CompletedProcess:
     """Run a command as an operator would, from the checkout's virtualenv."""
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
 def operator_env(tmp_path) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "SITE_URL", "SECRET_KEY", "PROXY_FIX",
-                        "HOST", "PORT", "MEDIA_ROOT")}  # fmt: skip
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SITE_URL",
+            "SECRET_KEY",
+            "PROXY_FIX",
+            "HOST",
+            "PORT",
+            "MEDIA_ROOT",
+        )
+    }
     env["INSTANCE_PATH"] = str(tmp_path / "instance")
     return env
 
@@ -161,11 +177,26 @@ def test_instance_config_carries_the_database_for_the_command_line_and_the_serve
     (instance / "config.py").write_text(f'DATABASE_URL = "sqlite:///{elsewhere}"\n')
     assert flask_cli("db", "upgrade", env=operator_env).returncode == 0
     made = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "users", "create", "ed@example.org",
-         "--role", "editor", "--password-stdin"],
-        cwd=ROOT, env=operator_env, input="a long enough passphrase\n", capture_output=True,
-        text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "app",
+            "users",
+            "create",
+            "ed@example.org",
+            "--role",
+            "editor",
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        env=operator_env,
+        input="a long enough passphrase\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert made.returncode == 0, made.stderr
     assert f"Database: sqlite:///{elsewhere}" in made.stderr.splitlines()
     with sqlite3.connect(elsewhere) as conn:
@@ -173,10 +204,17 @@ def test_instance_config_carries_the_database_for_the_command_line_and_the_serve
     assert not (instance / "asian-news.sqlite").exists(), "nothing went to the default SQLite"
 
     server = subprocess.run(
-        [sys.executable, "-c", "from app import create_app; "
-         "print(create_app().config['SQLALCHEMY_DATABASE_URI'])"],
-        cwd=ROOT, env=operator_env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from app import create_app; print(create_app().config['SQLALCHEMY_DATABASE_URI'])",
+        ],
+        cwd=ROOT,
+        env=operator_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert server.stdout.strip() == f"sqlite:///{elsewhere}"
     assert f"database=sqlite:///{elsewhere}" in server.stderr
 
@@ -232,10 +270,22 @@ def test_gunicorn_stops_on_a_missing_database_with_the_same_advice(missing_datab
     log = tmp_path / "gunicorn.log"
     with log.open("w") as out:
         server = subprocess.run(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind",
-             f"127.0.0.1:{free_port()}", "app:create_app()"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=60,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{free_port()}",
+                "app:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=60,
+        )
     text = log.read_text()
     assert server.returncode != 0, "the server stops instead of restarting workers forever"
     assert f"database {name} does not exist; create it with createdb {name}" in text

@@ -1,4 +1,4 @@
-"""`flask --app app breaking add|list|expire`: breaking-news items in the ticker."""
+"""`flask --app app ticker add|list|expire`: breaking-news items in the ticker."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from flask.cli import AppGroup
 
 from extensions import db
 from newsroom import services
-from newsroom.models import BreakingItem, utcnow
+from newsroom.models import TickerItem, utcnow
 from web.caching import bump_content_version
 from web.params import MAX_ID
 
-breaking_cli = AppGroup("breaking", help="Breaking-news items in the ticker.")
+ticker_cli = AppGroup("ticker", help="Breaking-news items in the ticker.")
 
 
 def _safe_link(link: str) -> str:
@@ -21,12 +21,17 @@ def _safe_link(link: str) -> str:
     return link
 
 
-@breaking_cli.command("add")
+@ticker_cli.command("add")
 @click.argument("text")
 @click.option("--link", default="", help="Where the item leads: a URL or a path like /n/42.")
-@click.option("--minutes", type=click.IntRange(1, 7 * 24 * 60), default=360, show_default=True,
-              help="How long the item stays in the ticker.")  # fmt: skip
-def breaking_add(text: str, link: str, minutes: int):
+@click.option(
+    "--minutes",
+    type=click.IntRange(1, 7 * 24 * 60),
+    default=360,
+    show_default=True,
+    help="How long the item stays in the ticker.",
+)
+def ticker_add(text: str, link: str, minutes: int):
     """Put an item in the breaking-news ticker."""
     text = " ".join(text.split())
     if not text or len(text) > 280:
@@ -34,32 +39,32 @@ def breaking_add(text: str, link: str, minutes: int):
     item = services.add_ticker_item(text, _safe_link(link), minutes)
     db.session.commit()
     bump_content_version()
-    click.echo(f"Added breaking item {item.id}, live until {item.expires_at:%Y-%m-%d %H:%M} UTC.")
+    click.echo(f"Added ticker item {item.id}, live until {item.expires_at:%Y-%m-%d %H:%M} UTC.")
 
 
-@breaking_cli.command("list")
+@ticker_cli.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Include expired items.")
-def breaking_list(show_all: bool):
+def ticker_list(show_all: bool):
     """List breaking-news items, newest first."""
-    query = sa.select(BreakingItem).order_by(BreakingItem.id.desc())
+    query = sa.select(TickerItem).order_by(TickerItem.id.desc())
     if not show_all:
-        query = query.where(BreakingItem.expires_at > utcnow())
+        query = query.where(TickerItem.expires_at > utcnow())
     items = db.session.scalars(query).all()
     if not items:
-        click.echo("No breaking items.")
+        click.echo("No ticker items.")
     for item in items:
         state = "live" if item.expires_at > utcnow() else "expired"
         click.echo(f"{item.id:>5}  {state:<7}  until {item.expires_at:%Y-%m-%d %H:%M}  {item.text}")
 
 
-@breaking_cli.command("expire")
+@ticker_cli.command("expire")
 @click.argument("ident", type=click.IntRange(1, MAX_ID))
-def breaking_expire(ident: int):
+def ticker_expire(ident: int):
     """Take an item out of the ticker now."""
-    item = db.session.get(BreakingItem, ident)
+    item = db.session.get(TickerItem, ident)
     if item is None:
-        raise click.ClickException(f"There is no breaking item {ident}.")
+        raise click.ClickException(f"There is no ticker item {ident}.")
     item.expires_at = utcnow()
     db.session.commit()
     bump_content_version()
-    click.echo(f"Breaking item {ident} expired.")
+    click.echo(f"Ticker item {ident} expired.")
