@@ -17,7 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsroom.content import render_markdown, sanitize_html
-from tests.helpers import GOOD, PASSWORD, REDIS_URL, ROOT, free_port, sign_in
+from tests.helpers import GOOD, PASSWORD, REDIS_URL, ROOT, csrf_token, free_port, sign_in
 
 CASES = [f"S{n:02}" for n in range(1, 30)] + [f"R{n:02}" for n in range(1, 20)]
 # Cases checked by a make target that .ci/run runs (or, for the soak, that an operator runs).
@@ -104,10 +104,15 @@ def test_S02_a_visitors_markup_comes_back_escaped_everywhere(client, htmx):
 
 @pytest.mark.case("S02")
 def test_S02_newsroom_text_is_escaped_in_titles_tags_ticker_and_flash(editor, query):
-    from tests.helpers import story_data
+    from tests.factories import story_form
 
-    hostile = story_data(
-        headline=f"Headline {PAYLOAD}", tags=f"Tag {PAYLOAD}", standfirst=PAYLOAD, action="publish"
+    hostile = query(
+        lambda: story_form(
+            headline=f"Headline {PAYLOAD}",
+            tags=f"Tag {PAYLOAD}",
+            standfirst=PAYLOAD,
+            action="publish",
+        )
     )
     saved = editor.post("/admin/stories/new", data=hostile)
     assert saved.status_code == 303
@@ -137,8 +142,7 @@ def test_S02_newsroom_text_is_escaped_in_titles_tags_ticker_and_flash(editor, qu
 def test_S12_signing_in_rotates_the_session_and_the_form_token(make_app, newsroom):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    page = client.get("/admin/login").text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(client.get("/admin/login").text)
     with client.session_transaction() as s:
         before = dict(s)
     signed = client.post(
@@ -264,7 +268,7 @@ def test_S17_the_login_limit_is_shared_by_every_gunicorn_worker(live_server):
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     page = opener.open(live_server.url + "/admin/login", timeout=10).read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     codes = []
     for n in range(12):  # a different account each time: only the per-address limit applies
         data = urllib.parse.urlencode(

@@ -10,10 +10,8 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import Story
+from tests.factories import AuthorFactory, make_story, story_form
 from tests.helpers import form_values, sign_in
-
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
 
 WRITERS = 8
 ROUNDS = 60
@@ -73,7 +71,12 @@ def test_R08_R09_eight_editors_saving_one_story_at_once_cannot_overwrite_each_ot
     app, newsroom, query
 ):
     """Through the app: all eight saw the same revision, so exactly one save may win."""
-    ident = query(lambda: db.session.scalar(sa.select(Story.id).order_by(Story.id).limit(1)))
+
+    def bylined_story():
+        byline = AuthorFactory()
+        return make_story(headline="Monsoon rains flood Mumbai's suburban lines", authors=[byline])
+
+    ident = query(lambda: bylined_story().id)
     clients = []
     for n in range(WRITERS):
         client = app.test_client()
@@ -102,8 +105,9 @@ def test_R08_R09_eight_editors_saving_one_story_at_once_cannot_overwrite_each_ot
 
 def test_two_new_stories_racing_for_one_web_address_keep_both_texts(app, newsroom, query):
     """The slug check and the insert can interleave; the loser gets its form back, not a 500."""
-    from tests.helpers import story_data
-
+    data = query(
+        lambda: story_form(headline="Typhoon makes landfall near Da Nang", slug="typhoon-da-nang")
+    )
     clients = []
     for _ in range(4):
         client = app.test_client()
@@ -114,7 +118,6 @@ def test_two_new_stories_racing_for_one_web_address_keep_both_texts(app, newsroo
 
     def create(client):
         start.wait()
-        data = story_data(headline="Typhoon makes landfall near Da Nang", slug="typhoon-da-nang")
         response = client.post("/admin/stories/new", data=data)
         answers.append((response.status_code, response.text))
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
+from tests.factories import PhotoFactory, make_story
 
 BAD_CURSORS = [
     "bad",
@@ -101,9 +101,16 @@ def test_wrong_method_gets_405_with_allow(client):
 ODD_NUMBERS = ["²", "١٢", "１２", "99999999999999999999999", "-1", "1e3", " 2"]
 
 
+@pytest.fixture
+def diplomacy(query):
+    """A politics story tagged Diplomacy, so every list below has a story and /tag/ exists."""
+    query(lambda: make_story(headline="Seoul and Tokyo resume talks", tags=["Diplomacy"]))
+
+
 @pytest.mark.parametrize("number", ODD_NUMBERS)
 @pytest.mark.parametrize("url", ["/latest", "/section/politics", "/tag/diplomacy"])
-def test_odd_list_depth_is_a_readable_400(client, htmx, url, number):
+def test_odd_list_depth_is_a_readable_400(client, htmx, diplomacy, url, number):
+    assert client.get(url).status_code == 200
     page = client.get(url, query_string={"depth": number})
     assert page.status_code == 400
     assert "This list link is not valid" in page.text and "<html" in page.text
@@ -129,6 +136,14 @@ def test_odd_search_positions_are_a_readable_400(client):
     assert deep.status_code == 400 and "Refine your search" in deep.text
 
 
+@pytest.fixture
+def numbered(query):
+    """Stories 1, 2 and 12, published in January 2026: what an odd number could be taken for."""
+    published = datetime(2026, 1, 15, 8, 0, tzinfo=UTC)
+    query(lambda: [make_story(id=n, published_at=published) for n in (1, 2, 12)])
+    return ["/n/1", "/n/2", "/n/12", "/sitemaps/articles-2026-01-1.xml"]
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -141,7 +156,8 @@ def test_odd_search_positions_are_a_readable_400(client):
         "/n/2147483648",
     ],
 )
-def test_odd_numbers_in_reader_paths_are_404(client, url):
+def test_odd_numbers_in_reader_paths_are_404(client, numbered, url):
+    assert [client.get(real).status_code for real in numbered] == [301, 301, 301, 200]
     response = client.get(url)
     assert response.status_code == 404
     assert "We could not find that page" in response.text
@@ -196,6 +212,13 @@ def test_bad_positions_in_admin_lists_are_a_readable_400(editor, htmx, path):
         ("/admin/photos?q=_%25", "No photo matches “_%”."),
     ],
 )
-def test_percent_and_underscore_match_only_themselves(editor, path, nothing):
+def test_percent_and_underscore_match_only_themselves(editor, query, path, nothing):
     """One LIKE escape for every text filter: % and _ are characters, not wildcards."""
+    # A story and a photo that "%_" or "_%" taken as wildcards would match.
+    query(
+        lambda: (
+            make_story(headline="Rice harvest up 4 per cent"),
+            PhotoFactory(alt="A rice field"),
+        )
+    )
     assert nothing in editor.get(path).text

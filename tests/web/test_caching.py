@@ -6,17 +6,34 @@ import re
 
 import pytest
 
+from newsroom.models import utcnow
 from tests.factories import make_story
 from web import caching
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
+
+@pytest.fixture
+def stories(query):
+    """A page and a bit of stories about Japan (12 a page), one corrected, in three sections."""
+
+    def make():
+        make_story(headline="Rice prices climb as the harvest comes in late", section="business")
+        make_story(
+            headline="Tea growers in Shizuoka count the cost of frost",
+            section="culture",
+            correction="An earlier version gave the wrong prefecture.",
+            correction_at=utcnow(),
+        )
+        for number in range(11):
+            make_story(headline=f"Diet debates the budget, day {number + 1}")
+
+    query(make)
+
 
 PUBLIC = ["/", "/latest", "/section/politics", "/country/japan", "/about", "/corrections"]
 
 
 @pytest.mark.parametrize("url", PUBLIC)
-def test_anonymous_pages_are_cached_and_publicly_cacheable(client, url):
+def test_anonymous_pages_are_cached_and_publicly_cacheable(client, stories, url):
     first = client.get(url)
     second = client.get(url)
     assert first.headers["X-Cache"] == "MISS"
@@ -29,7 +46,7 @@ def test_anonymous_pages_are_cached_and_publicly_cacheable(client, url):
     assert "Set-Cookie" not in second.headers
 
 
-def test_full_pages_answer_conditional_requests_with_304(client):
+def test_full_pages_answer_conditional_requests_with_304(client, stories):
     first = client.get("/latest")
     etag = first.headers["ETag"]
     again = client.get("/latest", headers={"If-None-Match": etag})
@@ -37,13 +54,13 @@ def test_full_pages_answer_conditional_requests_with_304(client):
     assert again.data == b""
 
 
-def test_fragments_carry_no_validators(client, htmx):
+def test_fragments_carry_no_validators(client, htmx, stories):
     response = client.get("/latest", headers=htmx)
     assert "ETag" not in response.headers
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_page_and_fragment_are_cached_separately(client, htmx):
+def test_page_and_fragment_are_cached_separately(client, htmx, stories):
     client.get("/section/culture")
     fragment = client.get("/section/culture", headers=htmx)
     assert "<html" not in fragment.text
@@ -51,7 +68,7 @@ def test_page_and_fragment_are_cached_separately(client, htmx):
     assert "<html" in page.text
 
 
-def test_a_save_invalidates_cached_pages_on_every_worker(make_app, query):
+def test_a_save_invalidates_cached_pages_on_every_worker(make_app, query, stories):
     """Two app instances share the cache, like two gunicorn workers."""
     worker_a = make_app().test_client()
     worker_b = make_app().test_client()
@@ -71,7 +88,7 @@ def test_S22_a_poisoned_host_header_never_reaches_the_cached_page(client):
     assert 'href="http://asian-news.test/about"' in clean.text
 
 
-def test_tracking_parameters_do_not_change_the_canonical_url(client):
+def test_tracking_parameters_do_not_change_the_canonical_url(client, stories):
     html = client.get("/section/politics?utm_source=newsletter&utm_medium=email").text
     assert '<link rel="canonical" href="http://asian-news.test/section/politics">' in html
 
@@ -85,7 +102,7 @@ def test_S23_pages_with_a_form_token_or_flash_are_never_cached(make_app):
 
 
 @pytest.mark.case("R16")
-def test_R16_a_crowd_on_an_expired_page_renders_it_at_most_twice(app, make_app):
+def test_R16_a_crowd_on_an_expired_page_renders_it_at_most_twice(app, make_app, stories):
     """Cache stampede: 16 readers arrive together right after a publish retired the page."""
     import threading
 
@@ -135,7 +152,9 @@ DUAL = ["/latest", "/section/politics", "/search?q=rice"]
 @pytest.mark.parametrize("url", DUAL)
 @pytest.mark.parametrize("fragment_first", [False, True], ids=["page-first", "fragment-first"])
 @pytest.mark.parametrize("page", PAGE_REQUESTS.values(), ids=PAGE_REQUESTS.keys())
-def test_htmx_headers_cannot_poison_the_page_cache(client, htmx, url, page, fragment_first):
+def test_htmx_headers_cannot_poison_the_page_cache(
+    client, htmx, stories, url, page, fragment_first
+):
     """A page and a fragment of one URL are kept apart whatever the htmx headers, and both
     name every header they were chosen by in Vary, so no cache in front can mix them up."""
     order = [("fragment", htmx), ("page", page)]
@@ -183,7 +202,7 @@ def cache_files(app) -> int:
     return sum(1 for p in Path(app.config["CACHE_DIR"]).iterdir() if not p.name.startswith("lock"))
 
 
-def test_a_thousand_junk_query_strings_add_one_entry(app, client, stored_pages):
+def test_a_thousand_junk_query_strings_add_one_entry(app, client, stories, stored_pages):
     page = client.get("/latest").text
     files = cache_files(app) if app.config["CACHE_TYPE"] == "FileSystemCache" else None
     for number in range(1000):
@@ -223,7 +242,7 @@ def test_the_key_names_known_parameters_in_one_order(app):
     )
 
 
-def test_real_parameters_still_give_their_own_pages(client):
+def test_real_parameters_still_give_their_own_pages(client, stories):
     first = client.get("/latest").text
     older = re.search(r'href="(/latest\?before=[^"]+)"', first).group(1).replace("&amp;", "&")
     assert client.get(older).text != first
@@ -234,7 +253,7 @@ def test_real_parameters_still_give_their_own_pages(client):
     assert client.get("/search?before=12&q=tea").headers["X-Cache"] == "HIT"
 
 
-def test_a_page_is_rendered_from_the_parameters_in_its_key(client):
+def test_a_page_is_rendered_from_the_parameters_in_its_key(client, stories):
     """Junk never reaches a cached page, e.g. in the links search builds from its query."""
     html = client.get("/search?q=a&junk=planted-by-the-first-reader").text
     assert "planted-by-the-first-reader" not in html

@@ -10,9 +10,6 @@ from hypothesis import strategies as st
 
 from web.auth import safe_next
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
-
 URLISH = st.text(
     alphabet=st.sampled_from(
         list("/\\:@.?#%[]-_ahjtpsvxe0123456789")

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
+from tests.factories import make_story
 
 CSP_PARTS = ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]
 
@@ -29,15 +28,18 @@ def assert_secure_headers(response):
     [
         ("GET", "/", {}, 200),
         ("GET", "/latest", {"HX-Request": "true"}, 200),
-        ("GET", "/n/1", {}, 301),
+        ("GET", "/n/{story}", {}, 301),
         ("GET", "/no-such-page", {}, 404),
         ("POST", "/latest", {}, 405),
         ("GET", "/latest?before=bad", {}, 400),
         ("GET", "/admin/", {}, 302),
     ],
 )
-def test_S24_every_response_type_carries_the_security_headers(client, method, url, headers, status):
-    response = client.open(url, method=method, headers=headers)
+def test_S24_every_response_type_carries_the_security_headers(
+    client, query, method, url, headers, status
+):
+    story = query(lambda: make_story(headline="Floods close schools across Java").id)
+    response = client.open(url.format(story=story), method=method, headers=headers)
     assert response.status_code == status
     assert_secure_headers(response)
 

@@ -17,9 +17,6 @@ from app import create_app
 from extensions import db
 from tests.helpers import PG_URL, ROOT, free_port
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
-
 # --- SITE_URL from HOST and PORT ------------------------------------------------------------
 
 
