@@ -180,7 +180,10 @@ def live_server_env() -> dict:
 
 @pytest.fixture
 def live_server(demo_database, tmp_path, live_server_env):
-    """gunicorn with two workers on a private copy of the demo newsroom; short poll intervals."""
+    """gunicorn with two workers on a private copy of the demo newsroom; short poll intervals.
+
+    The browser and scale-out tests use the site as a reader of `make run` meets it: a front page
+    full of stories, photos and a ticker, which is also what their screenshots show."""
     instance = tmp_path / "instance"
     instance.mkdir()
     port = free_port()

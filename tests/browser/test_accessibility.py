@@ -6,9 +6,6 @@ import pytest
 
 from tests.helpers import axe_source, serious_axe_violations
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
-
 PAGES = [
     "/",
     "/article/pyongyang-rejects-tokyos-offer-of-talks-as-abductee-issue-stalls",

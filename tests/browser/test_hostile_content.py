@@ -6,9 +6,6 @@ import pytest
 
 from tests.helpers import HOSTILE
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
-
 
 @pytest.mark.case("S01")
 def test_S01_a_story_made_of_attack_markup_fires_no_script_in_chromium(page, live_server):

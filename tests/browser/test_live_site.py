@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.helpers import ARTIFACTS
-
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
 
 
 def story_slugs(page, selector="#story-list") -> list[str]:

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 
 from tests.helpers import ARTIFACTS
-
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
 
 PASSWORD = "a long newsroom passphrase"
 

@@ -12,9 +12,6 @@ from playwright.sync_api import expect
 
 from tests.helpers import ARTIFACTS, serious_axe_violations
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
-
 PASSWORD = "a long newsroom passphrase"
 
 SETUP = f"""

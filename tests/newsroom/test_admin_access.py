@@ -64,7 +64,7 @@ def targets(app, newsroom):
             "messages": ContactMessageFactory().id,
             "users": UserFactory(email="colleague@asian-news.test").id,
             "taxonomy": TagFactory().id,
-            "breaking": TickerItemFactory().id,
+            "ticker": TickerItemFactory().id,
         }
 
 
@@ -175,7 +175,7 @@ def test_S08_every_post_needs_a_csrf_token(make_app, newsroom, targets):
 
 @pytest.mark.case("S09")
 @pytest.mark.parametrize(
-    "url", ["/admin/logout", "/admin/ticker/{breaking}/expire", "/admin/users/{users}/active"]
+    "url", ["/admin/logout", "/admin/ticker/{ticker}/expire", "/admin/users/{users}/active"]
 )
 def test_S09_state_changes_refuse_get(editor, targets, url):
     assert editor.get(url.format(**targets)).status_code == 405

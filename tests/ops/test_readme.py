@@ -24,9 +24,6 @@ import pytest
 
 from tests.helpers import ROOT, free_port
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
-
 README = ROOT / "README.md"
 FEED = ROOT / "tests" / "fixtures" / "feeds" / "partner.rss"
 PASSWORD = "a long passphrase for the readme"

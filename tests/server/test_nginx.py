@@ -23,9 +23,6 @@ from bench.nginx_site import loopback_site
 from tests.helpers import ROOT, free_port
 from tests.servers import start_gunicorn
 
-# Runs on the demo newsroom until its tests are built with factories.
-pytestmark = pytest.mark.demo
-
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 HOST = "asian-news.net"

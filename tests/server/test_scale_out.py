@@ -10,12 +10,9 @@ import pytest
 from tests.helpers import PG_URL, REDIS_URL, free_port
 from tests.servers import start_gunicorn
 
-pytestmark = [
-    pytest.mark.demo,
-    pytest.mark.skipif(
-        not (PG_URL and REDIS_URL), reason="needs the PostgreSQL and Redis leg (TEST_DATABASE_URL)"
-    ),
-]
+pytestmark = pytest.mark.skipif(
+    not (PG_URL and REDIS_URL), reason="needs the PostgreSQL and Redis leg (TEST_DATABASE_URL)"
+)
 
 
 def get(url: str) -> str:
