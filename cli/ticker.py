@@ -64,7 +64,7 @@ def ticker_expire(ident: int):
     item = db.session.get(TickerItem, ident)
     if item is None:
         raise click.ClickException(f"There is no ticker item {ident}.")
-    item.expires_at = utcnow()
+    services.expire_ticker_item(item)
     db.session.commit()
     bump_content_version()
     click.echo(f"Ticker item {ident} expired.")

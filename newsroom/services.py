@@ -97,3 +97,17 @@ def set_ticker_item(item: TickerItem, text: str, link: str, minutes: int) -> Non
     item.text = " ".join(text.split())
     item.link = (link or "").strip()
     item.expires_at = utcnow() + timedelta(minutes=minutes)
+
+
+def expire_ticker_item(item: TickerItem) -> None:
+    """Take an item out of the ticker now (it stays in the list of expired items)."""
+    item.expires_at = utcnow()
+
+
+def move_ticker_item(item: TickerItem, up: bool) -> bool:
+    """Swap places with the live item just above (or below); False when there is none."""
+    neighbour = item.neighbour(above=up)
+    if neighbour is None:
+        return False
+    item.position, neighbour.position = neighbour.position, item.position
+    return True

@@ -156,6 +156,8 @@ def _check(story, action: str, when: datetime | None, by: User, expected_revisio
         raise StoryRefused("action", f"There is no action “{action}” for a story.")
     if action in EDITOR_ACTIONS and not by.can(Role.EDITOR):
         raise NotAllowed(f"Only an editor may {action} a story.")
+    if story is not None and not story.is_editable_by(by):
+        raise NotAllowed("Writers change only their own drafts; ask an editor.")
     if story is not None and expected_revision is not None and expected_revision != story.revision:
         raise StaleRevision()
     if story is not None and story.status == Status.KILLED and action != "save":

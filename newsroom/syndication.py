@@ -253,6 +253,9 @@ def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> Im
                 existing.headline = title
                 existing.set_body(body)
                 existing.updated_at = utcnow()
+                # A new revision: an editor with the story open is told it changed (409) rather
+                # than saving over the partner's update with the older text.
+                existing.revision = (existing.revision or 0) + 1
                 report.updated += 1
                 continue
             terms = _match_terms(entry)

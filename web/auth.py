@@ -22,7 +22,7 @@ from extensions import db, limiter
 from newsroom import accounts
 from newsroom.accounts import hash_password
 from newsroom.accounts import token_hash as _token_hash
-from newsroom.models import LoginSession, Role, Story, User, utcnow
+from newsroom.models import LoginSession, User, utcnow
 
 log = logging.getLogger("security")
 
@@ -257,23 +257,6 @@ def safe_next(target: str | None) -> str | None:
 # Who sees which story in the admin. Writers see only the stories they created (a colleague's
 # draft or scheduled headline is not theirs to read before it is published; published stories
 # are on the site) and edit only their own drafts; editors and admins see and edit every story.
-
-
-def stories_seen_by(user: User):
-    """The stories this user may see in the admin, as a condition for a query on Story."""
-    return sa.true() if user.can(Role.EDITOR) else Story.created_by_id == user.id
-
-
-def can_see_story(user: User, story) -> bool:
-    """stories_seen_by, for one story."""
-    return user.can(Role.EDITOR) or story.created_by_id == user.id
-
-
-def can_edit_story(user: User, story) -> bool:
-    """Writers edit their own drafts; editors and admins edit any story."""
-    if user.can(Role.EDITOR):
-        return True
-    return can_see_story(user, story) and story.status == "draft"
 
 
 def security_event(event: str, outcome: str, **fields) -> None:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-
 from flask import render_template
 from flask_login import current_user
 
 from blueprints.admin.common import bp, requires
 from newsroom.models import AuditEntry, ContactMessage, Role, Story
-from web import auth
 
 
 @bp.get("/")
 @requires(Role.WRITER)
 def dashboard():
     """What needs attention: stories to review, scheduled stories, messages, recent changes."""
-    seen = auth.stories_seen_by(current_user)
+    seen = Story.seen_by(current_user)
     return render_template(
         "admin/dashboard.html",
         in_review=Story.in_review(seen),
@@ -24,7 +21,7 @@ def dashboard():
         my_drafts=Story.drafts_by(current_user, seen),
         unread=ContactMessage.unread_count(),
         recent=_recent_changes(),
-        can_edit=functools.partial(auth.can_edit_story, current_user),
+        can_edit=lambda story: story.is_editable_by(current_user),
     )
 
 
@@ -32,4 +29,4 @@ def _recent_changes() -> list[AuditEntry]:
     """The log for editors and admins; a writer's own actions and changes to their stories."""
     if current_user.can(Role.EDITOR):
         return AuditEntry.recent()
-    return AuditEntry.recent_for(current_user, auth.stories_seen_by(current_user))
+    return AuditEntry.recent_for(current_user, Story.seen_by(current_user))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -33,7 +31,7 @@ def stories():
     """The stories you may see (all of them for editors), newest change first, filtered."""
     args = request.args
     page = Story.desk_page(
-        auth.stories_seen_by(current_user),
+        Story.seen_by(current_user),
         status=args["status"] if args.get("status") in {s.value for s in Status} else None,
         section_id=parse_int(args.get("section")),
         country_id=parse_int(args.get("country")),
@@ -46,7 +44,7 @@ def stories():
     return render_template(
         "admin/stories.html",
         stories=page.rows,
-        can_edit=functools.partial(auth.can_edit_story, current_user),
+        can_edit=lambda story: story.is_editable_by(current_user),
         next_cursor=page.next_cursor,
         filters=filters,
         statuses=list(Status),
@@ -64,7 +62,7 @@ def _load_story(ident: int) -> Story:
     # (FOR UPDATE) so two editors saving at once cannot both pass the check. SQLite serializes
     # writing requests with BEGIN IMMEDIATE instead.
     story = db.get_or_404(Story, ident, with_for_update=request.method == "POST")
-    if not auth.can_edit_story(current_user, story):
+    if not story.is_editable_by(current_user):
         auth.security_event("authorization", "denied", story=ident)
         abort(403)
     return story

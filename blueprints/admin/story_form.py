@@ -11,7 +11,6 @@ from blueprints.admin.forms import PhotoForm, StoryForm
 from blueprints.admin.photos import PICKER_PAGE
 from newsroom import stories
 from newsroom.models import AuditEntry, Author, Country, Photo, Role, Section, Status, Story
-from web import auth
 
 # A body of 200,000 characters in any script, percent-encoded (up to 12 bytes a character), and
 # the other fields (nginx allows 3 MB on these addresses).
@@ -110,7 +109,7 @@ def _render_story_form(form, story, status=200, conflict=None, photo_q=None):
     embedded_by = []
     if story is not None and story.id:
         history = AuditEntry.about(story, limit=20)
-        embedded_by = Story.embedding(story.id, auth.stories_seen_by(current_user))
+        embedded_by = Story.embedding(story.id, Story.seen_by(current_user))
     return form_response(
         "admin/story_form.html",
         status,

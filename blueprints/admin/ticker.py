@@ -62,7 +62,7 @@ def ticker_edit(ident):
 def ticker_expire(ident):
     """Take an item out of the ticker now."""
     item = _ticker_item(ident)
-    item.expires_at = utcnow()
+    services.expire_ticker_item(item)
     return _saved(item, "expire", item.text, "Taken out of the ticker.")
 
 
@@ -74,8 +74,6 @@ def ticker_move(ident):
     direction = request.form.get("direction")
     if direction not in ("up", "down"):
         abort(400, description="Say up or down.")
-    neighbour = item.neighbour(above=direction == "up")
-    if neighbour is None:  # already at the top or the bottom: nothing to change
-        return redirect(url_for("admin.ticker"), 303)
-    item.position, neighbour.position = neighbour.position, item.position
+    if not services.move_ticker_item(item, up=direction == "up"):
+        return redirect(url_for("admin.ticker"), 303)  # already at the top or the bottom
     return _saved(item, "move", f"{direction}: {item.text}")

@@ -14,7 +14,6 @@ from extensions import cache, db
 from newsroom.content import expand_embeds
 from newsroom.models import Kind, Region, Section, SlugRedirect, Status, Story
 from newsroom.video import host_name
-from web.auth import can_see_story
 from web.caching import cached_page, content_version
 from web.pages import render_page_or_fragment
 from web.params import cursor_arg, parse_int
@@ -179,7 +178,7 @@ def _gone(story: Story):
 
 def _may_preview(story: Story) -> bool:
     """Newsroom members see the unpublished stories they may see in the admin, at their address."""
-    return current_user.is_authenticated and can_see_story(current_user, story)
+    return current_user.is_authenticated and story.is_seen_by(current_user)
 
 
 @bp.get("/article/<slug>/video")

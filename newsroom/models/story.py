@@ -253,7 +253,7 @@ class Story(StoryMixin, Addressed, db.Model):
             )
         ).all()
 
-    # --- the newsroom's lists; `seen` is the condition for who may see what (auth.stories_seen_by)
+    # --- the newsroom's lists; `seen` is the condition for who may see what (Story.seen_by)
 
     @classmethod
     def _desk(cls, seen):

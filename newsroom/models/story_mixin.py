@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.content import render_story_body
-from newsroom.models.base import Kind, Status, utcnow
+from newsroom.models.base import Kind, Role, Status, utcnow
 from newsroom.models.cursors import Cursor
 from newsroom.models.photo import Photo
 from newsroom.video import embed_url
@@ -27,6 +27,24 @@ def live_at_for(status: str, published_at: datetime | None) -> datetime | None:
 
 class StoryMixin:
     """Mixed into Story (newsroom.models.story)."""
+
+    # --- who in the newsroom may see and change it ---------------------------------------------
+
+    @classmethod
+    def seen_by(cls, user):
+        """The stories this user may see in the admin, as a condition for a query on Story:
+        editors and admins see every story, writers their own."""
+        return sa.true() if user.can(Role.EDITOR) else cls.created_by_id == user.id
+
+    def is_seen_by(self, user) -> bool:
+        """seen_by, for this story."""
+        return user.can(Role.EDITOR) or self.created_by_id == user.id
+
+    def is_editable_by(self, user) -> bool:
+        """Writers edit their own drafts; editors and admins edit any story."""
+        if user.can(Role.EDITOR):
+            return True
+        return self.is_seen_by(user) and self.status == Status.DRAFT
 
     # --- what readers may see ---------------------------------------------------------------
 

@@ -201,3 +201,23 @@ def test_long_excerpts_are_cut_at_a_word_and_keep_their_paragraphs(runner, query
     assert kept[0].startswith("Paragraph 1 ") and kept[1].startswith("Paragraph 2 ")
     assert len(kept) == 2 and kept[-1].endswith("word …")
     assert len(excerpt) <= 620
+
+
+def test_an_editor_cannot_save_over_a_partner_update_unseen(runner, editor, query, tmp_path):
+    """The partner corrects a story while an editor has it open: the editor's save is refused
+    (409) and the partner's text stays, instead of the older copy silently winning."""
+    from tests.helpers import field_value, form_values
+
+    run_import(runner, write(tmp_path, rss(fresh_item("Ferry delayed at Batam", "Late", 1))))
+    slug = stored(query, 1)[3]
+    ident = query(lambda: Story.by_slug(slug).id)
+    form = editor.get(f"/admin/stories/{ident}").text
+    opened = field_value(form, "revision")
+    corrected = fresh_item("Ferry cancelled at Batam", "Cancelled", 1)
+    assert "1 updated" in run_import(runner, write(tmp_path, rss(corrected))).output
+
+    values = {**form_values(form), "headline": "Ferry delayed at Batam (edited)", "action": "save"}
+    assert values["revision"] == opened
+    answer = editor.post(f"/admin/stories/{ident}", data=values)
+    assert answer.status_code == 409
+    assert stored(query, 1)[0] == "Ferry cancelled at Batam"

@@ -103,6 +103,23 @@ def test_a_writer_submits_for_review(people):
     assert story.status == Status.REVIEW and not story.is_visible
 
 
+def test_a_writer_changes_only_their_own_drafts(people):
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(role="writer")
+    theirs = save_story(None, changes(), "save", by=colleague)
+    with pytest.raises(NotAllowed):
+        save_story(theirs, changes(headline="Rewritten by someone else"), "save", people["writer"])
+    mine = save_story(draft(people), changes(), "submit", people["writer"], expected_revision=1)
+    with pytest.raises(NotAllowed):  # sent for review: it is the editors' now
+        save_story(mine, changes(headline="One more change"), "save", people["writer"])
+    db.session.refresh(theirs)
+    db.session.refresh(mine)
+    assert theirs.headline == mine.headline == HEADLINE
+    edited = save_story(mine, changes(headline="Edited on the desk"), "save", people["editor"])
+    assert edited.headline == "Edited on the desk"
+
+
 @pytest.mark.parametrize("when", [None, -timedelta(minutes=5)])
 def test_scheduling_needs_a_time_ahead(people, when):
     at = None if when is None else utcnow() + when
