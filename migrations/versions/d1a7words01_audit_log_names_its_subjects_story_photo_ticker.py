@@ -10,6 +10,7 @@ Create Date: 2026-12-05 07:10:00
 
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "d1a7words01"
@@ -18,13 +19,14 @@ branch_labels = None
 depends_on = None
 
 RENAMED = {"article": "story", "image": "photo", "breakingitem": "tickeritem"}
+RENAME = sa.text("UPDATE audit_log SET subject_type = :new WHERE subject_type = :old")
 
 
 def upgrade():
     for old, new in RENAMED.items():
-        op.execute(f"UPDATE audit_log SET subject_type = '{new}' WHERE subject_type = '{old}'")
+        op.execute(RENAME.bindparams(old=old, new=new))
 
 
 def downgrade():
     for old, new in RENAMED.items():
-        op.execute(f"UPDATE audit_log SET subject_type = '{old}' WHERE subject_type = '{new}'")
+        op.execute(RENAME.bindparams(old=new, new=old))

@@ -153,6 +153,41 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path):
     assert diff == []
 
 
+def test_upgrading_keeps_a_storys_history_whole_under_its_new_name(tmp_path):
+    """The audit log named stories "article" before the models took the newsroom's words; the
+    migration renames old entries so "what happened to this story?" still finds them all."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}",
+            "CACHE_TYPE": "SimpleCache",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        }
+    )
+    old = {"article": "story", "image": "photo", "breakingitem": "tickeritem", "user": "user"}
+    with app.app_context():
+        upgrade(revision="c5d2e8a41f37")
+        for kind in old:
+            db.session.execute(
+                sa.text(
+                    "INSERT INTO audit_log (at, action, subject_type, subject_id, summary) "
+                    "VALUES (CURRENT_TIMESTAMP, 'save', :kind, 7, '')"
+                ),
+                {"kind": kind},
+            )
+        db.session.commit()
+        upgrade()
+        kinds = db.session.scalars(sa.text("SELECT subject_type FROM audit_log ORDER BY id"))
+        assert list(kinds) == list(old.values())
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.mark.case("R13")
 def test_R13_importing_the_app_touches_no_database(tmp_path):
     """Several gunicorn workers must boot on an empty database: no migration or seed at import."""
