@@ -14,6 +14,7 @@ import click
 from flask import Flask
 
 from database import describe, missing_database
+from newsroom import checklist, zones
 from newsroom.photos import make_media_folder
 
 # Environment variables read by load(), with the type each is parsed as.
@@ -39,6 +40,11 @@ ENV_SETTINGS = {
     "CONTACT_RATE_LIMIT": str,
     "TRUSTED_HOSTS": lambda value: [h.strip() for h in value.split(",") if h.strip()],
     "ADMIN_REQUIRE_TOTP": lambda value: value.strip().lower() in ("1", "true", "yes", "on"),
+    "SITE_TIMEZONE": str,
+    # Check names separated by commas; "none" turns the checklist off.
+    "PUBLISH_CHECKLIST": lambda value: tuple(
+        n.strip() for n in value.split(",") if n.strip() and n.strip().lower() != "none"
+    ),
 }
 
 
@@ -49,6 +55,9 @@ class Defaults:
     # (PROXY_FIX) it is required.
     SITE_URL = None
     SITE_LANGUAGE = "en"
+    # The newsroom's home clock (an IANA name such as Asia/Singapore): the admin shows times on
+    # it, and editors type them on it, until each person chooses their own on their account page.
+    # UTC, the one clock every desk of an Asia-wide newsroom shares, until the site sets its own.
     SITE_TIMEZONE = "UTC"
     HTMX_VERSION = "4.0.1"
 
@@ -103,6 +112,10 @@ class Defaults:
     # Admins must set up two-step sign-in (an authenticator app) before using the admin.
     ADMIN_REQUIRE_TOTP = False
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
+
+    # What a story needs before it is published or scheduled (newsroom.checklist.CHECKS); an
+    # editor may still publish without, giving a reason the audit log keeps. () turns it off.
+    PUBLISH_CHECKLIST = ("author", "country", "hero_photo", "standfirst")
 
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
@@ -161,6 +174,7 @@ def load(app: Flask, test_config: dict | None = None) -> None:
         if app.config["SESSION_COOKIE_NAME"] == "session":
             app.config["SESSION_COOKIE_NAME"] = "__Host-session"
     check_database(app)
+    check_newsroom_settings(app)
     report_settings(app, derived_site_url)
 
 
@@ -253,6 +267,20 @@ def check_database(app: Flask) -> None:
     name = missing_database(app.config["SQLALCHEMY_DATABASE_URI"])
     if name:
         refuse_to_start(f"database {name} does not exist; create it with createdb {name}")
+
+
+def check_newsroom_settings(app: Flask) -> None:
+    """Refuse a home time zone or a checklist item that does not exist (a typo)."""
+    zone = app.config["SITE_TIMEZONE"]
+    if not zones.is_zone(zone):
+        refuse_to_start(
+            f"SITE_TIMEZONE={zone!r} is not a time zone; use a name such as Asia/Singapore or UTC."
+        )
+    if wrong := checklist.unknown(app.config["PUBLISH_CHECKLIST"]):
+        refuse_to_start(
+            f"PUBLISH_CHECKLIST names no check {', '.join(wrong)!s}; the checks are "
+            f"{', '.join(checklist.CHECKS)} (or none)."
+        )
 
 
 def report_settings(app: Flask, derived_site_url: bool) -> None:

@@ -6,11 +6,15 @@ says who acted (`by`, None from the command line) and reports the outcome in its
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from extensions import db
-from newsroom import accounts
-from newsroom.models import AuditEntry, TickerItem, User, utcnow
+from newsroom import accounts, zones
+from newsroom.models import AuditEntry, Story, TickerItem, User, utcnow
+from newsroom.models.base import contains
 
 # The audit log's note on changes made from the command line, where nobody is signed in.
 COMMAND_LINE = " (command line)"
@@ -68,6 +72,21 @@ def turn_off_two_step(user: User, by: User | None, by_token: str | None = None) 
     db.session.commit()
 
 
+def set_time_zone(user: User, name: str | None, by: User | None) -> None:
+    """The zone a person reads and types times in (an IANA name; None: the site's); audited;
+    commits. A name the time-zone database does not know is refused (AccountRefused)."""
+    name = (name or "").strip() or None
+    if name is not None and not zones.is_zone(name):
+        raise AccountRefused("timezone", f"“{name[:64]}” is not a time zone, like Asia/Bangkok.")
+    if name == user.timezone:
+        return
+    site = "the site's zone"
+    summary = f"{user.email}: {user.timezone or site} → {name or site}{_note(by)}"
+    AuditEntry.record(by, "time-zone", user, summary)
+    user.timezone = name
+    db.session.commit()
+
+
 def _note(by: User | None) -> str:
     return "" if by is not None else COMMAND_LINE
 
@@ -81,6 +100,32 @@ def ticker_link_ok(link: str) -> bool:
         link.startswith(("https://", "http://"))
         or (link.startswith("/") and not link.startswith("//"))
     )
+
+
+def is_address(text: str) -> bool:
+    """Typed text meant as an address (https://..., mailto:..., /n/42), not headline words."""
+    return re.match(r"\s*(?:[A-Za-z][A-Za-z0-9+.-]*:|/)", text or "") is not None
+
+
+def stories_to_link(text: str, limit: int = 8) -> list[Story]:
+    """The stories a ticker item may link to whose headline has every word typed: public ones,
+    and scheduled ones (they are live by the time readers follow it); newest first. An address
+    typed finds none."""
+    words = [word[:60] for word in (text or "").split()][:6]
+    if not words or is_address(text):
+        return []
+    query = (
+        sa.select(Story)
+        .where(Story.live_at.is_not(None), *(contains(Story.headline, w) for w in words))
+        .order_by(Story.live_at.desc(), Story.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def story_link(story: Story) -> str:
+    """The short address a ticker item uses to lead to a story."""
+    return f"/n/{story.id}"
 
 
 def add_ticker_item(text: str, link: str, minutes: int) -> TickerItem:

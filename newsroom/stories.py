@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from extensions import db
+from newsroom import checklist
 from newsroom.content import make_slug
 from newsroom.models import (
     AuditEntry,
@@ -71,6 +72,19 @@ class SlugTaken(StoryConflict):
         super().__init__("Another story took this web address a moment ago; choose another.")
 
 
+class ChecklistUnmet(StoryRefused):
+    """Publishing or scheduling a story that misses what the pre-publish checklist asks, with no
+    editor's reason to go without; `unmet` names each check missed. Nothing was written."""
+
+    def __init__(self, unmet: list[checklist.Check]):
+        self.unmet = unmet
+        names = "; ".join(check.label.lower() for check in unmet)
+        super().__init__(
+            "checklist_override",
+            f"Not published: the checklist asks for {names}. Add them, or say why it goes without.",
+        )
+
+
 class CannotKill(ValueError):
     """A kill the newsroom should not do (no notice, or a story that was never public)."""
 
@@ -102,6 +116,10 @@ class StoryChanges:
     mark_updated: bool = False  # show the story as updated: a substantive change
     # When to publish or schedule; empty publishes now. A plain save sets it for editors only.
     published_at: datetime | None = None
+    # The pre-publish checklist (newsroom.checklist): "no photo" on purpose, and an editor's
+    # reason to publish without what it asks (kept in the audit log).
+    no_photo: bool = False
+    checklist_override: str = ""
 
 
 def save_story(
@@ -116,6 +134,7 @@ def save_story(
     `expected_revision` is the revision the caller's copy was read at: a story saved since then
     is not overwritten (StaleRevision). None when the caller holds no earlier copy."""
     _check(story, action, changes.published_at, by, expected_revision)
+    overridden = _check_list(changes, action)
     creating = story is None
     if creating:
         story = Story(created_by_id=by.id, status=Status.DRAFT.value, revision=0)
@@ -141,6 +160,10 @@ def save_story(
         if before["status"] != story.status:
             summary += f" ({before['status'] or 'new'} → {story.status})"
         AuditEntry.record(by, "create" if creating else action, story, summary)
+        if overridden:
+            missed = "; ".join(check.label.lower() for check in overridden)
+            reason = " ".join(changes.checklist_override.split())
+            AuditEntry.record(by, "checklist-override", story, f"without {missed}: {reason}")
         db.session.commit()
     except sa.exc.IntegrityError:
         # Another story took this web address between the caller's check and this write (two
@@ -164,6 +187,17 @@ def _check(story, action: str, when: datetime | None, by: User, expected_revisio
         raise StoryConflict(KILLED)
     if action == "schedule" and (when is None or when <= utcnow()):
         raise StoryRefused("published_at", "Choose a time in the future to schedule the story.")
+
+
+def _check_list(changes: StoryChanges, action: str) -> list[checklist.Check]:
+    """Publishing or scheduling needs what the checklist asks, or an editor's reason (only an
+    editor may publish, see _check); returns the checks gone without, for the audit log."""
+    if action not in ("publish", "schedule"):
+        return []
+    missed = checklist.unmet(changes)
+    if missed and not changes.checklist_override.strip():
+        raise ChecklistUnmet(missed)
+    return missed
 
 
 def _apply_changes(story: Story, changes: StoryChanges) -> None:

@@ -34,6 +34,9 @@ def base_config(tmp: Path, media: Path) -> dict:
         "LATEST_POLL_SECONDS": 1,
         # Fast hashes keep the suite quick; production uses scrypt (see config.py).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Most tests publish bare stories; the pre-publish checklist is tested where it is the
+        # subject (tests/newsroom/test_publishing.py turns it on).
+        "PUBLISH_CHECKLIST": (),
     }
     if REDIS_URL:
         config.update(

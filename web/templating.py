@@ -13,28 +13,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from extensions import cache, db
 from newsroom.models import Region, Role, Section
+from newsroom.zones import UTC_ZONE, abbreviation
 from web import seo
 from web.caching import content_version
 from web.ticker import ticker_state
 from web.urls import absolute_url, media_url
 
-UTC_ZONE = ZoneInfo("UTC")
-
 
 def local(dt: datetime, zone: ZoneInfo | None = None) -> datetime:
     return dt.astimezone(zone or UTC_ZONE)
-
-
-def zone_abbreviation(dt: datetime) -> str:
-    """KST, JST, IST; for zones without a letter abbreviation, GMT+7 rather than '+07'."""
-    name = dt.strftime("%Z")
-    if name and name[0] in "+-":
-        offset = dt.utcoffset()
-        minutes = int(offset.total_seconds() // 60) if offset else 0
-        sign = "+" if minutes >= 0 else "-"
-        hours, mins = divmod(abs(minutes), 60)
-        return f"GMT{sign}{hours}" + (f":{mins:02d}" if mins else "")
-    return name
 
 
 def format_time(dt: datetime | None, zone: ZoneInfo | None = None, with_date: bool = True) -> str:
@@ -42,7 +29,7 @@ def format_time(dt: datetime | None, zone: ZoneInfo | None = None, with_date: bo
     if dt is None:
         return ""
     there = local(dt, zone)
-    clock = f"{there:%H:%M} {zone_abbreviation(there)}"
+    clock = f"{there:%H:%M} {abbreviation(there)}"
     return f"{there.day} {there:%b %Y}, {clock}" if with_date else clock
 
 

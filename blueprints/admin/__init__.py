@@ -6,6 +6,7 @@ from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
     inbox,
     people,
     photos,
+    publishing,
     signin,
     stories,
     taxonomy,

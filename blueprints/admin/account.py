@@ -1,4 +1,4 @@
-"""Your account: your password and your two-step sign-in."""
+"""Your account: your password, your two-step sign-in and your time zone."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from flask import current_app, flash, redirect, url_for
 from flask_login import current_user
 
 from blueprints.admin.common import bp, form_response, requires
-from blueprints.admin.forms import CodeForm, PasswordChangeForm
+from blueprints.admin.forms import CodeForm, PasswordChangeForm, TimeZoneForm
 from extensions import db, limiter
-from newsroom import accounts
+from newsroom import accounts, services, zones
 from newsroom.models import AuditEntry, Role
 from web import auth
 
 
-def _account_page(status=200, password_form=None, code_form=None):
+def _account_page(status=200, password_form=None, code_form=None, zone_form=None):
     setup = None
     secret = current_user.totp_pending_secret
     if not current_user.has_two_step and secret:
@@ -28,6 +28,9 @@ def _account_page(status=200, password_form=None, code_form=None):
         status,
         password_form=password_form or PasswordChangeForm(),
         code_form=code_form or CodeForm(),
+        zone_form=zone_form or TimeZoneForm(timezone=current_user.timezone or ""),
+        zone_names=sorted(zones.zone_names()),
+        site_zone=zones.site_zone().key,
         setup=setup,
     )
 
@@ -35,7 +38,7 @@ def _account_page(status=200, password_form=None, code_form=None):
 @bp.get("/account")
 @requires(Role.WRITER)
 def account():
-    """Your password and two-step sign-in."""
+    """Your password, two-step sign-in and time zone."""
     return _account_page()
 
 
@@ -107,4 +110,17 @@ def account_totp():
     db.session.commit()
     auth.security_event("two-step", "on" if turning_on else "off")
     flash(message, "success")
+    return redirect(url_for("admin.account"), 303)
+
+
+@bp.post("/account/time-zone")
+@requires(Role.WRITER)
+def account_time_zone():
+    """Choose the time zone you read and type times in (empty: the site's)."""
+    form = TimeZoneForm()
+    if not form.validate():
+        return _account_page(422, zone_form=form)
+    me = current_user._get_current_object()  # the audit log names the model, not the proxy
+    services.set_time_zone(me, form.timezone.data, by=me)
+    flash(f"Times are now shown in {zones.zone_of(current_user).key}.", "success")
     return redirect(url_for("admin.account"), 303)

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from newsroom import zones
 from newsroom.models import Role
 from web import auth
 
@@ -92,6 +93,13 @@ def _require_two_step_for_admins():
         flash("Admins must set up two-step sign-in before going on.", "error")
         return redirect(url_for("admin.account"))
     return None
+
+
+@bp.context_processor
+def desk_clock():
+    """Admin pages show times on the signed-in person's clock: `|datetime(desk_zone)`."""
+    user = current_user if current_user.is_authenticated else None
+    return {"desk_zone": zones.zone_of(user)}
 
 
 @bp.after_request

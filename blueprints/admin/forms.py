@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -33,7 +33,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from newsroom import services, stories
+from extensions import db
+from newsroom import services, stories, zones
 from newsroom.cleaning import strip_forbidden
 from newsroom.models import PHOTO_ID_MAX, Kind, Photo, Role, Story
 from newsroom.photos import LIMITS as PHOTO_LIMITS
@@ -141,7 +142,7 @@ class StoryForm(NewsroomForm):
     )
     lang = SelectField("Language", choices=LANGUAGES)
     published_at = DateTimeLocalField(
-        "Publication time (UTC)",
+        "Publication time",  # on the editor's clock (self.zone): see publication_time
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[Optional()],
         description="Leave empty to publish now. A future time schedules the story.",
@@ -165,10 +166,25 @@ class StoryForm(NewsroomForm):
     )
     mark_updated = BooleanField("Show as updated (a substantive change)")
     revision = HiddenField()
+    # Clear publishing: the pre-publish checklist (newsroom.checklist).
+    no_photo = BooleanField("No photo: this story goes without one")
+    checklist_override = TextAreaField(
+        "Publish without what the checklist asks, because…",
+        validators=[Optional(), Length(max=400)],
+        description="Editors only; the reason is kept in the audit log.",
+    )
 
-    def __init__(self, *args, story: Story | None = None, **kwargs):
+    def __init__(self, *args, story: Story | None = None, zone=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.story = story
+        self.zone = zone or zones.UTC_ZONE  # the editor's clock: times are typed on it
+
+    def validate_published_at(self, field):
+        if field.data:
+            try:
+                zones.to_utc(field.data, self.zone)
+            except zones.NoSuchTime as gap:
+                raise ValidationError(str(gap)) from None
 
     def validate_slug(self, field):
         if not field.data:
@@ -239,8 +255,14 @@ class StoryForm(NewsroomForm):
             raise ValidationError("Give a YouTube or Vimeo video address (https).")
 
     def publication_time(self) -> datetime | None:
+        """The time typed on the editor's clock, in UTC (what the story service takes)."""
         value = self.published_at.data
-        return value.replace(tzinfo=UTC) if value else None
+        if not value:
+            return None
+        try:
+            return zones.to_utc(value, self.zone)
+        except zones.NoSuchTime:
+            return None  # refused by validate_published_at before any save
 
 
 class KillForm(NewsroomForm):
@@ -279,8 +301,11 @@ class TickerItemForm(NewsroomForm):
     link = StringField(
         "Link",
         validators=[Optional(), Length(max=500)],
-        description="A full address, or a path on this site such as /n/42.",
+        description="Type words from a story's headline and pick it, or give a full address, "
+        "or a path on this site such as /n/42.",
     )
+    # The story picked from those found by the link's words (admin/_ticker_link.html).
+    link_story = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     minutes = IntegerField(
         "Minutes in the ticker",
         default=360,
@@ -288,8 +313,24 @@ class TickerItemForm(NewsroomForm):
     )
 
     def validate_link(self, field):
+        if self.link_story.data:
+            return  # the story picked is the link
+        if field.data and not services.is_address(field.data):
+            raise ValidationError(
+                "Pick one of the stories found below, or give an address such as /n/42."
+            )
         if not services.ticker_link_ok(field.data or ""):
             raise ValidationError("Give an http(s) address or a path on this site, like /n/42.")
+
+    def validate_link_story(self, field):
+        if field.data and db.session.get(Story, field.data) is None:
+            raise ValidationError("That story is gone; pick another.")
+
+    def chosen_link(self) -> str:
+        """The link to save: the picked story's short address, else what was typed."""
+        if self.link_story.data:
+            return services.story_link(db.session.get(Story, self.link_story.data))
+        return self.link.data or ""
 
 
 class UserForm(NewsroomForm):
@@ -314,3 +355,21 @@ class TaxonomyForm(NewsroomForm):
         "Description or biography", validators=[Optional(), Length(max=2000)]
     )
     title = StringField("Job title (authors)", validators=[Optional(), Length(max=120)])
+
+
+class TimeZoneForm(NewsroomForm):
+    """A person's time zone; empty means the site's (SITE_TIMEZONE)."""
+
+    timezone = StringField(
+        "Time zone",
+        filters=[lambda text: text.strip() if text else text],
+        validators=[Optional(), Length(max=64)],
+        render_kw={"list": "zone-names", "spellcheck": "false"},
+    )
+
+    def validate_timezone(self, field):
+        if field.data and not zones.is_zone(field.data):
+            raise ValidationError(
+                f"“{field.data[:64]}” is not a time zone; choose one from the list, "
+                "like Asia/Bangkok."
+            )

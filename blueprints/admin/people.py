@@ -6,9 +6,9 @@ from flask import abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from blueprints.admin.common import bp, form_response, requires
-from blueprints.admin.forms import RoleForm, UserForm
+from blueprints.admin.forms import RoleForm, TimeZoneForm, UserForm
 from extensions import db
-from newsroom import services
+from newsroom import services, zones
 from newsroom.models import Role, User
 from web import auth
 
@@ -36,7 +36,15 @@ def users():
                 return redirect(url_for("admin.users"), 303)
         status = 422
     people = User.all_by_email()
-    return form_response("admin/users.html", status, form=form, people=people, role_form=RoleForm())
+    return form_response(
+        "admin/users.html",
+        status,
+        form=form,
+        people=people,
+        role_form=RoleForm(),
+        zone_names=sorted(zones.zone_names()),
+        site_zone=zones.site_zone().key,
+    )
 
 
 @bp.post("/users/<int:ident>/role")
@@ -77,4 +85,18 @@ def user_two_step_off(ident):
     services.turn_off_two_step(user, by=current_user, by_token=session.get("sid"))
     auth.security_event("two-step", "reset", account=user.id)
     flash(f"Two-step sign-in is off for {user.email}; they should set it up again.", "success")
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/users/<int:ident>/time-zone")
+@requires(Role.ADMIN)
+def user_time_zone(ident):
+    """Set the time zone someone reads and types times in (empty: the site's)."""
+    user = db.get_or_404(User, ident)
+    form = TimeZoneForm()
+    if not form.validate():
+        flash(f"{form.timezone.errors[0]} Nothing was changed for {user.email}.", "error")
+        return redirect(url_for("admin.users"), 303)
+    services.set_time_zone(user, form.timezone.data, by=current_user)
+    flash(f"{user.email} now sees times in {zones.zone_of(user).key}.", "success")
     return redirect(url_for("admin.users"), 303)

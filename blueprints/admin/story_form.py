@@ -9,7 +9,8 @@ from flask_login import current_user
 from blueprints.admin.common import form_response, require, search_text
 from blueprints.admin.forms import PhotoForm, StoryForm
 from blueprints.admin.photos import PICKER_PAGE
-from newsroom import stories
+from blueprints.admin.publishing import publishing_context
+from newsroom import stories, zones
 from newsroom.models import AuditEntry, Author, Country, Photo, Role, Section, Status, Story
 
 # A body of 200,000 characters in any script, percent-encoded (up to 12 bytes a character), and
@@ -27,7 +28,7 @@ FIND_PHOTOS = "find-photos"
 
 def story_form(story: Story | None):
     """Show the story form (GET) or save it and take the action its button asked for (POST)."""
-    form = StoryForm(story=story)
+    form = StoryForm(story=story, zone=zones.zone_of(current_user))
     _story_choices(form)
     if request.method == "GET":
         if story is not None:
@@ -101,6 +102,8 @@ def _changes(form: StoryForm) -> stories.StoryChanges:
         is_breaking=form.is_breaking.data,
         mark_updated=form.mark_updated.data,
         published_at=form.publication_time(),
+        no_photo=form.no_photo.data,
+        checklist_override=form.checklist_override.data or "",
     )
 
 
@@ -122,6 +125,7 @@ def _render_story_form(form, story, status=200, conflict=None, photo_q=None):
         chosen=_chosen_photos(form, story),
         photo_q=search_text(photo_q),
         found=None if photo_q is None else Photo.library(search_text(photo_q), limit=PICKER_PAGE),
+        **publishing_context(form, _changes(form)),
     )
 
 
@@ -158,7 +162,9 @@ def _keep_photos_not_sent(form: StoryForm, story: Story | None) -> None:
 
 def _saved_message(action: str, story: Story) -> str:
     if story.status == Status.SCHEDULED and story.published_at:
-        return f"Story scheduled for {story.published_at:%d %b %Y %H:%M} UTC."
+        zone = zones.zone_of(current_user)
+        there = story.published_at.astimezone(zone)
+        return f"Story scheduled for {there:%d %b %Y}, {zones.clock(there, zone)}."
     return {
         "submit": "Story sent to the editors for review.",
         "publish": "Story published.",
@@ -180,9 +186,7 @@ def _fill_form(form: StoryForm, story: Story) -> None:
     form.tags.data = ", ".join(t.name for t in story.tags)
     form.lang.data = story.lang
     form.published_at.data = (
-        story.published_at.replace(tzinfo=None, second=0, microsecond=0)
-        if story.published_at
-        else None
+        zones.wall_clock(story.published_at, form.zone) if story.published_at else None
     )
     form.hero_photo.data = [story.hero_photo_id] if story.hero_photo_id else []
     form.correction.data = story.correction

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.admin.common import bp, form_response, requires
+from blueprints.admin.common import bp, form_response, requires, search_text
 from blueprints.admin.forms import TickerItemForm
 from extensions import db
 from newsroom import services
@@ -20,12 +20,14 @@ def ticker():
     status = 200
     if request.method == "POST":
         if form.validate():
-            item = services.add_ticker_item(form.text.data, form.link.data, form.minutes.data)
+            item = services.add_ticker_item(form.text.data, form.chosen_link(), form.minutes.data)
             return _saved(item, "create", item.text, "Added to the ticker.")
         status = 422
     now = utcnow()
     items = TickerItem.recent(days=2)
-    return form_response("admin/ticker.html", status, form=form, items=items, now=now)
+    return form_response(
+        "admin/ticker.html", status, form=form, items=items, now=now, found=_found(form)
+    )
 
 
 def _ticker_item(ident: int) -> TickerItem:
@@ -50,10 +52,11 @@ def ticker_edit(ident):
     form = TickerItemForm(obj=item)
     if request.method == "GET":
         form.minutes.data = max(1, int((item.expires_at - utcnow()).total_seconds() // 60))
-        return form_response("admin/ticker_edit.html", form=form, item=item)
+        return form_response("admin/ticker_edit.html", form=form, item=item, found=[])
     if not form.validate():
-        return form_response("admin/ticker_edit.html", 422, form=form, item=item)
-    services.set_ticker_item(item, form.text.data, form.link.data, form.minutes.data)
+        found = _found(form)
+        return form_response("admin/ticker_edit.html", 422, form=form, item=item, found=found)
+    services.set_ticker_item(item, form.text.data, form.chosen_link(), form.minutes.data)
     return _saved(item, "update", item.text, "Ticker item updated.")
 
 
@@ -77,3 +80,16 @@ def ticker_move(ident):
     if not services.move_ticker_item(item, up=direction == "up"):
         return redirect(url_for("admin.ticker"), 303)  # already at the top or the bottom
     return _saved(item, "move", f"{direction}: {item.text}")
+
+
+@bp.get("/ticker/stories")
+@requires(Role.EDITOR)
+def ticker_stories():
+    """The stories whose headline has the words typed in a ticker item's link, to pick one."""
+    found = services.stories_to_link(search_text(request.args.get("link")))
+    return render_template("admin/_ticker_stories.html", found=found, picked=None)
+
+
+def _found(form: TickerItemForm) -> list:
+    """The stories the link's words find, offered again when a form comes back (no JS needed)."""
+    return services.stories_to_link(search_text(form.link.data)) if form.link.data else []

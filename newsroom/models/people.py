@@ -31,6 +31,9 @@ class User(db.Model):
     # A secret being set up, kept here until its first code confirms it (a session cookie is
     # signed, not encrypted: anyone holding one could read a secret put there).
     totp_pending_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # The time zone (an IANA name, Asia/Bangkok) this person reads and types times in; None
+    # until they choose one: the site's applies (newsroom.zones).
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
 
     # Flask-Login's interface.
     is_authenticated = True

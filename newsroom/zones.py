@@ -1,0 +1,139 @@
+"""Time zones: the one place where a time is turned from UTC into a person's or a place's clock,
+and back.
+
+The database keeps every time in UTC. An editor types and reads times on their own clock (their
+account's zone, else the site's, SITE_TIMEZONE); a story's page shows them on its dateline's. The
+story form, the admin lists and the reader pages all convert here.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask import current_app
+
+UTC_ZONE = ZoneInfo("UTC")
+# The names the region uses where the time-zone database gives only an offset ("+07").
+LOCAL_ABBREVIATIONS = {
+    "Asia/Bangkok": "ICT",
+    "Asia/Ho_Chi_Minh": "ICT",
+    "Asia/Phnom_Penh": "ICT",
+    "Asia/Vientiane": "ICT",
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+    "Asia/Singapore": "SGT",
+    "Asia/Kuala_Lumpur": "MYT",
+    "Asia/Kuching": "MYT",
+    "Asia/Brunei": "BNT",
+    "Asia/Yangon": "MMT",
+    "Asia/Kathmandu": "NPT",
+    "Asia/Thimphu": "BTT",
+    "Asia/Dubai": "GST",
+    "Asia/Kabul": "AFT",
+    "Asia/Dili": "TLT",
+    "Asia/Ulaanbaatar": "ULAT",
+    "Asia/Tashkent": "UZT",
+}
+
+
+class NoSuchTime(ValueError):
+    """A wall-clock time that does not happen in a zone: the clocks jump over it (DST)."""
+
+
+@functools.cache
+def zone_names() -> frozenset[str]:
+    """Every zone name the time-zone database knows (Asia/Bangkok, Europe/London, UTC...)."""
+    return frozenset(available_timezones())
+
+
+def is_zone(name: str | None) -> bool:
+    return bool(name) and name in zone_names()
+
+
+def site_zone() -> ZoneInfo:
+    """The newsroom's home zone (SITE_TIMEZONE): everyone's until they choose their own."""
+    return _zone(current_app.config.get("SITE_TIMEZONE")) or UTC_ZONE
+
+
+def zone_of(user) -> ZoneInfo:
+    """The zone this person reads and types times in: their own, else the site's."""
+    return _zone(getattr(user, "timezone", None)) or site_zone()
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not is_zone(name):
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def to_utc(wall: datetime, zone: ZoneInfo) -> datetime:
+    """A wall-clock time typed in `zone`, as an aware UTC datetime.
+
+    A time the clocks skip (02:30 when they go forward) is refused (NoSuchTime); a time that
+    happens twice (when they go back) is the first of the two."""
+    local = wall.replace(tzinfo=zone, fold=0)
+    there = local.astimezone(UTC)
+    if there.astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        raise NoSuchTime(
+            f"{wall:%H:%M} does not exist on {wall.day} {wall:%b %Y} in {place_name(zone)}: "
+            "the clocks go forward then. Choose another time."
+        )
+    return there
+
+
+def wall_clock(when: datetime, zone: ZoneInfo) -> datetime:
+    """A UTC time as the naive wall-clock time a form field shows in `zone`, to the minute."""
+    return when.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def abbreviation(there: datetime) -> str:
+    """KST, JST, ICT, BST; for zones without a letter abbreviation, GMT+5 rather than '+05'."""
+    key = getattr(there.tzinfo, "key", None)
+    if key in LOCAL_ABBREVIATIONS:
+        return LOCAL_ABBREVIATIONS[key]
+    name = there.strftime("%Z")
+    if name and name[0] in "+-":
+        offset = there.utcoffset() or timedelta()
+        minutes = int(offset.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        hours, mins = divmod(abs(minutes), 60)
+        return f"GMT{sign}{hours}" + (f":{mins:02d}" if mins else "")
+    return name
+
+
+def place_name(zone: ZoneInfo) -> str:
+    """Asia/Ho_Chi_Minh -> Ho Chi Minh: the place a zone is named after."""
+    return str(zone.key).rsplit("/", 1)[-1].replace("_", " ")
+
+
+def clock(when: datetime, zone: ZoneInfo) -> str:
+    """'09:00 ICT' in the zone."""
+    there = when.astimezone(zone)
+    return f"{there:%H:%M} {abbreviation(there)}"
+
+
+def readings(
+    when: datetime, editor: ZoneInfo, dateline: ZoneInfo | None = None, dateline_place: str = ""
+) -> list[str]:
+    """The instant on the editor's clock, then on UTC and on the dateline's unless that is the
+    editor's own: ["09:00 ICT (Bangkok)", "02:00 UTC", "11:00 JST Tokyo dateline"], the line
+    beside the story form's time. A clock on another day than the editor's says which."""
+    mine = when.astimezone(editor)
+    shown = [f"{clock(when, editor)} ({place_name(editor)})"]
+    others = [(UTC_ZONE, "")]
+    if dateline is not None:
+        others.append((dateline, f" {dateline_place or place_name(dateline)} dateline"))
+    for zone, label in others:
+        there = when.astimezone(zone)
+        if abbreviation(there) == abbreviation(mine) and there.utcoffset() == mine.utcoffset():
+            continue  # the editor's own clock, said once
+        day = f" ({there:%a} {there.day} {there:%b})" if there.date() != mine.date() else ""
+        shown.append(f"{clock(when, zone)}{label}{day}")
+    return shown
