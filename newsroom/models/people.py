@@ -106,6 +106,8 @@ class AuditEntry(db.Model):
 
     @classmethod
     def record(cls, user, action: str, subject, summary: str = "") -> AuditEntry:
+        # A proxy (Flask-Login's current_user) would be filed under "localproxy", not its kind.
+        subject = getattr(subject, "_get_current_object", lambda: subject)()
         entry = cls(
             user_id=getattr(user, "id", None),
             action=action,

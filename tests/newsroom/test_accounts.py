@@ -73,6 +73,13 @@ def test_S14_changing_the_password_ends_every_other_session(app, newsroom, query
     assert phone.get("/admin/").status_code == 302  # the other device is signed out
     assert sign_in(app.test_client(), "writer").status_code == 401
     assert sign_in(app.test_client(), "writer", new).status_code == 302
+    # The change is in the writer's history (filed under their account, not under a proxy).
+    from newsroom.models import AuditEntry, User
+
+    def history():
+        return [e.action for e in AuditEntry.about(db.session.get(User, newsroom["writer"]))]
+
+    assert "password" in query(history)
 
 
 def _turn_on_two_step(client) -> str:
