@@ -2,10 +2,12 @@
 
 from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
     account,
+    autosave,
     dashboard,
     inbox,
     people,
     photos,
+    revisions,
     signin,
     stories,
     taxonomy,
