@@ -21,6 +21,7 @@ from newsroom.models import (
     Author,
     Country,
     Kind,
+    Revision,
     Role,
     SlugRedirect,
     Status,
@@ -144,6 +145,7 @@ def save_story(
         "slug": story.slug,
         "public": story.is_visible,
         "breaking": bool(story.is_visible and story.is_breaking),
+        "earlier": Revision.earlier_text(story),  # its version before, if none was kept yet
     }
     try:
         with db.session.no_autoflush:  # the new story is incomplete until the changes are applied
@@ -156,6 +158,7 @@ def save_story(
             _keep_old_address(story, before["slug"])
         db.session.flush()
         _follow_breaking_box(story, was_breaking=before["breaking"], by=by)
+        Revision.keep(story, "create" if creating else action, by, earlier=before["earlier"])
         summary = f"{action}: {story.headline}"
         if before["status"] != story.status:
             summary += f" ({before['status'] or 'new'} → {story.status})"
@@ -318,5 +321,6 @@ def kill_story(story: Story, notice: str, by: User | None) -> None:
     story.revision = (story.revision or 0) + 1
     story.modified_by_id = getattr(by, "id", None)
     TickerItem.withdraw(story)
+    Revision.keep(story, "kill", by)
     AuditEntry.record(by, "kill", story, f"kill: {story.headline} ({before} → killed): {notice}")
     db.session.commit()

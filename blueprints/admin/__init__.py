@@ -2,11 +2,13 @@
 
 from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
     account,
+    autosave,
     dashboard,
     inbox,
     people,
     photos,
     publishing,
+    revisions,
     signin,
     stories,
     taxonomy,

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from blueprints.admin.common import form_response, require, search_text
+from blueprints.admin.editing import editing_context
 from blueprints.admin.forms import PhotoForm, StoryForm
 from blueprints.admin.photos import PICKER_PAGE
 from blueprints.admin.publishing import publishing_context
@@ -57,7 +58,7 @@ def story_form(story: Story | None):
     except stories.NotAllowed:
         abort(403)
     except stories.StaleRevision:
-        return _render_story_form(form, story, status=409, conflict=STALE)
+        return _render_story_form(form, story, status=409, conflict=STALE, yours=_changes(form))
     except stories.SlugTaken as taken:
         # Nothing is lost: the form comes back with the text in it.
         form.slug.errors = [str(taken)]
@@ -107,7 +108,7 @@ def _changes(form: StoryForm) -> stories.StoryChanges:
     )
 
 
-def _render_story_form(form, story, status=200, conflict=None, photo_q=None):
+def _render_story_form(form, story, status=200, conflict=None, photo_q=None, yours=None):
     history = []
     embedded_by = []
     if story is not None and story.id:
@@ -126,6 +127,7 @@ def _render_story_form(form, story, status=200, conflict=None, photo_q=None):
         photo_q=search_text(photo_q),
         found=None if photo_q is None else Photo.library(search_text(photo_q), limit=PICKER_PAGE),
         **publishing_context(form, _changes(form)),
+        editing=editing_context(story, yours),
     )
 
 

@@ -2,7 +2,8 @@
 
 base (clock, timestamp type, enums, link tables, the slug and name lookups) and cursors sit at
 the bottom; taxonomy, photo, partner, inbox, people and ticker know nothing of stories;
-story_mixin (with live_at_for, the rule for what readers may see) and story build on them.
+story_mixin (with live_at_for, the rule for what readers may see) and story build on them;
+revision (a story's kept versions and autosaves) builds on story.
 Models that point at a model in a module above name it by string (relationship("Story")).
 """
 
@@ -29,6 +30,7 @@ from newsroom.models.inbox import ContactMessage
 from newsroom.models.partner import Source
 from newsroom.models.people import AuditEntry, LoginSession, User
 from newsroom.models.photo import PHOTO_ID_MAX, Photo
+from newsroom.models.revision import Autosave, Revision
 from newsroom.models.story import SlugRedirect, Story, Tag, next_scheduled_time
 from newsroom.models.story_mixin import live_at_for
 from newsroom.models.taxonomy import Author, Country, Region, Section
@@ -58,6 +60,7 @@ __all__ = [
     "PHOTO_ID_MAX",
     "Story",
     "AuditEntry",
+    "Autosave",
     "Author",
     "BadCursor",
     "TickerItem",
@@ -69,6 +72,7 @@ __all__ = [
     "LoginSession",
     "Page",
     "Region",
+    "Revision",
     "Role",
     "Section",
     "SlugRedirect",
