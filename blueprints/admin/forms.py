@@ -147,7 +147,6 @@ class StoryForm(NewsroomForm):
         description="Leave empty to publish now. A future time schedules the story.",
     )
     hero_photo = PhotoIdsField("Hero photo", default=list)
-    correction = TextAreaField("Correction note", validators=[Optional(), Length(max=2000)])
     source_name = StringField("Syndicated from (name)", validators=[Optional(), Length(max=120)])
     source_url = URLField(
         "Original story address", validators=[Optional(), Length(max=500), URL(), http_url]
@@ -163,7 +162,18 @@ class StoryForm(NewsroomForm):
         "Breaking story",
         description="When it goes live, its headline leads the breaking-news ticker for 6 hours.",
     )
-    mark_updated = BooleanField("Show as updated (a substantive change)")
+    mark_updated = BooleanField(
+        "Substantive change: show readers this story as updated now",
+        description="Leave it unticked for a typo fix: the story's “Updated” time stays as it "
+        "is. To tell readers what changed, add an update or a correction to its log.",
+    )
+    # --- embargo (templates/admin/_story_embargo.html)
+    embargo_until = DateTimeLocalField(
+        "Embargo until (UTC)",
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+        description="Readers see nothing of the story before this time, even once published.",
+    )
     revision = HiddenField()
 
     def __init__(self, *args, story: Story | None = None, **kwargs):
@@ -240,6 +250,10 @@ class StoryForm(NewsroomForm):
 
     def publication_time(self) -> datetime | None:
         value = self.published_at.data
+        return value.replace(tzinfo=UTC) if value else None
+
+    def embargo_time(self) -> datetime | None:
+        value = self.embargo_until.data
         return value.replace(tzinfo=UTC) if value else None
 
 

@@ -93,7 +93,6 @@ def _changes(form: StoryForm) -> stories.StoryChanges:
         lang=form.lang.data,
         hero_photo_id=form.hero_photo.data[0] if form.hero_photo.data else None,
         gallery_ids=list(form.gallery.data),
-        correction=form.correction.data or "",
         source_name=form.source_name.data or "",
         source_url=form.source_url.data or "",
         video_url=form.video_url.data or "",
@@ -101,6 +100,7 @@ def _changes(form: StoryForm) -> stories.StoryChanges:
         is_breaking=form.is_breaking.data,
         mark_updated=form.mark_updated.data,
         published_at=form.publication_time(),
+        embargo_until=form.embargo_time(),
     )
 
 
@@ -185,7 +185,6 @@ def _fill_form(form: StoryForm, story: Story) -> None:
         else None
     )
     form.hero_photo.data = [story.hero_photo_id] if story.hero_photo_id else []
-    form.correction.data = story.correction
     form.source_name.data = story.source_name
     form.source_url.data = story.source_url
     form.video_url.data = story.video_url
@@ -193,3 +192,5 @@ def _fill_form(form: StoryForm, story: Story) -> None:
     form.is_featured.data = story.is_featured
     form.is_breaking.data = story.is_breaking
     form.revision.data = str(story.revision)
+    if story.embargo_until:  # shown in UTC, to the minute, as the field takes it
+        form.embargo_until.data = story.embargo_until.replace(tzinfo=None, second=0, microsecond=0)
