@@ -19,6 +19,7 @@ from newsroom.models import (
     Section,
     Status,
     Story,
+    StoryUpdate,
     Tag,
     TickerItem,
     utcnow,
@@ -130,8 +131,11 @@ def load_demo(with_images: bool = True) -> int:
             story.source_name = entry["source"]["name"]
             story.source_url = entry["source"]["url"]
         if "correction" in entry:
-            story.correction = entry["correction"]
-            story.updated_at = story.correction_at = published + timedelta(hours=2)
+            corrected = published + timedelta(hours=2)
+            db.session.add(
+                StoryUpdate(story=story, kind="correction", text=entry["correction"], at=corrected)
+            )
+            story.updated_at = corrected  # what refresh_updated_at gives: the log's latest
         if with_images and "image" in entry:
             _add_photos(story, entry)
         db.session.add(story)

@@ -31,6 +31,7 @@ from newsroom.models import (
     User,
     utcnow,
 )
+from newsroom.models.update_log import mark_substantive
 
 ACTIONS = ("save", "submit", "publish", "schedule", "unpublish")
 # Saving a story and sending it for review are any writer's; these are an editor's.
@@ -108,19 +109,21 @@ class StoryChanges:
     lang: str = "en"
     hero_photo_id: int | None = None
     gallery_ids: list[int] = field(default_factory=list)
-    correction: str = ""
     source_name: str = ""
     source_url: str = ""
     video_url: str = ""
     is_featured: bool = False
     is_breaking: bool = False
-    mark_updated: bool = False  # show the story as updated: a substantive change
+    # A substantive change: readers see the story as updated now (never for a typo fix).
+    mark_updated: bool = False
     # When to publish or schedule; empty publishes now. A plain save sets it for editors only.
     published_at: datetime | None = None
     # The pre-publish checklist (newsroom.checklist): "no photo" on purpose, and an editor's
     # reason to publish without what it asks (kept in the audit log).
     no_photo: bool = False
     checklist_override: str = ""
+    # --- embargo: readers see nothing before this time, whatever the publication time
+    embargo_until: datetime | None = None
 
 
 def save_story(
@@ -218,23 +221,25 @@ def _apply_changes(story: Story, changes: StoryChanges) -> None:
     story.tags = tags_named(changes.tag_names)
     story.lang = changes.lang
     story.hero_photo_id = changes.hero_photo_id
-    correction = changes.correction.strip()
-    if correction != (story.correction or ""):
-        story.correction = correction
-        story.correction_at = utcnow() if correction else None
     story.source_name = changes.source_name.strip()
     story.source_url = changes.source_url.strip()
     story.video_url = changes.video_url.strip()
     story.gallery_ids = list(changes.gallery_ids)
     story.is_featured = changes.is_featured
     story.is_breaking = changes.is_breaking
-    if changes.mark_updated and story.published_at:
-        story.updated_at = utcnow()
+    story.embargo_until = changes.embargo_until
+    # Only a story readers have seen can be updated; a plain save (a typo fix) moves nothing.
+    if changes.mark_updated and story.is_visible:
+        mark_substantive(story)
 
 
 def _take_action(story: Story, action: str, when: datetime | None, by: User) -> None:
     """Move the story through the workflow: a time ahead schedules it, none publishes it now."""
     now = utcnow()
+    if when is not None and _same_minute(when, story.published_at):
+        # The form shows the time to the minute: the same minute sent back is no change, so
+        # saving a typo fix does not move the publication time (or dateModified with it).
+        when = story.published_at
     if action == "submit":
         story.status = Status.REVIEW.value
     elif action == "publish":
@@ -250,6 +255,10 @@ def _take_action(story: Story, action: str, when: datetime | None, by: User) -> 
     # A plain save moves the publication time only when an editor makes it.
     elif when is not None and by.can(Role.EDITOR):
         story.published_at = when
+
+
+def _same_minute(when: datetime, stored: datetime | None) -> bool:
+    return stored is not None and when == stored.replace(second=0, microsecond=0)
 
 
 def _keep_old_address(story: Story, old_slug: str) -> None:

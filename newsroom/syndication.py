@@ -19,6 +19,7 @@ from extensions import db
 from newsroom.cleaning import xml_text
 from newsroom.content import sanitize_html
 from newsroom.models import Country, Section, Source, Status, Story, utcnow
+from newsroom.models.update_log import mark_substantive
 
 MAX_FEED_BYTES = 10 * 1024 * 1024
 EXCERPT_CHARS = 600
@@ -252,7 +253,8 @@ def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> Im
                     continue
                 existing.headline = title
                 existing.set_body(body)
-                existing.updated_at = utcnow()
+                # A partner's update is substantive: readers see the story as updated.
+                mark_substantive(existing)
                 # A new revision: an editor with the story open is told it changed (409) rather
                 # than saving over the partner's update with the older text.
                 existing.revision = (existing.revision or 0) + 1

@@ -225,3 +225,20 @@ def story_form(**overrides) -> dict:
     from tests.helpers import story_data  # here, so this block leaves the shared imports alone
 
     return story_data(**{**story_form_rows(), **overrides})
+
+
+# --- a story's update log --------------------------------------------------------------------
+
+
+def add_correction(story: Story, text: str, at=None, kind: str = "correction"):
+    """An entry in the story's update log (a correction unless `kind` says "update"), made as
+    the admin makes one: the story's "Updated" time follows it. Commits."""
+    from newsroom.models import StoryUpdate
+    from newsroom.models.update_log import refresh_updated_at
+
+    entry = StoryUpdate(story=story, kind=kind, text=text, at=at or utcnow())
+    db.session.add(entry)
+    db.session.flush()
+    refresh_updated_at(story)
+    db.session.commit()
+    return entry

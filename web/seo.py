@@ -46,7 +46,9 @@ def photo_url(photo, width: int = 1024, fmt: str = "jpg") -> str:
     return absolute(media_url(photo, photo.best_width(width), fmt))
 
 
-def news_article(story) -> dict:
+def news_article(story, updates=()) -> dict:
+    """The story as a NewsArticle; `updates` is its update log, oldest first: dateModified is
+    the story's updated_at (the latest entry or substantive edit), corrections are listed."""
     zone = story.zone
     url = absolute_url("news.story", slug=story.slug)
     data = {
@@ -92,6 +94,16 @@ def news_article(story) -> dict:
                 **({"creditText": photo.credit} if photo.credit else {}),
             }
             for w in (1600, 1024)
+        ]
+    corrections = [u for u in updates if u.kind == "correction"]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": u.text,
+                "datePublished": u.at.astimezone(zone).isoformat(timespec="seconds"),
+            }
+            for u in corrections
         ]
     if story.is_syndicated:
         data["isBasedOn"] = story.source_url

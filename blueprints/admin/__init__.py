@@ -13,6 +13,7 @@ from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
     stories,
     taxonomy,
     ticker,
+    updates,
 )
 from blueprints.admin.common import bp
 

@@ -148,7 +148,6 @@ class StoryForm(NewsroomForm):
         description="Leave empty to publish now. A future time schedules the story.",
     )
     hero_photo = PhotoIdsField("Hero photo", default=list)
-    correction = TextAreaField("Correction note", validators=[Optional(), Length(max=2000)])
     source_name = StringField("Syndicated from (name)", validators=[Optional(), Length(max=120)])
     source_url = URLField(
         "Original story address", validators=[Optional(), Length(max=500), URL(), http_url]
@@ -164,7 +163,18 @@ class StoryForm(NewsroomForm):
         "Breaking story",
         description="When it goes live, its headline leads the breaking-news ticker for 6 hours.",
     )
-    mark_updated = BooleanField("Show as updated (a substantive change)")
+    mark_updated = BooleanField(
+        "Substantive change: show readers this story as updated now",
+        description="Leave it unticked for a typo fix: the story's “Updated” time stays as it "
+        "is. To tell readers what changed, add an update or a correction to its log.",
+    )
+    # --- embargo (templates/admin/_story_embargo.html)
+    embargo_until = DateTimeLocalField(
+        "Embargo until",  # on the editor's clock (self.zone), like the publication time
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+        description="Readers see nothing of the story before this time, even once published.",
+    )
     revision = HiddenField()
     # Clear publishing: the pre-publish checklist (newsroom.checklist).
     no_photo = BooleanField("No photo: this story goes without one")
@@ -185,6 +195,8 @@ class StoryForm(NewsroomForm):
                 zones.to_utc(field.data, self.zone)
             except zones.NoSuchTime as gap:
                 raise ValidationError(str(gap)) from None
+
+    validate_embargo_until = validate_published_at
 
     def validate_slug(self, field):
         if not field.data:
@@ -263,6 +275,16 @@ class StoryForm(NewsroomForm):
             return zones.to_utc(value, self.zone)
         except zones.NoSuchTime:
             return None  # refused by validate_published_at before any save
+
+    def embargo_time(self) -> datetime | None:
+        """The embargo typed on the editor's clock, in UTC."""
+        value = self.embargo_until.data
+        if not value:
+            return None
+        try:
+            return zones.to_utc(value, self.zone)
+        except zones.NoSuchTime:
+            return None  # refused by validate_embargo_until before any save
 
 
 class KillForm(NewsroomForm):

@@ -95,7 +95,6 @@ def _changes(form: StoryForm) -> stories.StoryChanges:
         lang=form.lang.data,
         hero_photo_id=form.hero_photo.data[0] if form.hero_photo.data else None,
         gallery_ids=list(form.gallery.data),
-        correction=form.correction.data or "",
         source_name=form.source_name.data or "",
         source_url=form.source_url.data or "",
         video_url=form.video_url.data or "",
@@ -105,6 +104,7 @@ def _changes(form: StoryForm) -> stories.StoryChanges:
         published_at=form.publication_time(),
         no_photo=form.no_photo.data,
         checklist_override=form.checklist_override.data or "",
+        embargo_until=form.embargo_time(),
     )
 
 
@@ -191,7 +191,6 @@ def _fill_form(form: StoryForm, story: Story) -> None:
         zones.wall_clock(story.published_at, form.zone) if story.published_at else None
     )
     form.hero_photo.data = [story.hero_photo_id] if story.hero_photo_id else []
-    form.correction.data = story.correction
     form.source_name.data = story.source_name
     form.source_url.data = story.source_url
     form.video_url.data = story.video_url
@@ -199,3 +198,5 @@ def _fill_form(form: StoryForm, story: Story) -> None:
     form.is_featured.data = story.is_featured
     form.is_breaking.data = story.is_breaking
     form.revision.data = str(story.revision)
+    if story.embargo_until:  # on the editor's clock, like the publication time
+        form.embargo_until.data = zones.wall_clock(story.embargo_until, form.zone)

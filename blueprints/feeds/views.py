@@ -15,7 +15,7 @@ from blueprints.news.lists import ListScope, scope_for
 from blueprints.news.views import render_body
 from extensions import db
 from newsroom.cleaning import xml_text
-from newsroom.models import Author, Country, Region, Section, Story, Tag, utcnow
+from newsroom.models import Author, Country, Region, Section, Story, StoryUpdate, Tag, utcnow
 from web.caching import cached_page
 from web.seo import absolute, photo_url
 from web.urls import absolute_url
@@ -72,18 +72,22 @@ def scoped_feed(kind, slug, fmt):
     return _feed(scope, fmt, scope.subject.name)
 
 
+def _plain_text(value: str, fmt: str) -> str:
+    """Plain text as the feed must carry it: XML-safe, and in RSS escaped as HTML too.
+
+    Feed readers render RSS titles and descriptions as HTML, so "<img onerror=...>" in a
+    headline would run there; escaped once more it shows as the characters it is. Atom
+    says type="text" (its default for titles), which readers show as text."""
+    value = xml_text(value or "")
+    return html.escape(value, quote=False) if fmt == "rss" else value
+
+
 def _feed(scope: ListScope, fmt: str, title: str):
     if fmt not in FORMATS:
         abort(404)
 
     def text(value: str) -> str:
-        """Plain text as the feed must carry it: XML-safe, and in RSS escaped as HTML too.
-
-        Feed readers render RSS titles and descriptions as HTML, so "<img onerror=...>" in a
-        headline would run there; escaped once more it shows as the characters it is. Atom
-        says type="text" (its default for titles), which readers show as text."""
-        value = xml_text(value or "")
-        return html.escape(value, quote=False) if fmt == "rss" else value
+        return _plain_text(value, fmt)
 
     stories = Story.latest(limit=FEED_SIZE, body=True, **scope.filters)
     site_name = current_app.config["SITE_NAME"]
@@ -142,6 +146,40 @@ def _feed(scope: ListScope, fmt: str, title: str):
             )
     body = feed.rss_str(pretty=False) if fmt == "rss" else feed.atom_str(pretty=False)
     body = _add_credits(body, [s.hero_photo.credit if s.hero_photo else "" for s in stories])
+    return _xml_response(body, FORMATS[fmt])
+
+
+@bp.get("/corrections/feed.<fmt>")
+@cached_page
+def corrections_feed(fmt):
+    """Every correction we publish, newest first, as RSS 2.0 or Atom, linking to its story."""
+    if fmt not in FORMATS:
+        abort(404)
+    corrections = StoryUpdate.corrections_page(limit=FEED_SIZE).rows
+    site_name = current_app.config["SITE_NAME"]
+    self_url = absolute_url("feeds.corrections_feed", fmt=fmt)
+    feed = FeedGenerator()
+    feed.id(self_url)
+    feed.title(_plain_text(f"{site_name}: corrections", fmt))
+    feed.subtitle("When we get something wrong we correct it openly.")
+    feed.link(href=absolute_url("news.corrections"), rel="alternate")
+    feed.link(href=self_url, rel="self")
+    feed.language("en")
+    feed.author({"name": xml_text(site_name)})
+    feed.updated(max((c.at for c in corrections), default=utcnow()))
+    for correction in corrections:
+        story = correction.story
+        entry = feed.add_entry(order="append")
+        url = absolute_url("news.story", slug=story.slug, _anchor="updates")
+        ident = f"{absolute_url('news.corrections')}#correction-{correction.id}"
+        entry.id(ident)
+        entry.guid(ident, permalink=False)
+        entry.title(_plain_text(f"Correction: {story.headline}", fmt))
+        entry.link(href=url)
+        entry.published(correction.at)
+        entry.updated(correction.at)
+        entry.summary(_plain_text(correction.text, fmt), type="text")
+    body = feed.rss_str(pretty=False) if fmt == "rss" else feed.atom_str(pretty=False)
     return _xml_response(body, FORMATS[fmt])
 
 

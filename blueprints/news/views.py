@@ -12,7 +12,7 @@ from markupsafe import Markup
 from blueprints.news.lists import ListScope, scope_for
 from extensions import cache, db
 from newsroom.content import expand_embeds
-from newsroom.models import Kind, Region, Section, SlugRedirect, Status, Story
+from newsroom.models import Kind, Region, Section, SlugRedirect, Status, Story, StoryUpdate
 from newsroom.video import host_name
 from web.caching import cached_page, content_version
 from web.pages import render_page_or_fragment
@@ -23,6 +23,7 @@ bp = Blueprint("news", __name__)
 HOME_POOL = 60
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,200}")
 BLOCK_SIZE = 3
+CORRECTIONS_PER_PAGE = 25
 
 
 @bp.get("/")
@@ -166,6 +167,7 @@ def story_page(slug):
         story=story,
         body=render_body(story),
         related=story.related(),
+        updates=StoryUpdate.of(story),
         preview=preview,
         video_host=host_name(story.video_url) if story.video_url else "",
     )
@@ -209,8 +211,15 @@ def by_id(ident):
 @bp.get("/corrections")
 @cached_page
 def corrections():
-    """Every published correction, newest first."""
-    return render_template("news/corrections.html", stories=Story.corrections())
+    """Every correction we have published, newest first, each with a link to its story."""
+    before = cursor_arg("before")
+    page = StoryUpdate.corrections_page(before=before, limit=CORRECTIONS_PER_PAGE)
+    return render_template(
+        "news/corrections.html",
+        corrections=page.rows,
+        next_cursor=page.next_cursor,
+        is_first_page=before is None,
+    )
 
 
 def render_body(story: Story) -> Markup:

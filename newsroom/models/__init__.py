@@ -3,7 +3,8 @@
 base (clock, timestamp type, enums, link tables, the slug and name lookups) and cursors sit at
 the bottom; taxonomy, photo, partner, inbox, people and ticker know nothing of stories;
 story_mixin (with live_at_for, the rule for what readers may see) and story build on them;
-revision (a story's kept versions and autosaves) builds on story.
+revision (a story's kept versions and autosaves) and update_log (its updates and corrections)
+build on story.
 Models that point at a model in a module above name it by string (relationship("Story")).
 """
 
@@ -35,6 +36,7 @@ from newsroom.models.story import SlugRedirect, Story, Tag, next_scheduled_time
 from newsroom.models.story_mixin import live_at_for
 from newsroom.models.taxonomy import Author, Country, Region, Section
 from newsroom.models.ticker import BREAKING_ORDER_LOCK, TickerItem
+from newsroom.models.update_log import StoryUpdate, UpdateKind
 
 # Saving any of these changes what readers see; saving a contact message does not.
 CONTENT_MODELS = (
@@ -48,6 +50,7 @@ CONTENT_MODELS = (
     SlugRedirect,
     Source,
     Tag,
+    StoryUpdate,
 )
 
 __all__ = [
@@ -59,6 +62,8 @@ __all__ = [
     "EPOCH",
     "PHOTO_ID_MAX",
     "Story",
+    "StoryUpdate",
+    "UpdateKind",
     "AuditEntry",
     "Autosave",
     "Author",

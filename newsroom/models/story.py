@@ -54,12 +54,20 @@ class Story(StoryMixin, Addressed, db.Model):
     lang: Mapped[str] = mapped_column(sa.String(12), default="en")
     status: Mapped[str] = mapped_column(sa.String(20), default=Status.DRAFT.value)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # published_at of published or scheduled stories, else empty: the one indexed column every
-    # reader list filters and orders on, so any page, however deep, is one index walk.
+    # live_at_for: published_at of published or scheduled stories (an embargo's end if later),
+    # else empty: the one indexed column every reader list filters and orders on, so any page,
+    # however deep, is one index walk.
     live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What readers see as "Updated" and dateModified: the later of edited_at and the latest
+    # entry of the update log (newsroom.models.update_log.refresh_updated_at keeps it).
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last change an editor marked as substantive (or a partner's update); never a typo fix.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Readers see nothing of the story before this time, whatever its publication time.
+    embargo_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Superseded by the update log (StoryUpdate); kept readable until the columns are dropped.
     correction: Mapped[str] = mapped_column(sa.Text, default="")
     correction_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     kill_notice: Mapped[str] = mapped_column(sa.Text, default="")
@@ -241,18 +249,6 @@ class Story(StoryMixin, Addressed, db.Model):
         )
         return list(db.session.scalars(query).unique().all())
 
-    @classmethod
-    def corrections(cls) -> list[Story]:
-        return db.session.scalars(
-            sa.select(cls)
-            .where(cls.visible(), cls.correction != "")
-            .options(joinedload(cls.section))
-            .order_by(
-                sa.func.coalesce(cls.correction_at, cls.updated_at).desc(),
-                cls.id.desc(),
-            )
-        ).all()
-
     # --- the newsroom's lists; `seen` is the condition for who may see what (Story.seen_by)
 
     @classmethod
@@ -269,11 +265,9 @@ class Story(StoryMixin, Addressed, db.Model):
 
     @classmethod
     def scheduled_ahead(cls, seen) -> list[Story]:
-        """Scheduled stories whose time has not come, soonest first."""
-        query = cls._desk(seen).where(
-            cls.status == Status.SCHEDULED.value, cls.published_at > utcnow()
-        )
-        return db.session.scalars(query.order_by(cls.published_at)).all()
+        """Scheduled or embargoed stories whose time has not come, soonest live first."""
+        query = cls._desk(seen).where(cls.live_at > utcnow())
+        return db.session.scalars(query.order_by(cls.live_at)).all()
 
     @classmethod
     def drafts_by(cls, user: User, seen, limit: int = 10) -> list[Story]:
@@ -367,4 +361,4 @@ def next_scheduled_time() -> datetime | None:
 @sa.event.listens_for(Story, "before_update")
 def _keep_live_at(_mapper, _connection, story: Story) -> None:
     """Stored on every write, so reader lists filter and order on one indexed column."""
-    story.live_at = live_at_for(story.status, story.published_at)
+    story.live_at = live_at_for(story.status, story.published_at, story.embargo_until)

@@ -16,13 +16,19 @@ from newsroom.models.photo import Photo
 from newsroom.video import embed_url
 
 
-def live_at_for(status: str, published_at: datetime | None) -> datetime | None:
-    """When readers may see a story: its publication time while it is published or scheduled
-    (a scheduled story goes live when its time comes, no cron needed); never (None) otherwise.
+def live_at_for(
+    status: str, published_at: datetime | None, embargo_until: datetime | None = None
+) -> datetime | None:
+    """When readers may see a story: while it is published or scheduled, its publication time,
+    or its embargo's end if that is later (a scheduled or embargoed story goes live when its
+    time comes, no cron needed); never (None) otherwise.
 
     The one statement of the rule: `is_visible` reads it, and every save stores it as live_at,
-    the indexed column that `visible()` and every reader list filter on."""
-    return published_at if status in (Status.PUBLISHED, Status.SCHEDULED) else None
+    the indexed column that `visible()` and every reader list, feed, sitemap, search, embed and
+    related card filter on; the page cache expires at the next live_at (next_scheduled_time)."""
+    if status not in (Status.PUBLISHED, Status.SCHEDULED) or published_at is None:
+        return None
+    return max(published_at, embargo_until) if embargo_until is not None else published_at
 
 
 class StoryMixin:
@@ -55,8 +61,13 @@ class StoryMixin:
 
     @property
     def is_visible(self) -> bool:
-        live = live_at_for(self.status, self.published_at)
+        live = live_at_for(self.status, self.published_at, self.embargo_until)
         return live is not None and live <= utcnow()
+
+    @property
+    def is_embargoed(self) -> bool:
+        """Held back by an embargo that has not ended (the newsroom's banner says until when)."""
+        return self.embargo_until is not None and self.embargo_until > utcnow()
 
     # --- the body: Markdown rendered once, at save time ---------------------------------------
 
@@ -108,5 +119,6 @@ class StoryMixin:
 
     @property
     def cursor(self) -> Cursor:
-        """This story's place in the reader lists (their order is published time, then id)."""
-        return Cursor(self.id, self.published_at)
+        """This story's place in the reader lists (their order is live time, then id: the
+        publication time, or an embargo's end when that came later)."""
+        return Cursor(self.id, self.live_at or self.published_at)

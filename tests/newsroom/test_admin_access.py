@@ -14,6 +14,7 @@ from tests.factories import (
     TagFactory,
     TickerItemFactory,
     UserFactory,
+    add_correction,
 )
 from tests.helpers import PASSWORD, csrf_token, sign_in
 
@@ -60,6 +61,9 @@ NEEDS = {
     "admin.user_active": "admin",
     "admin.taxonomy": "admin",
     "admin.taxonomy_edit": "admin",
+    "admin.story_updates_log": "editor",
+    "admin.story_update_edit": "editor",
+    "admin.story_update_remove": "editor",
 }
 RANK = {"writer": 1, "editor": 2, "admin": 3}
 # Views about one story that a writer reaches only for their own drafts (the target is not).
@@ -77,10 +81,13 @@ OWN_DRAFTS_ONLY = {
 @pytest.fixture
 def targets(app, newsroom):
     """One of each object an admin URL names, keyed by the URL's area: a published story that is
-    nobody's draft, a reader's message, a colleague's account, a tag and a ticker line."""
+    nobody's draft with a correction, a reader's message, a colleague's account, a tag and a
+    ticker line."""
     with app.app_context():
+        story = StoryFactory()
         return {
-            "stories": StoryFactory().id,
+            "stories": story.id,
+            "updates": add_correction(story, "An earlier version misspelt a name.").id,
             "messages": ContactMessageFactory().id,
             "users": UserFactory(email="colleague@asian-news.test").id,
             "taxonomy": TagFactory().id,

@@ -65,6 +65,21 @@ def test_a_bangkok_editor_schedules_09_00_which_is_02_00_utc_and_reads_09_00_bac
     assert ">Schedule for " in page and "09:00 ICT</button>" in page
 
 
+def test_a_bangkok_editor_types_the_embargo_on_her_clock_too(editor, form_data, query):
+    assert set_zone(editor, "Asia/Bangkok").status_code == 303
+    typed = f"{BANGKOK_DAY:%Y-%m-%d}T09:00"
+    response = editor.post(
+        "/admin/stories/new", data=form_data(action="publish", embargo_until=typed)
+    )
+    assert response.status_code == 303, response.text
+    ident = int(response.headers["Location"].rsplit("/", 1)[1])
+    story = stored(query, ident)
+    nine_in_bangkok = datetime.combine(BANGKOK_DAY, datetime.min.time(), UTC).replace(hour=2)
+    assert story.embargo_until == nine_in_bangkok and not story.is_visible
+    page = editor.get(f"/admin/stories/{ident}").text
+    assert field_value(page, "embargo_until") == typed, "shown back on her clock"
+
+
 def test_an_editor_without_a_zone_types_on_the_sites_clock(make_app, newsroom, form_data):
     app = make_app(SITE_TIMEZONE="Asia/Singapore")
     client = app.test_client()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import SlugRedirect, Status, Story, utcnow
-from tests.factories import AuthorFactory, PhotoFactory, make_story
+from tests.factories import AuthorFactory, PhotoFactory, add_correction, make_story
 
 
 @pytest.fixture
@@ -235,18 +235,21 @@ def test_killed_story_answers_410_with_a_notice(client, query):
 def test_corrections_page_lists_published_corrections(client, query):
     def build():
         corrected = utcnow() - timedelta(hours=1)
-        make_story(
-            headline="India's instant payments system passes 20 billion transfers",
-            countries=["india"],
-            correction="An earlier version of this story gave the monthly total as 15 million.",
-            correction_at=corrected,
-            updated_at=corrected,
+        add_correction(
+            make_story(
+                headline="India's instant payments system passes 20 billion transfers",
+                countries=["india"],
+            ),
+            "An earlier version of this story gave the monthly total as 15 million.",
+            at=corrected,
         )
         make_story(headline="Mumbai opens its coastal road", countries=["india"])
-        make_story(
-            headline="A draft whose correction is not out yet",
-            status=Status.DRAFT.value,
-            correction="Not for readers yet.",
+        add_correction(
+            make_story(
+                headline="A story taken off the site before its correction was read",
+                status=Status.UNPUBLISHED.value,
+            ),
+            "Not for readers any more.",
         )
 
     query(build)
@@ -254,7 +257,7 @@ def test_corrections_page_lists_published_corrections(client, query):
     assert "India&#39;s instant payments system" in html
     assert "An earlier version of this story gave the monthly total as 15 million" in html
     assert "Mumbai opens its coastal road" not in html, "only stories with a correction"
-    assert "Not for readers yet." not in html
+    assert "Not for readers any more." not in html
 
 
 def test_contact_page_shows_the_publisher_exactly_as_in_the_brief(client):

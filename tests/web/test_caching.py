@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from newsroom.models import utcnow
-from tests.factories import make_story
+from tests.factories import add_correction, make_story
 from web import caching
 
 
@@ -17,11 +16,11 @@ def stories(query):
 
     def make():
         make_story(headline="Rice prices climb as the harvest comes in late", section="business")
-        make_story(
-            headline="Tea growers in Shizuoka count the cost of frost",
-            section="culture",
-            correction="An earlier version gave the wrong prefecture.",
-            correction_at=utcnow(),
+        add_correction(
+            make_story(
+                headline="Tea growers in Shizuoka count the cost of frost", section="culture"
+            ),
+            "An earlier version gave the wrong prefecture.",
         )
         for number in range(11):
             make_story(headline=f"Diet debates the budget, day {number + 1}")
