@@ -5,6 +5,7 @@ from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
     dashboard,
     inbox,
     people,
+    photo_edit,
     photos,
     signin,
     stories,

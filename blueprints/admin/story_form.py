@@ -7,7 +7,8 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from blueprints.admin.common import form_response, require, search_text
-from blueprints.admin.forms import PhotoForm, StoryForm
+from blueprints.admin.forms import StoryForm
+from blueprints.admin.photo_forms import PhotoForm
 from blueprints.admin.photos import PICKER_PAGE
 from newsroom import stories
 from newsroom.models import AuditEntry, Author, Country, Photo, Role, Section, Status, Story
