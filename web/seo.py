@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, url_for
 
+from newsroom.models.photo import SOCIAL_WIDTH
 from web.urls import absolute_url, media_url
 
 
@@ -46,6 +47,40 @@ def photo_url(photo, width: int = 1024, fmt: str = "jpg") -> str:
     return absolute(media_url(photo, photo.best_width(width), fmt))
 
 
+def social_image(photo) -> dict:
+    """The image social sites show for a story: 1200 px wide, 16:9, cropped around the photo's
+    focal point; a photo stored before crops existed sends its widest uncropped variant."""
+    if photo.crop_tag:
+        return {
+            "url": absolute(url_for("pages.media", filename=photo.social_name())),
+            "width": SOCIAL_WIDTH,
+            "height": SOCIAL_WIDTH * 9 // 16,
+        }
+    width = photo.best_width(1600)
+    return {"url": photo_url(photo, width), "width": width, "height": photo.height_for(width)}
+
+
+def _image_objects(photo) -> list[dict]:
+    """The hero photo for search engines: the 16:9 and 1:1 crops (Google asks for several
+    shapes) and the whole photo, each with its caption and credit."""
+    sizes = [social_image(photo)]
+    if photo.has_crop("1x1"):
+        width = max(photo.crop_widths["1x1"])
+        url = absolute(media_url(photo, width, "jpg", "1x1"))
+        sizes.append({"url": url, "width": width, "height": width})
+    # The whole photo too (its 1600 variant was the social image before crops existed).
+    width = photo.best_width(1600 if photo.crop_tag else 1024)
+    sizes.append(
+        {"url": photo_url(photo, width), "width": width, "height": photo.height_for(width)}
+    )
+    words = {"caption": photo.caption or photo.alt}
+    if photo.credit:
+        words["creditText"] = photo.credit
+    if photo.copyright:
+        words["copyrightNotice"] = photo.copyright
+    return [{"@type": "ImageObject", **size, **words} for size in sizes]
+
+
 def news_article(story, updates=()) -> dict:
     """The story as a NewsArticle; `updates` is its update log, oldest first: dateModified is
     the story's updated_at (the latest entry or substantive edit), corrections are listed."""
@@ -83,18 +118,7 @@ def news_article(story, updates=()) -> dict:
     if story.countries:
         data["contentLocation"] = [{"@type": "Country", "name": c.name} for c in story.countries]
     if story.hero_photo:
-        photo = story.hero_photo
-        data["image"] = [
-            {
-                "@type": "ImageObject",
-                "url": photo_url(photo, w),
-                "width": photo.best_width(w),
-                "height": photo.height_for(photo.best_width(w)),
-                "caption": photo.caption or photo.alt,
-                **({"creditText": photo.credit} if photo.credit else {}),
-            }
-            for w in (1600, 1024)
-        ]
+        data["image"] = _image_objects(story.hero_photo)
     corrections = [u for u in updates if u.kind == "correction"]
     if corrections:
         data["correction"] = [

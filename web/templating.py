@@ -44,8 +44,9 @@ def short_date(dt: datetime | None, zone: ZoneInfo | None = None) -> str:
     return f"{there.day} {there:%b %Y}"
 
 
-def srcset(photo, fmt: str = "jpg") -> str:
-    return ", ".join(f"{media_url(photo, w, fmt)} {w}w" for w in photo.variant_widths)
+def srcset(photo, fmt: str = "jpg", shape: str | None = None) -> str:
+    widths = photo.crop_widths[shape] if shape else photo.variant_widths
+    return ", ".join(f"{media_url(photo, w, fmt, shape)} {w}w" for w in widths)
 
 
 @lru_cache(maxsize=256)

@@ -6,6 +6,7 @@ from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
     dashboard,
     inbox,
     people,
+    photo_edit,
     photos,
     publishing,
     revisions,

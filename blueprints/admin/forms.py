@@ -6,7 +6,6 @@ import re
 from datetime import datetime
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -37,7 +36,6 @@ from extensions import db
 from newsroom import services, stories, zones
 from newsroom.cleaning import strip_forbidden
 from newsroom.models import PHOTO_ID_MAX, Kind, Photo, Role, Story
-from newsroom.photos import LIMITS as PHOTO_LIMITS
 from newsroom.video import embed_url
 
 SLUG_RULE = Regexp(
@@ -298,24 +296,6 @@ class KillForm(NewsroomForm):
         description="Shown at the story's address instead of the story, for example "
         "“This story was removed following a court order.”",
     )
-
-
-class PhotoForm(NewsroomForm):
-    photo = FileField(
-        "Photo",
-        validators=[FileRequired(message="Choose a photo to upload.")],
-        description=PHOTO_LIMITS + ".",
-        render_kw={"accept": "image/jpeg,image/png,image/webp"},
-    )
-    alt = StringField(
-        "Alt text",
-        validators=[
-            InputRequired(message="Describe the photo for readers who cannot see it."),
-            Length(max=300),
-        ],
-    )
-    caption = StringField("Caption", validators=[Optional(), Length(max=500)])
-    credit = StringField("Credit", validators=[Optional(), Length(max=200)])
 
 
 class TickerItemForm(NewsroomForm):

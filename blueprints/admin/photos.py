@@ -8,17 +8,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.admin.common import bp, form_response, requires, search_text
-from blueprints.admin.forms import PhotoForm
-from extensions import db
-from newsroom.models import AuditEntry, Photo, Role
+from blueprints.admin.photo_forms import PhotoForm
+from newsroom.models import Photo, Role
+from newsroom.photo_desk import WORDS, add_photo
 from newsroom.photos import MAX_BYTES as PHOTO_MAX_BYTES
-from newsroom.photos import (
-    PhotoRejected,
-    StorageFull,
-    discard_photo,
-    store_photo,
-    too_large_message,
-)
+from newsroom.photos import PhotoRejected, StorageFull, too_large_message
 from web import auth
 from web.errors import render_error
 from web.pages import accepts_body, wants_fragment
@@ -45,9 +39,7 @@ def photos():
             if len(data) > PHOTO_MAX_BYTES:
                 return _upload_too_large(form)
             try:
-                photo = store_photo(
-                    data, alt=form.alt.data, caption=form.caption.data, credit=form.credit.data
-                )
+                photo = add_photo(data, current_user, **words_of(form))
             except PhotoRejected as exc:
                 auth.security_event("upload", "refused", reason=str(exc))
                 form.photo.errors = [str(exc)]
@@ -57,26 +49,29 @@ def photos():
                 form.photo.errors = ["The photo could not be stored: the media disk is full."]
                 status = 507
             else:
-                try:
-                    db.session.add(photo)
-                    db.session.flush()
-                    AuditEntry.record(current_user, "upload", photo, photo.alt)
-                    db.session.commit()
-                except BaseException:
-                    db.session.rollback()
-                    discard_photo(photo)
-                    raise
                 if wants_fragment():
+                    # An empty form, so that a second upload is a deliberate one.
                     return render_template(
-                        "admin/_photo_added.html", photo=photo, form=PhotoForm(prefix="photo")
+                        "admin/_photo_added.html",
+                        photo=photo,
+                        form=PhotoForm(prefix="photo", formdata=None),
                     )
-                flash("Photo added to the library.", "success")
-                return redirect(url_for("admin.photos"), 303)
+                flash(
+                    "Photo added to the library. Check the words read from the file and set "
+                    "its focal point.",
+                    "success",
+                )
+                return redirect(url_for("admin.photo_edit", ident=photo.id), 303)
         else:
             status = 422
         if wants_fragment():
             return form_response("admin/_photo_form.html", status, photo_form=form)
     return _library_page(form, status)
+
+
+def words_of(form) -> dict[str, str]:
+    """The photo's words as the form has them."""
+    return {name: form[name].data or "" for name in WORDS}
 
 
 def _library_page(form: PhotoForm, status: int = 200):
@@ -111,6 +106,8 @@ def body_too_large(error):
     """An upload over the request limit is refused before the view runs: say the limit.
 
     It handles every admin address (it is the blueprint's); only the upload gets the form back."""
+    if request.endpoint == "admin.photo_read":
+        return render_error(413, too_large_message(request.content_length))
     if request.endpoint != "admin.photos":
         return render_error(413, error.description)
     if not current_user.is_authenticated:  # the body is read (CSRF) before the sign-in check

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from blueprints.admin.common import form_response, require, search_text
 from blueprints.admin.editing import editing_context
-from blueprints.admin.forms import PhotoForm, StoryForm
+from blueprints.admin.forms import StoryForm
+from blueprints.admin.photo_forms import PhotoForm
 from blueprints.admin.photos import PICKER_PAGE
 from blueprints.admin.publishing import publishing_context
 from newsroom import stories, zones

@@ -1,4 +1,4 @@
-"""The photo library."""
+"""The photo library: each photo's words, its focal point, and the names of its stored files."""
 
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ from newsroom.models.cursors import Cursor, Page, keyset
 
 # Ids are 32-bit integers on PostgreSQL: a larger number names no photo (and would overflow).
 PHOTO_ID_MAX = 2**31 - 1
+# The shapes photos are cropped to around their focal point: 16:9 for cards and social images,
+# 1:1 for the library's thumbnails, 4:5 for the home page's strip of visual stories.
+CROP_SHAPES = {"16x9": (16, 9), "1x1": (1, 1), "4x5": (4, 5)}
+# Social sites (Open Graph) are sent one 1200-pixel-wide 16:9 JPEG.
+SOCIAL_WIDTH = 1200
+
+
+def crop_file_name(key: str, shape: str, tag: str, width: int, fmt: str) -> str:
+    """A cropped variant's file: key, shape ("16x9"; "og" for the social image), set, width."""
+    return f"{key}-{shape}-{tag}-{width}.{fmt}"
 
 
 class Photo(db.Model):
@@ -28,6 +38,18 @@ class Photo(db.Model):
     alt: Mapped[str] = mapped_column(sa.String(300))
     caption: Mapped[str] = mapped_column(sa.String(500), default="")
     credit: Mapped[str] = mapped_column(sa.String(200), default="")
+    copyright: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # Comma-separated, as the editor types them and as the library searches them.
+    keywords: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    # Where the subject is, as fractions of the width and height: every crop is centred on it.
+    focal_x: Mapped[float] = mapped_column(sa.Float, default=0.5, server_default="0.5")
+    focal_y: Mapped[float] = mapped_column(sa.Float, default=0.5, server_default="0.5")
+    # The current set of cropped files: a new tag (so new file names, which browsers and caches
+    # have never seen) each time the focal point moves; "" for photos stored before crops.
+    crop_tag: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    crop_widths: Mapped[dict[str, list[int]]] = mapped_column(
+        sa.JSON, default=dict, server_default="{}"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def variant_name(self, width: int, fmt: str) -> str:
@@ -41,6 +63,30 @@ class Photo(db.Model):
         wider = [w for w in self.variant_widths if w >= wanted]
         return min(wider) if wider else max(self.variant_widths)
 
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+    def has_crop(self, shape: str) -> bool:
+        """Whether this photo has files cropped to the shape (older photos have none)."""
+        return bool(self.crop_tag and (self.crop_widths or {}).get(shape))
+
+    def crop_name(self, shape: str, width: int, fmt: str) -> str:
+        return crop_file_name(self.key, shape, self.crop_tag, width, fmt)
+
+    def social_name(self) -> str:
+        return crop_file_name(self.key, "og", self.crop_tag, SOCIAL_WIDTH, "jpg")
+
+    def crop_height(self, shape: str, width: int) -> int:
+        across, down = CROP_SHAPES[shape]
+        return round(width * down / across)
+
+    def best_crop_width(self, shape: str, wanted: int) -> int:
+        """The smallest cropped variant at least `wanted` wide, else the widest there is."""
+        widths = self.crop_widths[shape]
+        wider = [w for w in widths if w >= wanted]
+        return min(wider) if wider else max(widths)
+
     @classmethod
     def library(cls, q: str = "", limit: int = 60) -> list[Photo]:
         """The first photos of the library, or of a search in it: the rows of `library_page`."""
@@ -48,12 +94,14 @@ class Photo(db.Model):
 
     @classmethod
     def library_page(cls, q: str = "", before: Cursor | None = None, limit: int = 60) -> Page:
-        """A page of photos newest first (by number), matching q in the alt text, caption or
-        credit, or "#12"/"12" as a photo's number; `before` is the previous page's last photo."""
+        """A page of photos newest first (by number), matching q in the alt text, caption,
+        credit or keywords, or "#12"/"12" as a photo's number; `before` is the previous page's
+        last photo."""
         query = sa.select(cls)
         q = q.strip()
         if q:
-            found = sa.or_(contains(cls.alt, q), contains(cls.caption, q), contains(cls.credit, q))
+            words = (cls.alt, cls.caption, cls.credit, cls.keywords)
+            found = sa.or_(*(contains(column, q) for column in words))
             number = q.removeprefix("#")
             ident = int(number) if number.isascii() and number.isdigit() and len(number) < 11 else 0
             if 0 < ident <= PHOTO_ID_MAX:

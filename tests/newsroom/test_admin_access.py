@@ -10,6 +10,7 @@ import pytest
 
 from tests.factories import (
     ContactMessageFactory,
+    PhotoFactory,
     StoryFactory,
     TagFactory,
     TickerItemFactory,
@@ -47,6 +48,9 @@ NEEDS = {
     "admin.publish_line": "writer",
     "admin.photos": "writer",
     "admin.photo_choices": "writer",
+    "admin.photo_read": "writer",
+    "admin.photo_edit": "writer",
+    "admin.photo_delete": "editor",
     "admin.ticker": "editor",
     "admin.ticker_edit": "editor",
     "admin.ticker_expire": "editor",
@@ -92,6 +96,7 @@ def targets(app, newsroom):
             "users": UserFactory(email="colleague@asian-news.test").id,
             "taxonomy": TagFactory().id,
             "ticker": TickerItemFactory().id,
+            "photos": PhotoFactory().id,
         }
 
 
