@@ -27,6 +27,7 @@ from newsroom.models import (
     Tag,
     TickerItem,
     User,
+    story_authors,
     utcnow,
 )
 
@@ -136,6 +137,7 @@ def save_story(
         if linked and before["slug"] and before["slug"] != story.slug:
             _keep_old_address(story, before["slug"])
         db.session.flush()
+        _store_byline_order(story)
         _follow_breaking_box(story, was_breaking=before["breaking"], by=by)
         summary = f"{action}: {story.headline}"
         if before["status"] != story.status:
@@ -213,6 +215,16 @@ def _take_action(story: Story, action: str, when: datetime | None, by: User) -> 
     # A plain save moves the publication time only when an editor makes it.
     elif when is not None and by.can(Role.EDITOR):
         story.published_at = when
+
+
+def _store_byline_order(story: Story) -> None:
+    """The byline reads in the order the authors were given: the link table keeps it."""
+    for position, author in enumerate(story.authors):
+        db.session.execute(
+            sa.update(story_authors)
+            .where(story_authors.c.article_id == story.id, story_authors.c.author_id == author.id)
+            .values(position=position)
+        )
 
 
 def _keep_old_address(story: Story, old_slug: str) -> None:
