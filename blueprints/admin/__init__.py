@@ -6,8 +6,10 @@ from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
     inbox,
     people,
     photos,
+    pickers,
     signin,
     stories,
+    story_preview,
     taxonomy,
     ticker,
 )
