@@ -292,3 +292,15 @@ def test_a_preview_is_its_authors_alone(signed_in, query, preview_world):
     data = query(lambda: story_form())
     refused = writer.post(f"/admin/stories/preview?story={preview_world['story']}", data=data)
     assert refused.status_code == 404, "a writer cannot preview a colleague's story"
+
+
+def test_a_pickers_error_goes_along_when_htmx_replaces_the_plain_field(editor, htmx, query):
+    refused = editor.post("/admin/stories/new", data=query(lambda: story_form(countries=["999"])))
+    assert refused.status_code == 422
+    wrapper = page(refused.text).get_element_by_id("countries-picker")
+    assert wrapper.get("hx-vals") == '{"error": "Choose countries from the list."}'
+    widget = page(editor.get("/admin/pickers/countries?error=Choose+countries", headers=htmx).text)
+    assert widget.get_element_by_id("countries-error").text == "Choose countries"
+    box = widget.get_element_by_id("countries")
+    assert "countries-error" in box.get("aria-describedby").split()
+    assert box.get("aria-invalid") == "true"
