@@ -50,7 +50,7 @@ def shown_text(key: str, value) -> str:
         return value.get("name", "")
     if isinstance(value, list):
         return ", ".join(shown_text(key, item) for item in value)
-    if key == "published_at":
+    if key in ("published_at", "embargo_until"):
         when = datetime.fromisoformat(value)
         return f"{when.day} {when:%b %Y, %H:%M} UTC"
     return str(value)
@@ -114,7 +114,6 @@ def changes_from(text: dict, story: Story) -> StoryChanges:
         lang=text.get("lang") or story.lang,
         hero_photo_id=hero["id"] if hero.get("id") in photos else None,
         gallery_ids=[i for i in gallery if i in photos],
-        correction=text.get("correction", ""),
         source_name=text.get("source_name", ""),
         source_url=text.get("source_url", ""),
         video_url=text.get("video_url", ""),
@@ -148,7 +147,7 @@ def snapshot_of_changes(changes: StoryChanges, story: Story) -> dict:
         "tags": [{"id": None, "name": n} for n in sorted(tags.values(), key=str.lower)],
         "hero_photo": pictured(photos.get(changes.hero_photo_id)),
         "gallery": [pictured(photos[i]) for i in changes.gallery_ids if i in photos],
-        "correction": changes.correction.strip(),
+        "embargo_until": changes.embargo_until.isoformat() if changes.embargo_until else None,
         "source_name": changes.source_name.strip(),
         "source_url": changes.source_url.strip(),
         "video_url": changes.video_url.strip(),

@@ -29,6 +29,7 @@ from newsroom.models import (
     Tag,
     TickerItem,
     User,
+    story_authors,
     utcnow,
 )
 from newsroom.models.update_log import mark_substantive
@@ -160,6 +161,7 @@ def save_story(
         if linked and before["slug"] and before["slug"] != story.slug:
             _keep_old_address(story, before["slug"])
         db.session.flush()
+        _store_byline_order(story)
         _follow_breaking_box(story, was_breaking=before["breaking"], by=by)
         Revision.keep(story, "create" if creating else action, by, earlier=before["earlier"])
         summary = f"{action}: {story.headline}"
@@ -259,6 +261,16 @@ def _take_action(story: Story, action: str, when: datetime | None, by: User) -> 
 
 def _same_minute(when: datetime, stored: datetime | None) -> bool:
     return stored is not None and when == stored.replace(second=0, microsecond=0)
+
+
+def _store_byline_order(story: Story) -> None:
+    """The byline reads in the order the authors were given: the link table keeps it."""
+    for position, author in enumerate(story.authors):
+        db.session.execute(
+            sa.update(story_authors)
+            .where(story_authors.c.article_id == story.id, story_authors.c.author_id == author.id)
+            .values(position=position)
+        )
 
 
 def _keep_old_address(story: Story, old_slug: str) -> None:

@@ -3,22 +3,30 @@
 from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        # Video players load only after the reader presses play (see video.py).
-        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+CSP_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    # Video players load only after the reader presses play (see video.py).
+    "frame-src": "https://www.youtube-nocookie.com https://player.vimeo.com",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def content_security_policy(**changes: str) -> str:
+    """The site's policy, with some directives changed (frame_ancestors="'self'" for a page
+    the newsroom's preview shows in a frame of its own)."""
+    directives = {**CSP_DIRECTIVES, **{k.replace("_", "-"): v for k, v in changes.items()}}
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 def refuse_nul_bytes():

@@ -41,6 +41,7 @@ def story_form(story: Story | None):
         return _render_story_form(form, story)
 
     _keep_photos_not_sent(form, story)
+    form.tags.data = typed_tags(form, request.form)
     action = request.form.get("action", "save")
     if action == FIND_PHOTOS:
         return _render_story_form(form, story, photo_q=request.form.get("photo_q", ""))
@@ -71,6 +72,12 @@ def story_form(story: Story | None):
         return _render_story_form(form, story, status=422)
     flash(_saved_message(action, saved), "success")
     return redirect(url_for("admin.story_edit", ident=saved.id), 303)
+
+
+def typed_tags(form: StoryForm, formdata) -> str:
+    """The tags, and one typed in the tag picker but not added yet: what was typed is kept."""
+    typed = (formdata.get("tags_q") or "").strip()
+    return ", ".join(part for part in (form.tags.data or "", typed) if part.strip())
 
 
 def _sent_revision(form: StoryForm) -> int:

@@ -116,8 +116,18 @@ class Named(Addressed):
     def all_by_name(cls) -> list:
         return db.session.scalars(sa.select(cls).order_by(cls.name)).all()
 
+    @classmethod
+    def matching(cls, text: str, limit: int = 8) -> list:
+        """Those whose name contains the text (any case), names that start with it first."""
+        first = sa.case((cls.name.ilike(f"{_like_escaped(text)}%", escape="\\"), 0), else_=1)
+        query = sa.select(cls).where(contains(cls.name, text)).order_by(first, cls.name)
+        return db.session.scalars(query.limit(limit)).all()
+
 
 def contains(column, text: str):
     """Case-insensitive "column contains text"; a % or _ in the text matches only itself."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+    return column.ilike(f"%{_like_escaped(text)}%", escape="\\")
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

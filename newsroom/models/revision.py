@@ -35,7 +35,8 @@ FIELDS = {
     "tags": "Tags",
     "hero_photo": "Hero photo",
     "gallery": "Gallery",
-    "correction": "Correction",
+    "correction": "Correction",  # in revisions kept before the update log
+    "embargo_until": "Embargo",
     "source_name": "Syndicated from",
     "source_url": "Original story address",
     "video_url": "Video address",
@@ -90,7 +91,7 @@ def snapshot_of(story: Story) -> dict:
         if story.hero_photo_id
         else None,
         "gallery": [pictured(gallery[i]) for i in story.gallery_ids or [] if i in gallery],
-        "correction": story.correction or "",
+        "embargo_until": story.embargo_until.isoformat() if story.embargo_until else None,
         "source_name": story.source_name or "",
         "source_url": story.source_url or "",
         "video_url": story.video_url or "",

@@ -32,6 +32,7 @@ from newsroom.stories import (
     kill_story,
     save_story,
 )
+from tests.factories import AuthorFactory
 
 HEADLINE = "Typhoon Mawar nears the coast of Luzon"
 NOTICE = "This story was removed following a court order."
@@ -254,3 +255,15 @@ def test_the_command_line_kills_through_the_same_rules(people, runner):
     assert f"/n/{ident}" not in [item.link for item in TickerItem.active()]
     entry = AuditEntry.about(story)[0]
     assert entry.action == "kill" and entry.user_id is None
+
+
+def test_the_byline_reads_in_the_order_the_authors_were_given(people):
+    zainab, arun = AuthorFactory(name="Zainab Qureshi"), AuthorFactory(name="Arun Bose")
+    story = published(people, author_ids=[zainab.id, arun.id])
+    ident = story.id
+    db.session.expire_all()
+    assert [a.name for a in db.session.get(Story, ident).authors] == ["Zainab Qureshi", "Arun Bose"]
+    story = db.session.get(Story, ident)
+    save_story(story, changes(author_ids=[arun.id, zainab.id]), "save", people["editor"])
+    db.session.expire_all()
+    assert [a.name for a in db.session.get(Story, ident).authors] == ["Arun Bose", "Zainab Qureshi"]

@@ -1,0 +1,240 @@
+"""The story form under deadline, in a real browser: two columns and an action bar that stays in
+view, chip pickers worked from the keyboard, the error summary, the preview at two widths; and
+every admin page at a phone's and a desktop's width (no sideways scrolling, 44 px touch targets,
+nothing serious for axe). Screenshots of the form go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.helpers import ARTIFACTS, ROOT, serious_axe_violations
+
+PASSWORD = "a long newsroom passphrase"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+WIDTHS = {"phone": (375, 812), "desktop": (1280, 800)}
+
+# Admin GET routes that are not pages (fragments htmx asks for, the preview's framed page) or
+# need a step first (the sign-in code); everything else in the URL map is visited below.
+NOT_PAGES = {
+    "/admin/photos/choose",
+    "/admin/pickers/<kind>",
+    "/admin/pickers/<kind>/options",
+    "/admin/stories/preview/<key>",
+    "/admin/login/code",
+}
+
+# What the browser measures: sideways scrolling, and links and buttons (main area, admin bar) smaller
+# than 44 x 44 px (links inside a sentence are exempt, as WCAG's target-size rule allows).
+MEASURE = """() => {
+  const doc = document.documentElement;
+  const small = [];
+  for (const el of document.querySelectorAll('#main a[href], #main button, #main summary, .admin-bar a, .admin-bar button')) {
+    if (el.closest('.visually-hidden')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const block = el.parentElement;
+    const inSentence = el.tagName === 'A' && block &&
+      block.textContent.trim().length > el.textContent.trim().length + 2 &&
+      getComputedStyle(el).display === 'inline';
+    if (inSentence) continue;
+    if (box.width < 44 || box.height < 44) {
+      small.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`);
+    }
+  }
+  return {sideways: doc.scrollWidth - doc.clientWidth, small};
+}"""
+
+
+@pytest.fixture
+def desk(live_server):
+    """An editor account, and the numbers of things the admin pages name."""
+    out = live_server.python(
+        "import json\nimport sqlalchemy as sa\nfrom web.auth import hash_password\n"
+        "from extensions import db\n"
+        "from newsroom.models import User, Story, ContactMessage, TickerItem, Section, Status\n"
+        "db.session.add(User(email='desk@example.org', name='Desk Editor', role='admin',"
+        f" password_hash=hash_password({PASSWORD!r})))\ndb.session.commit()\n"
+        "first = lambda model, *w: db.session.scalar(sa.select(model.id).where(*w).limit(1))\n"
+        "print(json.dumps({'story': first(Story, Story.status == Status.PUBLISHED),"
+        " 'message': first(ContactMessage), 'ticker': first(TickerItem),"
+        " 'section': first(Section),"
+        " 'rules': sorted(r.rule for r in app.url_map.iter_rules()"
+        " if r.endpoint.startswith('admin.') and 'GET' in r.methods)}))\n"
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def sign_in(page, live_server):
+    page.goto(live_server.url + "/admin/login")
+    page.fill("#email", "desk@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def pickers_ready(page):
+    """htmx has swapped the plain selects for the chip pickers."""
+    for kind in ("countries", "authors", "tags"):
+        expect(page.locator(f"input#{kind}[role=combobox]")).to_be_attached()
+
+
+def test_the_form_fits_the_screen_at_both_widths_with_its_actions_in_view(page, live_server, desk):
+    sign_in(page, live_server)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(live_server.url + "/admin/stories/new")
+        pickers_ready(page)
+        bar = page.locator(".editor__actions")
+        save = bar.get_by_role("button", name="Save", exact=True)
+        expect(save).to_be_in_viewport()
+        expect(bar.get_by_role("button", name="Publish")).to_be_in_viewport()
+        main = page.locator(".editor__main").bounding_box()
+        side = page.locator(".editor__side").bounding_box()
+        if name == "desktop":
+            assert side["x"] > main["x"] + main["width"] - 1, "status, filing, photos on the right"
+            assert abs(side["y"] - main["y"]) < 2
+        else:
+            assert side["y"] >= main["y"] + main["height"], "one column on a phone"
+        page.screenshot(path=str(SCREENSHOTS / f"story-form-{width}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"story-form-{width}-full.png"), full_page=True)
+        # Scrolled to the middle of the form, the actions are still there, at the bottom.
+        page.locator("#photo-picker").scroll_into_view_if_needed()
+        expect(save).to_be_in_viewport()
+        assert bar.bounding_box()["y"] + bar.bounding_box()["height"] <= height + 1
+
+        # Saved with no headline and a bad video address: the summary says so, focused.
+        page.fill("#video_url", "https://example.org/not-a-video")
+        save.click()
+        summary = page.locator("#error-summary")
+        expect(summary).to_be_focused()
+        expect(summary).to_contain_text("Headline")
+        expect(summary).to_contain_text("Video address")
+        expect(page.locator("#video_url")).to_have_value("https://example.org/not-a-video")
+        pickers_ready(page)
+        page.screenshot(path=str(SCREENSHOTS / f"story-form-{width}-error.png"))
+        summary.get_by_role("link", name="Video address").click()
+        expect(page.locator("#video_url")).to_be_focused()
+        expect(page.locator("#video_url")).to_be_in_viewport()
+
+
+def test_chips_from_the_keyboard_keep_the_byline_order_and_preview_at_two_widths(
+    page, live_server, desk
+):
+    sign_in(page, live_server)
+    page.goto(live_server.url + "/admin/stories/new")
+    pickers_ready(page)
+    page.fill("#headline", "Typhoon season opens early over Luzon")
+    page.fill("#standfirst", "Forecasters expect three storms before June.")
+    page.fill("#body", "The first storm formed east of Samar on Monday.")
+
+    countries = page.locator("input#countries")
+    countries.press_sequentially("philip")
+    option = page.locator("#countries-options [role=option]").first
+    expect(option).to_have_text("Philippines")
+    expect(countries).to_have_attribute("aria-expanded", "true")
+    countries.press("ArrowDown")
+    expect(countries).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
+    countries.press("Enter")
+    expect(page.locator("#countries-picker .picker__chip")).to_have_text(["Philippines ×"])
+    expect(page.locator("input#countries")).to_be_focused()
+    assert page.url.endswith("/admin/stories/new"), "Enter chose a country; it did not save"
+
+    authors = page.locator("input#authors")
+    names = []
+    for typed in ("park", "tan"):
+        authors.press_sequentially(typed)
+        first = page.locator("#authors-options [role=option]").first
+        expect(first).to_be_visible()
+        names.append(first.inner_text())
+        page.locator("input#authors").press("Enter")
+        expect(page.locator("#authors-picker .picker__chip")).to_have_count(len(names))
+        authors = page.locator("input#authors")
+    chips = page.locator("#authors-picker .picker__chip span")
+    expect(chips).to_have_text(names)
+
+    tags = page.locator("input#tags")
+    tags.press_sequentially("Typhoon")
+    expect(page.locator("#tags-options [role=option]").first).to_be_visible()
+    tags.press("Enter")
+    page.locator("input#tags").press_sequentially("zzz-no-such")
+    expect(page.locator("#tags-options [role=option]").first).to_be_visible()
+    page.locator("input#tags").press("Escape")
+    expect(page.locator("#tags-options [role=option]")).to_have_count(0)
+    expect(page.locator("input#tags")).to_have_attribute("aria-expanded", "false")
+    page.locator("input#tags").fill("")
+    page.locator("input#tags").press("Backspace")  # removes the last chip: Typhoon
+    expect(page.locator("#tags-picker .picker__chip")).to_have_count(0)
+
+    # Preview: a tab of its own, the reader's page in a frame, at a phone's width on request.
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Preview").click()
+    preview = opened.value
+    expect(preview.locator(".preview-bar__flag")).to_contain_text("PREVIEW")
+    frame = preview.frame_locator(".preview-frame")
+    expect(frame.locator(".story__headline")).to_have_text("Typhoon season opens early over Luzon")
+    expect(frame.locator(".story__byline")).to_contain_text(" and ".join(names))
+    expect(frame.locator(".preview-flag")).to_contain_text("PREVIEW")
+    preview.get_by_label("A phone (375 px)").check()
+    assert preview.locator(".preview-frame").bounding_box()["width"] == 375
+    expect(frame.locator(".story__headline")).to_be_visible()
+    preview.screenshot(path=str(ARTIFACTS / "story-preview-phone.png"))
+    preview.get_by_label("A desktop (1280 px)").check()
+    assert preview.locator(".preview-frame").bounding_box()["width"] == 1280
+    preview.close()
+
+    page.select_option("#section", index=1)
+    page.locator(".editor__actions").get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".notice--success")).to_have_text("Story saved.")
+    pickers_ready(page)
+    expect(page.locator("#authors-picker .picker__chip span")).to_have_text(names)
+    expect(page.locator("#countries-picker .picker__chip span")).to_have_text(["Philippines"])
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_every_admin_page_works_at_phone_and_desktop_widths(browser, live_server, desk, width):
+    kinds = ("sections", "regions", "countries", "tags", "authors")
+    pages = {
+        "/admin/login": ["/admin/login"],
+        "/admin/": ["/admin/"],
+        "/admin/account": ["/admin/account"],
+        "/admin/stories": ["/admin/stories"],
+        "/admin/stories/new": ["/admin/stories/new"],
+        "/admin/stories/<int:ident>": [f"/admin/stories/{desk['story']}"],
+        "/admin/stories/<int:ident>/kill": [f"/admin/stories/{desk['story']}/kill"],
+        "/admin/photos": ["/admin/photos"],
+        "/admin/ticker": ["/admin/ticker"],
+        "/admin/ticker/<int:ident>": [f"/admin/ticker/{desk['ticker']}"],
+        "/admin/messages": ["/admin/messages"],
+        "/admin/messages/<int:ident>": [f"/admin/messages/{desk['message']}"],
+        "/admin/users": ["/admin/users"],
+        "/admin/taxonomy/<kind>": [f"/admin/taxonomy/{kind}" for kind in kinds],
+        "/admin/taxonomy/<kind>/<int:ident>": [f"/admin/taxonomy/sections/{desk['section']}"],
+    }
+    unvisited = set(desk["rules"]) - set(pages) - NOT_PAGES
+    assert not unvisited, f"visit these admin pages too: {unvisited}"
+
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    problems = []
+    page.goto(live_server.url + "/admin/login")
+    problems += check(page)
+    sign_in(page, live_server)
+    for url in (u for urls in pages.values() for u in urls if u != "/admin/login"):
+        page.goto(live_server.url + url)
+        if "/stories/" in url and not url.endswith("/kill"):
+            pickers_ready(page)
+        problems += check(page)
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def check(page) -> list[str]:
+    found = page.evaluate(MEASURE)
+    path = page.url.split("127.0.0.1", 1)[-1]
+    problems = [f"{path}: scrolls sideways by {found['sideways']} px"] if found["sideways"] else []
+    problems += [f"{path}: small touch target {small}" for small in found["small"]]
+    return problems + serious_axe_violations(page)
