@@ -151,6 +151,16 @@ def newsroom(app):
 
 
 @pytest.fixture
+def people(app, newsroom):
+    """The writer, the editor and the admin as User rows, inside a request context for the
+    whole test (for tests that call the newsroom's services directly)."""
+    from newsroom.models import User
+
+    with app.test_request_context():
+        yield {role: db.session.get(User, ident) for role, ident in newsroom.items()}
+
+
+@pytest.fixture
 def signed_in(app, newsroom):
     """signed_in("writer"): a new client (its own browser) signed in with that role."""
 

@@ -242,3 +242,23 @@ def add_correction(story: Story, text: str, at=None, kind: str = "correction"):
     refresh_updated_at(story)
     db.session.commit()
     return entry
+
+
+# --- the story service's input --------------------------------------------------------------
+
+TYPHOON = "Typhoon Mawar nears the coast of Luzon"
+
+
+def story_changes(**overrides):
+    """newsroom.stories.StoryChanges for a politics story from Manila (call in an app context)."""
+    from newsroom.stories import StoryChanges
+
+    values = {
+        "headline": TYPHOON,
+        "section_id": section("politics").id,
+        "dateline": "Manila",
+        "country_ids": [country("philippines").id],
+        "body_md": "Rain fell across the north on Monday.",
+        "tag_names": ["Weather"],
+    }
+    return StoryChanges(**{**values, **overrides})

@@ -12,32 +12,17 @@ from flask import render_template_string
 from extensions import db
 from newsroom import revisions
 from newsroom.diffs import tokens, word_diff
-from newsroom.models import Autosave, Country, Revision, Section, Status, Story, User
+from newsroom.models import Autosave, Country, Revision, Status, Story
 from newsroom.models.revision import snapshot_of
 from newsroom.stories import StaleRevision, StoryChanges, kill_story, save_story
-from tests.factories import StoryFactory
+from tests.factories import StoryFactory, story_changes
 from web import presence
 
 HEADLINE = "Typhoon Mawar nears the coast of Luzon"
 
 
-@pytest.fixture
-def people(app, newsroom):
-    """The writer, the editor and the admin, inside a request context for the whole test."""
-    with app.test_request_context():
-        yield {role: db.session.get(User, ident) for role, ident in newsroom.items()}
-
-
 def changes(**overrides) -> StoryChanges:
-    values = {
-        "headline": HEADLINE,
-        "section_id": Section.by_slug("politics").id,
-        "dateline": "Manila",
-        "country_ids": [Country.by_slug("philippines").id],
-        "body_md": "Rain fell across the north on Monday.",
-        "tag_names": ["Weather"],
-    }
-    return StoryChanges(**{**values, **overrides})
+    return story_changes(**{"tag_names": ["Weather"], **overrides})
 
 
 def kept(story: Story) -> list[Revision]:

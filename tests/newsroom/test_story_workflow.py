@@ -11,13 +11,10 @@ import sqlalchemy as sa
 from extensions import db
 from newsroom.models import (
     AuditEntry,
-    Country,
-    Section,
     SlugRedirect,
     Status,
     Story,
     TickerItem,
-    User,
     next_scheduled_time,
     utcnow,
 )
@@ -32,29 +29,14 @@ from newsroom.stories import (
     kill_story,
     save_story,
 )
-from tests.factories import AuthorFactory
+from tests.factories import AuthorFactory, story_changes
 
 HEADLINE = "Typhoon Mawar nears the coast of Luzon"
 NOTICE = "This story was removed following a court order."
 
 
-@pytest.fixture
-def people(app, newsroom):
-    """The writer, the editor and the admin, inside an app context for the whole test."""
-    with app.app_context():
-        yield {role: db.session.get(User, ident) for role, ident in newsroom.items()}
-
-
 def changes(**overrides) -> StoryChanges:
-    values = {
-        "headline": HEADLINE,
-        "section_id": Section.by_slug("politics").id,
-        "dateline": "Manila",
-        "country_ids": [Country.by_slug("philippines").id],
-        "body_md": "Rain fell across the north on Monday.",
-        "tag_names": ["Weather", " weather", "Typhoons"],
-    }
-    return StoryChanges(**{**values, **overrides})
+    return story_changes(**{"tag_names": ["Weather", " weather", "Typhoons"], **overrides})
 
 
 def draft(people) -> Story:
