@@ -171,7 +171,7 @@ def _keep_photos_not_sent(form: StoryForm, story: Story | None) -> None:
 
 
 def _saved_message(action: str, story: Story) -> str:
-    if story.status == Status.SCHEDULED and story.published_at:
+    if story.status == Status.SCHEDULED and story.published_at and not story.is_visible:
         zone = zones.zone_of(current_user)
         there = story.published_at.astimezone(zone)
         return f"Story scheduled for {there:%d %b %Y}, {zones.clock(there, zone)}."

@@ -34,6 +34,14 @@ def live_at_for(
 class StoryMixin:
     """Mixed into Story (newsroom.models.story)."""
 
+    @property
+    def shown_status(self) -> str:
+        """The status the newsroom reads: a scheduled story whose time has come is published
+        (its stored status stays "scheduled"; live_at says it is live)."""
+        if self.status == Status.SCHEDULED and self.is_visible:
+            return Status.PUBLISHED.value
+        return self.status
+
     # --- who in the newsroom may see and change it ---------------------------------------------
 
     @classmethod

@@ -226,5 +226,5 @@ def test_an_editor_in_bangkok_walks_a_story_from_draft_to_corrected(
         for kind in ("countries", "authors", "tags"):
             expect(page.locator(f"input#{kind}[role=combobox]")).to_be_attached()
         expect(page.locator("#preview")).to_contain_text("Ferries carried commuters")
-        page.screenshot(path=str(SCREENSHOTS / f"story-form-{width}.png"))
+        page.screenshot(path=str(SCREENSHOTS / f"story-form-{width}-written.png"))
         page.screenshot(path=str(ARTIFACTS / f"desk-walk-{width}-full.png"), full_page=True)

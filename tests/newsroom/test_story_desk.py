@@ -303,3 +303,26 @@ def test_a_pickers_error_goes_along_when_htmx_replaces_the_plain_field(editor, h
     box = widget.get_element_by_id("countries")
     assert "countries-error" in box.get("aria-describedby").split()
     assert box.get("aria-invalid") == "true"
+
+
+def test_a_scheduled_story_whose_time_has_come_reads_as_published_on_the_desk(editor, query):
+    """Its stored status stays "scheduled" (live_at says it is live); the desk says what readers
+    see, and a plain save does not claim it is still waiting."""
+    from datetime import timedelta
+
+    from newsroom.models import utcnow
+    from tests.factories import StoryFactory
+
+    ident = query(
+        lambda: StoryFactory(status="scheduled", published_at=utcnow() - timedelta(minutes=5)).id
+    )
+    waiting = query(
+        lambda: StoryFactory(status="scheduled", published_at=utcnow() + timedelta(hours=5)).id
+    )
+    for url in (f"/admin/stories/{ident}", "/admin/stories"):
+        chips = page(editor.get(url).text).find_class("status")
+        assert "published" in [c.text_content() for c in chips], url
+    assert (
+        "scheduled"
+        in page(editor.get(f"/admin/stories/{waiting}").text).find_class("status")[0].text_content()
+    )
