@@ -7,6 +7,7 @@ import logging
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import escape
 
 from blueprints.admin.common import bp, form_response, requires
 from blueprints.admin.photo_forms import PhotoEditForm, PhotoForm
@@ -44,6 +45,12 @@ def photo_read():
                 if not (form[name].data or "").strip() and getattr(found, name):
                     form[name].data = getattr(found, name)
                     filled.append(form[name].label.text.lower())
+    # Only an answer that fills something replaces the fields: a refused file (its note goes to
+    # the status line: 4xx) or one with nothing to fill (204) leaves what the editor is typing.
+    if note:
+        return escape(note), 422
+    if not filled:
+        return "", 204
     return render_template(
         "admin/_photo_fields.html", photo_form=form, filled=filled, read_note=note, read=True
     )

@@ -33,6 +33,7 @@ media = Path(app.config['MEDIA_ROOT'])
 for n in range(130):
     key = f'market{{n:04d}}'
     shutil.copy(media / source.variant_name(320, 'jpg'), media / f'{{key}}-320.jpg')
+    shutil.copy(media / source.variant_name(320, 'webp'), media / f'{{key}}-320.webp')
     db.session.add(Photo(key=key, width=source.width, height=source.height, variant_widths=[320],
                          alt=f'Night market stall {{n}}', credit='Staff',
                          created_at=utcnow() - timedelta(minutes=200 - n)))

@@ -15,7 +15,7 @@ from PIL import IptcImagePlugin
 
 from extensions import db
 from newsroom.models import AuditEntry, Photo
-from tests.helpers import field_value, form_values, image_rows, media_files, sign_in
+from tests.helpers import field_value, form_values, image_rows, media_files, photo_bytes, sign_in
 from tests.newsroom.photo_files import IPTC_CAPTION, XMP_CAPTION, heic, iptc_jpeg, xmp_jpeg
 
 
@@ -66,10 +66,14 @@ def test_what_the_editor_typed_is_kept_over_the_files_words(writer, htmx):
 
 
 def test_a_file_that_is_not_a_photo_says_so_beside_the_fields(writer, htmx):
+    """The note goes to the status line (a 4xx, which the form sends there) and the fields the
+    editor is typing in are not replaced, by this answer or by one that has nothing to fill."""
     found = send(writer, "/admin/photos/read", b"not a photo", headers=htmx, caption="Kept")
-    assert found.status_code == 200
+    assert found.status_code == 422
     assert "not a complete JPEG, PNG, WebP or HEIC photo" in found.text
-    assert field_value(found.text, "photo-caption") == "Kept"
+    assert 'id="photo-fields"' not in found.text
+    plain = send(writer, "/admin/photos/read", photo_bytes(), headers=htmx, caption="Kept")
+    assert plain.status_code == 204 and plain.text == ""
 
 
 def test_the_upload_form_asks_the_server_to_read_the_chosen_file(writer):
