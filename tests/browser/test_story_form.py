@@ -16,14 +16,17 @@ PASSWORD = "a long newsroom passphrase"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 WIDTHS = {"phone": (375, 812), "desktop": (1280, 800)}
 
-# Admin GET routes that are not pages (fragments htmx asks for, the preview's framed page) or
-# need a step first (the sign-in code); everything else in the URL map is visited below.
+# Admin GET routes that are not pages a person opens, each with why; every other GET route in the
+# URL map must be visited below, so a new admin page fails the walk until it is added there.
 NOT_PAGES = {
-    "/admin/photos/choose",
-    "/admin/pickers/<kind>",
-    "/admin/pickers/<kind>/options",
-    "/admin/stories/preview/<key>",
-    "/admin/login/code",
+    "/admin/photos/choose",  # the story form's photo search results, fetched by htmx
+    "/admin/pickers/<kind>",  # a chip picker, swapped into the story form by htmx
+    "/admin/pickers/<kind>/options",  # a picker's options as you type, fetched by htmx
+    "/admin/stories/preview/<key>",  # the reader's page framed by the preview, keyed by a POST
+    "/admin/login/code",  # the sign-in code's page needs the password step first
+    "/admin/stories/<int:ident>/editing",  # who else is editing: polled by the open form
+    "/admin/stories/publish-line",  # the line beside the publication time, fetched as you type
+    "/admin/ticker/stories",  # stories matching a ticker item's link words, fetched as you type
 }
 
 # What the browser measures: sideways scrolling, and links and buttons (main area, admin bar) smaller
@@ -48,22 +51,50 @@ MEASURE = """() => {
 }"""
 
 
+# The desk's data, made in the live server's database: an editor, and on one published story two
+# saved versions, an update entry and the editor's unsaved text; a reader's message (each admin
+# page then has something to show).
+DESK = """
+import json
+import sqlalchemy as sa
+from web.auth import hash_password
+from extensions import db
+from newsroom import revisions, story_updates
+from newsroom.models import ContactMessage, Photo, Revision, Section, Status, Story, TickerItem, User
+from newsroom.models.revision import snapshot_of
+from newsroom.stories import save_story
+editor = User(email='desk@example.org', name='Desk Editor', role='admin',
+              password_hash=hash_password(password))
+message = ContactMessage(name='A reader', email='reader@example.org', subject='A typo',
+                         message='The dateline of your Luzon story says Samar.')
+db.session.add_all([editor, message])
+db.session.commit()
+first = lambda model, *w: db.session.scalar(sa.select(model.id).where(*w).limit(1))
+story = db.session.get(Story, first(Story, Story.status == Status.PUBLISHED))
+changes = revisions.changes_from(snapshot_of(story), story)
+changes.standfirst += ' Officials confirmed the figures on Tuesday.'
+save_story(story, changes, 'save', editor)
+entry = story_updates.add_entry(story, 'update', 'Updated with the figures officials gave.', editor)
+text = snapshot_of(story)
+typed = {'headline': [text['headline'] + ' (draft)'], 'standfirst': [text['standfirst']],
+         'body': [text['body_md']], 'dateline': [text['dateline']], 'kind': [text['kind']],
+         'lang': [text['lang']], 'section': [str(text['section']['id'])],
+         'countries': [str(c['id']) for c in text['countries']],
+         'authors': [str(a['id']) for a in text['authors']],
+         'tags': [', '.join(t['name'] for t in text['tags'])]}
+revisions.autosave(story, editor, story.revision, typed, unchanged=False)
+print(json.dumps({'story': story.id, 'update': entry.id, 'photo': first(Photo),
+    'message': message.id, 'ticker': first(TickerItem), 'section': first(Section),
+    'revisions': len(Revision.of(story)),
+    'rules': sorted(r.rule for r in app.url_map.iter_rules()
+                    if r.endpoint.startswith('admin.') and 'GET' in r.methods)}))
+"""
+
+
 @pytest.fixture
 def desk(live_server):
     """An editor account, and the numbers of things the admin pages name."""
-    out = live_server.python(
-        "import json\nimport sqlalchemy as sa\nfrom web.auth import hash_password\n"
-        "from extensions import db\n"
-        "from newsroom.models import User, Story, ContactMessage, TickerItem, Section, Status\n"
-        "db.session.add(User(email='desk@example.org', name='Desk Editor', role='admin',"
-        f" password_hash=hash_password({PASSWORD!r})))\ndb.session.commit()\n"
-        "first = lambda model, *w: db.session.scalar(sa.select(model.id).where(*w).limit(1))\n"
-        "print(json.dumps({'story': first(Story, Story.status == Status.PUBLISHED),"
-        " 'message': first(ContactMessage), 'ticker': first(TickerItem),"
-        " 'section': first(Section),"
-        " 'rules': sorted(r.rule for r in app.url_map.iter_rules()"
-        " if r.endpoint.startswith('admin.') and 'GET' in r.methods)}))\n"
-    )
+    out = live_server.python(f"password = {PASSWORD!r}\n" + DESK)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -205,7 +236,15 @@ def test_every_admin_page_works_at_phone_and_desktop_widths(browser, live_server
         "/admin/stories/new": ["/admin/stories/new"],
         "/admin/stories/<int:ident>": [f"/admin/stories/{desk['story']}"],
         "/admin/stories/<int:ident>/kill": [f"/admin/stories/{desk['story']}/kill"],
+        "/admin/stories/<int:ident>/autosave": [f"/admin/stories/{desk['story']}/autosave"],
+        "/admin/stories/<int:ident>/revisions": [f"/admin/stories/{desk['story']}/revisions"],
+        "/admin/stories/<int:ident>/revisions/compare": [
+            f"/admin/stories/{desk['story']}/revisions/compare"
+        ],
+        "/admin/stories/<int:ident>/updates": [f"/admin/stories/{desk['story']}/updates"],
+        "/admin/updates/<int:ident>": [f"/admin/updates/{desk['update']}"],
         "/admin/photos": ["/admin/photos"],
+        "/admin/photos/<int:ident>": [f"/admin/photos/{desk['photo']}"],
         "/admin/ticker": ["/admin/ticker"],
         "/admin/ticker/<int:ident>": [f"/admin/ticker/{desk['ticker']}"],
         "/admin/messages": ["/admin/messages"],
@@ -217,15 +256,20 @@ def test_every_admin_page_works_at_phone_and_desktop_widths(browser, live_server
     unvisited = set(desk["rules"]) - set(pages) - NOT_PAGES
     assert not unvisited, f"visit these admin pages too: {unvisited}"
 
+    assert desk["revisions"] >= 2, "two versions of the story to compare"
     context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
     page = context.new_page()
     problems = []
     page.goto(live_server.url + "/admin/login")
     problems += check(page)
     sign_in(page, live_server)
+    story_forms = {"/admin/stories/new", f"/admin/stories/{desk['story']}"}
+    story_forms.add(f"/admin/stories/{desk['story']}/autosave")
     for url in (u for urls in pages.values() for u in urls if u != "/admin/login"):
-        page.goto(live_server.url + url)
-        if "/stories/" in url and not url.endswith("/kill"):
+        response = page.goto(live_server.url + url)
+        # The page itself, not a redirect elsewhere (the autosave page with no unsaved text).
+        assert (response.status, page.url) == (200, live_server.url + url)
+        if url in story_forms:
             pickers_ready(page)
         problems += check(page)
     context.close()
