@@ -73,7 +73,10 @@ def test_an_editor_in_bangkok_walks_a_story_from_draft_to_corrected(
 
     # 1. Write: headline, standfirst, dateline, body; countries and authors by chips.
     page.goto(live_server.url + "/admin/stories/new")
-    expect(page.locator(".publish-time__zone")).to_contain_text("Asia/Bangkok")
+    expect(page.locator("#publish-time .publish-time__zone")).to_contain_text("Asia/Bangkok")
+    expect(page.locator("label[for=embargo_until] .publish-time__zone")).to_contain_text(
+        "Asia/Bangkok"
+    )
     page.fill("#headline", HEADLINE)
     page.fill("#standfirst", "Boats run again on Khlong Saen Saep as the water falls.")
     page.fill("#dateline", "Bangkok")
