@@ -9,12 +9,16 @@
  *                        never submitting the form;
  *   Escape               closes the suggestions;
  *   Backspace            in an empty box removes the last chip.
+ * Choosing swaps the whole picker for the server's new one; what the editor types before it
+ * arrives is carried into the new text box, so fast typing after Enter is never lost.
  * It also keeps aria-expanded true while suggestions are shown. Without JavaScript the pickers
  * are the plain multi-selects and tag field the server renders first.
  */
 (function () {
   "use strict";
   var BOX = "[data-picker] input[role='combobox']";
+  // Per picker text box (by id): the box a choice was made in, and what was typed in it since.
+  var carried = {};
 
   function listOf(input) {
     return document.getElementById(input.getAttribute("aria-controls"));
@@ -67,7 +71,11 @@
     } else if (evt.key === "Enter") {
       evt.preventDefault();
       var choice = active || (input.value.trim() ? all[0] : null);
-      if (choice) choice.click();
+      if (choice) {
+        choice.click();
+        input.value = "";
+        carried[input.id] = { from: input, text: "" };
+      }
     } else if (evt.key === "Escape") {
       if (list.children.length) {
         evt.preventDefault();
@@ -90,7 +98,23 @@
     if (!evt.relatedTarget || !picker.contains(evt.relatedTarget)) close(input);
   });
 
+  document.addEventListener("input", function (evt) {
+    var entry = carried[evt.target.id];
+    if (entry && entry.from === evt.target) entry.text = evt.target.value;
+  });
+
   document.addEventListener("htmx:after:swap", function () {
-    document.querySelectorAll(BOX).forEach(sync);
+    document.querySelectorAll(BOX).forEach(function (input) {
+      var entry = carried[input.id];
+      if (entry && entry.from !== input) {
+        delete carried[input.id];
+        if (entry.text && !input.value) {
+          input.value = entry.text;
+          input.setSelectionRange(entry.text.length, entry.text.length);
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      }
+      sync(input);
+    });
   });
 })();
