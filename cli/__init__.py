@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from cli import backup, demo, feeds, stories, ticker, users
+from cli import backup, demo, feeds, live, stories, ticker, users
 
 
 def register_commands(app: Flask) -> None:
     """Every command group under `flask --app app ...`."""
     app.cli.add_command(demo.demo_cli)
     app.cli.add_command(ticker.ticker_cli)
+    app.cli.add_command(live.live_cli)
     app.cli.add_command(stories.stories_cli)
     app.cli.add_command(users.users_cli)
     app.cli.add_command(feeds.feeds_cli)

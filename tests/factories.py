@@ -21,11 +21,12 @@ from PIL import Image as PILImage
 
 from extensions import db
 from newsroom.accounts import hash_password
-from newsroom.content import make_slug, render_story_body
+from newsroom.content import make_slug, render_markdown, render_story_body
 from newsroom.models import (
     Author,
     ContactMessage,
     Country,
+    LivePost,
     Photo,
     Section,
     Status,
@@ -165,6 +166,48 @@ class ContactMessageFactory(Base):
     email = factory.Sequence(lambda n: f"reader{n}@example.com")
     subject = "A question about a story"
     message = "Could you say where the figures in the third paragraph come from?"
+
+
+class LiveStoryFactory(StoryFactory):
+    """An open live page, published ten minutes ago, about typhoon landfall in the Philippines."""
+
+    headline = factory.Sequence(lambda n: f"Live: typhoon makes landfall, update desk {n}")
+    kind = "live"
+    dateline = "MANILA"
+    published_at = factory.LazyFunction(lambda: utcnow() - timedelta(minutes=10))
+    live_changed_at = factory.LazyFunction(utcnow)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        kwargs.setdefault("section", "politics")
+        kwargs.setdefault("countries", ["philippines"])
+        return super()._create(model_class, *args, **kwargs)
+
+
+class LivePostFactory(Base):
+    """A post on a live page, `minutes_ago` minutes old (default: just now)."""
+
+    class Meta:
+        model = LivePost
+        exclude = ("minutes_ago",)
+
+    story = factory.SubFactory(LiveStoryFactory)
+    minutes_ago = 0
+    title = ""
+    body_md = factory.Sequence(
+        lambda n: f"Update {n}: winds of 150 km/h were measured at the coast."
+    )
+    body_html = factory.LazyAttribute(lambda p: render_markdown(p.body_md))
+    embed_ids = factory.LazyFunction(list)
+    posted_at = factory.LazyAttribute(lambda p: utcnow() - timedelta(minutes=p.minutes_ago))
+    changed_at = factory.LazyAttribute(lambda p: p.posted_at)
+
+    @factory.post_generation
+    def stamp(post, create, _extracted, **_kwargs):
+        """The page's stamp follows its newest change, as the service keeps it."""
+        if create and (post.story.live_changed_at or post.changed_at) <= post.changed_at:
+            post.story.live_changed_at = post.changed_at
+            db.session.commit()
 
 
 def jpeg(width: int = 1200, height: int = 800, colour=(40, 90, 140)) -> bytes:

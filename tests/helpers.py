@@ -9,6 +9,7 @@ import functools
 import io
 import os
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 
 import lxml.html
@@ -207,3 +208,20 @@ def serious_axe_violations(page) -> list[str]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@contextmanager
+def statements():
+    """The SQL statements run inside the block (BEGIN, COMMIT and PRAGMAs left out)."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
+            seen.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

@@ -3,8 +3,8 @@
 base (clock, timestamp type, enums, link tables, the slug and name lookups) and cursors sit at
 the bottom; taxonomy, photo, partner, inbox, people and ticker know nothing of stories;
 story_mixin (with live_at_for, the rule for what readers may see) and story build on them;
-revision (a story's kept versions and autosaves) and update_log (its updates and corrections)
-build on story.
+revision (a story's kept versions and autosaves), update_log (its updates and corrections)
+and live (a live page's posts) build on story.
 Models that point at a model in a module above name it by string (relationship("Story")).
 """
 
@@ -28,6 +28,7 @@ from newsroom.models.cursors import (
     Page,
 )
 from newsroom.models.inbox import ContactMessage
+from newsroom.models.live import LivePost, live_contributors
 from newsroom.models.partner import Source
 from newsroom.models.people import AuditEntry, LoginSession, User
 from newsroom.models.photo import PHOTO_ID_MAX, Photo
@@ -51,6 +52,7 @@ CONTENT_MODELS = (
     Source,
     Tag,
     StoryUpdate,
+    LivePost,
 )
 
 __all__ = [
@@ -74,6 +76,7 @@ __all__ = [
     "Cursor",
     "Photo",
     "Kind",
+    "LivePost",
     "LoginSession",
     "Page",
     "Region",
@@ -90,6 +93,7 @@ __all__ = [
     "story_countries",
     "story_tags",
     "live_at_for",
+    "live_contributors",
     "next_scheduled_time",
     "utcnow",
 ]

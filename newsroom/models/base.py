@@ -40,10 +40,13 @@ class Kind(enum.StrEnum):
     OPINION = "opinion"
     PHOTO = "photo"
     VIDEO = "video"
+    LIVE = "live"
 
     @property
     def label(self) -> str:
-        return {"photo": "Photo story", "video": "Video"}.get(self.value, self.value.capitalize())
+        return {"photo": "Photo story", "video": "Video", "live": "Live coverage"}.get(
+            self.value, self.value.capitalize()
+        )
 
 
 class Status(enum.StrEnum):

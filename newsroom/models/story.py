@@ -89,6 +89,12 @@ class Story(StoryMixin, Addressed, db.Model):
     modified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     is_featured: Mapped[bool] = mapped_column(default=False)
     is_breaking: Mapped[bool] = mapped_column(default=False)
+    # Live pages (kind "live", newsroom/models/live.py): the pinned summary, when the coverage
+    # closed (None while open), and the time of the page's last change, which polls compare.
+    live_summary_md: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    live_summary_html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    live_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    live_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     section: Mapped[Section] = relationship()
     dateline_country: Mapped[Country | None] = relationship()
@@ -103,6 +109,8 @@ class Story(StoryMixin, Addressed, db.Model):
     tags: Mapped[list[Tag]] = relationship(secondary=story_tags, order_by="Tag.name")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     modified_by: Mapped[User | None] = relationship(foreign_keys=[modified_by_id])
+    # A live page's writers (newsroom/models/live.py), named there: it builds on this module.
+    live_contributors: Mapped[list[User]] = relationship(secondary="live_contributors")
 
     # --- queries ------------------------------------------------------------------------------
     @classmethod

@@ -89,6 +89,17 @@ class StoryMixin:
     def kind_label(self) -> str:
         return Kind(self.kind).label
 
+    # --- live pages: open until closed ----------------------------------------------------------
+
+    @property
+    def is_live_page(self) -> bool:
+        return self.kind == Kind.LIVE
+
+    @property
+    def is_live_open(self) -> bool:
+        """A live page still being written: labelled LIVE, and readers' pages keep polling."""
+        return self.kind == Kind.LIVE and self.live_closed_at is None
+
     @property
     def zone(self) -> ZoneInfo:
         """The time zone the story's times are shown in: the dateline country's, else UTC."""

@@ -1,0 +1,157 @@
+"""Live coverage: the short timestamped posts of a live page, newest first.
+
+A live page is a story of kind "live" (`Story.kind`); the story keeps the page's pinned summary
+("What we know"), when the coverage closed, and `live_changed_at`, the time of its last change
+(a post written, edited or deleted; the summary; opening or closing). Readers' polls send the
+stamp they hold: an unchanged page answers without reading a post. A deleted post stays as a row
+(`deleted_at`) so that polls can tell readers' pages to take it away; readers never see it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+
+from extensions import db
+from newsroom.models.base import UTCDateTime, utcnow
+from newsroom.models.cursors import Cursor, Page, keyset
+from newsroom.models.people import User
+from newsroom.models.story import Story
+
+POST_TITLE_MAX = 200
+POST_BODY_MAX = 20_000
+SUMMARY_MAX = 5_000
+
+# The writers an editor has added to a live page: they may post to it.
+live_contributors = sa.Table(
+    "live_contributors",
+    db.metadata,
+    sa.Column("story_id", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class LivePost(db.Model):
+    """One post on a live page: a time, an optional title, a Markdown body, its author."""
+
+    __tablename__ = "live_posts"
+    __table_args__ = (
+        sa.Index("ix_live_posts_page", "story_id", "posted_at", "id"),
+        sa.Index("ix_live_posts_changed", "story_id", "changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(sa.ForeignKey("articles.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(POST_TITLE_MAX), default="", server_default="")
+    body_md: Mapped[str] = mapped_column(sa.Text, default="")
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    embed_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    is_key_event: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Written, edited, deleted or (un)marked a key event: what a poll compares with.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    story: Mapped[Story] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def anchor(self) -> str:
+        """The id of the post's element on the page: /article/<slug>#post-<id>."""
+        return f"post-{self.id}"
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.id, self.posted_at)
+
+    @classmethod
+    def _shown(cls, story: Story) -> sa.Select:
+        return (
+            sa.select(cls)
+            .where(cls.story_id == story.id, cls.deleted_at.is_(None))
+            .options(joinedload(cls.author))
+        )
+
+    @classmethod
+    def page(cls, story: Story, before: Cursor | None = None, limit: int = 20) -> Page:
+        """Posts readers see, newest first, from `before` on."""
+        return keyset(cls._shown(story), (cls.posted_at, cls.id), before=before, limit=limit)
+
+    @classmethod
+    def down_to(cls, story: Story, post_id: int, most: int) -> list[LivePost]:
+        """Posts from the newest down to `post_id` (a permalink deep in a page), at most `most`."""
+        target = db.session.get(cls, post_id)
+        if target is None or target.story_id != story.id or target.deleted_at is not None:
+            return []
+        query = cls._shown(story).where(
+            sa.tuple_(cls.posted_at, cls.id) >= sa.tuple_(target.posted_at, target.id)
+        )
+        rows = db.session.scalars(
+            query.order_by(cls.posted_at.desc(), cls.id.desc()).limit(most)
+        ).all()
+        return list(rows)
+
+    @classmethod
+    def latest(cls, story: Story, limit: int) -> list[LivePost]:
+        return list(cls.page(story, limit=limit).rows)
+
+    @classmethod
+    def key_events(cls, story: Story) -> list[LivePost]:
+        """The posts marked key events, newest first: the page's list to jump between."""
+        return list(
+            db.session.scalars(
+                cls._shown(story)
+                .where(cls.is_key_event.is_(True))
+                .order_by(cls.posted_at.desc(), cls.id.desc())
+            ).all()
+        )
+
+    @classmethod
+    def changed_since(cls, story: Story, since: datetime) -> list[LivePost]:
+        """Posts written, edited or deleted after `since`, deleted ones included, oldest first."""
+        return list(
+            db.session.scalars(
+                sa.select(cls)
+                .where(cls.story_id == story.id, cls.changed_at > since)
+                .options(joinedload(cls.author))
+                .order_by(cls.posted_at, cls.id)
+            ).all()
+        )
+
+    @classmethod
+    def count(cls, story: Story) -> int:
+        return db.session.scalar(
+            sa.select(sa.func.count(cls.id)).where(
+                cls.story_id == story.id, cls.deleted_at.is_(None)
+            )
+        )
+
+    @classmethod
+    def latest_for(cls, stories: list[Story], per_story: int) -> dict[int, list[LivePost]]:
+        """The newest `per_story` posts of each story, in one query (the home page's live box)."""
+        if not stories:
+            return {}
+        ranked = (
+            sa.select(
+                cls.id,
+                sa.func.row_number()
+                .over(partition_by=cls.story_id, order_by=(cls.posted_at.desc(), cls.id.desc()))
+                .label("n"),
+            )
+            .where(cls.story_id.in_([s.id for s in stories]), cls.deleted_at.is_(None))
+            .subquery()
+        )
+        rows = db.session.scalars(
+            sa.select(cls)
+            .join(ranked, ranked.c.id == cls.id)
+            .where(ranked.c.n <= per_story)
+            .options(joinedload(cls.author))
+            .order_by(cls.posted_at.desc(), cls.id.desc())
+        ).all()
+        found: dict[int, list[LivePost]] = {s.id: [] for s in stories}
+        for row in rows:
+            found[row.story_id].append(row)
+        return found
