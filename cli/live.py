@@ -23,21 +23,26 @@ def _story(slug: str) -> Story:
     return story
 
 
-def _done(message: str) -> None:
+def _change(slug: str, change, done: str) -> None:
+    """Make `change` to the story at SLUG as the operator; a refusal is the command's error."""
+    story = _story(slug)
+    try:
+        result = change(story)
+    except (StoryRefused, NotAllowed) as exc:
+        raise click.ClickException(str(exc)) from None
     bump_content_version()
-    click.echo(message)
+    click.echo(done.format(slug=slug, result=result))
 
 
 @live_cli.command("open")
 @click.argument("slug")
 def live_open(slug: str):
     """Make the story at SLUG a live page, or reopen its closed coverage."""
-    story = _story(slug)
-    try:
-        live.open_coverage(story, by=None)
-    except StoryRefused as exc:
-        raise click.ClickException(str(exc)) from None
-    _done(f'/article/{slug} is live coverage; post with: live post {slug} "TEXT"')
+    _change(
+        slug,
+        lambda story: live.open_coverage(story, by=None),
+        '/article/{slug} is live coverage; post with: live post {slug} "TEXT"',
+    )
 
 
 @live_cli.command("post")
@@ -47,21 +52,19 @@ def live_open(slug: str):
 @click.option("--key-event", is_flag=True, help="List the post among the page's key events.")
 def live_post(slug: str, text: str, title: str, key_event: bool):
     """Post TEXT (Markdown) to the live page at SLUG."""
-    story = _story(slug)
-    try:
-        post = live.add_post(story, None, text, title=title, key_event=key_event)
-    except (StoryRefused, NotAllowed) as exc:
-        raise click.ClickException(str(exc)) from None
-    _done(f"Posted {post.id}: /article/{slug}#{post.anchor}")
+    _change(
+        slug,
+        lambda story: live.add_post(story, None, text, title=title, key_event=key_event),
+        "Posted {result.id}: /article/{slug}#{result.anchor}",
+    )
 
 
 @live_cli.command("close")
 @click.argument("slug")
 def live_close(slug: str):
     """End the live coverage at SLUG: readers' pages stop polling."""
-    story = _story(slug)
-    try:
-        live.close_coverage(story, by=None)
-    except StoryRefused as exc:
-        raise click.ClickException(str(exc)) from None
-    _done(f"Live coverage at /article/{slug} is closed.")
+    _change(
+        slug,
+        lambda story: live.close_coverage(story, by=None),
+        "Live coverage at /article/{slug} is closed.",
+    )

@@ -225,3 +225,14 @@ def statements():
         yield seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def save_over_each_other(mine_client, theirs_client, url: str, mine: str, theirs: str):
+    """Two people open the same story form; they save the headline `theirs` first, then the
+    first saves `mine` from the form read before. Returns (the first's form, its answer)."""
+    my_form = form_values(mine_client.get(url).text)
+    their_form = form_values(theirs_client.get(url).text)
+    their_form.update(action="save", headline=theirs)
+    assert theirs_client.post(url, data=their_form).status_code == 303
+    my_form.update(action="save", headline=mine)
+    return my_form, mine_client.post(url, data=my_form)

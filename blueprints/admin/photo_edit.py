@@ -3,23 +3,19 @@ page (its words, focal point and crops, the stories that use it, and deleting it
 
 from __future__ import annotations
 
-import logging
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import escape
 
 from blueprints.admin.common import bp, form_response, requires
-from blueprints.admin.photo_forms import PhotoEditForm, PhotoForm
+from blueprints.admin.photo_forms import PhotoEditForm, PhotoForm, photo_work
 from blueprints.admin.photos import UPLOAD_OVERHEAD, words_of
 from extensions import db
 from newsroom.models import AuditEntry, Photo, Role
 from newsroom.photo_desk import WORDS, PhotoChanges, PhotoInUse, delete_photo, edit_photo, uses_of
 from newsroom.photos import MAX_BYTES as PHOTO_MAX_BYTES
-from newsroom.photos import PhotoRejected, StorageFull, read_photo, too_large_message
+from newsroom.photos import PhotoRejected, read_photo, too_large_message
 from web.pages import accepts_body, wants_fragment
-
-log = logging.getLogger(__name__)
 
 
 @bp.post("/photos/read")
@@ -70,16 +66,10 @@ def photo_edit(ident):
         changes = PhotoChanges(
             **words_of(form), focal_x=form.focal_x.data / 100, focal_y=form.focal_y.data / 100
         )
-        try:
-            changed = edit_photo(photo, changes, current_user)
-        except PhotoRejected as exc:
-            form.focal_x.errors = [str(exc)]
-            status = 422
-        except StorageFull as exc:
-            log.error("photo crops failed: %s", exc)
-            form.focal_x.errors = ["The photo could not be cropped: the media disk is full."]
-            status = 507
-        else:
+        changed, status = photo_work(
+            lambda: edit_photo(photo, changes, current_user), form.focal_x, "cropped"
+        )
+        if status is None:
             message = f"Saved: {', '.join(changed)}." if changed else "Nothing was changed."
             flash(message, "success")
             return redirect(url_for("admin.photo_edit", ident=photo.id), 303)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -9,6 +11,23 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from blueprints.admin.forms import NewsroomForm
 from newsroom.photos import ACCEPT as PHOTO_ACCEPT
 from newsroom.photos import LIMITS as PHOTO_LIMITS
+from newsroom.photos import PhotoRejected, StorageFull
+
+log = logging.getLogger(__name__)
+
+
+def photo_work(work, field, doing: str):
+    """Run a photo desk call that writes files; a refused photo or a full media disk becomes
+    `field`'s error. Returns (what `work` returned, None), or (None, 422 or 507)."""
+    try:
+        return work(), None
+    except PhotoRejected as exc:
+        field.errors = [str(exc)]
+        return None, 422
+    except StorageFull as exc:
+        log.error("photo not %s: %s", doing, exc)
+        field.errors = [f"The photo could not be {doing}: the media disk is full."]
+        return None, 507
 
 
 class PhotoWordsForm(NewsroomForm):

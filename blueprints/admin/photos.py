@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.admin.common import bp, form_response, requires, search_text
-from blueprints.admin.photo_forms import PhotoForm
+from blueprints.admin.photo_forms import PhotoForm, photo_work
 from newsroom.models import Photo, Role
 from newsroom.photo_desk import WORDS, add_photo
 from newsroom.photos import MAX_BYTES as PHOTO_MAX_BYTES
-from newsroom.photos import PhotoRejected, StorageFull, too_large_message
+from newsroom.photos import too_large_message
 from web import auth
 from web.errors import render_error
 from web.pages import accepts_body, wants_fragment
 from web.params import cursor_arg
-
-log = logging.getLogger(__name__)
 
 LIBRARY_PAGE = 60
 PICKER_PAGE = 12
@@ -38,17 +34,12 @@ def photos():
             data = form.photo.data.read(PHOTO_MAX_BYTES + 1)
             if len(data) > PHOTO_MAX_BYTES:
                 return _upload_too_large(form)
-            try:
-                photo = add_photo(data, current_user, **words_of(form))
-            except PhotoRejected as exc:
-                auth.security_event("upload", "refused", reason=str(exc))
-                form.photo.errors = [str(exc)]
-                status = 422
-            except StorageFull as exc:
-                log.error("photo upload failed: %s", exc)
-                form.photo.errors = ["The photo could not be stored: the media disk is full."]
-                status = 507
-            else:
+            photo, status = photo_work(
+                lambda: add_photo(data, current_user, **words_of(form)), form.photo, "stored"
+            )
+            if status == 422:
+                auth.security_event("upload", "refused", reason=form.photo.errors[0])
+            elif photo is not None:
                 if wants_fragment():
                     # An empty form, so that a second upload is a deliberate one.
                     return render_template(

@@ -34,6 +34,7 @@ from tests.helpers import (
     media_files,
     photo_bytes,
     revision_of,
+    save_over_each_other,
     sign_in,
     upload,
 )
@@ -196,13 +197,13 @@ def test_invalid_story_forms_are_422_with_messages_and_nothing_saved(
 
 def test_a_stale_form_is_not_saved_over_someone_elses_edit(app, editor, query, newsroom, signed_in):
     ident, _ = make(query, headline=BANK_INDONESIA, section="business", countries=["indonesia"])
-    mine = form_values(editor.get(f"/admin/stories/{ident}").text)
-    other = signed_in("admin")
-    theirs = form_values(other.get(f"/admin/stories/{ident}").text)
-    theirs.update(headline="Bank Indonesia holds rates (their edit)", action="save")
-    assert other.post(f"/admin/stories/{ident}", data=theirs).status_code == 303
-    mine.update(headline="Bank Indonesia holds rates (my edit)", action="save")
-    response = editor.post(f"/admin/stories/{ident}", data=mine)
+    _, response = save_over_each_other(
+        editor,
+        signed_in("admin"),
+        f"/admin/stories/{ident}",
+        mine="Bank Indonesia holds rates (my edit)",
+        theirs="Bank Indonesia holds rates (their edit)",
+    )
     assert response.status_code == 409
     assert "Someone else saved this story" in response.text
     assert "(my edit)" in response.text, "the editor's text is kept on screen"

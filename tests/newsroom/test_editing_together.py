@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from extensions import db
 from newsroom.models import Autosave, Revision, Status, Story
 from tests.factories import story_form
-from tests.helpers import field_value, form_values, revision_of
+from tests.helpers import field_value, form_values, revision_of, save_over_each_other
 from web import presence
 
 HEADLINE = "Monsoon floods cut rail links across Assam"
@@ -242,14 +242,13 @@ def test_opening_a_story_shows_who_else_is_editing_it_until_they_leave(
 
 
 def test_a_stale_save_offers_their_changes_beside_yours(editor, signed_in, story_id):
-    mine = form_values(editor.get(f"/admin/stories/{story_id}").text)
-    colleague = signed_in("admin")
-    theirs = form_values(colleague.get(f"/admin/stories/{story_id}").text)
-    theirs.update(action="save", headline="Floods cut Assam rail links, army called in")
-    assert colleague.post(f"/admin/stories/{story_id}", data=theirs).status_code == 303
-
-    mine.update(action="save", headline="Floods cut Assam rail links, schools shut")
-    refused = editor.post(f"/admin/stories/{story_id}", data=mine)
+    mine, refused = save_over_each_other(
+        editor,
+        signed_in("admin"),
+        f"/admin/stories/{story_id}",
+        mine="Floods cut Assam rail links, schools shut",
+        theirs="Floods cut Assam rail links, army called in",
+    )
     assert refused.status_code == 409
     beside = page_of(refused).get_element_by_id("beside-yours")
     assert beside.xpath("summary")[0].text == "See their changes beside yours"
