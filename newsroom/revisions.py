@@ -107,7 +107,8 @@ def changes_from(text: dict, story: Story) -> StoryChanges:
         dateline=text.get("dateline", ""),
         dateline_country_id=place["id"] if db.session.get(Country, place.get("id", 0)) else None,
         body_md=text.get("body_md", ""),
-        kind=text.get("kind") or story.kind,
+        # A live page stays one: its posts would otherwise vanish behind an older kind.
+        kind=story.kind if story.is_live_page else (text.get("kind") or story.kind),
         country_ids=[c["id"] for c in text.get("countries") or []],
         author_ids=[a["id"] for a in text.get("authors") or []],
         tag_names=[t["name"] for t in text.get("tags") or []],
@@ -119,6 +120,7 @@ def changes_from(text: dict, story: Story) -> StoryChanges:
         video_url=text.get("video_url", ""),
         is_featured=story.is_featured,
         is_breaking=story.is_breaking,
+        embargo_until=story.embargo_until,  # timing stays: a restore never lifts an embargo
     )
 
 

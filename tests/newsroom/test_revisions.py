@@ -5,6 +5,8 @@ test_editing_together.py."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from flask import render_template_string
@@ -12,7 +14,7 @@ from flask import render_template_string
 from extensions import db
 from newsroom import revisions
 from newsroom.diffs import tokens, word_diff
-from newsroom.models import Autosave, Country, Revision, Status, Story
+from newsroom.models import Autosave, Country, Revision, Status, Story, utcnow
 from newsroom.models.revision import snapshot_of
 from newsroom.stories import StaleRevision, StoryChanges, kill_story, save_story
 from tests.factories import StoryFactory, story_changes
@@ -63,10 +65,17 @@ def test_a_story_saved_before_revisions_were_kept_keeps_its_earlier_version_too(
 
 def test_restoring_brings_back_the_text_as_a_new_revision_and_never_the_status(people):
     story = save_story(None, changes(), "save", by=people["writer"])
-    story = save_story(story, changes(headline="A later headline"), "publish", by=people["editor"])
+    embargo = utcnow() + timedelta(days=1)
+    story = save_story(
+        story,
+        changes(headline="A later headline", embargo_until=embargo),
+        "publish",
+        by=people["editor"],
+    )
     story.is_featured = True  # placement is the desk's, not the text's
     db.session.commit()
     restored = revisions.restore(story, 1, by=people["editor"], expected_revision=2)
+    assert story.embargo_until == embargo and not story.is_visible, "the embargo holds"
     assert (restored.number, restored.action, restored.restored_from) == (3, "restore", 1)
     assert restored.action_label == "Restored revision 1"
     assert story.headline == HEADLINE and story.revision == 3
