@@ -8,9 +8,9 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from blueprints.admin.common import bp, form_response, requires
-from blueprints.admin.forms import StoryForm
 from blueprints.admin.stories import _load_story
 from blueprints.admin.story_form import (
+    NOT_KEPT,
     STORY_FORM_BYTES,
     _changes,
     _fill_form,
@@ -18,6 +18,7 @@ from blueprints.admin.story_form import (
     _render_story_form,
     _sent_revision,
     _story_choices,
+    form_for,
 )
 from newsroom import revisions
 from newsroom.models import Autosave, Role
@@ -26,7 +27,6 @@ from web import presence
 from web.pages import accepts_body, wants_fragment
 
 # What an autosave leaves out of the form it keeps: the token, the button, the photo search.
-NOT_KEPT = {"csrf_token", "action", "photo_q"}
 
 
 @bp.route("/stories/<int:ident>/autosave", methods=["GET", "POST"])
@@ -38,10 +38,10 @@ def story_autosave(ident):
     story = _load_story(ident)
     if request.method == "GET":
         return _form_with_autosave(story)
-    form = StoryForm(story=story)
+    form = form_for(story)
     _story_choices(form)
     _keep_photos_not_sent(form, story)
-    as_saved = StoryForm(formdata=None, story=story)
+    as_saved = form_for(story, formdata=None)
     _story_choices(as_saved)
     _fill_form(as_saved, story)
     fields = {
@@ -70,7 +70,7 @@ def _form_with_autosave(story):
         )
         return redirect(url_for("admin.story_edit", ident=story.id), 303)
     sent = MultiDict([(name, value) for name, values in slot.fields.items() for value in values])
-    form = StoryForm(formdata=sent, story=story)
+    form = form_for(story, formdata=sent)
     _story_choices(form)
     _keep_photos_not_sent(form, story)
     form.revision.data = str(slot.revision)

@@ -28,9 +28,19 @@ STALE = (
 FIND_PHOTOS = "find-photos"
 
 
+# What a story form's post holds that is not the story: kept out of autosaves and previews.
+NOT_KEPT = {"csrf_token", "action", "photo_q"}
+
+
+def form_for(story: Story | None, **options) -> StoryForm:
+    """The story form with its times on the signed-in person's clock: every view that reads
+    or fills the form (save, autosave, preview) builds it here, so none reads times as UTC."""
+    return StoryForm(story=story, zone=zones.zone_of(current_user), **options)
+
+
 def story_form(story: Story | None):
     """Show the story form (GET) or save it and take the action its button asked for (POST)."""
-    form = StoryForm(story=story, zone=zones.zone_of(current_user))
+    form = form_for(story)
     _story_choices(form)
     if request.method == "GET":
         if story is not None:

@@ -16,8 +16,13 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from blueprints.admin.common import bp, requires
-from blueprints.admin.forms import StoryForm
-from blueprints.admin.story_form import STORY_FORM_BYTES, _changes, typed_tags
+from blueprints.admin.story_form import (
+    NOT_KEPT,
+    STORY_FORM_BYTES,
+    _changes,
+    form_for,
+    typed_tags,
+)
 from blueprints.news.views import render_body
 from extensions import cache, db
 from newsroom.models import Role, Story, StoryUpdate
@@ -29,7 +34,6 @@ from web.security import content_security_policy
 
 KEPT_SECONDS = 3600
 # The form's fields a preview needs; the rest (the CSRF token, the photo search) stay out.
-NOT_KEPT = {"csrf_token", "action", "photo_q"}
 
 
 @bp.post("/stories/preview")
@@ -45,7 +49,7 @@ def story_preview():
         {"user": current_user.id, "story": original.id if original else None, "form": values},
         timeout=KEPT_SECONDS,
     )
-    form = StoryForm(formdata=MultiDict(values), story=original, meta={"csrf": False})
+    form = form_for(original, formdata=MultiDict(values), meta={"csrf": False})
     response = make_response(
         render_template(
             "admin/story_preview.html",
@@ -68,7 +72,7 @@ def story_preview_page(key):
     if not kept or kept.get("user") != current_user.id:
         abort(404, description="This preview has expired: press Preview in the story form again.")
     original = _original(kept["story"])
-    form = StoryForm(formdata=MultiDict(kept["form"]), story=original, meta={"csrf": False})
+    form = form_for(original, formdata=MultiDict(kept["form"]), meta={"csrf": False})
     form.tags.data = typed_tags(form, MultiDict(kept["form"]))
     story = preview_story(_changes(form), original)
     try:

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.models import Autosave, Revision, Status, Story
+from newsroom.models import Autosave, Revision, Status, Story, User
 from tests.factories import story_form
 from tests.helpers import field_value, form_values, revision_of, save_over_each_other
 from web import presence
@@ -151,8 +151,22 @@ def test_the_form_autosaves_every_30_seconds_and_on_leaving_a_field(editor, stor
     assert "Autosave starts once the story has been saved." in new.text
 
 
-def test_unsaved_text_is_autosaved_and_offered_back_until_saved(editor, story_id, query):
-    form = form_values(editor.get(f"/admin/stories/{story_id}").text)
+def on_clock(query, newsroom, zone: str) -> None:
+    """The editor reads and types times in `zone`."""
+
+    def set_zone():
+        db.session.get(User, newsroom["editor"]).timezone = zone
+        db.session.commit()
+
+    query(set_zone)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Bangkok"])
+def test_unsaved_text_is_autosaved_and_offered_back_until_saved(
+    editor, story_id, query, newsroom, zone
+):
+    on_clock(query, newsroom, zone)  # the form's times are on that clock; the untouched form
+    form = form_values(editor.get(f"/admin/stories/{story_id}").text)  # is still unchanged
     unchanged = editor.post(f"/admin/stories/{story_id}/autosave", data=form, headers=HTMX)
     assert unchanged.status_code == 200 and "No unsaved changes." in unchanged.text
     assert query(lambda: db.session.scalar(sa.select(sa.func.count(Autosave.id)))) == 0
