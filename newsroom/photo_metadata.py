@@ -87,9 +87,15 @@ def _iptc(image: ImageFile) -> dict[str, list[str]]:
 
 def _xmp(image: ImageFile) -> dict[str, list[str]]:
     try:
-        tree = image.getxmp(strip_namespaces=False)
-    except (ValueError, SyntaxError, TypeError, AttributeError):
-        return {}  # defusedxml's refusals are ValueErrors, a parse error is a SyntaxError
+        return _xmp_words(image)
+    except (ValueError, SyntaxError, TypeError, AttributeError, RecursionError):
+        # defusedxml's refusals are ValueErrors, a parse error is a SyntaxError, and a block
+        # nested thousands deep (a crafted file) a RecursionError: none refuses the photo.
+        return {}
+
+
+def _xmp_words(image: ImageFile) -> dict[str, list[str]]:
+    tree = image.getxmp(strip_namespaces=False)
     wanted = {
         DC + "description": "caption",
         DC + "creator": "byline",

@@ -16,7 +16,14 @@ from PIL import IptcImagePlugin
 from extensions import db
 from newsroom.models import AuditEntry, Photo
 from tests.helpers import field_value, form_values, image_rows, media_files, photo_bytes, sign_in
-from tests.newsroom.photo_files import IPTC_CAPTION, XMP_CAPTION, heic, iptc_jpeg, xmp_jpeg
+from tests.newsroom.photo_files import (
+    IPTC_CAPTION,
+    XMP_CAPTION,
+    heic,
+    iptc_jpeg,
+    plain_jpeg,
+    xmp_jpeg,
+)
 
 
 @pytest.fixture
@@ -116,6 +123,22 @@ def test_the_stored_files_carry_none_of_the_files_metadata(app, writer):
                 assert IptcImagePlugin.getiptcinfo(image) is None, path.name
     photo = newest(app)
     assert photo.caption == IPTC_CAPTION, "the words are kept in the library, not in the files"
+
+
+def test_a_crafted_xmp_block_nested_thousands_deep_is_ignored_not_a_500(app, writer, htmx):
+    deep = "<b>" * 5000 + "x" + "</b>" * 5000
+    crafted = plain_jpeg(
+        xmp=(
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+            'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            f"<rdf:Description>{deep}</rdf:Description></rdf:RDF></x:xmpmeta>"
+        ).encode()
+    )
+    read = send(writer, "/admin/photos/read", crafted, headers=htmx, alt="", caption="")
+    assert read.status_code in (200, 204)
+    stored = send(writer, "/admin/photos", crafted, alt="A crafted file, kept as a photo")
+    assert stored.status_code == 303
+    assert newest(app).alt == "A crafted file, kept as a photo"
 
 
 # --- iPhone photos ------------------------------------------------------------------------------
