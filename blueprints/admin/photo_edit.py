@@ -79,12 +79,17 @@ def photo_edit(ident):
 
 
 def _photo_page(photo: Photo, form: PhotoEditForm, status: int = 200):
+    uses = uses_of(photo.id)
+    # A writer sees the stories they may open and those readers see; the others (colleagues'
+    # drafts, embargoed and scheduled stories) are only counted.
+    shown = [use for use in uses if use.story.is_seen_by(current_user) or use.story.is_visible]
     return form_response(
         "admin/photo_edit.html",
         status,
         photo=photo,
         form=form,
-        uses=uses_of(photo.id),
+        uses=shown,
+        unseen_uses=len(uses) - len(shown),
         history=AuditEntry.about(photo, limit=10),
     )
 

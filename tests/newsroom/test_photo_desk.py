@@ -230,6 +230,17 @@ def test_a_photo_in_use_says_where_and_cannot_be_deleted(app, signed_in, photos_
         assert media(app, f"{stored.key}-original.jpg").exists()
 
 
+def test_a_writer_sees_where_a_photo_is_used_without_colleagues_drafts(signed_in, photos_in_use):
+    hero, in_gallery, _ = photos_in_use
+    writer = signed_in("writer")
+    published = writer.get(f"/admin/photos/{hero.id}").text
+    assert 'href="/article/typhoon-nears-luzon">Typhoon nears Luzon' in published, "readers see it"
+    page = writer.get(f"/admin/photos/{in_gallery.id}").text
+    assert "Draft photo story" not in page, "a colleague's draft is not the writer's to read"
+    assert "1 story by colleagues that you cannot open" in page
+    assert "No story uses this photo." not in page
+
+
 def test_an_unused_photo_is_deleted_with_its_files(app, signed_in, photos_in_use, query):
     _, _, unused = photos_in_use
     editor = signed_in("editor")
