@@ -75,7 +75,12 @@ class StoryUpdate(db.Model):
             sa.select(cls)
             .join(cls.story)
             .where(cls.kind == UpdateKind.CORRECTION.value, Story.visible())
-            .options(joinedload(cls.story))
+            .options(
+                # The page shows each story's time in its zone: its dateline country's, else its
+                # first country's. Loaded with the page, not one query per correction.
+                joinedload(cls.story).joinedload(Story.dateline_country),
+                joinedload(cls.story).selectinload(Story.countries),
+            )
         )
         return keyset(query, (cls.at, cls.id), before=before, limit=limit)
 

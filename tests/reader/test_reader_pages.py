@@ -10,9 +10,10 @@ import lxml.html
 import pytest
 import sqlalchemy as sa
 
-from extensions import db
+from extensions import cache, db
 from newsroom.models import SlugRedirect, Status, Story, utcnow
 from tests.factories import AuthorFactory, PhotoFactory, add_correction, make_story
+from tests.helpers import statements
 
 
 @pytest.fixture
@@ -325,3 +326,25 @@ def test_S07_media_files_are_served_sandboxed(client, query):
         assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "immutable" in response.headers["Cache-Control"]
+
+
+PLACES = ["india", "japan", "china", "nepal", "laos", "oman", "qatar", "iran", "iraq", "syria"]
+PLACES += ["jordan", "bhutan"]
+
+
+def test_the_corrections_page_costs_the_same_few_queries_for_3_or_12_corrections(app, client):
+    def corrections_page_statements(count: int) -> int:
+        with app.app_context():
+            for n, place in enumerate(PLACES[:count] if count == 3 else PLACES[3:]):
+                add_correction(
+                    make_story(headline=f"Corrected story {count}-{n}", countries=[place]),
+                    f"An earlier version misstated figure {n}.",
+                )
+            cache.clear()  # the page is rendered again, not served from the cache
+            with statements() as seen:
+                assert client.get("/corrections").status_code == 200
+        return len(seen)
+
+    few = corrections_page_statements(3)
+    many = corrections_page_statements(9)  # 12 in all
+    assert many == few, "each correction's story time zone is loaded with the page"
