@@ -58,10 +58,22 @@ def wait_for(port: int, path: str = "/healthz", timeout: float = 30) -> None:
     raise SystemExit(f"nothing answered on port {port}")
 
 
-def gunicorn(env: dict, port: int, app: str, log: Path, workers: int = 2) -> subprocess.Popen:
+def gunicorn(
+    env: dict, port: int, app: str, log: Path, workers: int = 2, extra: tuple | list = ()
+) -> subprocess.Popen:
     out = log.open("w")
     process = subprocess.Popen(
-        [PY, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app],
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            *extra,
+            app,
+        ],
         cwd=ROOT,
         env=env,
         stdout=out,
