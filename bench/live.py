@@ -16,7 +16,7 @@ by gunicorn as `make run` does, the same behind the shipped nginx, and PostgreSQ
 nginx when --database-url (or BENCH_DATABASE_URL / TEST_DATABASE_URL) names a server.
 
     python bench/live.py [--seconds 120] [--readers 2000] [--poll 15] [--post-every 10]
-    python bench/live.py --seconds 45 --readers 500      # a try in about a minute a setup
+    python bench/live.py --seconds 45 --readers 500 --setup embedded-nginx   # about a minute
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from bench.run import (  # noqa: E402
     wait_for,
 )
 
+SETUPS = ("embedded-direct", "embedded-nginx", "postgres")
 # gunicorn's access log, one line a request: status, milliseconds, path and query.
 ACCESS_FORMAT = '%(s)s %(M)s "%(U)s?%(q)s"'
 LIVE_SLUG_PROBE = (
@@ -253,9 +254,13 @@ def setups(args, tmp: Path) -> list[Setup]:
     found = []
     for name, nginx in (("embedded, gunicorn direct", False), ("embedded behind nginx", True)):
         folder = tmp / f"embedded-{'nginx' if nginx else 'direct'}"
+        if folder.name not in args.setup:
+            continue
         folder.mkdir()
         found.append(Setup(name, folder, {**base, "INSTANCE_PATH": str(folder)}, nginx))
-    if args.database_url and not args.embedded_only:
+    if "postgres" in args.setup and not args.database_url:
+        print("-- PostgreSQL + Redis left out: give --database-url or BENCH_DATABASE_URL")
+    if "postgres" in args.setup and args.database_url:
         folder = tmp / "postgres"
         folder.mkdir()
         env = {**base, "INSTANCE_PATH": str(folder), "REDIS_URL": args.redis_url}
@@ -284,8 +289,14 @@ def main(argv=None) -> list[dict]:
         or os.environ.get("TEST_REDIS_URL")
         or "redis://127.0.0.1:6379/15",
     )
-    parser.add_argument("--embedded-only", action="store_true")
+    parser.add_argument(
+        "--setup",
+        action="append",
+        choices=SETUPS,
+        help="run only this setup (repeatable); all three by default",
+    )
     args = parser.parse_args(argv)
+    args.setup = args.setup or list(SETUPS)
     if args.seconds < 2 * args.poll + 15:
         parser.error(
             f"--seconds must leave room for posts and two polls: at least {2 * args.poll + 15}"
