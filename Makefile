@@ -7,7 +7,7 @@ PORT ?= 5000
 WORKERS ?= 2
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run dev user test test-fast lint fuzz bench loadtest soak install install-dev migrate demo clean
+.PHONY: run dev user test test-fast lint fuzz bench bench-live loadtest soak install install-dev migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,8 +75,11 @@ lint: install-dev $(LINT_VENV)/.installed  ## ruff, bandit, semgrep (project rul
 fuzz: install-dev  ## 60 s of coverage-guided fuzzing of the next= validator (atheris)
 	$(BIN)/python fuzz/fuzz_safe_next.py -max_total_time=$${FUZZ_SECONDS:-60}
 
-bench: install-dev  ## loopback benchmarks against nginx's static limit (wrk when installed)
+bench: install-dev  ## loopback benchmarks against nginx's static limit (wrk when installed), then the live page
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-live: install-dev  ## the live-page case alone: make bench-live LIVE_ARGS="--seconds 45 --readers 500"
+	$(BIN)/python bench/live.py $(LIVE_ARGS)
 
 loadtest: install-dev  ## 60 s of mixed load, then 60 s more with worker kills and reloads; reconciles contact messages
 	$(BIN)/python bench/loadtest.py --seconds $${LOAD_SECONDS:-60}

@@ -5,9 +5,10 @@ the shipped nginx config, and measures with wrk (or a small Python load generato
 absent): nginx serving a static copy of the home page, the home page through nginx's
 micro-cache, the app's cached home page, a bare Flask "hello" under the same gunicorn settings,
 uncached home/article/country pages (first page and cursor depth 500), a search, and the
-ticker's 204. Every request goes to 127.0.0.1 only; every run is bounded in time.
+ticker's 204. Then the live-page case (bench/live.py): 2,000 readers polling one live page
+while an editor posts. Every request goes to 127.0.0.1 only; every run is bounded in time.
 
-    python bench/run.py [--stories 100000] [--seconds 5] [--connections 32]
+    python bench/run.py [--stories 100000] [--seconds 5] [--connections 32] [--live-seconds 120]
 """
 
 from __future__ import annotations
@@ -58,10 +59,22 @@ def wait_for(port: int, path: str = "/healthz", timeout: float = 30) -> None:
     raise SystemExit(f"nothing answered on port {port}")
 
 
-def gunicorn(env: dict, port: int, app: str, log: Path, workers: int = 2) -> subprocess.Popen:
+def gunicorn(
+    env: dict, port: int, app: str, log: Path, workers: int = 2, extra: tuple | list = ()
+) -> subprocess.Popen:
     out = log.open("w")
     process = subprocess.Popen(
-        [PY, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app],
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            *extra,
+            app,
+        ],
         cwd=ROOT,
         env=env,
         stdout=out,
@@ -170,6 +183,12 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--live-seconds",
+        type=int,
+        default=120,
+        help="each setup of the live-page case (bench/live.py); 0 leaves the case out",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="an-bench-"))
     instance = tmp / "instance"
@@ -325,6 +344,11 @@ def main() -> None:
     (out_dir / f"bench-{stamp}.json").write_text(json.dumps(report, indent=2))
     print(f"\nwritten to bench/results/bench-{stamp}.json")
     shutil.rmtree(tmp, ignore_errors=True)
+    if args.live_seconds:
+        from bench import live  # here, not at the top: bench/live.py builds on this module
+
+        print()
+        live.main(["--seconds", str(args.live_seconds)])
 
 
 if __name__ == "__main__":

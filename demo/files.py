@@ -96,7 +96,8 @@ def read_stories(folder: Path = DATA / "stories") -> list[dict]:
 
 
 def read_all() -> dict:
-    """Every data file: sections, regions, countries, authors, tags, ticker items, stories."""
+    """Every data file: sections, regions, countries, authors, tags, ticker items, stories and
+    live pages."""
     places = read_toml("places.toml")
     return {
         "sections": read_toml("sections.toml")["section"],
@@ -107,4 +108,5 @@ def read_all() -> dict:
         "ticker": read_toml("ticker.toml")["item"],
         "synthetic": read_toml("synthetic.toml")["phrase"],
         "stories": read_stories(),
+        "live": read_toml("live.toml")["page"],
     }

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from demo.files import read_stories, read_toml
 from demo.illustration import illustration
+from demo.live import load_live_pages
 from extensions import db
 from newsroom.content import make_slug
 from newsroom.models import (
@@ -151,6 +152,8 @@ def load_demo(with_images: bool = True) -> int:
                 story.body_md,
             )
         )
+
+    load_live_pages(read_toml("live.toml")["page"], created, keys_to_ids, now, with_images)
 
     if not db.session.scalar(sa.select(sa.func.count()).select_from(TickerItem)):
         for position, item in enumerate(read_toml("ticker.toml")["item"]):

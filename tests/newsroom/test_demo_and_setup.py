@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from demo import DemoDataError, read_all
 from demo.files import read_stories
+from demo.live import STORY_TOKEN
 from extensions import db
-from newsroom.models import Author, Photo, Story, TickerItem, utcnow
+from newsroom.models import Author, Kind, LivePost, Photo, Story, TickerItem, utcnow
 from tests.helpers import PG_URL
 
 # About the demo newsroom itself (what `make run` and `flask demo load` put in the database).
@@ -60,6 +61,43 @@ def test_the_brief_shaped_story_embeds_another_demo_story(query):
     assert "[[nid:" in body and embedded_visible
 
 
+def test_the_demo_has_an_open_live_page_and_one_closed_the_day_before(client, query):
+    def pages():
+        found = {}
+        for story in db.session.scalars(sa.select(Story).where(Story.kind == Kind.LIVE)):
+            posts = LivePost.latest(story, 100)
+            embedded = [db.session.get(Story, i) for p in posts for i in p.embed_ids]
+            found[story.dateline] = {
+                "slug": story.slug,
+                "headline": story.headline,
+                "open": story.is_live_open,
+                "closed_hours_ago": story.live_closed_at
+                and (utcnow() - story.live_closed_at).total_seconds() / 3600,
+                "summary": story.live_summary_html,
+                "posts": len(posts),
+                "key_events": len(LivePost.key_events(story)),
+                "photos": [p.body_html for p in posts if '<img src="/media/' in p.body_html],
+                "embeds_visible": [s.is_visible for s in embedded],
+                "newest_minutes_ago": (utcnow() - posts[0].posted_at).total_seconds() / 60,
+                "stamp_is_newest_change": story.live_changed_at
+                == max(
+                    [p.changed_at for p in posts] + [story.live_closed_at or posts[0].posted_at]
+                ),
+            }
+        return found
+
+    found = query(pages)
+    typhoon, count = found["TUGUEGARAO"], found["ULAANBAATAR"]
+    assert typhoon["open"] and typhoon["posts"] >= 12 and typhoon["key_events"] == 2
+    assert "Typhoon Dalisay" in typhoon["headline"] and "<li>" in typhoon["summary"]
+    assert len(typhoon["photos"]) == 1 and typhoon["embeds_visible"] == [True]
+    assert typhoon["newest_minutes_ago"] < 15 and typhoon["stamp_is_newest_change"]
+    assert not count["open"] and 12 < count["closed_hours_ago"] < 36
+    assert count["posts"] >= 6 and count["key_events"] >= 1 and count["stamp_is_newest_change"]
+    for page in (typhoon, count):
+        assert client.get(f"/article/{page['slug']}").status_code == 200
+
+
 def test_demo_load_is_idempotent(runner, query):
     before = query(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Story)))
     result = runner.invoke(args=["demo", "load", "--no-images"])
@@ -104,6 +142,11 @@ def test_every_demo_data_file_parses_and_names_what_exists():
         assert set(story["tags"]) <= data["tags"].keys(), story["key"]
         assert set(story["authors"]) <= authors, story["key"]
     assert {item["story"] for item in data["ticker"] if "story" in item} <= set(keys)
+    kinds = {story["key"]: story["kind"] for story in data["stories"]}
+    assert [kinds[page["story"]] for page in data["live"]] == ["live", "live"]
+    for page in data["live"]:
+        named = {key for post in page["post"] for key in STORY_TOKEN.findall(post["body"])}
+        assert named <= set(keys), page["story"]
     assert {p["section"] for p in data["synthetic"]} <= sections
 
 
