@@ -3,8 +3,10 @@
 `word_diff` answers runs of ("same" | "del" | "ins", text); templates wrap "del" in <del> and
 "ins" in <ins> and escape every text (nothing here is HTML). Long texts are compared line by
 line first and word by word only inside the lines that changed, so a 200,000-character body
-costs what its changed paragraphs cost. Scripts written without spaces (Chinese, Japanese,
-Thai, Lao, Khmer, Burmese) are compared character by character, others word by word.
+costs what its changed paragraphs cost; a changed paragraph longer than WORDS_COMPARED words
+(past what it shares with its old version at both ends) is shown replaced whole. Scripts
+written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese) are compared character
+by character, others word by word.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _NO_SPACES = (
     "\u3040-\u30ff"  # Hiragana, Katakana
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
 )
+# Beyond this many changed words on either side, a paragraph is shown deleted and inserted whole.
+WORDS_COMPARED = 4000
 TOKEN = re.compile(rf"[{_NO_SPACES}]|[^\W{_NO_SPACES}]+|\s+|[^\w\s]", re.UNICODE)
 
 
@@ -56,6 +60,25 @@ def _words(old: str, new: str) -> list[Part]:
     """Word by word; a change of several words reads as one: "<del>quick brown</del><ins>slow
     red</ins>", not word against word with the spaces between left standing."""
     a, b = tokens(old), tokens(new)
+    # What both share at the start and the end is the same text: only the middle is compared.
+    # A middle too long to compare word by word in good time (one paragraph of tens of
+    # thousands of words, as pasted text can be) reads as replaced whole.
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    same_head, same_tail = "".join(b[:head]), "".join(b[len(b) - tail :])
+    a, b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if len(a) > WORDS_COMPARED or len(b) > WORDS_COMPARED:
+        middle = [("del", "".join(a)), ("ins", "".join(b))]
+    else:
+        middle = _word_runs(a, b)
+    return [("same", same_head), *middle, ("same", same_tail)]
+
+
+def _word_runs(a: list[str], b: list[str]) -> list[Part]:
     opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     parts: list[Part] = []
     deleted, inserted = [], []

@@ -187,3 +187,16 @@ def test_presence_names_the_others_and_forgets_whoever_stopped_polling(people, m
     now[0] += 2
     assert presence.mark_editing(7, people["admin"]) == []
     assert [e.name for e in presence.editing(7)] == ["Test Admin"]
+
+
+def test_a_changed_paragraph_of_thousands_of_words_reads_as_replaced_whole():
+    old = " ".join(f"word{i}" for i in range(6001))
+    new = " ".join(f"word{i}" if i % 2 else f"term{i}" for i in range(6001))
+    assert word_diff(old, new) == [("del", old), ("ins", new)]
+    # What the versions share at both ends stays unmarked, however long the paragraph.
+    edited = old.replace("word3000 ", "word3000 inserted ")
+    assert word_diff(old, edited) == [
+        ("same", old.split("word3001")[0]),
+        ("ins", "inserted "),
+        ("same", "word3001" + old.split("word3001")[1]),
+    ]
