@@ -18,7 +18,7 @@ from lxml import etree
 from extensions import db
 from newsroom.cleaning import xml_text
 from newsroom.content import sanitize_html
-from newsroom.models import Country, Section, Source, Status, Story, utcnow
+from newsroom.models import Country, Revision, Section, Source, Status, Story, utcnow
 from newsroom.models.update_log import mark_substantive
 
 MAX_FEED_BYTES = 10 * 1024 * 1024
@@ -251,13 +251,17 @@ def import_feed(data: bytes, source: Source, publish: bool, progress=None) -> Im
                 if existing.headline == title and existing.body_md == body:
                     report.skipped += 1
                     continue
+                earlier = Revision.earlier_text(existing)
                 existing.headline = title
                 existing.set_body(body)
                 # A partner's update is substantive: readers see the story as updated.
                 mark_substantive(existing)
-                # A new revision: an editor with the story open is told it changed (409) rather
-                # than saving over the partner's update with the older text.
+                # A new revision, kept like any save (the editors can compare and restore it):
+                # an editor with the story open is told it changed (409) rather than saving over
+                # the partner's update with the older text.
                 existing.revision = (existing.revision or 0) + 1
+                db.session.flush()
+                Revision.keep(existing, "import", None, earlier=earlier)
                 report.updated += 1
                 continue
             terms = _match_terms(entry)

@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "unpublish": "Unpublished",
     "kill": "Killed",
     "restore": "Restored",
+    "import": "Updated by the partner's feed",
     "earlier": "Version before revisions were kept",
 }
 

@@ -221,3 +221,8 @@ def test_an_editor_cannot_save_over_a_partner_update_unseen(runner, editor, quer
     answer = editor.post(f"/admin/stories/{ident}", data=values)
     assert answer.status_code == 409
     assert stored(query, 1)[0] == "Ferry cancelled at Batam"
+
+    # The partner's update is a revision like any save: listed, and restorable.
+    listed = editor.get(f"/admin/stories/{ident}/revisions").text
+    assert "Updated by the partner&#39;s feed" in listed
+    assert "Version before revisions were kept" in listed, "the text it replaced is kept too"
