@@ -79,7 +79,3 @@ def percent(label: str) -> IntegerField:
 class PhotoEditForm(PhotoWordsForm):
     focal_x = percent("Focal point: % from the left")
     focal_y = percent("Focal point: % from the top")
-
-
-class PhotoDeleteForm(NewsroomForm):
-    """Nothing but the CSRF token: deleting asks no question the page has not answered."""

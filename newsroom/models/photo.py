@@ -63,10 +63,6 @@ class Photo(db.Model):
         wider = [w for w in self.variant_widths if w >= wanted]
         return min(wider) if wider else max(self.variant_widths)
 
-    @property
-    def keyword_list(self) -> list[str]:
-        return [k.strip() for k in self.keywords.split(",") if k.strip()]
-
     def has_crop(self, shape: str) -> bool:
         """Whether this photo has files cropped to the shape (older photos have none)."""
         return bool(self.crop_tag and (self.crop_widths or {}).get(shape))
