@@ -266,23 +266,24 @@ class StoryForm(NewsroomForm):
 
     def publication_time(self) -> datetime | None:
         """The time typed on the editor's clock, in UTC (what the story service takes)."""
-        value = self.published_at.data
-        if not value:
-            return None
-        try:
-            return zones.to_utc(value, self.zone)
-        except zones.NoSuchTime:
-            return None  # refused by validate_published_at before any save
+        return self._utc(self.published_at.data, "published_at")
 
     def embargo_time(self) -> datetime | None:
         """The embargo typed on the editor's clock, in UTC."""
-        value = self.embargo_until.data
-        if not value:
+        return self._utc(self.embargo_until.data, "embargo_until")
+
+    def _utc(self, typed: datetime | None, stored_as: str) -> datetime | None:
+        """A typed time in UTC. Left as typed, the stored time stays exactly as it is: the hour
+        the clocks go back happens twice, and reading it again would move it by an hour."""
+        if not typed:
             return None
+        stored = getattr(self.story, stored_as, None) if self.story is not None else None
+        if stored is not None and zones.wall_clock(stored, self.zone) == typed:
+            return stored
         try:
-            return zones.to_utc(value, self.zone)
+            return zones.to_utc(typed, self.zone)
         except zones.NoSuchTime:
-            return None  # refused by validate_embargo_until before any save
+            return None  # refused by the field's validation before any save
 
 
 class KillForm(NewsroomForm):

@@ -14,7 +14,7 @@ from extensions import db
 from newsroom.models import AuditEntry, Country, Status, Story, User, utcnow
 from newsroom.zones import to_utc
 from tests.factories import StoryFactory, story_form
-from tests.helpers import field_value, sign_in
+from tests.helpers import field_value, form_values, sign_in
 
 BANGKOK_DAY = (utcnow() + timedelta(days=2)).date()  # any day ahead: Bangkok has no DST
 NEXT_YEAR = utcnow().year + 1
@@ -229,3 +229,26 @@ def test_a_site_zone_that_does_not_exist_stops_the_start(make_app):
 
 def _bkk():
     return ZoneInfo("Asia/Bangkok")
+
+
+def test_a_save_leaves_a_time_in_the_hour_that_happens_twice_where_it_was(editor, query):
+    """London's clocks go back at 01:00 UTC on the last Sunday of October: 01:30 on the wall
+    comes twice. A story embargoed until the second one keeps it through a plain save."""
+    set_zone(editor, "Europe/London")
+    october_end = date(NEXT_YEAR, 10, 31)
+    sunday = october_end - timedelta(days=(october_end.weekday() + 1) % 7)
+    second = datetime(sunday.year, sunday.month, sunday.day, 1, 30, tzinfo=UTC)
+    ident = query(
+        lambda: (
+            StoryFactory(
+                headline="Polls close across the region", embargo_until=second, published_at=second
+            ).id
+        )
+    )
+    form = form_values(editor.get(f"/admin/stories/{ident}").text)
+    assert form["embargo_until"] == f"{sunday:%Y-%m-%d}T01:30"
+    form.update(action="save", standfirst="A typo fixed in the standfirst.")
+    assert editor.post(f"/admin/stories/{ident}", data=form).status_code == 303
+    story = stored(query, ident)
+    assert story.embargo_until == second, "not moved to the first 01:30, an hour earlier"
+    assert story.published_at == second
