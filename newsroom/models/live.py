@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, defer, joinedload, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, defer, joinedload, mapped_column, relationship
 
 from extensions import db
 from newsroom.content import html_text
@@ -37,8 +37,8 @@ live_contributors = sa.Table(
 def open_live_pages(limit: int) -> list[Story]:
     """Open live pages readers may see, the most recently updated first (the home page's box).
 
-    The few many-to-one rows a box shows (section, dateline country, countries for the time
-    zone) come in the same query: there are only ever a handful of open pages."""
+    What a box shows (section; dateline country, or the first country, for the time zone)
+    comes joined in the same query: there are only ever a handful of open pages."""
     return list(
         db.session.scalars(
             sa.select(Story)
@@ -46,7 +46,7 @@ def open_live_pages(limit: int) -> list[Story]:
             .options(
                 joinedload(Story.section),
                 joinedload(Story.dateline_country),
-                selectinload(Story.countries),
+                joinedload(Story.countries),
                 defer(Story.body_md),
                 defer(Story.body_html),
                 defer(Story.search_text),
