@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import re
 
@@ -121,6 +122,15 @@ def expand_embeds(html: str, cards: dict[int, Markup], links: dict[int, Markup])
 
     html = EMBED_BLOCK.sub(block, html)
     return Markup(EMBED_TOKEN.sub(inline, html))  # sanitized at save  # noqa: S704  # nosec B704
+
+
+def html_text(html: str) -> str:
+    """Sanitized HTML as the plain words a reader sees: tags, entities and embed tokens gone,
+    runs of white space made one (for search, structured data and one-line summaries)."""
+    text = nh3.clean(
+        re.sub(r"<(?:/p|br|/li|/h\d|/blockquote)\b", r" \g<0>", html or ""), tags=set()
+    )
+    return " ".join(EMBED_TOKEN.sub(" ", html_lib.unescape(text)).split())
 
 
 def make_slug(text: str, max_length: int = 120, fallback: str = "story") -> str:

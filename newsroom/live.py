@@ -12,6 +12,7 @@ from extensions import db
 from newsroom.content import embed_ids, render_markdown
 from newsroom.models import AuditEntry, Kind, LivePost, Role, Status, Story, User, utcnow
 from newsroom.models.live import POST_BODY_MAX, POST_TITLE_MAX, SUMMARY_MAX
+from newsroom.models.update_log import mark_substantive
 from newsroom.stories import NotAllowed, StoryRefused
 
 
@@ -143,7 +144,9 @@ def add_post(
     db.session.add(post)
     story.live_changed_at = now
     if story.is_visible:
-        story.edited_at = now  # lists and feeds show a live page at the time of its latest post
+        # Lists, feeds, sitemaps and dateModified show a live page at the time of its latest
+        # post: a post is a substantive change (it moves updated_at, which they all read).
+        mark_substantive(story, now)
     db.session.flush()
     AuditEntry.record(by, "live-post", story, f"post {post.id}: {title or body[:120]}")
     db.session.commit()

@@ -21,7 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from extensions import db
-from newsroom.models import Country, Cursor, Page, Story
+from newsroom.models import Country, Cursor, LivePost, Page, Story
 from newsroom.models.base import contains
 
 MAX_QUERY = 200
@@ -29,10 +29,27 @@ MAX_TERMS = 8
 SNIPPET_RADIUS = 90
 
 
-def plain_text(story: Story) -> str:
-    """Headline, standfirst and body as one plain string."""
+def plain_text(story: Story, session: Session | None = None) -> str:
+    """Headline, standfirst and body as one plain string; a live page's posts too, newest
+    first, so that a search finds the page by what its reporters wrote."""
     body = html.unescape(nh3.clean(story.body_html or "", tags=set()))
-    return "\n".join(p for p in (story.headline, story.standfirst, body) if p)
+    parts = [story.headline, story.standfirst, body]
+    if story.is_live_page and story.id is not None:
+        parts += [post.text for post in _posts_of(story, session or db.session)]
+    return "\n".join(p for p in parts if p)
+
+
+def _posts_of(story: Story, session: Session) -> list[LivePost]:
+    """A live page's posts as they are about to be saved: those in the database and those
+    added in this flush, less the deleted (read without flushing: this runs inside one)."""
+    with session.no_autoflush:
+        stored = session.scalars(
+            sa.select(LivePost)
+            .where(LivePost.story_id == story.id)
+            .order_by(LivePost.posted_at.desc(), LivePost.id.desc())
+        ).all()
+    added = [o for o in session.new if isinstance(o, LivePost) and o.story is story]
+    return [p for p in (*reversed(added), *stored) if p.deleted_at is None]
 
 
 def normalise_query(raw: str) -> list[str]:
@@ -142,9 +159,14 @@ def snippet(story: Story, terms: list[str]) -> Markup:
 def _sync_search(session: Session, _context, _instances) -> None:
     """Refresh search text for every story saved in this flush, and the SQLite index with it."""
     changed = [o for o in (*session.new, *session.dirty) if isinstance(o, Story)]
+    # A live page's posts are part of its search text: a post written, edited or deleted
+    # changes it even when nothing else on the page was saved.
+    with session.no_autoflush:
+        pages = [o.story for o in (*session.new, *session.dirty) if isinstance(o, LivePost)]
+    changed += [page for page in dict.fromkeys(pages) if page is not None and page not in changed]
     removed = [o.id for o in session.deleted if isinstance(o, Story) and o.id]
     for story in changed:
-        story.search_text = plain_text(story)
+        story.search_text = plain_text(story, session)
     session.info.setdefault("search_changed", set()).update(id(s) for s in changed)
     session.info.setdefault("search_objects", []).extend(changed)
     session.info.setdefault("search_removed", []).extend(removed)

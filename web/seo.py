@@ -7,6 +7,10 @@ from flask import current_app, url_for
 from newsroom.models.photo import SOCIAL_WIDTH
 from web.urls import absolute_url, media_url
 
+# The newest posts of a live page that its JSON-LD lists (the page shows more; this keeps the
+# head of the page small).
+LIVE_BLOG_UPDATES = 10
+
 
 def site_url() -> str:
     return current_app.config["SITE_URL"].rstrip("/")
@@ -81,24 +85,32 @@ def _image_objects(photo) -> list[dict]:
     return [{"@type": "ImageObject", **size, **words} for size in sizes]
 
 
-def news_article(story, updates=()) -> dict:
+def _when(moment, zone) -> str:
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def news_article(story, updates=(), posts=()) -> dict:
     """The story as a NewsArticle; `updates` is its update log, oldest first: dateModified is
-    the story's updated_at (the latest entry or substantive edit), corrections are listed."""
+    the story's updated_at (the latest entry or substantive edit), corrections are listed.
+
+    A live page is a LiveBlogPosting instead, its latest `posts` (newest first, as shown) each a
+    BlogPosting in liveBlogUpdate."""
     zone = story.zone
     url = absolute_url("news.story", slug=story.slug)
+    modified = story.updated_at or story.published_at
+    if story.is_live_page and story.live_changed_at:
+        modified = max(modified, story.live_changed_at)
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": "LiveBlogPosting" if story.is_live_page else "NewsArticle",
         "@id": url + "#article",
         "mainEntityOfPage": url,
         "url": url,
         "headline": story.headline[:110],
         "description": story.standfirst,
         "inLanguage": story.lang,
-        "datePublished": story.published_at.astimezone(zone).isoformat(timespec="seconds"),
-        "dateModified": (story.updated_at or story.published_at)
-        .astimezone(zone)
-        .isoformat(timespec="seconds"),
+        "datePublished": _when(story.published_at, zone),
+        "dateModified": _when(modified, zone),
         "author": [
             {
                 "@type": "Person",
@@ -132,7 +144,44 @@ def news_article(story, updates=()) -> dict:
     if story.is_syndicated:
         data["isBasedOn"] = story.source_url
         data["sourceOrganization"] = {"@type": "Organization", "name": story.source_name}
+    if story.is_live_page:
+        data.update(_live_blog(story, url, posts))
     return data
+
+
+def _live_blog(story, url: str, posts) -> dict:
+    """When the coverage ran and its latest posts. While it is open its end is not known, so
+    coverageEndTime is left out (schema.org: when the live blog *will* stop covering)."""
+    zone = story.zone
+    data = {"coverageStartTime": _when(story.published_at, zone)}
+    if story.live_closed_at is not None:
+        data["coverageEndTime"] = _when(story.live_closed_at, zone)
+    data["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "@id": f"{url}#{post.anchor}",
+            "url": f"{url}#{post.anchor}",
+            "headline": post.headline(),
+            "articleBody": post.text,
+            "datePublished": _when(post.posted_at, zone),
+            "dateModified": _when(post.edited_at or post.posted_at, zone),
+            "author": _post_author(post),
+        }
+        for post in list(posts)[:LIVE_BLOG_UPDATES]
+    ]
+    return data
+
+
+def _post_author(post) -> dict:
+    """The reporter who wrote a post; a post from the command line or a wire tool is the
+    publisher's."""
+    if post.author is not None and post.author.name:
+        return {"@type": "Person", "name": post.author.name}
+    return {
+        "@type": "NewsMediaOrganization",
+        "@id": site_url() + "/#publisher",
+        "name": current_app.config["SITE_NAME"],
+    }
 
 
 def breadcrumbs(items: list[tuple[str, str]]) -> dict:

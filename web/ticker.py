@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from urllib.parse import urlsplit
+
+from flask import current_app
 
 from extensions import cache
 from newsroom.models import TickerItem, utcnow
+from newsroom.models.live import open_live_among
 from web.caching import content_version
+
+# The two addresses of a story on this site: its short link and its page.
+STORY_PATH = re.compile(r"/(?:n/(\d{1,12})|article/([A-Za-z0-9_-]{1,200}))/?")
 
 
 def ticker_state() -> dict:
@@ -17,7 +25,11 @@ def ticker_state() -> dict:
     if state is None:
         now = utcnow()
         items = TickerItem.active(now)
-        rows = [{"id": i.id, "text": i.text, "link": i.link} for i in items]
+        live = _leads_to_open_live_page([i.link for i in items])
+        rows = [
+            {"id": i.id, "text": i.text, "link": i.link, "live": flag}
+            for i, flag in zip(items, live, strict=True)
+        ]
         digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:12]
         state = {"version": digest, "items": rows}
         next_expiry = min((i.expires_at for i in items), default=None)
@@ -38,3 +50,24 @@ def new_items(state: dict, since_version: str | None) -> list[dict]:
     if seen is None:
         return []
     return [item for item in state["items"] if item["id"] not in seen]
+
+
+def _story_address(link: str) -> tuple[int | None, str | None]:
+    """The story an item's link leads to on this site: (id, None) for /n/<id>, (None, slug)
+    for /article/<slug>, with any query or #post anchor; (None, None) for anything else."""
+    parts = urlsplit(link or "")
+    if parts.netloc and parts.netloc != urlsplit(current_app.config["SITE_URL"]).netloc:
+        return None, None
+    match = STORY_PATH.fullmatch(parts.path)
+    if match is None:
+        return None, None
+    return (int(match[1]), None) if match[1] else (None, match[2])
+
+
+def _leads_to_open_live_page(links: list[str]) -> list[bool]:
+    """For each link, whether it leads to an open live page (labelled LIVE): one query for all."""
+    addresses = [_story_address(link) for link in links]
+    ids, slugs = open_live_among(
+        {i for i, _ in addresses if i is not None}, {s for _, s in addresses if s is not None}
+    )
+    return [(i in ids) if i is not None else (s in slugs) for i, s in addresses]

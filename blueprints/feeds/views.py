@@ -12,10 +12,22 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, abort, current_app, make_response, render_template, url_for
 
 from blueprints.news.lists import ListScope, scope_for
-from blueprints.news.views import render_body
+from blueprints.news.views import embed_cards, render_body
 from extensions import db
 from newsroom.cleaning import xml_text
-from newsroom.models import Author, Country, Region, Section, Story, StoryUpdate, Tag, utcnow
+from newsroom.content import expand_embeds
+from newsroom.live import story_by_slug
+from newsroom.models import (
+    Author,
+    Country,
+    LivePost,
+    Region,
+    Section,
+    Story,
+    StoryUpdate,
+    Tag,
+    utcnow,
+)
 from web.caching import cached_page
 from web.seo import absolute, photo_url
 from web.urls import absolute_url
@@ -23,6 +35,7 @@ from web.urls import absolute_url
 bp = Blueprint("feeds", __name__)
 
 FEED_SIZE = 30
+LIVE_FEED_SIZE = 50  # a live page's newest posts; the page itself has the rest
 SITEMAP_MAX = 50_000
 NEWS_MAX = 1_000
 FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
@@ -90,7 +103,6 @@ def _feed(scope: ListScope, fmt: str, title: str):
         return _plain_text(value, fmt)
 
     stories = Story.latest(limit=FEED_SIZE, body=True, **scope.filters)
-    site_name = current_app.config["SITE_NAME"]
     if scope.subject is None:
         self_url = absolute_url("feeds.site_feed", fmt=fmt)
         page_url = absolute_url("news.home")
@@ -99,17 +111,14 @@ def _feed(scope: ListScope, fmt: str, title: str):
             "feeds.scoped_feed", kind=scope.kind, slug=scope.subject.slug, fmt=fmt
         )
         page_url = absolute(scope.url)
-    feed = FeedGenerator()
+    feed = _new_feed(
+        fmt,
+        title,
+        "News from every corner of Asia, around the clock.",
+        (self_url, page_url),
+        max((s.updated_at or s.published_at for s in stories), default=utcnow()),
+    )
     feed.load_extension("media")
-    feed.id(self_url)
-    feed.title(text(f"{site_name}: {title}"))
-    feed.subtitle("News from every corner of Asia, around the clock.")
-    feed.link(href=page_url, rel="alternate")
-    feed.link(href=self_url, rel="self")
-    feed.language("en")
-    feed.author({"name": xml_text(site_name)})
-    feed.logo(absolute(url_for("static", filename="img/favicon.svg")))
-    feed.updated(max((s.updated_at or s.published_at for s in stories), default=utcnow()))
     for story in stories:
         entry = feed.add_entry(order="append")
         url = absolute_url("news.story", slug=story.slug)
@@ -144,9 +153,69 @@ def _feed(scope: ListScope, fmt: str, title: str):
                     "height": str(photo.height_for(width)),
                 }
             )
-    body = feed.rss_str(pretty=False) if fmt == "rss" else feed.atom_str(pretty=False)
-    body = _add_credits(body, [s.hero_photo.credit if s.hero_photo else "" for s in stories])
+    body = _add_credits(
+        _feed_body(feed, fmt), [s.hero_photo.credit if s.hero_photo else "" for s in stories]
+    )
     return _xml_response(body, FORMATS[fmt])
+
+
+def _new_feed(fmt: str, title: str, subtitle: str, urls: tuple[str, str], updated, lang="en"):
+    """A feed's head: its title (after the site's name), where it is (`urls`: the feed's own
+    address, then the page it follows), its language and when it last changed."""
+    self_url, page_url = urls
+    site_name = current_app.config["SITE_NAME"]
+    feed = FeedGenerator()
+    feed.id(self_url)
+    feed.title(_plain_text(f"{site_name}: {title}", fmt))
+    feed.subtitle(_plain_text(subtitle, fmt) or _plain_text(title, fmt))
+    feed.link(href=page_url, rel="alternate")
+    feed.link(href=self_url, rel="self")
+    feed.language(lang)
+    feed.author({"name": xml_text(site_name)})
+    feed.logo(absolute(url_for("static", filename="img/favicon.svg")))
+    feed.updated(updated)
+    return feed
+
+
+def _feed_body(feed: FeedGenerator, fmt: str) -> bytes:
+    return feed.rss_str(pretty=False) if fmt == "rss" else feed.atom_str(pretty=False)
+
+
+@bp.get("/article/<slug>/feed.<fmt>")
+@cached_page
+def live_feed(slug, fmt):
+    """Every update of a live page, newest first, as RSS 2.0 or Atom: one entry per post."""
+    story = story_by_slug(slug) if fmt in FORMATS else None
+    if story is None or not story.is_visible or not story.is_live_page:
+        abort(404)
+    posts = LivePost.latest(story, LIVE_FEED_SIZE)
+    page_url = absolute_url("news.story", slug=story.slug)
+    newest = [p.edited_at or p.posted_at for p in posts]
+    feed = _new_feed(
+        fmt,
+        story.headline,
+        story.standfirst,
+        (absolute_url("feeds.live_feed", slug=story.slug, fmt=fmt), page_url),
+        max([*newest, story.updated_at or story.published_at]),
+        lang=story.lang,
+    )
+    cards, links = embed_cards(tuple(sorted({i for p in posts for i in p.embed_ids})))
+    for post in posts:
+        entry = feed.add_entry(order="append")
+        url = f"{page_url}#{post.anchor}"
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(_plain_text(post.headline(), fmt))
+        entry.link(href=url)
+        entry.published(post.posted_at)
+        entry.updated(post.edited_at or post.posted_at)
+        body = expand_embeds(post.body_html, cards, links)
+        entry.content(
+            xml_text(_absolute_links(str(body))), type="CDATA" if fmt == "rss" else "html"
+        )
+        if post.author is not None and post.author.name:
+            entry.author({"name": xml_text(post.author.name)})
+    return _xml_response(_feed_body(feed, fmt), FORMATS[fmt])
 
 
 @bp.get("/corrections/feed.<fmt>")
@@ -156,17 +225,13 @@ def corrections_feed(fmt):
     if fmt not in FORMATS:
         abort(404)
     corrections = StoryUpdate.corrections_page(limit=FEED_SIZE).rows
-    site_name = current_app.config["SITE_NAME"]
-    self_url = absolute_url("feeds.corrections_feed", fmt=fmt)
-    feed = FeedGenerator()
-    feed.id(self_url)
-    feed.title(_plain_text(f"{site_name}: corrections", fmt))
-    feed.subtitle("When we get something wrong we correct it openly.")
-    feed.link(href=absolute_url("news.corrections"), rel="alternate")
-    feed.link(href=self_url, rel="self")
-    feed.language("en")
-    feed.author({"name": xml_text(site_name)})
-    feed.updated(max((c.at for c in corrections), default=utcnow()))
+    feed = _new_feed(
+        fmt,
+        "corrections",
+        "When we get something wrong we correct it openly.",
+        (absolute_url("feeds.corrections_feed", fmt=fmt), absolute_url("news.corrections")),
+        max((c.at for c in corrections), default=utcnow()),
+    )
     for correction in corrections:
         story = correction.story
         entry = feed.add_entry(order="append")
@@ -179,8 +244,7 @@ def corrections_feed(fmt):
         entry.published(correction.at)
         entry.updated(correction.at)
         entry.summary(_plain_text(correction.text, fmt), type="text")
-    body = feed.rss_str(pretty=False) if fmt == "rss" else feed.atom_str(pretty=False)
-    return _xml_response(body, FORMATS[fmt])
+    return _xml_response(_feed_body(feed, fmt), FORMATS[fmt])
 
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"

@@ -13,6 +13,7 @@ from blueprints.news.lists import ListScope, scope_for
 from extensions import cache, db
 from newsroom.content import expand_embeds
 from newsroom.models import Kind, Region, Section, SlugRedirect, Status, Story, StoryUpdate
+from newsroom.models.live import LivePost, open_live_pages
 from newsroom.video import host_name
 from web.caching import cached_page, content_version
 from web.pages import render_page_or_fragment
@@ -21,6 +22,8 @@ from web.params import cursor_arg, parse_int
 bp = Blueprint("news", __name__)
 
 HOME_POOL = 60
+HOME_LIVE_PAGES = 2  # open live pages in the front page's box, each with its newest posts
+HOME_LIVE_POSTS = 2
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,200}")
 BLOCK_SIZE = 3
 CORRECTIONS_PER_PAGE = 25
@@ -29,14 +32,19 @@ CORRECTIONS_PER_PAGE = 25
 @bp.get("/")
 @cached_page
 def home():
-    """The front page: lead, top stories, latest stream, and a block per region and section."""
+    """The front page: open live coverage, lead, top stories, latest stream, and a block per
+    region and section."""
+    live_pages = open_live_pages(limit=HOME_LIVE_PAGES)
+    live_posts = LivePost.latest_for(live_pages, per_story=HOME_LIVE_POSTS)
     pool = Story.latest(limit=HOME_POOL)
-    featured = [a for a in pool if a.is_featured]
+    # A live page in the box above is not also the lead or a top story.
+    front = [a for a in pool if a not in live_pages]
+    featured = [a for a in front if a.is_featured]
     with_photo = [a for a in featured if a.hero_photo is not None]
-    lead = (with_photo or featured or pool or [None])[0]
+    lead = (with_photo or featured or front or [None])[0]
     top = [a for a in featured if a is not lead][:4]
     if len(top) < 4:
-        top += [a for a in pool if a is not lead and a not in top][: 4 - len(top)]
+        top += [a for a in front if a is not lead and a not in top][: 4 - len(top)]
     per_page = current_app.config["STORIES_PER_PAGE"]
     latest = pool[:per_page]
     regions = [
@@ -55,6 +63,7 @@ def home():
     scope = ListScope()
     return render_template(
         "news/home.html",
+        live_pages=[(page, live_posts[page.id]) for page in live_pages],
         lead=lead,
         top=top,
         stories=latest,

@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, defer, joinedload, mapped_column, relationship
 
 from extensions import db
-from newsroom.models.base import UTCDateTime, utcnow
+from newsroom.content import html_text
+from newsroom.models.base import Kind, UTCDateTime, utcnow
 from newsroom.models.cursors import Cursor, Page, keyset
 from newsroom.models.people import User
 from newsroom.models.story import Story
@@ -22,6 +23,7 @@ from newsroom.models.story import Story
 POST_TITLE_MAX = 200
 POST_BODY_MAX = 20_000
 SUMMARY_MAX = 5_000
+HEADLINE_CHARS = 110  # Google shows headlines up to 110 characters
 
 # The writers an editor has added to a live page: they may post to it.
 live_contributors = sa.Table(
@@ -30,6 +32,47 @@ live_contributors = sa.Table(
     sa.Column("story_id", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+def open_live_pages(limit: int) -> list[Story]:
+    """Open live pages readers may see, the most recently updated first (the home page's box).
+
+    What a box shows (section; dateline country, or the first country, for the time zone)
+    comes joined in the same query: there are only ever a handful of open pages."""
+    return list(
+        db.session.scalars(
+            sa.select(Story)
+            .where(Story.visible(), Story.kind == Kind.LIVE.value, Story.live_closed_at.is_(None))
+            .options(
+                joinedload(Story.section),
+                joinedload(Story.dateline_country),
+                joinedload(Story.countries),
+                defer(Story.body_md),
+                defer(Story.body_html),
+                defer(Story.search_text),
+            )
+            .order_by(Story.live_changed_at.desc(), Story.id.desc())
+            .limit(limit)
+        )
+        .unique()
+        .all()
+    )
+
+
+def open_live_among(ids: set[int], slugs: set[str]) -> tuple[set[int], set[str]]:
+    """Which of these stories (by id or by slug) are open live pages readers may see: the ids
+    and the slugs that are, in one query (the ticker's LIVE labels)."""
+    if not ids and not slugs:
+        return set(), set()
+    rows = db.session.execute(
+        sa.select(Story.id, Story.slug).where(
+            Story.visible(),
+            Story.kind == Kind.LIVE.value,
+            Story.live_closed_at.is_(None),
+            sa.or_(Story.id.in_(ids), Story.slug.in_(slugs)),
+        )
+    ).all()
+    return {r.id for r in rows if r.id in ids}, {r.slug for r in rows if r.slug in slugs}
 
 
 class LivePost(db.Model):
@@ -66,6 +109,21 @@ class LivePost(db.Model):
     @property
     def cursor(self) -> Cursor:
         return Cursor(self.id, self.posted_at)
+
+    @property
+    def text(self) -> str:
+        """The body's words as plain text (search, structured data, one-line summaries)."""
+        return html_text(self.body_html)
+
+    def headline(self, most: int = HEADLINE_CHARS) -> str:
+        """The post's title, or its first words when it has none (cut at a word, with "…")."""
+        if self.title:
+            return self.title
+        text = self.text
+        if len(text) <= most:
+            return text
+        cut = text[: most - 1]
+        return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:.") + "…"
 
     @classmethod
     def _shown(cls, story: Story) -> sa.Select:
