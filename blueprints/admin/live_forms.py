@@ -23,7 +23,7 @@ class LivePostTextForm(NewsroomForm):
     body = TextAreaField(
         "Post",
         validators=[Length(max=POST_BODY_MAX, message="Keep a post under 20,000 characters.")],
-        description="Markdown: **bold**, [a link](https://…), > a quote, [[nid:123]] for a story.",
+        description="Markdown: **bold**, [link](https://…), > quote, [[nid:123]] for a story.",
     )
     key_event = BooleanField(
         "Key event", description="Listed at the top of the page for readers to jump to."
