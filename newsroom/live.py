@@ -120,16 +120,22 @@ def set_contributors(story: Story, people: list[User], by: User | None) -> None:
 # --- posts -------------------------------------------------------------------------------------
 
 
-def add_post(
-    story: Story, by: User | None, body: str, title: str = "", key_event: bool = False
-) -> LivePost:
-    """Post to a live page: live for readers at once (if the page is); commits."""
+def check_post(story: Story, by: User | None) -> None:
+    """Refuse, as add_post would, a post this person may not make to this page now: the admin
+    asks before it stores a post's photo, so that a refused post leaves nothing behind."""
     if not may_post(story, by):
         raise NotAllowed("Ask an editor to add you to this live page before posting to it.")
     if story.kind != Kind.LIVE:
         raise StoryRefused("body", "This story is not a live page; open live coverage first.")
     if story.live_closed_at is not None:
         raise CoverageClosed()
+
+
+def add_post(
+    story: Story, by: User | None, body: str, title: str = "", key_event: bool = False
+) -> LivePost:
+    """Post to a live page: live for readers at once (if the page is); commits."""
+    check_post(story, by)
     title, body = _clean(title, body)
     now = utcnow()
     post = LivePost(

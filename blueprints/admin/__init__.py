@@ -5,6 +5,8 @@ from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
     autosave,
     dashboard,
     inbox,
+    live,
+    live_page,
     people,
     photo_edit,
     photos,

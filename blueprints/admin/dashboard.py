@@ -6,14 +6,17 @@ from flask import render_template
 from flask_login import current_user
 
 from blueprints.admin.common import bp, requires
-from newsroom.models import AuditEntry, ContactMessage, Role, Story
+from newsroom.models import AuditEntry, ContactMessage, LivePost, Role, Story
+from newsroom.models.live import open_pages
 
 
 @bp.get("/")
 @requires(Role.WRITER)
 def dashboard():
-    """What needs attention: stories to review, scheduled stories, messages, recent changes."""
+    """What needs attention: open live pages, stories to review, scheduled stories, messages,
+    recent changes."""
     seen = Story.seen_by(current_user)
+    live_pages = open_pages(current_user)
     return render_template(
         "admin/dashboard.html",
         in_review=Story.in_review(seen),
@@ -22,6 +25,8 @@ def dashboard():
         unread=ContactMessage.unread_count(),
         recent=_recent_changes(),
         can_edit=lambda story: story.is_editable_by(current_user),
+        live_pages=live_pages,
+        live_counts=LivePost.counts(live_pages),
     )
 
 

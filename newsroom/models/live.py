@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, defer, joinedload, mapped_column, relationshi
 
 from extensions import db
 from newsroom.content import html_text
-from newsroom.models.base import Kind, UTCDateTime, utcnow
+from newsroom.models.base import Kind, Role, Status, UTCDateTime, utcnow
 from newsroom.models.cursors import Cursor, Page, keyset
 from newsroom.models.people import User
 from newsroom.models.story import Story
@@ -188,6 +188,20 @@ class LivePost(db.Model):
         )
 
     @classmethod
+    def counts(cls, stories: list[Story]) -> dict[int, int]:
+        """How many posts readers see on each of these pages, in one query."""
+        if not stories:
+            return {}
+        rows = db.session.execute(
+            sa.select(cls.story_id, sa.func.count(cls.id))
+            .where(cls.story_id.in_([s.id for s in stories]), cls.deleted_at.is_(None))
+            .group_by(cls.story_id)
+        ).all()
+        found = {s.id: 0 for s in stories}
+        found.update(dict(rows))
+        return found
+
+    @classmethod
     def latest_for(cls, stories: list[Story], per_story: int) -> dict[int, list[LivePost]]:
         """The newest `per_story` posts of each story, in one query (the home page's live box)."""
         if not stories:
@@ -213,3 +227,17 @@ class LivePost(db.Model):
         for row in rows:
             found[row.story_id].append(row)
         return found
+
+
+def open_pages(user: User) -> list[Story]:
+    """The open live pages this person may post to (every one, for an editor), latest change
+    first: the dashboard's list."""
+    query = sa.select(Story).where(
+        Story.kind == Kind.LIVE.value,
+        Story.live_closed_at.is_(None),
+        Story.status != Status.KILLED.value,
+    )
+    if not user.can(Role.EDITOR):
+        query = query.where(Story.live_contributors.any(User.id == user.id))
+    order = (Story.live_changed_at.desc().nulls_last(), Story.id.desc())
+    return list(db.session.scalars(query.order_by(*order)).all())

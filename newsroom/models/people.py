@@ -71,6 +71,12 @@ class User(db.Model):
     def all_by_email(cls) -> list[User]:
         return db.session.scalars(sa.select(cls).order_by(cls.email)).all()
 
+    @classmethod
+    def active_writers(cls) -> list[User]:
+        """Writers who may sign in, by name: whom an editor may add to a live page."""
+        query = sa.select(cls).where(cls.role == Role.WRITER.value, cls.active.is_(True))
+        return db.session.scalars(query.order_by(cls.name, cls.email)).all()
+
 
 class LoginSession(db.Model):
     """One signed-in browser. Revoking the row ends that session wherever its cookie is."""

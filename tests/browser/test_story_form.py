@@ -61,8 +61,8 @@ MEASURE = """() => {
 
 
 # The desk's data, made in the live server's database: an editor, and on one published story two
-# saved versions, an update entry and the editor's unsaved text; a reader's message (each admin
-# page then has something to show).
+# saved versions, an update entry and the editor's unsaved text; a reader's message; a live page
+# with a post (each admin page then has something to show).
 DESK = """
 import json
 import sqlalchemy as sa
@@ -92,7 +92,13 @@ typed = {'headline': [text['headline'] + ' (draft)'], 'standfirst': [text['stand
          'authors': [str(a['id']) for a in text['authors']],
          'tags': [', '.join(t['name'] for t in text['tags'])]}
 revisions.autosave(story, editor, story.revision, typed, unchanged=False)
+from newsroom import live
+coverage = db.session.get(Story, first(Story, Story.status == Status.PUBLISHED, Story.id != story.id))
+live.open_coverage(coverage, editor)
+live.set_summary(coverage, '- Landfall near Guiuan at 04:40', editor)
+post = live.add_post(coverage, editor, 'Power is out in Tacloban.', title='Landfall', key_event=True)
 print(json.dumps({'story': story.id, 'update': entry.id, 'photo': first(Photo),
+    'live': coverage.id, 'live_post': post.id,
     'message': message.id, 'ticker': first(TickerItem), 'section': first(Section),
     'revisions': len(Revision.of(story)),
     'rules': sorted(r.rule for r in app.url_map.iter_rules()
@@ -256,6 +262,11 @@ def test_every_admin_page_works_at_phone_and_desktop_widths(browser, live_server
             f"/admin/stories/{desk['story']}/revisions/compare"
         ],
         "/admin/stories/<int:ident>/updates": [f"/admin/stories/{desk['story']}/updates"],
+        "/admin/stories/<int:ident>/live": [
+            f"/admin/stories/{desk['live']}/live",
+            f"/admin/stories/{desk['story']}/live",  # not a live page: the offer to open one
+        ],
+        "/admin/live-posts/<int:ident>": [f"/admin/live-posts/{desk['live_post']}"],
         "/admin/updates/<int:ident>": [f"/admin/updates/{desk['update']}"],
         "/admin/photos": ["/admin/photos"],
         "/admin/photos/<int:ident>": [f"/admin/photos/{desk['photo']}"],

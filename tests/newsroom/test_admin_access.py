@@ -10,6 +10,7 @@ import pytest
 
 from tests.factories import (
     ContactMessageFactory,
+    LivePostFactory,
     PhotoFactory,
     StoryFactory,
     TagFactory,
@@ -72,6 +73,14 @@ NEEDS = {
     "admin.story_updates_log": "editor",
     "admin.story_update_edit": "editor",
     "admin.story_update_remove": "editor",
+    "admin.live_desk": "writer",
+    "admin.live_open": "editor",
+    "admin.live_close": "editor",
+    "admin.live_summary": "editor",
+    "admin.live_writers": "editor",
+    "admin.live_post_edit": "writer",
+    "admin.live_post_delete": "writer",
+    "admin.live_post_key_event": "editor",
 }
 RANK = {"writer": 1, "editor": 2, "admin": 3}
 # Views about one story that a writer reaches only for their own drafts (the target is not).
@@ -84,13 +93,15 @@ OWN_DRAFTS_ONLY = {
     "admin.story_autosave_discard",
     "admin.story_editing",
 }
+# Live desk views a writer reaches only on the pages an editor added them to (the target's is not).
+ADDED_WRITERS_ONLY = {"admin.live_desk", "admin.live_post_edit", "admin.live_post_delete"}
 
 
 @pytest.fixture
 def targets(app, newsroom):
     """One of each object an admin URL names, keyed by the URL's area: a published story that is
     nobody's draft with a correction, a reader's message, a colleague's account, a tag and a
-    ticker line."""
+    ticker line; and a post on a live page no writer was added to."""
     with app.app_context():
         story = StoryFactory()
         return {
@@ -101,6 +112,7 @@ def targets(app, newsroom):
             "taxonomy": TagFactory().id,
             "ticker": TickerItemFactory().id,
             "photos": PhotoFactory().id,
+            "live-posts": LivePostFactory().id,
         }
 
 
@@ -166,8 +178,8 @@ def test_S20_each_role_reaches_exactly_what_it_may(app, newsroom, role, targets)
         sign_in(client, role)
         response = client.open(url, method=method, data={})
         allowed = RANK[role] >= RANK[needed]
-        if endpoint in OWN_DRAFTS_ONLY and role == "writer":
-            allowed = False  # the story is not the writer's own draft
+        if endpoint in OWN_DRAFTS_ONLY | ADDED_WRITERS_ONLY and role == "writer":
+            allowed = False  # not the writer's own draft, nor a live page they were added to
         if allowed:
             assert response.status_code != 403, (role, method, url)
         else:
