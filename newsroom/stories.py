@@ -214,6 +214,9 @@ def _apply_changes(story: Story, changes: StoryChanges) -> None:
     story.standfirst = changes.standfirst.strip()
     story.dateline = changes.dateline.strip()
     story.set_body(changes.body_md)
+    if changes.kind == Kind.LIVE and story.kind != Kind.LIVE:
+        # Made a live page from the form: open, with a stamp readers' polls can compare.
+        story.live_closed_at, story.live_changed_at = None, utcnow()
     story.kind = changes.kind
     story.section_id = changes.section_id
     story.countries = Country.with_ids(changes.country_ids)

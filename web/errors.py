@@ -20,6 +20,7 @@ TITLES = {
     403: "You do not have access to this page",
     404: "We could not find that page",
     405: "That action is not allowed here",
+    409: "That change clashes with the page as it is now",
     410: "This page has been removed",
     413: "That upload is too large",
     422: "Please check the form",

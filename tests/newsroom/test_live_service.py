@@ -148,3 +148,13 @@ def test_the_home_page_reads_the_latest_two_posts_of_each_page_in_one_query(peop
     assert len(seen) == 1, seen
     assert [len(latest[p.id]) for p in pages] == [2, 2]
     assert latest[pages[0].id][0].posted_at > latest[pages[0].id][1].posted_at
+
+
+def test_a_story_saved_as_live_coverage_from_the_form_is_an_open_live_page(people):
+    from newsroom.stories import save_story
+    from tests.factories import story_changes
+
+    story = save_story(None, story_changes(kind="live"), "publish", by=people["editor"])
+    assert story.is_live_open and story.live_changed_at is not None, "its polls have a stamp"
+    post = live.add_post(story, people["editor"], "The first update.")
+    assert LivePost.latest(story, 5) == [post]
