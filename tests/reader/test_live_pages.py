@@ -3,6 +3,7 @@ page, and the poll that answers 204 until something changes, then sends what cha
 
 from __future__ import annotations
 
+import gzip
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -363,3 +364,8 @@ def test_a_poll_opened_as_a_page_goes_to_the_live_page(client, coverage):
     response = client.get(f"/live/coverage/{coverage.id}?since=1")
     assert response.status_code == 302
     assert response.headers["Location"] == coverage.url
+
+
+def test_a_full_live_page_stays_under_twenty_kilobytes_compressed(client, coverage):
+    html = client.get(coverage.url).data
+    assert len(gzip.compress(html)) < 20_000
