@@ -66,7 +66,6 @@ class LiveView:
     bodies: dict[int, Markup]
     next_cursor: Cursor | None = None
     is_first_page: bool = True
-    upto: int | None = None
     truncated: bool = False
     # In a poll's answer: the stamp the reader's page held (posts written after it are new).
     changed_after: datetime | None = None
@@ -170,10 +169,10 @@ def for_reading(story: Story, embed_cards: EmbedCards) -> LiveView:
     posts: list[LivePost] = []
     if upto is not None:
         posts = LivePost.down_to(story, upto, most=UPTO_MOST)
-        if posts and LivePost.count(story) > len(posts):
+        if len(posts) < POSTS_PER_PAGE:
+            posts = []  # the first page holds it (or it is deleted, or another page's)
+        elif LivePost.count(story) > len(posts):
             next_cursor = posts[-1].cursor
-        if not posts:
-            upto = None  # deleted, or not this page's: the newest posts instead
     if not posts:
         page = LivePost.page(story, before=before, limit=POSTS_PER_PAGE)
         posts, next_cursor = page.rows, page.next_cursor
@@ -185,7 +184,6 @@ def for_reading(story: Story, embed_cards: EmbedCards) -> LiveView:
         bodies=post_bodies(posts, embed_cards),
         next_cursor=next_cursor,
         is_first_page=before is None,
-        upto=upto,
     )
 
 

@@ -369,3 +369,8 @@ def test_a_poll_opened_as_a_page_goes_to_the_live_page(client, coverage):
 def test_a_full_live_page_stays_under_twenty_kilobytes_compressed(client, coverage):
     html = client.get(coverage.url).data
     assert len(gzip.compress(html)) < 20_000
+
+
+def test_a_permalink_to_a_recent_post_opens_a_full_first_page(client, coverage):
+    response = client.get(f"{coverage.url}?upto={coverage.posts[-3]}")
+    assert len(article_ids(response.text)) == 20
