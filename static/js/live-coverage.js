@@ -87,6 +87,18 @@
     announce(plural(fresh.length));
   }
 
+  // A reader on a link inside a post that is edited stays on the same link in the new post.
+  function replaceKeepingFocus(old, post) {
+    var active = document.activeElement;
+    var had = active && active !== old && old.contains(active) && active.classList[0];
+    old.replaceWith(post);
+    if (active === old || had) {
+      var again = had ? post.querySelector("." + had) : post;
+      if (again === post) post.setAttribute("tabindex", "-1");
+      if (again) again.focus({ preventScroll: true });
+    }
+  }
+
   // A poll's answer: the new poller, holding the posts that changed since the last one.
   function takeChanges() {
     var poller = document.getElementById("live-poll");
@@ -109,7 +121,7 @@
           pending[held] = post;
         } else if (onPage) {
           post.removeAttribute("data-state");
-          onPage.replaceWith(post); // an edit, or a post the page already had
+          replaceKeepingFocus(onPage, post); // an edit, or a post the page already had
         } else if (state === "new") {
           fresh.push(post);
         }

@@ -76,6 +76,14 @@ def open_coverage(live_server, count: int = 25) -> dict:
     return json.loads(live_server.python(code).strip().splitlines()[-1])
 
 
+def add_to_summary(live_server, slug: str, line: str) -> None:
+    change(
+        live_server,
+        f"story = live.story_by_slug({slug!r})\n"
+        f"live.set_summary(story, story.live_summary_md + '\\n- ' + {line!r}, None)\n",
+    )
+
+
 def post(live_server, slug: str, text: str, *extra: str) -> None:
     live_server.flask("live", "post", slug, text, *extra)
 
@@ -167,6 +175,13 @@ def test_edited_posts_change_in_place_and_deleted_ones_disappear(page, live_serv
     newest, second = coverage["posts"][-1], coverage["posts"][-2]
     page.goto(f"{live_server.url}/article/{coverage['slug']}")
     expect(page.locator(f"#post-{newest}")).to_contain_text("We have no more room")
+    # A keyboard reader on a key event keeps their place when the page's key events refresh.
+    page.locator("#live-key-events a").first.focus()
+    add_to_summary(live_server, coverage["slug"], "Storm signal 4 raised over Samar")
+    expect(page.locator("#live-summary")).to_contain_text("Storm signal 4", timeout=6000)
+    assert page.evaluate("document.activeElement.closest('#live-key-events') !== null")
+    # ... and one on the permalink of a post that is corrected keeps theirs in the new post.
+    page.locator(f"#post-{newest} .live-post__share").focus()
     change(
         live_server,
         f"live.edit_post(post_of({newest}), None, 'Correction: the centres in Tacloban still have"
@@ -179,6 +194,9 @@ def test_edited_posts_change_in_place_and_deleted_ones_disappear(page, live_serv
     expect(edited).to_contain_text("Updated")
     expect(page.locator(f"#post-{second}")).to_have_count(0)
     assert first_post(page).get_attribute("id") == f"post-{newest}", "an edit stays in its place"
+    assert page.evaluate(
+        f"document.activeElement === document.querySelector('#post-{newest} .live-post__share')"
+    ), "focus stays on the same link"
     expect(page.locator("#live-new")).to_be_hidden()
 
 

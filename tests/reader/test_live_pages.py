@@ -333,7 +333,7 @@ def test_a_summary_change_reaches_readers_with_the_next_poll(query, client, cove
     since = since_of(client.get(coverage.url).text)
     change(query, lambda story, _p: live.set_summary(story, "- Landfall at **Guiuan**", None))
     html = poll(client, coverage, since, htmx).text
-    assert '<hx-partial hx-target="#live-summary" hx-swap="outerHTML">' in html
+    assert '<hx-partial hx-target="#live-summary" hx-swap="outerMorph">' in html
     assert "Landfall at <strong>Guiuan</strong>" in html
     assert "40,000 evacuated" not in html
 
