@@ -26,6 +26,7 @@ ENV_SETTINGS = {
     "MEDIA_ROOT": str,
     "TICKER_POLL_SECONDS": int,
     "LATEST_POLL_SECONDS": int,
+    "LIVE_POLL_SECONDS": int,
     "PAGE_CACHE_SECONDS": int,
     "PAGE_CACHE_NEW_PER_CLIENT": int,
     "RATELIMIT_STORAGE_URI": str,
@@ -93,6 +94,8 @@ class Defaults:
     # Live updates.
     TICKER_POLL_SECONDS = 30
     LATEST_POLL_SECONDS = 60
+    # How often a reader's live coverage page asks for new posts (0: never).
+    LIVE_POLL_SECONDS = 15
 
     # Contact form.
     CONTACT_RATE_LIMIT = "5 per minute; 30 per day"

@@ -66,13 +66,15 @@ def bump_content_version() -> str:
 
 
 # The query parameters that some page or fragment reads: story lists (before, depth, stream),
-# search (q, section, country, from, to, before) and the live polls (v, after, seen and the list
-# they watch). A cached page is rendered from these alone and keyed on them, so any other
-# parameter (utm_source, fbclid, junk) can neither change a cached page nor add an entry.
+# search (q, section, country, from, to, before), the live polls (v, after, seen and the list
+# they watch; since, the stamp a live coverage page holds) and a live page's permalink (upto).
+# A cached page is rendered from these alone and keyed on them, so any other parameter
+# (utm_source, fbclid, junk) can neither change a cached page nor add an entry.
 # deploy/nginx/asian-news.conf lists the same names.
 QUERY_PARAMETERS = frozenset(
     {"before", "depth", "stream", "q", "section", "country", "from", "to"}
     | {"v", "after", "seen", "region", "tag", "author"}
+    | {"since", "upto"}
 )
 
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from markupsafe import Markup
 
+from blueprints.news import live_page
 from blueprints.news.lists import ListScope, scope_for
 from extensions import cache, db
 from newsroom.content import expand_embeds
@@ -16,7 +26,7 @@ from newsroom.models import Kind, Region, Section, SlugRedirect, Status, Story, 
 from newsroom.models.live import LivePost, open_live_pages
 from newsroom.video import host_name
 from web.caching import cached_page, content_version
-from web.pages import render_page_or_fragment
+from web.pages import render_page_or_fragment, wants_fragment
 from web.params import cursor_arg, parse_int
 
 bp = Blueprint("news", __name__)
@@ -155,7 +165,8 @@ def _story_list(scope: ListScope, title: str, introduction: str):
 @bp.get("/article/<slug>", endpoint="story")
 @cached_page
 def story_page(slug):
-    """One story in full, with its embeds expanded and related stories beneath."""
+    """One story in full, with its embeds expanded and related stories beneath; a live page
+    with its newest posts (or, for htmx, the older posts or those down to a permalink's)."""
     if not SLUG_PATTERN.fullmatch(slug):
         abort(404)
     story = Story.for_reading(slug)
@@ -171,6 +182,12 @@ def story_page(slug):
     preview = not story.is_visible
     if preview and not _may_preview(story):
         abort(404)
+    live = live_page.for_reading(story, embed_cards) if story.is_live_page else None
+    if live is not None and wants_fragment():
+        # "Show older updates" and a permalink's load: the posts, in place under those shown.
+        response = make_response(render_template("news/_live_posts_page.html", live=live))
+        response.vary.add("HX-Request")
+        return response
     return render_template(
         "news/story.html",
         story=story,
@@ -179,6 +196,7 @@ def story_page(slug):
         updates=StoryUpdate.of(story),
         preview=preview,
         video_host=host_name(story.video_url) if story.video_url else "",
+        live=live,
     )
 
 
