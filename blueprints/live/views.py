@@ -23,12 +23,13 @@ bp = Blueprint("live", __name__, url_prefix="/live")
 MAX_NEW_STORIES = 50
 
 
-def live_cache_control(poll_setting: str) -> str:
-    """Shared caches may keep a poll answer for up to 10 s, never longer than the poll interval.
+def live_cache_control(poll_setting: str, most: int = 10) -> str:
+    """Shared caches may keep a poll answer for up to `most` seconds, never as long as the poll
+    interval.
 
     The URL names the version the page shows, so a kept answer is never wrong, only late.
     """
-    seconds = min(10, max(0, current_app.config[poll_setting] - 1))
+    seconds = min(most, max(0, current_app.config[poll_setting] - 1))
     return f"public, max-age={seconds}"
 
 
