@@ -107,7 +107,7 @@ def test_the_readme_documents_every_option_of_every_command(monkeypatch, tmp_pat
                 if opt.startswith("--") and opt != "--help" and opt not in text:
                     missing.append(f"{' '.join(path)} {opt}")
 
-    for name in ("users", "feeds", "backup", "restore", "demo", "stories", "ticker"):
+    for name in ("users", "feeds", "backup", "restore", "demo", "stories", "ticker", "live"):
         walk(app.cli.commands[name], [name])
         assert f"--app app {name} " in text or f"`{name} " in text, name
     for sub in app.cli.commands["users"].commands:
@@ -297,6 +297,9 @@ EXPECTED = {
     r"ticker add ": r"Added ticker item \d+",
     r"ticker list --all": r"Typhoon makes landfall in Luzon",
     r"ticker expire ": r"Ticker item \d+ expired",
+    r"live post ": r"Posted \d+: /article/typhoon-dalisay-\S+#post-\d+",
+    r"live close ": r"Live coverage at /article/\S+ is closed\.",
+    r"live open ": r"/article/\S+ is live coverage",
     r"db upgrade$": r"",
 }
 
