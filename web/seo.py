@@ -97,7 +97,7 @@ def news_article(story, updates=(), posts=()) -> dict:
     BlogPosting in liveBlogUpdate."""
     zone = story.zone
     url = absolute_url("news.story", slug=story.slug)
-    modified = story.updated_at or story.published_at
+    modified = max(story.updated_at or story.public_at, story.public_at)
     if story.is_live_page and story.live_changed_at:
         modified = max(modified, story.live_changed_at)
     data = {
@@ -109,7 +109,7 @@ def news_article(story, updates=(), posts=()) -> dict:
         "headline": story.headline[:110],
         "description": story.standfirst,
         "inLanguage": story.lang,
-        "datePublished": _when(story.published_at, zone),
+        "datePublished": _when(story.public_at, zone),
         "dateModified": _when(modified, zone),
         "author": [
             {
@@ -153,7 +153,7 @@ def _live_blog(story, url: str, posts) -> dict:
     """When the coverage ran and its latest posts. While it is open its end is not known, so
     coverageEndTime is left out (schema.org: when the live blog *will* stop covering)."""
     zone = story.zone
-    data = {"coverageStartTime": _when(story.published_at, zone)}
+    data = {"coverageStartTime": _when(story.public_at, zone)}
     if story.live_closed_at is not None:
         data["coverageEndTime"] = _when(story.live_closed_at, zone)
     data["liveBlogUpdate"] = [

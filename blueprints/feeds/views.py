@@ -116,7 +116,7 @@ def _feed(scope: ListScope, fmt: str, title: str):
         title,
         "News from every corner of Asia, around the clock.",
         (self_url, page_url),
-        max((s.updated_at or s.published_at for s in stories), default=utcnow()),
+        max((s.updated_at or s.public_at for s in stories), default=utcnow()),
     )
     feed.load_extension("media")
     for story in stories:
@@ -126,8 +126,8 @@ def _feed(scope: ListScope, fmt: str, title: str):
         entry.guid(absolute_url("news.by_id", ident=story.id), permalink=False)
         entry.title(text(story.headline))
         entry.link(href=url)
-        entry.published(story.published_at)
-        entry.updated(story.updated_at or story.published_at)
+        entry.published(story.public_at)
+        entry.updated(max(story.updated_at or story.public_at, story.public_at))
         entry.summary(text(story.standfirst or story.headline), type="text")
         entry.content(
             xml_text(_absolute_links(str(render_body(story)))),
@@ -196,7 +196,7 @@ def live_feed(slug, fmt):
         story.headline,
         story.standfirst,
         (absolute_url("feeds.live_feed", slug=story.slug, fmt=fmt), page_url),
-        max([*newest, story.updated_at or story.published_at]),
+        max([*newest, story.updated_at or story.public_at]),
         lang=story.lang,
     )
     cards, links = embed_cards(tuple(sorted({i for p in posts for i in p.embed_ids})))
@@ -355,9 +355,9 @@ def news_sitemap():
     stories = (
         db.session.scalars(
             sa.select(Story)
-            .where(Story.visible(), Story.published_at >= since, Story.source_name == "")
+            .where(Story.visible(), Story.live_at >= since, Story.source_name == "")
             .options(*Story.card_options())
-            .order_by(Story.published_at.desc(), Story.id.desc())
+            .order_by(Story.live_at.desc(), Story.id.desc())
             .limit(NEWS_MAX)
         )
         .unique()
@@ -371,7 +371,7 @@ def news_sitemap():
         publication = ET.SubElement(news, "news:publication")
         ET.SubElement(publication, "news:name").text = current_app.config["SITE_NAME"]
         ET.SubElement(publication, "news:language").text = story.lang
-        ET.SubElement(news, "news:publication_date").text = story.published_at.astimezone(
+        ET.SubElement(news, "news:publication_date").text = story.public_at.astimezone(
             story.zone
         ).isoformat(timespec="seconds")
         ET.SubElement(news, "news:title").text = story.headline

@@ -73,6 +73,12 @@ class StoryMixin:
         return live is not None and live <= utcnow()
 
     @property
+    def public_at(self) -> datetime | None:
+        """When readers could first see the story: its publication time, or its embargo's end
+        when that came later. What readers, feeds and search engines are told as "published"."""
+        return live_at_for(self.status, self.published_at, self.embargo_until) or self.published_at
+
+    @property
     def is_embargoed(self) -> bool:
         """Held back by an embargo that has not ended (the newsroom's banner says until when)."""
         return self.embargo_until is not None and self.embargo_until > utcnow()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -162,3 +163,23 @@ def test_the_newsroom_sees_the_embargo(editor, query):
         assert "embargoed until" in editor.get(desk).text, desk
     preview = editor.get(f"/article/{SLUG}")
     assert preview.status_code == 200 and "embargoed until" in preview.text
+
+
+def test_readers_are_told_it_was_published_when_the_embargo_ended(client, query):
+    """Approved three days before its embargo lifted an hour ago: readers, feeds and Google
+    News see it as published an hour ago, not three days ago (and it is news for 48 hours)."""
+    lifted = (utcnow() - timedelta(hours=1)).replace(microsecond=0)
+    query(
+        lambda: make_story(
+            headline=HEADLINE,
+            published_at=utcnow() - timedelta(days=3),
+            embargo_until=lifted,
+            countries=["india"],
+        )
+    )
+    zone_time = lifted.astimezone(ZoneInfo("Asia/Kolkata")).isoformat(timespec="seconds")
+    page = client.get(f"/article/{SLUG}").text
+    assert f'Published <time datetime="{zone_time}">' in page
+    assert f'"datePublished": "{zone_time}"' in page
+    assert SLUG in client.get("/news-sitemap.xml").text
+    assert zone_time in client.get("/latest").text
