@@ -185,6 +185,13 @@ def _saved_message(action: str, story: Story) -> str:
         zone = zones.zone_of(current_user)
         there = story.published_at.astimezone(zone)
         return f"Story scheduled for {there:%d %b %Y}, {zones.clock(there, zone)}."
+    if action == "publish" and story.is_embargoed:
+        zone = zones.zone_of(current_user)
+        there = story.embargo_until.astimezone(zone)
+        return (
+            f"Story published under embargo: readers see it from {there:%d %b %Y}, "
+            f"{zones.clock(there, zone)}."
+        )
     return {
         "submit": "Story sent to the editors for review.",
         "publish": "Story published.",

@@ -4,8 +4,8 @@ Every list pages with `?before=<cursor>`; the live polls ask for what came `afte
 cursor is the sort key of the last row shown, as whole numbers joined by "-":
 
 - lists ordered by time, then id, print `MICROSECONDS-ID`: the reader lists and live polls (on
-  published time), the desk's story list (last change) and the inbox (received). This is the
-  format of every reader link ever handed out; it must never change.
+  live_at, when readers could first see a story), the desk's story list (last change) and the
+  inbox (received). This is the format of every reader link ever handed out; it must never change.
 - lists ordered by number alone print `ID`: the photo library and the story form's picker.
 - search prints `N`, the number of results already shown: search keeps a rank offset (capped by
   the view), carried in the same argument, codec and parser. Its ranks are floats that every query

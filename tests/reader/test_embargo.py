@@ -41,7 +41,8 @@ def embargoed(editor, query):
             action="publish",
         )
     )
-    assert editor.post("/admin/stories/new", data=form).status_code == 303
+    saved = editor.post("/admin/stories/new", data=form, follow_redirects=True)
+    assert "Story published under embargo: readers see it from" in saved.text
 
     def host():
         story = Story.by_slug(SLUG)
