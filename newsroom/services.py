@@ -15,6 +15,7 @@ from extensions import db
 from newsroom import accounts, zones
 from newsroom.models import AuditEntry, Story, TickerItem, User, utcnow
 from newsroom.models.base import contains
+from newsroom.models.ticker import split_link
 
 # The audit log's note on changes made from the command line, where nobody is signed in.
 COMMAND_LINE = " (command line)"
@@ -96,9 +97,12 @@ def _note(by: User | None) -> str:
 
 def ticker_link_ok(link: str) -> bool:
     """A ticker item leads to an http(s) address or a path on this site (never `//elsewhere`)."""
-    return not link or (
-        link.startswith(("https://", "http://"))
-        or (link.startswith("/") and not link.startswith("//"))
+    if not link:
+        return True
+    if split_link(link) is None:
+        return False
+    return link.startswith(("https://", "http://")) or (
+        link.startswith("/") and not link.startswith("//")
     )
 
 

@@ -12,6 +12,7 @@ from flask import current_app
 from extensions import cache
 from newsroom.models import TickerItem, utcnow
 from newsroom.models.live import open_live_among
+from newsroom.models.ticker import split_link
 from web.caching import content_version
 
 # The two addresses of a story on this site: its short link and its page.
@@ -55,7 +56,9 @@ def new_items(state: dict, since_version: str | None) -> list[dict]:
 def _story_address(link: str) -> tuple[int | None, str | None]:
     """The story an item's link leads to on this site: (id, None) for /n/<id>, (None, slug)
     for /article/<slug>, with any query or #post anchor; (None, None) for anything else."""
-    parts = urlsplit(link or "")
+    parts = split_link(link)
+    if parts is None:
+        return None, None
     if parts.netloc and parts.netloc != urlsplit(current_app.config["SITE_URL"]).netloc:
         return None, None
     match = STORY_PATH.fullmatch(parts.path)

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 from newsroom.models.base import UTCDateTime, utcnow
+
+
+def split_link(link: str) -> SplitResult | None:
+    """A link's parts, or None for one no browser could follow (`https://[news`)."""
+    try:
+        return urlsplit(link or "")
+    except ValueError:
+        return None
 
 
 class Announced(Protocol):
@@ -85,7 +93,8 @@ class TickerItem(db.Model):
         now = utcnow()
         for item in cls.active(now):
             link = item.link.split("#", 1)[0].split("?", 1)[0]
-            if link in paths or (link.startswith("http") and urlsplit(link).path in paths):
+            parts = split_link(link)
+            if link in paths or (link.startswith("http") and parts and parts.path in paths):
                 item.expires_at = now
 
     @classmethod

@@ -14,7 +14,7 @@ from extensions import db
 from newsroom import checklist
 from newsroom.models import AuditEntry, Section, Status, Story, TickerItem, User, utcnow
 from newsroom.stories import ChecklistUnmet, StoryChanges, save_story
-from tests.factories import PhotoFactory, StoryFactory, story_form
+from tests.factories import PhotoFactory, StoryFactory, TickerItemFactory, story_form
 from tests.helpers import field_value, form_values, offered_values
 
 HEADLINE = "Monsoon floods cut rail links across Assam"
@@ -210,3 +210,14 @@ def test_a_typed_address_still_works(editor, query, link):
     data = {"text": "See the report", "link": link, "minutes": 60}
     assert editor.post("/admin/ticker", data=data).status_code == 303
     assert query(lambda: [i.link for i in TickerItem.active()]) == [link]
+
+
+def test_a_link_no_browser_could_follow_is_refused_and_never_breaks_a_page(editor, client, query):
+    data = {"text": "Breaking: see the report", "link": "https://[breaking", "minutes": 60}
+    refused = editor.post("/admin/ticker", data=data)
+    assert refused.status_code == 422
+    assert field_value(refused.text, "text") == "Breaking: see the report"
+    # One stored before links were checked (or by another tool) does not take the site down.
+    query(lambda: TickerItemFactory(text="Old item with a broken link", link="https://[news]"))
+    assert client.get("/").status_code == 200
+    assert editor.get("/admin/ticker").status_code == 200
