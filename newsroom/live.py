@@ -8,6 +8,10 @@ exception the caller puts in its own words, as in newsroom/stories.py."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
 from extensions import db
 from newsroom.content import embed_ids, render_markdown
 from newsroom.models import AuditEntry, Kind, LivePost, Role, Status, Story, User, utcnow
@@ -44,8 +48,19 @@ def _editor(by: User | None, doing: str) -> None:
         raise NotAllowed(f"Only an editor may {doing}.")
 
 
-def _stamp(story: Story) -> None:
-    story.live_changed_at = utcnow()
+def _stamp(story: Story) -> datetime:
+    """Give the page its next stamp (and return it): later than every stamp handed out before,
+    whatever the app servers' clocks say. The story's row is locked until the commit
+    (PostgreSQL; SQLite writes one at a time), so two servers posting at once stamp one after
+    the other: a reader's poll never holds a stamp that a slower post then falls behind."""
+    held = db.session.execute(
+        sa.select(Story.live_changed_at).where(Story.id == story.id).with_for_update()
+    ).scalar()
+    now = utcnow()
+    if held is not None and now <= held:
+        now = held + timedelta(microseconds=1)
+    story.live_changed_at = now
+    return now
 
 
 def _clean(title: str, body: str) -> tuple[str, str]:
@@ -137,18 +152,16 @@ def add_post(
     """Post to a live page: live for readers at once (if the page is); commits."""
     check_post(story, by)
     title, body = _clean(title, body)
-    now = utcnow()
     post = LivePost(
         story=story,
         title=title,
         is_key_event=bool(key_event) and (by is None or by.can(Role.EDITOR)),
-        posted_at=now,
-        changed_at=now,
         author_id=getattr(by, "id", None),
     )
     _set_body(post, body)
+    now = _stamp(story)  # last: the page's row stays locked until the commit
+    post.posted_at = post.changed_at = now
     db.session.add(post)
-    story.live_changed_at = now
     if story.is_visible:
         # Lists, feeds, sitemaps and dateModified show a live page at the time of its latest
         # post: a post is a substantive change (it moves updated_at, which they all read).
@@ -179,8 +192,7 @@ def edit_post(
         changed = True
     if not changed:
         return
-    post.changed_at = utcnow()
-    post.story.live_changed_at = post.changed_at
+    post.changed_at = _stamp(post.story)
     AuditEntry.record(by, "live-edit", post.story, f"post {post.id}: {title or body[:120]}")
     db.session.commit()
 
@@ -190,8 +202,7 @@ def set_key_event(post: LivePost, on: bool, by: User | None) -> None:
     if post.deleted_at is not None or post.is_key_event == bool(on):
         return
     post.is_key_event = bool(on)
-    post.changed_at = utcnow()
-    post.story.live_changed_at = post.changed_at
+    post.changed_at = _stamp(post.story)
     AuditEntry.record(
         by, "live-key-event" if on else "live-key-event-off", post.story, f"post {post.id}"
     )
@@ -204,9 +215,8 @@ def delete_post(post: LivePost, by: User | None) -> None:
         raise NotAllowed("Writers delete only their own posts; ask an editor.")
     if post.deleted_at is not None:
         return
-    post.deleted_at = post.changed_at = utcnow()
+    post.deleted_at = post.changed_at = _stamp(post.story)
     post.is_key_event = False
-    post.story.live_changed_at = post.changed_at
     AuditEntry.record(
         by, "live-delete", post.story, f"post {post.id}: {post.title or post.body_md[:120]}"
     )

@@ -3,6 +3,8 @@ may post, what a post becomes, how the page's stamp moves, and what closing does
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -158,3 +160,18 @@ def test_a_story_saved_as_live_coverage_from_the_form_is_an_open_live_page(peopl
     assert story.is_live_open and story.live_changed_at is not None, "its polls have a stamp"
     post = live.add_post(story, people["editor"], "The first update.")
     assert LivePost.latest(story, 5) == [post]
+
+
+def test_a_post_from_a_server_whose_clock_is_behind_still_moves_the_stamp_on(people, monkeypatch):
+    """Two app servers: the second's clock is a second behind the first's (or its post was
+    slower to commit). Its post still gets a later stamp, so readers' polls see it."""
+    story = LiveStoryFactory()
+    first = live.add_post(story, people["editor"], "From the first server.")
+    behind = first.changed_at - timedelta(seconds=1)
+    monkeypatch.setattr(live, "utcnow", lambda: behind)
+    second = live.add_post(story, people["editor"], "From the server whose clock is behind.")
+    assert second.changed_at > first.changed_at
+    assert story.live_changed_at == second.changed_at
+    assert [p.id for p in LivePost.changed_since(story, first.changed_at)] == [second.id]
+    live.delete_post(first, people["editor"])
+    assert first.changed_at > second.changed_at, "every change, not only posts"
