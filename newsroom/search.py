@@ -29,6 +29,10 @@ MAX_TERMS = 8
 SNIPPET_RADIUS = 90
 
 
+# How many of a live page's newest posts its search text holds.
+SEARCHED_POSTS = 100
+
+
 def plain_text(story: Story, session: Session | None = None) -> str:
     """Headline, standfirst and body as one plain string; a live page's posts too, newest
     first, so that a search finds the page by what its reporters wrote."""
@@ -40,13 +44,16 @@ def plain_text(story: Story, session: Session | None = None) -> str:
 
 
 def _posts_of(story: Story, session: Session) -> list[LivePost]:
-    """A live page's posts as they are about to be saved: those in the database and those
-    added in this flush, less the deleted (read without flushing: this runs inside one)."""
+    """A live page's newest posts (SEARCHED_POSTS) as they are about to be saved: those in the
+    database and those added in this flush, less the deleted (read without flushing: this runs
+    inside one). Only the newest: each post rewrites the page's search text, and a page of
+    hundreds of posts would make every post slower than the last."""
     with session.no_autoflush:
         stored = session.scalars(
             sa.select(LivePost)
-            .where(LivePost.story_id == story.id)
+            .where(LivePost.story_id == story.id, LivePost.deleted_at.is_(None))
             .order_by(LivePost.posted_at.desc(), LivePost.id.desc())
+            .limit(SEARCHED_POSTS)
         ).all()
     added = [o for o in session.new if isinstance(o, LivePost) and o.story is story]
     return [p for p in (*reversed(added), *stored) if p.deleted_at is None]
