@@ -45,16 +45,19 @@ def render_error(status: int, description: str | None = None):
     return response
 
 
+def csrf_refused(error: CSRFError):
+    """A form whose CSRF token is missing, expired or from elsewhere: 400, nothing done."""
+    security_event("csrf", "refused", reason=error.description)
+    return render_error(
+        400,
+        "The form had expired or was sent from elsewhere. Reload the page and try again.",
+    )
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Every error, the unexpected ones too, answered with a page in the site's chrome."""
 
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        security_event("csrf", "refused", reason=error.description)
-        return render_error(
-            400,
-            "The form had expired or was sent from elsewhere. Reload the page and try again.",
-        )
+    app.register_error_handler(CSRFError, csrf_refused)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -16,10 +16,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from newsroom import zones
 from newsroom.models import Role
 from web import auth
+from web.errors import csrf_refused
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -76,10 +78,20 @@ def require_sign_in():
         return _require_two_step_for_admins()
     target = url_for("admin.login", next=request.full_path if request.method == "GET" else None)
     if request.headers.get("HX-Request") == "true":
-        response = make_response("", 401)
-        response.headers["HX-Redirect"] = target
-        return response
+        # Not a redirect: htmx would leave the page, and with it what the person typed (a post,
+        # a story). The answer says so where the request would have shown its result.
+        return make_response(render_template("admin/_signed_out.html"), 401)
     return redirect(target)
+
+
+@bp.errorhandler(CSRFError)
+def csrf_refused_in_the_newsroom(error):
+    """A form sent after the sign-in expired fails its CSRF check first (the token went with
+    the session): answer as for any signed-out request, which keeps an htmx page and its text."""
+    if not current_user.is_authenticated and declared_role(request.endpoint) is not None:
+        auth.security_event("csrf", "refused", reason="signed out: " + error.description)
+        return require_sign_in()
+    return csrf_refused(error)
 
 
 def _require_two_step_for_admins():

@@ -164,6 +164,17 @@ def test_a_refused_or_lost_post_keeps_its_text(browser, live_server, coverage):
     expect(page.locator("#body")).to_have_value(TEXT)
 
     page.unroute("**/admin/stories/*/live")
+    # The sign-in expired while the reporter was in the field: the page stays, with the text.
+    cookies = context.cookies()
+    context.clear_cookies()
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.locator("#live-post-status [role=alert]")).to_contain_text(
+        "You were signed out, so this was not saved."
+    )
+    assert page.url == desk_url(live_server, coverage)
+    expect(page.locator("#body")).to_have_value(TEXT)
+    context.add_cookies(cookies)  # signed in again in another tab
+
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.locator("#live-posts > li").first).to_contain_text(TEXT, timeout=2_000)
     expect(page.locator("#body")).to_have_value("")
