@@ -455,20 +455,20 @@ def test_the_query_parameters_nginx_caches_are_the_ones_the_app_reads():
     assert sorted(names) == sorted(QUERY_PARAMETERS)
 
 
-def _post_upload(port: int, size: int):
+def _post_upload(
+    port: int, size: int, path: str = "/admin/photos", field: str = "photo-photo", htmx=False
+):
     boundary = "----photo"
     head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="photo-photo"; filename="big.jpg"'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="big.jpg"'
         "\r\nContent-Type: image/jpeg\r\n\r\n"
     ).encode()
     body = head + b"\xff\xd8" + b"0" * size + f"\r\n--{boundary}--\r\n".encode()
+    headers = {"Host": HOST, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    if htmx:
+        headers["HX-Request"] = "true"
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request(
-        "POST",
-        "/admin/photos",
-        body=body,
-        headers={"Host": HOST, "Content-Type": f"multipart/form-data; boundary={boundary}"},
-    )
+    conn.request("POST", path, body=body, headers=headers)
     response = conn.getresponse()
     text = response.read().decode(errors="replace")
     conn.close()
@@ -485,3 +485,49 @@ def test_a_phone_photo_passes_nginx_and_an_oversized_one_gets_the_apps_readable_
     assert 'class="masthead' in text, "the app's own page answered, not nginx"
     status, text = _post_upload(nginx, 28 * 1024 * 1024)  # over nginx's own limit too
     assert status == 413 and "Photos can be up to 25 MB" in text, text[:300]
+
+
+LIVE_DESK = "/admin/stories/1/live"
+
+
+def test_a_phone_photo_reaches_the_live_desk_through_nginx(nginx):
+    """A reporter posts to a live page from a phone with a photo of several MB: it reached the
+    app's desk (which takes 25 MB), not nginx's 3 MB refusal; beyond nginx's own limit the
+    answer is our page that names the photo limit, which htmx shows in the desk's status line."""
+    status, text = _post_upload(nginx, 5 * 1024 * 1024, LIVE_DESK, "photo")
+    assert status == 400, "the post reached the app (refused here only for the missing CSRF)"
+    assert 'class="masthead' in text, "the app's own page answered, not nginx"
+    status, text = _post_upload(nginx, 5 * 1024 * 1024, LIVE_DESK, "photo", htmx=True)
+    assert status == 400 and "<html" not in text, "htmx's headers reach the app: a fragment"
+    assert "The form had expired" in text
+    status, text = _post_upload(nginx, 28 * 1024 * 1024, LIVE_DESK, "photo")
+    assert status == 413 and "Photos can be up to 25 MB" in text, text[:300]
+    assert 'class="masthead' not in text, "nginx's page for a body beyond its limit"
+    # the photo desk's reading of a chosen photo's words takes the photo too
+    status, _ = _post_upload(nginx, 5 * 1024 * 1024, "/admin/photos/read", htmx=True)
+    assert status == 400
+    # ...and the live page's other forms keep nginx's 3 MB, with nginx's bare answer
+    for path in (f"{LIVE_DESK}/summary", f"{LIVE_DESK}/", "/admin/stories/12/live1"):
+        status, text = _post_upload(nginx, 4 * 1024 * 1024, path, "photo")
+        assert status == 413 and "Photos can be up to" not in text, path
+
+
+def test_every_address_that_takes_more_than_3_mb_has_nginxs_larger_limit(app):
+    """A view that accepts a body over nginx's 3 MB (accepts_body) is listed in the site's
+    photo location, or nginx refuses what the app was made to take."""
+    conf = (ROOT / "deploy" / "nginx" / "asian-news.conf").read_text()
+    assert re.search(r"^\s*client_max_body_size 3m;", conf, re.M)
+    location = re.search(
+        r"location ~ (\S+) \{\s*client_max_body_size (\d+)m;\s*error_page 413 /_photo_too_large",
+        conf,
+    )
+    pattern, megabytes = re.compile(location.group(1)), int(location.group(2))
+    large = {}
+    for rule in app.url_map.iter_rules():
+        limit = getattr(app.view_functions[rule.endpoint], "max_body_bytes", None)
+        if limit is not None and limit > 3 * 1024 * 1024 and "POST" in rule.methods:
+            large[re.sub(r"<int:[a-z_]+>", "17", rule.rule)] = limit
+    assert "/admin/stories/17/live" in large and "/admin/photos" in large
+    for path, limit in large.items():
+        assert pattern.match(path), f"{path} takes {limit} bytes but nginx allows 3 MB"
+        assert limit < megabytes * 1024 * 1024, path
