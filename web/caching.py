@@ -113,7 +113,7 @@ def budget_minute() -> int:
     return int(time.time() // 60)
 
 
-def _may_add_page() -> bool:
+def may_add_page() -> bool:
     """Each client (address) may add PAGE_CACHE_NEW_PER_CLIENT pages a minute to the cache;
     past that its pages are still served, just not kept, so one client cannot flood it."""
     key = f"page-budget:{request.remote_addr}:{budget_minute()}"
@@ -148,7 +148,7 @@ def cached_page(view):
             and not response.direct_passthrough
             and "Set-Cookie" not in response.headers
             and not session.modified
-            and _may_add_page()
+            and may_add_page()
         )
         if storable:
             if response.status_code == 200 and not wants_fragment():

@@ -15,7 +15,7 @@ from blueprints.news.views import embed_cards
 from extensions import cache, db
 from newsroom.models import Status, Story
 from newsroom.models.cursors import CURSOR_MAX_MICROS
-from web.caching import content_version
+from web.caching import content_version, may_add_page
 from web.pages import wants_fragment
 from web.params import parse_int
 
@@ -84,5 +84,8 @@ def coverage(story_id):
         story = db.session.get(Story, story_id)
         live = live_page.changes(story, since, embed_cards)
         body = render_template("news/_live_poll.html", live=live, story=story, changes=True)
-        cache.set(key, body, timeout=FRAGMENT_SECONDS)
+        # Every reader holding a stamp the page handed out asks the same; any other `since`
+        # (a script counting up) is answered, not kept: it must not fill the cache.
+        if may_add_page():
+            cache.set(key, body, timeout=FRAGMENT_SECONDS)
     return _headers(make_response(body), public)

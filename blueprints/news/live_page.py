@@ -190,7 +190,11 @@ def for_reading(story: Story, embed_cards: EmbedCards) -> LiveView:
 def changes(story: Story, since: int, embed_cards: EmbedCards) -> LiveView:
     """What changed on the page after the stamp `since`: new, edited and deleted posts."""
     stamp = stamp_of(story)
-    changed = LivePost.changed_since(story, stamp_time(since)) if since < stamp else []
+    changed = (
+        LivePost.changed_since(story, stamp_time(since), most=POLL_MOST + 1)
+        if since < stamp
+        else []
+    )
     truncated = len(changed) > POLL_MOST
     if truncated:
         changed = changed[-POLL_MOST:]

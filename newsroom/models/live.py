@@ -168,16 +168,20 @@ class LivePost(db.Model):
         )
 
     @classmethod
-    def changed_since(cls, story: Story, since: datetime) -> list[LivePost]:
-        """Posts written, edited or deleted after `since`, deleted ones included, oldest first."""
-        return list(
-            db.session.scalars(
-                sa.select(cls)
-                .where(cls.story_id == story.id, cls.changed_at > since)
-                .options(joinedload(cls.author))
-                .order_by(cls.posted_at, cls.id)
-            ).all()
-        )
+    def changed_since(
+        cls, story: Story, since: datetime, most: int | None = None
+    ) -> list[LivePost]:
+        """Posts written, edited or deleted after `since`, deleted ones included, oldest first;
+        with `most`, only the newest `most` of them (read as such: a page left open for days
+        does not read every post)."""
+        rows = db.session.scalars(
+            sa.select(cls)
+            .where(cls.story_id == story.id, cls.changed_at > since)
+            .options(joinedload(cls.author))
+            .order_by(cls.posted_at.desc(), cls.id.desc())
+            .limit(most)
+        ).all()
+        return list(reversed(rows))
 
     @classmethod
     def count(cls, story: Story) -> int:

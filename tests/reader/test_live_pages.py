@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import lxml.html
 import pytest
 
-from extensions import db
+from extensions import cache, db
 from newsroom import live
 from newsroom.models import LivePost, Story, User
 from tests.factories import LiveStoryFactory, StoryFactory
@@ -375,3 +375,21 @@ def test_a_full_live_page_stays_under_twenty_kilobytes_compressed(client, covera
 def test_a_permalink_to_a_recent_post_opens_a_full_first_page(client, coverage):
     response = client.get(f"{coverage.url}?upto={coverage.posts[-3]}")
     assert len(article_ids(response.text)) == 20
+
+
+def test_polls_with_made_up_stamps_read_a_bounded_few_posts_and_do_not_fill_the_cache(
+    make_app, coverage, htmx, monkeypatch
+):
+    app = make_app(PAGE_CACHE_NEW_PER_CLIENT=3)
+    client = app.test_client()
+    kept: list[str] = []
+    set_in_cache = cache.set
+    monkeypatch.setattr(
+        cache, "set", lambda key, *a, **k: (kept.append(key), set_in_cache(key, *a, **k))[1]
+    )
+    with query_statements(app) as seen:
+        for since in range(1, 11):  # a script counting up from the first stamp there could be
+            assert poll(client, coverage, str(since), htmx).status_code == 200
+    assert len([key for key in kept if key.startswith("live-poll:")]) == 3
+    reads = [s for s in seen if "FROM live_posts" in s and "changed_at >" in s]
+    assert reads and all("LIMIT" in s for s in reads), "never every post of the page"
