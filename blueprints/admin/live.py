@@ -27,7 +27,7 @@ from extensions import db
 from newsroom import live
 from newsroom.content import expand_embeds
 from newsroom.models import LivePost, Photo, Role, Story, User
-from newsroom.photo_desk import add_photo
+from newsroom.photo_desk import add_photo, delete_photo
 from newsroom.photos import MAX_BYTES as PHOTO_MAX_BYTES
 from newsroom.photos import PhotoRejected, StorageFull, too_large_message
 from newsroom.stories import NotAllowed, StoryRefused
@@ -116,11 +116,13 @@ def _send_post(story: Story):
     form = LivePostForm()
     if not form.validate():
         return _refused_post(story, form, 422, "The post was not sent: see the fields marked.")
+    photo = None
     try:
         live.check_post(story, current_user)  # before the photo is stored, not after
         body = form.body.data or ""
         if form.photo.data and form.photo.data.filename:
-            body = _with_photo(body, form)
+            photo = _store_photo(form)
+            body = "\n\n".join(part for part in (body.strip(), photo_markup(photo)) if part)
         post = live.add_post(
             story,
             current_user,
@@ -128,9 +130,11 @@ def _send_post(story: Story):
             title=form.title.data or "",
             key_event=form.key_event.data,
         )
-    except NotAllowed as refused:
-        return _refused_post(story, form, 403, str(refused))
-    except StoryRefused as refused:
+    except (NotAllowed, StoryRefused) as refused:
+        if photo is not None:  # stored for this post alone: refused with it (text too long)
+            delete_photo(photo, current_user)
+        if isinstance(refused, NotAllowed):
+            return _refused_post(story, form, 403, str(refused))
         status = 409 if isinstance(refused, live.CoverageClosed) or not story.is_live_page else 422
         if refused.field in form:
             form[refused.field].errors = [str(refused)]
@@ -147,8 +151,8 @@ class _PhotoNotStored(Exception):
         self.status, self.message = status, message
 
 
-def _with_photo(body: str, form: LivePostForm) -> str:
-    """Store the post's photo as the photo desk stores an upload; the body with it at the end."""
+def _store_photo(form: LivePostForm) -> Photo:
+    """Store the post's photo as the photo desk stores an upload."""
     data = form.photo.data.read(PHOTO_MAX_BYTES + 1)
     if len(data) > PHOTO_MAX_BYTES:
         auth.security_event("upload", "refused", reason="too large")
@@ -168,7 +172,7 @@ def _with_photo(body: str, form: LivePostForm) -> str:
         raise _PhotoNotStored(
             507, "The photo could not be stored: the media disk is full."
         ) from None
-    return "\n\n".join(part for part in (body.strip(), photo_markup(photo)) if part)
+    return photo
 
 
 def photo_markup(photo: Photo) -> str:

@@ -170,6 +170,18 @@ def test_a_photo_without_words_for_blind_readers_is_refused_and_the_text_kept(
     assert posts_of(query, page) == [] and query(lambda: Photo.library()) == []
 
 
+def test_a_post_refused_as_too_long_once_its_photo_is_added_leaves_no_photo_behind(
+    editor, page, query
+):
+    long_text = "Word " * 3999  # 19,995 characters: the photo's markup takes it past 20,000
+    form = {"body": long_text, "photo_alt": "Fishing boats on the Guiuan sea wall"}
+    form["photo"] = (io.BytesIO(jpeg()), "boats.jpg")
+    refused = editor.post(desk(page), data=form, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "Keep a post under 20,000 characters" in refused.text
+    assert compose(refused.text)["body"].strip() == long_text.strip(), "the text is kept"
+    assert posts_of(query, page) == [] and query(lambda: Photo.library()) == []
+
+
 @pytest.mark.parametrize(
     ("body", "title", "says"),
     [
