@@ -139,6 +139,9 @@ def save_story(
     `expected_revision` is the revision the caller's copy was read at: a story saved since then
     is not overwritten (StaleRevision). None when the caller holds no earlier copy."""
     _check(story, action, changes.published_at, by, expected_revision)
+    opening_live = changes.kind == Kind.LIVE and getattr(story, "kind", None) != Kind.LIVE
+    if opening_live and not by.can(Role.EDITOR):  # as newsroom.live.open_coverage
+        raise StoryRefused("kind", "Only an editor may open live coverage: ask one to.")
     overridden = _check_list(changes, action)
     creating = story is None
     if creating:

@@ -175,3 +175,15 @@ def test_a_post_from_a_server_whose_clock_is_behind_still_moves_the_stamp_on(peo
     assert [p.id for p in LivePost.changed_since(story, first.changed_at)] == [second.id]
     live.delete_post(first, people["editor"])
     assert first.changed_at > second.changed_at, "every change, not only posts"
+
+
+def test_only_an_editor_makes_a_story_live_coverage_from_the_form(people):
+    from newsroom.stories import save_story
+    from tests.factories import story_changes
+
+    with pytest.raises(StoryRefused) as refused:
+        save_story(None, story_changes(kind="live"), "save", by=people["writer"])
+    assert refused.value.field == "kind"
+    draft = save_story(None, story_changes(), "save", by=people["writer"])
+    with pytest.raises(StoryRefused):
+        save_story(draft, story_changes(kind="live"), "save", by=people["writer"])
