@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from flask import abort, current_app, url_for
 from markupsafe import Markup
 
+from extensions import db
 from newsroom.content import EMBED_TOKEN, expand_embeds
 from newsroom.models import Cursor, LivePost, Story, utcnow
 from newsroom.models.cursors import EPOCH
@@ -171,6 +172,11 @@ def for_reading(story: Story, embed_cards: EmbedCards) -> LiveView:
         posts = LivePost.down_to(story, upto, most=UPTO_MOST)
         if len(posts) < POSTS_PER_PAGE:
             posts = []  # the first page holds it (or it is deleted, or another page's)
+        elif posts[-1].id != upto:
+            # More than UPTO_MOST posts are newer: an earlier page that starts with it.
+            target = db.session.get(LivePost, upto)
+            before = Cursor(target.id + 1, target.posted_at)  # the page's first post is it
+            posts = []
         elif LivePost.count(story) > len(posts):
             next_cursor = posts[-1].cursor
     if not posts:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import lxml.html
 import pytest
 
+from blueprints.news import live_page
 from extensions import cache, db
 from newsroom import live
 from newsroom.models import LivePost, Story, User
@@ -261,6 +262,17 @@ def test_a_permalink_deep_in_the_page_loads_the_posts_down_to_it(client, coverag
         assert shown[0] == f"post-{coverage.posts[-1]}" and shown[-1] == f"post-{target}"
         assert len(shown) == 24
     assert "Show older updates" in response.text, "the one post older than it is a link away"
+
+
+def test_a_permalink_deeper_than_a_page_can_hold_opens_an_earlier_page_starting_with_it(
+    client, coverage, monkeypatch
+):
+    monkeypatch.setattr(live_page, "UPTO_MOST", 22)  # 25 posts: 23 are newer than the second
+    target = coverage.posts[1]
+    response = client.get(f"{coverage.url}?upto={target}")
+    shown = article_ids(response.text)
+    assert shown[0] == f"post-{target}", "it opens at the post, not 22 posts short of it"
+    assert "Back to the latest updates" in response.text
 
 
 def test_a_permalink_to_a_deleted_post_opens_the_newest_posts(query, client, coverage):
