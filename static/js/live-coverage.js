@@ -8,10 +8,10 @@
  *   - edited posts are replaced in place and deleted ones disappear, wherever the reader is;
  *   - one short announcement per batch ("2 new updates") for screen readers, never the text;
  *     focus never moves unless the reader pressed something.
- * It also keeps "5 min ago" current, and opens a permalink to a post that is not among the
- * first posts by loading the page down to it (?upto=N). Without JavaScript the page is
- * complete: the newest posts, "Show older updates" links, and key events that load the page
- * down to their post.
+ * It also keeps "5 min ago" current, and loads older posts in place ("Show older updates", and
+ * a permalink to a post beyond those shown: ?upto=N), merging them into the list (see merge()).
+ * Without JavaScript the page is complete: the newest posts, "Show older updates" links, and
+ * key events that load the page down to their post.
  */
 (function () {
   "use strict";
@@ -25,7 +25,10 @@
   var reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   var baseTitle = document.title;
   var pending = []; // new posts held back while the reader is further down, newest first
-  var focusAfterOlder = null; // the last post before "Show older updates" was pressed
+  // Polls' news of posts not on the page (id -> the post as edited, or null once deleted), for
+  // older posts loaded later, whose answer may have left the server before that news.
+  var offPage = {};
+  var FOCUSABLE = "a[href], button, input, [tabindex]";
 
   function plural(n) {
     return n + " new update" + (n === 1 ? "" : "s");
@@ -87,16 +90,36 @@
     announce(plural(fresh.length));
   }
 
-  // A reader on a link inside a post that is edited stays on the same link in the new post.
+  function focusOn(element) {
+    if (!element.matches(FOCUSABLE)) element.setAttribute("tabindex", "-1");
+    element.focus({ preventScroll: true });
+  }
+
+  // A reader on a link inside a post that is edited stays on the same link in the new post,
+  // found again by its place among the post's focusable elements (links in a post's text have
+  // no class or id); on the post itself when the new post has fewer.
   function replaceKeepingFocus(old, post) {
     var active = document.activeElement;
-    var had = active && active !== old && old.contains(active) && active.classList[0];
+    var inside = active && old.contains(active);
+    var index = inside ? Array.prototype.indexOf.call(old.querySelectorAll(FOCUSABLE), active) : -1;
     old.replaceWith(post);
-    if (active === old || had) {
-      var again = had ? post.querySelector("." + had) : post;
-      if (again === post) post.setAttribute("tabindex", "-1");
-      if (again) again.focus({ preventScroll: true });
-    }
+    if (inside) focusOn((index >= 0 && post.querySelectorAll(FOCUSABLE)[index]) || post);
+  }
+
+  function nextPost(element, direction) {
+    var sibling = element[direction];
+    return sibling && sibling.matches("article.live-post") ? sibling : null;
+  }
+
+  // A deleted post holding focus hands it to the next post (or the previous, or the list),
+  // without a word: focus must not fall back to the top of the page.
+  function removeKeepingFocus(old) {
+    var active = document.activeElement;
+    var heir = active && old.contains(active)
+      ? nextPost(old, "nextElementSibling") || nextPost(old, "previousElementSibling") || list
+      : null;
+    old.remove();
+    if (heir) focusOn(heir);
   }
 
   // A poll's answer: the new poller, holding the posts that changed since the last one.
@@ -114,8 +137,9 @@
           return p.id === post.id;
         });
         if (state === "deleted") {
-          if (onPage) onPage.remove();
+          if (onPage) removeKeepingFocus(onPage);
           if (held >= 0) pending.splice(held, 1);
+          offPage[post.id] = null;
           changed = true;
         } else if (held >= 0) {
           pending[held] = post;
@@ -124,8 +148,9 @@
           replaceKeepingFocus(onPage, post); // an edit, or a post the page already had
         } else if (state === "new") {
           fresh.push(post);
+        } else {
+          offPage[post.id] = post; // an edit to an older post not loaded: kept for merge()
         }
-        // An edit to an older post this page has not loaded: nothing to change.
       }
     );
     if (changed) refreshButton();
@@ -143,26 +168,97 @@
     section.scrollIntoView({ block: "start", behavior: reduceMotion.matches ? "auto" : "smooth" });
   });
 
-  // "Show older updates": the reader pressed it, so focus goes to the first post it brought.
-  document.addEventListener("htmx:before:request", function (evt) {
-    var ctx = evt.detail && evt.detail.ctx;
-    var source = (ctx && ctx.sourceElement) || evt.target;
-    if (source && source.classList && source.classList.contains("live-posts__older")) {
-      var posts = list.querySelectorAll("article.live-post");
-      focusAfterOlder = posts.length ? posts[posts.length - 1] : null;
-    }
-  });
+  document.addEventListener("htmx:after:swap", takeChanges);
 
-  document.addEventListener("htmx:after:swap", function () {
-    takeChanges();
-    if (focusAfterOlder && focusAfterOlder.isConnected) {
-      var next = focusAfterOlder.nextElementSibling;
-      focusAfterOlder = null;
-      if (next && next.matches("article.live-post")) {
-        next.setAttribute("tabindex", "-1");
-        next.focus({ preventScroll: true });
+  // --- older posts, loaded in place --------------------------------------------------------
+
+  // The page's stamp: the poller's, which each poll's answer moves on (a page of older posts
+  // has no poller, and keeps the stamp it was served with).
+  function stamp() {
+    var poller = document.getElementById("live-poll");
+    return (poller || section).getAttribute("data-since");
+  }
+
+  function lastPost() {
+    var posts = list.querySelectorAll("article.live-post");
+    return posts.length ? posts[posts.length - 1] : null;
+  }
+
+  // An answer of older posts ("Show older updates", or ?upto=N) is merged into the list, never
+  // put in its place, for two reasons:
+  //   - shared caches (nginx, the browser) keep such answers up to 30 s (max-age=10,
+  //     stale-while-revalidate=20) while a poll's answer is kept 2 s, so the page may be newer.
+  //     Each request therefore carries the page's stamp (?since=, part of every cache key): any
+  //     copy of that URL was made after the reader's state, and is never older than it;
+  //   - a poll may still overtake the answer on its way. So posts the page shows stay as the
+  //     polls left them; posts newer than all those shown are left to the poller (which
+  //     announces them); posts not shown are added in order, as the polls last knew them
+  //     (offPage), deleted ones not at all.
+  // `after`: where the answer's posts go when they do not meet one shown (null: above them all).
+  // Returns the first post added.
+  function merge(html, after) {
+    var answer = new DOMParser().parseFromString(html, "text/html").body; // inert: no scripts run
+    var added = null;
+    answer.querySelectorAll("article.live-post").forEach(function (post) {
+      var onPage = shown(post.id);
+      if (onPage) {
+        after = onPage;
+      } else if (after && offPage[post.id] !== null) {
+        if (offPage[post.id]) post = offPage[post.id];
+        delete offPage[post.id];
+        post.removeAttribute("data-state");
+        after.after(post);
+        after = post;
+        added = added || post;
       }
+    });
+    // The answer's "Show older updates" (or the end) replaces the page's when it reaches as far.
+    var more = answer.querySelector(".live-posts__more, .live-posts__end");
+    var ours = list.querySelector(":scope > .live-posts__more, :scope > .live-posts__end");
+    if (more && after && after === lastPost()) {
+      if (ours) ours.replaceWith(more);
+      else list.appendChild(more);
     }
+    refreshTimes();
+    return added;
+  }
+
+  function load(url, after) {
+    var address = new URL(url, window.location.href);
+    if (stamp()) address.searchParams.set("since", stamp());
+    return window
+      .fetch(address.pathname + address.search, { headers: { "HX-Request": "true" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        return merge(html, after);
+      });
+  }
+
+  // "Show older updates": the reader pressed it, so focus goes to the first post it brought.
+  var loadingOlder = false;
+  document.addEventListener("click", function (evt) {
+    var link = evt.target.closest && evt.target.closest("#live-posts a.live-posts__older");
+    if (!link || evt.button !== 0 || evt.metaKey || evt.ctrlKey || evt.shiftKey || evt.altKey) {
+      return;
+    }
+    evt.preventDefault();
+    if (loadingOlder) return;
+    loadingOlder = true;
+    link.setAttribute("aria-busy", "true");
+    load(link.getAttribute("href"), lastPost())
+      .then(function (first) {
+        var next = first || list.querySelector(".live-posts__older");
+        if (next) focusOn(next);
+      })
+      .catch(function () {
+        link.removeAttribute("aria-busy"); // nothing changed: the reader may press it again
+      })
+      .finally(function () {
+        loadingOlder = false;
+      });
   });
 
   // --- permalinks to posts deeper than the page shows -------------------------------------
@@ -178,20 +274,18 @@
     return !!post;
   }
 
+  // The page from the newest post down to post `id`, merged in above nothing (posts held back
+  // stay held); if it cannot be fetched, the page down to it as a link without script opens it.
   function loadDownTo(id) {
     var url = pageUrl + "?upto=" + encodeURIComponent(id);
-    if (!window.htmx) {
-      window.location.assign(url + "#post-" + id);
-      return;
-    }
-    window.htmx.ajax("GET", url, { target: list, swap: "innerHTML" }).then(function () {
-      // The answer holds the newest posts too: those held back are now on the page.
-      pending = pending.filter(function (p) {
-        return !shown(p.id);
-      });
-      refreshButton();
-      showPost(id);
-    });
+    load(url, null).then(
+      function () {
+        showPost(id);
+      },
+      function () {
+        window.location.assign(url + "#post-" + id);
+      }
+    );
   }
 
   function openHash() {

@@ -291,3 +291,151 @@ def test_the_live_page_has_no_serious_axe_violations_and_fits_phones(browser, li
             expect(page.locator("#live-new")).to_be_visible(timeout=8000)
             page.screenshot(path=str(SCREENSHOTS / "live-page-1280-new-updates.png"))
         context.close()
+
+
+# --- answers from shared caches, and focus in posts that change ----------------------------
+
+
+def shared_cache(context, pattern) -> None:
+    """Keep the first answer to each URL matching `pattern` and give it again, however old, as
+    nginx's micro-cache and the browser's cache may (`public, max-age=10,
+    stale-while-revalidate=20` on the live page's fragments)."""
+    kept: dict[tuple, dict] = {}
+
+    def answer(route):
+        key = (route.request.url, route.request.headers.get("hx-request"))
+        if key not in kept:
+            response = route.fetch()
+            kept[key] = {
+                "status": response.status,
+                "headers": response.headers,
+                "body": response.body(),
+            }
+        route.fulfill(**kept[key])
+
+    context.route(pattern, answer)
+
+
+def post_ids(page) -> list[str]:
+    return page.eval_on_selector_all("#live-posts article.live-post", "a => a.map(e => e.id)")
+
+
+def edit_and_delete_at_the_top(live_server, coverage) -> None:
+    """A new post, the newest corrected and the one before deleted, as the reader's poll sees."""
+    newest, second = coverage["posts"][-1], coverage["posts"][-2]
+    post(live_server, coverage["slug"], "Storm surge warnings are lifted for Leyte.")
+    change(
+        live_server,
+        f"live.edit_post(post_of({newest}), None, 'Correction: the centres in Tacloban still"
+        f" have room for 2,000 people.')\nlive.delete_post(post_of({second}), None)\n",
+    )
+
+
+def expect_the_top_as_edited(page, coverage) -> None:
+    expect(first_post(page)).to_contain_text("Storm surge warnings are lifted", timeout=6000)
+    expect(page.locator(f"#post-{coverage['posts'][-1]}")).to_contain_text("still have room")
+    expect(page.locator(f"#post-{coverage['posts'][-2]}")).to_have_count(0)
+
+
+def test_loading_down_to_a_post_keeps_what_the_page_already_shows(page, live_server):
+    coverage = open_coverage(live_server, count=45)
+    posts, url = coverage["posts"], f"{live_server.url}/article/{coverage['slug']}"
+    shared_cache(page.context, re.compile(r"\?(.*&)?upto="))
+    # Another reader loads the page down to the key event: a shared cache keeps their answer.
+    other = page.context.new_page()
+    other.goto(url)
+    other.locator("#live-key-events a", has_text="Landfall near Guiuan").click()
+    expect(other.locator(f"#post-{posts[1]}")).to_be_in_viewport(timeout=6000)
+    other.close()
+    # An older post is deleted before this reader comes; then their poll brings three changes.
+    change(live_server, f"live.delete_post(post_of({posts[10]}), None)\n")
+    page.goto(url)
+    edit_and_delete_at_the_top(live_server, coverage)
+    expect_the_top_as_edited(page, coverage)
+
+    page.locator("#live-key-events a", has_text="Landfall near Guiuan").click()
+    expect(page.locator(f"#post-{posts[1]}")).to_be_in_viewport(timeout=6000)
+    expect_the_top_as_edited(page, coverage)
+    expect(page.locator(f"#post-{posts[10]}")).to_have_count(0)
+    assert post_ids(page)[1:] == [
+        f"post-{i}" for i in reversed(posts[1:]) if i not in (posts[-2], posts[10])
+    ]
+
+
+def test_show_older_updates_never_brings_back_a_deleted_post(page, live_server):
+    coverage = open_coverage(live_server, count=45)
+    posts, url = coverage["posts"], f"{live_server.url}/article/{coverage['slug']}"
+    shared_cache(page.context, re.compile(r"\?(.*&)?before="))
+    other = page.context.new_page()
+    other.goto(url)
+    other.locator("a.live-posts__older").click()
+    expect(other.locator("#live-posts article.live-post")).to_have_count(40)
+    other.close()
+    change(live_server, f"live.delete_post(post_of({posts[22]}), None)\n")
+    page.goto(url)
+
+    page.locator("a.live-posts__older").click()
+    expect(page.locator(f"#post-{posts[5]}")).to_have_count(1)
+    expect(page.locator(f"#post-{posts[22]}")).to_have_count(0)
+    # The next twenty after the newest twenty, without the deleted one.
+    assert post_ids(page) == [f"post-{i}" for i in reversed(posts[4:]) if i != posts[22]]
+    assert page.evaluate("document.activeElement.id") == f"post-{posts[24]}"
+
+
+def test_an_answer_overtaken_by_a_poll_does_not_undo_it(page, live_server):
+    """The poll may bring changes while the page down to a post is on its way: they stay."""
+    coverage = open_coverage(live_server, count=45)
+    posts, url = coverage["posts"], f"{live_server.url}/article/{coverage['slug']}"
+    held = []
+    page.route(re.compile(r"\?(.*&)?upto="), lambda route: held.append((route, route.fetch())))
+    page.goto(url)
+    page.locator("#live-key-events a", has_text="Landfall near Guiuan").click()
+    while not held:
+        page.wait_for_timeout(50)
+    # Meanwhile: changes at the top, and to two older posts this page has not loaded yet.
+    edit_and_delete_at_the_top(live_server, coverage)
+    change(
+        live_server,
+        f"live.edit_post(post_of({posts[12]}), None, 'Update 13, corrected: 180 km/h.')\n"
+        f"live.delete_post(post_of({posts[15]}), None)\n",
+    )
+    expect_the_top_as_edited(page, coverage)
+    page.wait_for_timeout(2500)  # a poll or two more, bringing the older posts' changes
+
+    route, response = held[0]
+    route.fulfill(response=response)
+    expect(page.locator(f"#post-{posts[1]}")).to_be_in_viewport(timeout=6000)
+    expect_the_top_as_edited(page, coverage)
+    expect(page.locator(f"#post-{posts[12]}")).to_contain_text("Update 13, corrected")
+    expect(page.locator(f"#post-{posts[15]}")).to_have_count(0)
+
+
+def test_focus_stays_on_a_link_in_a_post_that_changes_and_moves_on_when_it_goes(page, live_server):
+    coverage = open_coverage(live_server, count=5)
+    target, below = coverage["posts"][-3], coverage["posts"][-4]
+    change(
+        live_server,
+        f"live.edit_post(post_of({target}), None, 'The [weather service](/search?q=Kalmaegi)"
+        f" raised signal 3.')\n",
+    )
+    page.goto(f"{live_server.url}/article/{coverage['slug']}")
+    link = f"#post-{target} .live-post__body a"
+    page.locator(link).focus()
+    change(
+        live_server,
+        f"live.edit_post(post_of({target}), None, 'The [weather service](/search?q=Kalmaegi)"
+        f" raised signal 4 over Samar.')\n",
+    )
+    expect(page.locator(f"#post-{target}")).to_contain_text("signal 4 over Samar", timeout=6000)
+    assert page.evaluate(f"document.activeElement === document.querySelector('{link}')"), (
+        "focus stays on the same link in the edited post"
+    )
+    announced = page.locator("#live-announcer").text_content()
+
+    change(live_server, f"live.delete_post(post_of({target}), None)\n")
+    expect(page.locator(f"#post-{target}")).to_have_count(0, timeout=6000)
+    assert page.evaluate("document.activeElement.id") == f"post-{below}", (
+        "focus goes to the next post, not to the start of the page"
+    )
+    page.wait_for_timeout(300)
+    expect(page.locator("#live-announcer")).to_have_text(announced)
