@@ -236,3 +236,15 @@ def save_over_each_other(mine_client, theirs_client, url: str, mine: str, theirs
     assert theirs_client.post(url, data=their_form).status_code == 303
     my_form.update(action="save", headline=mine)
     return my_form, mine_client.post(url, data=my_form)
+
+
+def sign_in_browser(page, live_server, email: str = "desk@example.org", name: str = "Desk Editor"):
+    """Sign a browser page in through the sign-in form, as a person would; waits for the
+    dashboard's greeting."""
+    from playwright.sync_api import expect
+
+    page.goto(live_server.url + "/admin/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text(f"Good to see you, {name}")

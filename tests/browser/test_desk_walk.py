@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from tests.helpers import ARTIFACTS, ROOT
+from tests.helpers import ARTIFACTS, PASSWORD, ROOT
+from tests.helpers import sign_in_browser as sign_in
 from tests.newsroom.photo_files import XMP_CAPTION, xmp_jpeg
 
-PASSWORD = "a long newsroom passphrase"
 BANGKOK = ZoneInfo("Asia/Bangkok")
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 HEADLINE = "Bangkok canals reopen to ferries after the flood"
@@ -33,14 +33,6 @@ USERS = (
     f" password_hash=hash_password({PASSWORD!r})))\n"
     "db.session.commit()\n"
 )
-
-
-def sign_in(page, live_server, email, name):
-    page.goto(live_server.url + "/admin/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text(f"Good to see you, {name}")
 
 
 def status_of(url: str) -> int:

@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import jpeg
-from tests.helpers import ARTIFACTS, ROOT, serious_axe_violations
+from tests.helpers import ARTIFACTS, PASSWORD, ROOT, serious_axe_violations
+from tests.helpers import sign_in_browser as sign_in
 
-PASSWORD = "a long newsroom passphrase"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 TEXT = "Fishing boats were thrown onto the sea wall at Guiuan as the eye came ashore."
 
@@ -61,14 +61,6 @@ def photo_file(tmp_path):
     path = tmp_path / "guiuan.jpg"
     path.write_bytes(jpeg(1600, 1200, (30, 80, 120)))
     return path
-
-
-def sign_in(page, live_server):
-    page.goto(live_server.url + "/admin/login")
-    page.fill("#email", "desk@example.org")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def desk_url(live_server, coverage) -> str:

@@ -7,9 +7,7 @@ import io
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 
-from tests.helpers import ARTIFACTS
-
-PASSWORD = "a long newsroom passphrase"
+from tests.helpers import ARTIFACTS, PASSWORD
 
 
 def test_editor_writes_a_story_with_a_photo_and_publishes_it(page, live_server, tmp_path):

@@ -10,9 +10,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import ARTIFACTS, serious_axe_violations
-
-PASSWORD = "a long newsroom passphrase"
+from tests.helpers import ARTIFACTS, PASSWORD, serious_axe_violations
+from tests.helpers import sign_in_browser as sign_in
 
 SETUP = f"""
 import json, shutil
@@ -49,14 +48,6 @@ def live_server_env(demo_database, tmp_path):
     media = tmp_path / "media-copy"
     shutil.copytree(demo_database.base / "media", media)
     return {"HTTP_MAX_AGE": "0", "MEDIA_ROOT": str(media)}
-
-
-def sign_in(page, live_server):
-    page.goto(live_server.url + "/admin/login")
-    page.fill("#email", "desk@example.org")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Good to see you, Desk Editor")
 
 
 def story_photos(live_server, ident):

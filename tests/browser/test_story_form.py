@@ -10,7 +10,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import ARTIFACTS, ROOT, serious_axe_violations
+from tests.helpers import ARTIFACTS, PASSWORD, ROOT, serious_axe_violations
+from tests.helpers import sign_in_browser as sign_in
 
 # Holds back the answer to a chip choice for 0.6 s, as a slow connection would.
 SLOW_PICKER = """() => {
@@ -21,7 +22,6 @@ SLOW_PICKER = """() => {
       : answer);
 }"""
 
-PASSWORD = "a long newsroom passphrase"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 WIDTHS = {"phone": (375, 812), "desktop": (1280, 800)}
 
@@ -111,14 +111,6 @@ def desk(live_server):
     """An editor account, and the numbers of things the admin pages name."""
     out = live_server.python(f"password = {PASSWORD!r}\n" + DESK)
     return json.loads(out.strip().splitlines()[-1])
-
-
-def sign_in(page, live_server):
-    page.goto(live_server.url + "/admin/login")
-    page.fill("#email", "desk@example.org")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def pickers_ready(page):
