@@ -28,10 +28,12 @@ def ticker_state() -> dict:
         items = TickerItem.active(now)
         live = _leads_to_open_live_page([i.link for i in items])
         rows = [
-            {"id": i.id, "text": i.text, "link": i.link, "live": flag}
+            # "at": when the item went up, shown beside it so a reader can tell how fresh it is.
+            {"id": i.id, "text": i.text, "link": i.link, "live": flag, "at": i.created_at}
             for i, flag in zip(items, live, strict=True)
         ]
-        digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()[:12]
+        named = json.dumps(rows, sort_keys=True, default=lambda at: at.isoformat())
+        digest = hashlib.sha256(named.encode()).hexdigest()[:12]
         state = {"version": digest, "items": rows}
         next_expiry = min((i.expires_at for i in items), default=None)
         timeout = 60
