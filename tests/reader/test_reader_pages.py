@@ -277,7 +277,14 @@ def test_navigation_reaches_every_region_and_country(client, query):
     assert len(slugs) >= 48
     for slug in slugs:
         assert f'href="/country/{slug}"' in html
-    assert '<details class="menu">' in html, "no JavaScript needed to open the menu"
+    # No JavaScript needed to open the menu or search: both are <details> in the masthead.
+    menu = re.search(r'<details class="[^"]*\bmenu\b[^"]*"[^>]*>.*?</details>', html, re.S)
+    assert menu, "the menu is not a <details>"
+    for slug in slugs:
+        assert f'href="/country/{slug}"' in menu[0]
+    assert 'href="/section/politics"' in menu[0] and 'href="/latest"' in menu[0]
+    search = re.search(r'<details class="[^"]*drawer--search[^"]*"[^>]*>.*?</details>', html, re.S)
+    assert search and 'role="search"' in search[0] and 'name="q"' in search[0]
 
 
 @pytest.mark.parametrize(
