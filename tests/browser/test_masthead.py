@@ -187,9 +187,10 @@ def test_the_keyboard_pauses_the_ticker_and_reduced_motion_needs_no_button(brows
     context = browser.new_context(viewport=PHONE, reduced_motion="reduce")
     page = context.new_page()
     page.goto(live_server.url + "/")
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('.ticker__items')).animationName"
-    ) == "none"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.ticker__items')).animationName")
+        == "none"
+    )
     expect(page.locator(".ticker__pause")).to_be_hidden()
     expect(page.get_by_role("checkbox", name="Pause the ticker")).to_have_count(0)
     context.close()
