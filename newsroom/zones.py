@@ -38,6 +38,9 @@ LOCAL_ABBREVIATIONS = {
     "Asia/Ulaanbaatar": "ULAT",
     "Asia/Tashkent": "UZT",
 }
+# Letters the time-zone database gives that name another zone elsewhere: Manila's "PST" reads as
+# US Pacific, Beijing's and Taipei's "CST" as US Central. These zones show their offset instead.
+AMBIGUOUS_ABBREVIATIONS = frozenset({"PST", "CST"})
 
 
 class NoSuchTime(ValueError):
@@ -94,18 +97,30 @@ def wall_clock(when: datetime, zone: ZoneInfo) -> datetime:
 
 
 def abbreviation(there: datetime) -> str:
-    """KST, JST, ICT, BST; for zones without a letter abbreviation, GMT+5 rather than '+05'."""
+    """The newsroom's label: KST, JST, ICT, BST; for zones without a letter abbreviation, or
+    with one that names another zone too (Manila's PST, Beijing's CST), UTC+8 rather than '+08'."""
     key = getattr(there.tzinfo, "key", None)
     if key in LOCAL_ABBREVIATIONS:
         return LOCAL_ABBREVIATIONS[key]
     name = there.strftime("%Z")
-    if name and name[0] in "+-":
-        offset = there.utcoffset() or timedelta()
-        minutes = int(offset.total_seconds() // 60)
-        sign = "+" if minutes >= 0 else "-"
-        hours, mins = divmod(abs(minutes), 60)
-        return f"GMT{sign}{hours}" + (f":{mins:02d}" if mins else "")
+    if name and (name[0] in "+-" or name in AMBIGUOUS_ABBREVIATIONS):
+        return utc_offset(there)
     return name
+
+
+def utc_offset(there: datetime) -> str:
+    """The readers' label, the same in every zone: UTC+8, UTC+5:30, UTC-5, UTC."""
+    return "UTC" + _offset(there)
+
+
+def _offset(there: datetime) -> str:
+    """'+8', '+5:30', '-3:30', or '' for UTC itself."""
+    minutes = int((there.utcoffset() or timedelta()).total_seconds() // 60)
+    if not minutes:
+        return ""
+    sign = "+" if minutes > 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours}" + (f":{mins:02d}" if mins else "")
 
 
 def place_name(zone: ZoneInfo) -> str:

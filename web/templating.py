@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
@@ -13,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from extensions import cache, db
 from newsroom.models import Region, Role, Section
-from newsroom.zones import UTC_ZONE, abbreviation
+from newsroom.zones import UTC_ZONE, abbreviation, utc_offset
 from web import seo
 from web.caching import content_version
 from web.ticker import ticker_state
@@ -33,6 +35,16 @@ def format_time(dt: datetime | None, zone: ZoneInfo | None = None, with_date: bo
     return f"{there.day} {there:%b %Y}, {clock}" if with_date else clock
 
 
+def reader_time(dt: datetime | None, zone: ZoneInfo | None = None, with_date: bool = True) -> str:
+    """'1 Dec 2026, 23:31 (UTC+8)': what readers see, labelled by offset in every zone, because
+    letters mislead across Asia (Manila's 'PST' reads as US Pacific, 'CST' is three places)."""
+    if dt is None:
+        return ""
+    there = local(dt, zone)
+    clock = f"{there:%H:%M} ({utc_offset(there)})"
+    return f"{there.day} {there:%b %Y}, {clock}" if with_date else clock
+
+
 def iso_time(dt: datetime | None, zone: ZoneInfo | None = None) -> str:
     return local(dt, zone).isoformat(timespec="seconds") if dt else ""
 
@@ -42,6 +54,49 @@ def short_date(dt: datetime | None, zone: ZoneInfo | None = None) -> str:
         return ""
     there = local(dt, zone)
     return f"{there.day} {there:%b %Y}"
+
+
+_TAG = re.compile(r"<[^>]*>")
+# Scripts written without spaces between words: their characters are counted, not their words.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_THAI_LAO_KHMER_MYANMAR = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+_WORD = re.compile(
+    r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    r"\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+"
+)
+WORDS_PER_MINUTE = 230
+CJK_CHARACTERS_PER_MINUTE = 450  # Chinese and Japanese readers: about 400-500 characters a minute
+THAI_CHARACTERS_PER_MINUTE = 900  # Thai words average four to five characters, read ~200 a minute
+
+
+def reading_minutes(html: str | None) -> int:
+    """Minutes a reader needs for a body at render: words in spaced scripts (Latin, Korean,
+    Vietnamese...), characters in Chinese, Japanese, Thai, Lao, Khmer and Burmese. At least 1."""
+    text = _TAG.sub(" ", str(html or ""))
+    minutes = (
+        len(_WORD.findall(text)) / WORDS_PER_MINUTE
+        + len(_CJK.findall(text)) / CJK_CHARACTERS_PER_MINUTE
+        + len(_THAI_LAO_KHMER_MYANMAR.findall(text)) / THAI_CHARACTERS_PER_MINUTE
+    )
+    return max(1, round(minutes))
+
+
+# Each network's public share address; nothing of theirs is loaded until the reader follows one.
+_SHARE = (
+    ("Email", "mailto:?subject={title}&body={url}"),
+    ("X", "https://x.com/intent/post?url={url}&text={title}"),
+    ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+    ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+    ("WhatsApp", "https://wa.me/?text={title}%20{url}"),
+    ("LINE", "https://social-plugins.line.me/lineit/share?url={url}"),
+    ("Telegram", "https://t.me/share/url?url={url}&text={title}"),
+)
+
+
+def share_links(url: str, title: str) -> list[tuple[str, str]]:
+    """(network, address) for sharing a story's canonical URL with its headline."""
+    url, title = quote(url, safe=""), quote(title, safe="")
+    return [(name, pattern.format(url=url, title=title)) for name, pattern in _SHARE]
 
 
 def srcset(photo, fmt: str = "jpg", shape: str | None = None) -> str:
@@ -87,10 +142,20 @@ def navigation() -> dict:
 def register_template_helpers(app: Flask) -> None:
     """Filters, globals and the context every template shares (navigation, ticker, publisher)."""
     app.jinja_env.filters.update(
-        datetime=format_time, isotime=iso_time, shortdate=short_date, srcset=srcset
+        datetime=format_time,
+        readertime=reader_time,
+        isotime=iso_time,
+        shortdate=short_date,
+        srcset=srcset,
+        reading_minutes=reading_minutes,
     )
     app.jinja_env.globals.update(
-        media_url=media_url, static_url=static_url, absolute_url=absolute_url, Role=Role, seo=seo
+        media_url=media_url,
+        static_url=static_url,
+        absolute_url=absolute_url,
+        Role=Role,
+        seo=seo,
+        share_links=share_links,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -6,6 +6,13 @@
  *      "visible-again" event lets them refresh as soon as the reader comes back.
  *   2. When infinite scroll fails to load a page (network or server error), the "Older stories"
  *      item shows a retry message instead of a dead spinner (elements marked data-retry-on-error).
+ *   3. Times: a card's time, the live box's and any <time data-ago> read "12 min ago",
+ *      "3 h ago", then a date on the reader's clock, computed here from its datetime so the
+ *      cached HTML never goes stale; the absolute UTC time stays in the markup without script,
+ *      and in the title on hover. An article's <time data-yours> (the dateline's clock) gets
+ *      the same moment on the reader's own clock under it.
+ *   4. Sharing: the native share sheet and "Copy link" buttons need script, so they are hidden
+ *      until it runs (and the browser offers them); the plain share links work without it.
  * Everything still works without this file; it only saves requests and explains failures.
  */
 (function () {
@@ -40,4 +47,78 @@
   }
   document.addEventListener("htmx:error", markFailed);
   document.addEventListener("htmx:response:error", markFailed);
+
+  var MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+  function day(d) {
+    return d.getDate() + " " + MONTHS[d.getMonth()] + " " + d.getFullYear();
+  }
+  function utc(minutes) {
+    var a = Math.abs(minutes);
+    if (!a) return "UTC";
+    return "UTC" + (minutes < 0 ? "-" : "+") + Math.floor(a / 60) + (a % 60 ? ":" + pad(a % 60) : "");
+  }
+  function each(selector, fn) {
+    Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
+  }
+
+  function showTimes() {
+    var now = Date.now();
+    each("time[data-ago], .story-card__meta time, time.live-box__time", function (t) {
+      var ms = Date.parse(t.getAttribute("datetime"));
+      if (isNaN(ms)) return;
+      if (!t.title) t.title = t.textContent;
+      var min = Math.floor((now - ms) / 60000);
+      t.textContent = min < 1 ? "just now" : min < 60 ? min + " min ago" : min < 1440 ? Math.floor(min / 60) + " h ago" : day(new Date(ms));
+    });
+    each("time[data-yours]", function (t) {
+      var iso = t.getAttribute("datetime"), d = new Date(Date.parse(iso));
+      var m = /([+-])(\d\d):(\d\d)$/.exec(iso);
+      var there = m ? (m[1] === "-" ? -1 : 1) * (m[2] * 60 + +m[3]) : 0;
+      var mine = -d.getTimezoneOffset();
+      if (isNaN(d) || mine === there || t.hasAttribute("data-shown")) return;
+      var note = document.createElement("span");
+      note.className = "your-time";
+      note.textContent = "Your time: " + day(d) + ", " + pad(d.getHours()) + ":" + pad(d.getMinutes()) + " (" + utc(mine) + ")";
+      t.setAttribute("data-shown", "");
+      t.title = note.textContent;
+      t.parentNode.appendChild(note);
+    });
+  }
+  document.addEventListener("htmx:after:swap", showTimes);
+  setInterval(showTimes, 60000);
+
+  function setUp() {
+    showTimes();
+    each("[data-share-native]", function (b) {
+      if (navigator.share) b.parentNode.hidden = false;
+    });
+    each("[data-copy-link]", function (b) {
+      if (navigator.clipboard) b.parentNode.hidden = false;
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
+  else setUp();
+
+  document.addEventListener("click", function (evt) {
+    var b = evt.target.closest && evt.target.closest("[data-share-native], [data-copy-link]");
+    var box = b && b.closest("[data-share-url]");
+    if (!box) return;
+    var url = box.getAttribute("data-share-url");
+    var status = box.querySelector("[role=status]");
+    if (b.hasAttribute("data-share-native")) {
+      navigator.share({ title: box.getAttribute("data-share-title"), url: url }).catch(function () {});
+      return;
+    }
+    navigator.clipboard.writeText(url).then(
+      function () {
+        status.textContent = "Link copied.";
+      },
+      function () {
+        status.textContent = "Could not copy the link: copy it from the address bar.";
+      }
+    );
+  });
 })();

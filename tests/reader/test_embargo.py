@@ -180,7 +180,7 @@ def test_readers_are_told_it_was_published_when_the_embargo_ended(client, query)
     )
     zone_time = lifted.astimezone(ZoneInfo("Asia/Kolkata")).isoformat(timespec="seconds")
     page = client.get(f"/article/{SLUG}").text
-    assert f'Published <time datetime="{zone_time}">' in page
+    assert f'<time datetime="{zone_time}" data-yours>' in page  # the published time
     assert f'"datePublished": "{zone_time}"' in page
     assert SLUG in client.get("/news-sitemap.xml").text
     assert zone_time in client.get("/latest").text

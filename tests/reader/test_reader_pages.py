@@ -130,9 +130,12 @@ def test_article_page_has_dateline_byline_times_embed_and_attribution(client, si
     html = client.get(f"/article/{site.slug}").get_data(as_text=True)
     assert "<strong>SEOUL —</strong>" in html
     assert f'href="/author/{site.author}" rel="author">Joon Park</a>' in html
-    # Published time in the dateline country's zone, with the offset in the datetime attribute.
+    # Published time on the dateline's clock, labelled by its offset (not "KST"), with the offset
+    # in the datetime attribute too.
     assert re.search(
-        r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00">[^<]+ (JST|KST)</time>', html
+        r'<span class="story__place">Seoul</span>, <time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d'
+        r'\+09:00" data-yours>\d{1,2} \w{3} \d{4}, \d\d:\d\d \(UTC\+9\)</time>',
+        html,
     )
     # The embed token became a card for the current headline of the embedded story.
     assert "[[nid:" not in html
