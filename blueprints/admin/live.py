@@ -22,10 +22,10 @@ from blueprints.admin.live_forms import (
     WritersForm,
 )
 from blueprints.admin.photos import UPLOAD_OVERHEAD
+from blueprints.news import live_page
 from blueprints.news.views import embed_cards
 from extensions import db
 from newsroom import live
-from newsroom.content import expand_embeds
 from newsroom.models import LivePost, Photo, Role, Story, User
 from newsroom.photo_desk import add_photo, delete_photo
 from newsroom.photos import MAX_BYTES as PHOTO_MAX_BYTES
@@ -93,10 +93,8 @@ def desk_page(story: Story, status: int = 200, **forms):
 
 
 def post_bodies(posts: list[LivePost]) -> dict[int, Markup]:
-    """Each post's body as readers see it, embedded stories as cards (one query for them all)."""
-    ids = tuple(dict.fromkeys(i for post in posts for i in post.embed_ids or []))
-    cards, links = embed_cards(ids) if ids else ({}, {})
-    return {post.id: expand_embeds(post.body_html, cards, links) for post in posts}
+    """Each post's body as readers see it (the reader page's own rendering)."""
+    return live_page.post_bodies(posts, embed_cards)
 
 
 def writers_form(story: Story, sent: bool = False) -> WritersForm:
