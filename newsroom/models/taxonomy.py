@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -9,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from extensions import db
 from newsroom.models.base import Named
+
+if TYPE_CHECKING:
+    from newsroom.models.photo import Photo
 
 
 class Region(Named, db.Model):
@@ -39,6 +43,8 @@ class Country(Named, db.Model):
     name: Mapped[str] = mapped_column(sa.String(80))
     iso2: Mapped[str] = mapped_column(sa.String(2), unique=True)
     timezone: Mapped[str] = mapped_column(sa.String(64))
+    # The capital, for the country front's fact line ("Capital Manila").
+    capital: Mapped[str] = mapped_column(sa.String(80), default="")
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
 
     region: Mapped[Region] = relationship(back_populates="countries")
@@ -74,6 +80,19 @@ class Author(Named, db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     title: Mapped[str] = mapped_column(sa.String(120), default="")
     bio: Mapped[str] = mapped_column(sa.Text, default="")
+    # A portrait from the photo desk, shown on the author's page, bylines of opinion and analysis.
+    photo_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("images.id", ondelete="SET NULL"), index=True
+    )
+    # The author's profiles elsewhere (one https address per line): links on the author page
+    # and `sameAs` in its JSON-LD.
+    profiles: Mapped[str] = mapped_column(sa.Text, default="")
+
+    photo: Mapped[Photo | None] = relationship()
+
+    @property
+    def profile_urls(self) -> list[str]:
+        return [line.strip() for line in (self.profiles or "").splitlines() if line.strip()]
 
     @classmethod
     def with_ids(cls, ids) -> list[Author]:
