@@ -7,7 +7,7 @@ PORT ?= 5000
 WORKERS ?= 2
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run dev user test test-fast lint fuzz bench bench-live loadtest soak install install-dev migrate demo clean
+.PHONY: run dev user test test-fast lint fuzz bench bench-live lighthouse loadtest soak install install-dev migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,9 @@ fuzz: install-dev  ## 60 s of coverage-guided fuzzing of the next= validator (at
 
 bench: install-dev  ## loopback benchmarks against nginx's static limit (wrk when installed), then the live page
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+lighthouse: install-dev  ## Lighthouse at phone size on home, an article and a country front of a running `make run`
+	$(BIN)/python bench/lighthouse.py --base http://$(HOST):$(PORT)
 
 bench-live: install-dev  ## the live-page case alone: make bench-live LIVE_ARGS="--seconds 45 --readers 500"
 	$(BIN)/python bench/live.py $(LIVE_ARGS)
