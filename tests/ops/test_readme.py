@@ -38,6 +38,8 @@ NOT_RUN = {
     "make loadtest": "two minutes of load; .ci/run runs it on both backends",
     "make soak": "ten minutes of load",
     "make bench": "builds 100,000 stories and needs wrk and nginx",
+    "make lighthouse": "needs the Lighthouse CLI from npm and a quiet machine; its scores are in "
+    "the issue notes",
     "createdb asian_news": "needs a PostgreSQL server; tests/web/test_startup.py checks that a "
     "missing database is reported with this advice",
 }
