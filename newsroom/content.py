@@ -171,9 +171,7 @@ def split_at_breaks(html: str) -> list[Markup]:
     parts, start = [], 0
     for match in re.finditer(r"<hr>\n?", html):
         before = html[: match.start()]
-        nested = any(
-            before.count(f"<{tag}") > before.count(f"</{tag}>") for tag in _CONTAINERS
-        )
+        nested = any(before.count(f"<{tag}") > before.count(f"</{tag}>") for tag in _CONTAINERS)
         if not nested:
             parts.append(html[start : match.start()])
             start = match.end()

@@ -90,9 +90,7 @@ def test_a_photo_story_is_a_sequence_of_large_photos_with_the_text_between(clien
     assert not find(doc, "photo-sequence")[0].xpath(".//hr"), "the breaks became photos"
 
 
-def test_a_photo_story_whose_hero_is_not_in_the_gallery_shows_it_then_every_photo(
-    client, query
-):
+def test_a_photo_story_whose_hero_is_not_in_the_gallery_shows_it_then_every_photo(client, query):
     def build():
         photos = _photos()
         cover = PhotoFactory(alt="A wide view of the old city", caption="Mosul's old city.")
@@ -111,7 +109,9 @@ def test_a_photo_story_whose_hero_is_not_in_the_gallery_shows_it_then_every_phot
     assert captions == [
         f"{n} of 4 {c} Photo: Asian-News.net" for n, c in enumerate(reversed(CAPTIONS), start=1)
     ]
-    assert all(img.get("loading") == "lazy" for img in find(doc, "photo-sequence")[0].xpath(".//img"))
+    assert all(
+        img.get("loading") == "lazy" for img in find(doc, "photo-sequence")[0].xpath(".//img")
+    )
     assert html.index("The minaret has reopened") < html.index('id="photo-1"'), "text, then photos"
 
 
@@ -219,9 +219,7 @@ def test_lists_label_opinion_and_analysis_so_they_never_look_like_news(client, c
 
 def test_portraits_cost_no_query_per_columnist(app, client, query):
     def build(count):
-        authors = [
-            AuthorFactory(photo=PhotoFactory(width=400, height=400)) for _ in range(count)
-        ]
+        authors = [AuthorFactory(photo=PhotoFactory(width=400, height=400)) for _ in range(count)]
         return make_story(kind="opinion", authors=authors).slug
 
     one, three = query(lambda: build(1)), query(lambda: build(3))
@@ -272,7 +270,9 @@ def test_an_interview_marks_its_questions_and_leaves_answers_plain(client, query
         "Raman",
         "Raman",
     ], "each answer names the interviewee"
-    assert "onerror" not in html and "<img src" not in html.split("story__body")[1].split("</div>")[0]
+    assert (
+        "onerror" not in html and "<img src" not in html.split("story__body")[1].split("</div>")[0]
+    )
     assert ' style="' not in html.split("story__body")[1].split("</div>")[0]
 
 
