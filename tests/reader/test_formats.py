@@ -282,3 +282,12 @@ def test_only_interviews_mark_questions(client, query):
 
     html, _ = _page(client, query(build))
     assert "qa__question" not in html
+
+
+def test_only_a_break_between_paragraphs_places_a_photo():
+    from newsroom.content import render_markdown, split_at_breaks
+
+    html = render_markdown("First.\n\n---\n\n> A quote\n>\n> ---\n>\n> goes on.\n\n- a\n\nLast.")
+    parts = split_at_breaks(html)
+    assert len(parts) == 2, "the break inside the quotation stays in the text"
+    assert "<hr>" in parts[1] and "goes on" in parts[1] and "Last." in parts[1]
