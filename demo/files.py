@@ -33,6 +33,7 @@ OPTIONAL = {
     "featured": bool,
     "breaking": bool,
     "image": str,
+    "gallery": list,
     "video": str,
     "source": dict,
     "correction": str,
@@ -76,6 +77,8 @@ def read_story(path: Path) -> dict:
             raise DemoDataError(f"{path}: {field} should be a {kind.__name__}")
     if not story["countries"]:
         raise DemoDataError(f"{path}: countries is empty (the first one is the dateline's)")
+    if not all(isinstance(caption, str) and caption for caption in story.get("gallery", [])):
+        raise DemoDataError(f"{path}: gallery is a list of captions, one a photo")
     if "source" in story and set(story["source"]) != {"name", "url"}:
         raise DemoDataError(f"{path}: source is a table with name and url")
     if not body.strip():

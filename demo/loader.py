@@ -173,7 +173,8 @@ def load_demo(with_images: bool = True) -> int:
 
 
 def _add_photos(story: Story, entry: dict) -> None:
-    """The hero illustration, and for a photo story a gallery of it and three more views."""
+    """The hero illustration, and for a photo story a gallery led by it: one more photo for each
+    caption in `gallery` (three numbered views of the hero's subject without one)."""
     photo = store_photo(
         illustration(entry["key"], entry["section"]),
         alt=f"Illustration: {entry['image']}",
@@ -184,12 +185,13 @@ def _add_photos(story: Story, entry: dict) -> None:
     story.hero_photo = photo
     if entry["kind"] != "photo":
         return
+    captions = entry.get("gallery") or [f"{entry['image']}, view {n}." for n in range(1, 4)]
     gallery = []
-    for n in range(1, 4):
+    for n, caption in enumerate(captions, start=1):
         extra = store_photo(
             illustration(f"{entry['key']}-{n}", entry["section"]),
-            alt=f"Illustration {n} of 3 for the photo story: {entry['image']}",
-            caption=f"{entry['image']}, view {n}.",
+            alt=f"Illustration: {caption.rstrip('.')}",
+            caption=caption,
             credit=CREDIT,
         )
         db.session.add(extra)

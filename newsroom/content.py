@@ -150,3 +150,30 @@ def render_story_body(dateline: str, source: str) -> tuple[str, list[int]]:
     if dateline and source and not source.startswith(("#", "[[", ">", "-", "*", "|")):
         source = f"**{dateline.strip().upper()} —** {source}"
     return render_markdown(source), embed_ids(source)
+
+
+# An interview's question is a paragraph wholly in bold ("**Why now?**"); the answer is what
+# follows. Only the display marks it, so stories saved before the rule get it too.
+QUESTION = re.compile(r"<p><strong>((?:(?!</?p[\s>]|</?strong>).)+)</strong></p>", re.DOTALL)
+_CONTAINERS = ("blockquote", "ul", "ol", "table", "figure")
+
+
+def mark_questions(html: str) -> Markup:
+    """An interview's sanitized body with each question paragraph classed `qa__question`."""
+    marked = QUESTION.sub(r'<p class="qa__question"><strong>\1</strong></p>', str(html))
+    return Markup(marked)  # sanitized at save; only our own attribute added  # noqa: S704  # nosec B704
+
+
+def split_at_breaks(html: str) -> list[Markup]:
+    """A sanitized body cut at its top-level thematic breaks (`---` in Markdown, `<hr>`): where a
+    photo story's next photo goes. A break inside a quotation or list stays where it is."""
+    html = str(html)
+    parts, start = [], 0
+    for match in re.finditer(r"<hr>\n?", html):
+        before = html[: match.start()]
+        nested = any(before.count(f"<{tag}") > before.count(f"</{tag}>") for tag in _CONTAINERS)
+        if not nested:
+            parts.append(html[start : match.start()])
+            start = match.end()
+    parts.append(html[start:])
+    return [Markup(part) for part in parts]  # noqa: S704  # nosec B704

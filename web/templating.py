@@ -14,6 +14,7 @@ from flask import Flask, current_app, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from extensions import cache, db
+from newsroom.content import mark_questions, split_at_breaks
 from newsroom.models import Region, Role, Section
 from newsroom.zones import UTC_ZONE, abbreviation, utc_offset
 from web import seo
@@ -148,6 +149,8 @@ def register_template_helpers(app: Flask) -> None:
         shortdate=short_date,
         srcset=srcset,
         reading_minutes=reading_minutes,
+        mark_questions=mark_questions,
+        split_at_breaks=split_at_breaks,
     )
     app.jinja_env.globals.update(
         media_url=media_url,

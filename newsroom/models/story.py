@@ -226,7 +226,7 @@ class Story(StoryMixin, Addressed, db.Model):
                 joinedload(cls.dateline_country),
                 joinedload(cls.source),
                 selectinload(cls.countries).joinedload(Country.region),
-                selectinload(cls.authors),
+                selectinload(cls.authors).joinedload(Author.photo),
                 selectinload(cls.tags),
             )
         ).first()

@@ -166,7 +166,7 @@ SIZES_AGAINST_LAYOUT = """() => [...document.querySelectorAll('img[sizes]')].map
   const said = probe.getBoundingClientRect().width;
   probe.remove();
   const slot = ['front__lead', 'front__top', 'home-blocks', 'strip__list', 'section-blocks',
-    'story-list', 'related__list', 'story__hero', 'gallery__list']
+    'story-list', 'related__list', 'story__hero', 'photo-sequence']
     .find(name => img.closest('.' + name));
   return {said, drawn: box.width, length, slot};
 }).filter(Boolean)"""
@@ -195,7 +195,7 @@ def test_every_pictures_sizes_match_the_slot_it_is_drawn_in(browser, live_server
         "story-list",
         "related__list",
         "story__hero",
-        "gallery__list",
+        "photo-sequence",
     }, "every slot that shows a picture was measured"
     page.context.close()
     assert not problems, problems

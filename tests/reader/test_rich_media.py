@@ -1,4 +1,5 @@
-"""Rich media: video stories behind a privacy facade, and photo stories with a gallery."""
+"""Rich media: video stories behind a privacy facade, and galleries in articles (a photo story's
+own sequence of photos is in test_formats.py)."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def test_only_allowed_video_hosts_become_players(url, player):
     assert embed_url(url) == player
 
 
-def test_photo_stories_have_a_gallery_that_works_without_javascript(client, query):
+def test_an_articles_gallery_works_without_javascript(client, query):
     def build():
         photos = [
             PhotoFactory(width=400, height=300, alt=f"The restored minaret, view {n}")
@@ -81,7 +82,7 @@ def test_photo_stories_have_a_gallery_that_works_without_javascript(client, quer
         ]
         return make_story(
             headline="Mosul's rebuilt minaret reopens to visitors",
-            kind="photo",
+            kind="news",
             section="culture",
             countries=["iraq"],
             hero_photo=photos[0],
