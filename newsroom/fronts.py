@@ -236,9 +236,7 @@ def chosen_ids(front: Front | None) -> dict[tuple[str, int | None, int], int]:
     return {(s.slot, s.section_id, s.position): s.story_id for s in front.slots}
 
 
-def check_choices(
-    choices: dict[Place, int | None], stories: dict[int, Story]
-) -> dict[str, str]:
+def check_choices(choices: dict[Place, int | None], stories: dict[int, Story]) -> dict[str, str]:
     """What is wrong with these choices, by form field: a story that does not exist, a draft,
     a story of another section in a section's block, or a story chosen twice."""
     errors: dict[str, str] = {}
@@ -284,9 +282,7 @@ def arrange_front(
     """Save the editor's choices for the home front (checked by `check_choices`) and audit
     them; returns the change in words, or "" when nothing changed. StaleFront if another
     editor saved since `revision`. The caller commits."""
-    front = db.session.scalars(
-        sa.select(Front).where(Front.name == HOME).with_for_update()
-    ).first()
+    front = db.session.scalars(sa.select(Front).where(Front.name == HOME).with_for_update()).first()
     if front is None:
         front = Front(name=HOME, revision=1)
         db.session.add(front)
