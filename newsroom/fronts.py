@@ -192,7 +192,7 @@ def _first(pool: list[Story], keep: Callable[[Story], bool], count: int) -> list
 class StaleFront(Exception):
     """The front was saved by someone else since this editor's form was drawn."""
 
-    def __init__(self, front: Front):
+    def __init__(self, front: Front | None):
         super().__init__("Another editor has arranged the front page since you opened it.")
         self.front = front
 
@@ -283,16 +283,16 @@ def arrange_front(
     them; returns the change in words, or "" when nothing changed. StaleFront if another
     editor saved since `revision`. The caller commits."""
     front = db.session.scalars(sa.select(Front).where(Front.name == HOME).with_for_update()).first()
-    if front is None:
-        front = Front(name=HOME, revision=1)
-        db.session.add(front)
-    if (front.revision or 1) != revision:
+    if (front.revision if front else 1) != revision:
         raise StaleFront(front)
     before = chosen_ids(front)
     after = {place.key: ident for place, ident in choices.items() if ident is not None}
     changes = describe_changes(choices, before, after, stories)
     if not changes:
         return ""
+    if front is None:
+        front = Front(name=HOME, revision=1)
+        db.session.add(front)
     front.slots.clear()
     db.session.flush()  # the old rows go before new ones reuse their stories (unique per front)
     for place, ident in choices.items():

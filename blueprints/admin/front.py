@@ -9,6 +9,7 @@ import re
 
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from blueprints.admin.common import bp, form_response, requires, search_text
 from extensions import db
@@ -18,7 +19,9 @@ from web.caching import content_version
 from web.params import parse_int
 
 CHOICES_OFFERED = 150  # the newest stories the type-ahead offers; any other by its number
-STORY_NUMBER = re.compile(r"#?\s*(\d{1,10})(?:\D.*)?", re.S)
+# What a field may hold: a story's number, alone or as the type-ahead writes it ("123 · Headline");
+# a headline that merely starts with a number ("2026 budget ...") is not taken for one.
+STORY_NUMBER = re.compile(r"#?\s*(\d{1,10})\s*(?:·.*)?", re.S)
 
 
 @bp.route("/front", methods=["GET", "POST"])
@@ -62,7 +65,9 @@ def front():
         return _page(places, texts, saved, errors=errors, status=422)
     try:
         changes = fronts.arrange_front(current_user, sent_revision, choices, stories)
-    except fronts.StaleFront:
+        db.session.commit()
+    except (fronts.StaleFront, IntegrityError):
+        # IntegrityError: two first-ever saves at once, each creating the front.
         db.session.rollback()
         saved = fronts.home_front()
         who = saved.arranged_by.display_name if saved and saved.arranged_by else "Another editor"
@@ -75,7 +80,6 @@ def front():
     if not changes:
         flash("Nothing changed: the front page is as it was.", "success")
         return redirect(url_for("admin.front"), 303)
-    db.session.commit()
     flash("The front page is arranged: readers see it now.", "success")
     return redirect(url_for("admin.front"), 303)
 

@@ -169,6 +169,7 @@ def test_two_editors_cannot_save_over_each_other(signed_in, query, stories):
     [
         ("lead", "999999", "There is no story number 999999."),
         ("top_2", "a story about rice", "Choose a story from the suggestions"),
+        ("top_2", "2026 budget for the rail link", "Choose a story from the suggestions"),
         ("top_1", "{draft}", "is not published or scheduled"),
         ("section_{business}_1", "{politics_story}", "is in Politics, not in Business."),
         ("top_3", "{lead}", "is already chosen as Lead story"),
