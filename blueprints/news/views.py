@@ -44,7 +44,6 @@ def home():
     front = fronts.assemble_front(content_version(), per_page)
     return render_template(
         "news/home.html",
-        front=front,
         live_pages=front.live_pages,
         lead=front.lead,
         top=front.top,
