@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import PASSWORD, ROOT, serious_axe_violations, sign_in_browser
+from tests.helpers import ARTIFACTS, PASSWORD, ROOT, serious_axe_violations, sign_in_browser
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 WIDTHS = {1280: 800, 375: 812}
@@ -66,6 +66,14 @@ def test_no_story_twice_on_the_home_page_above_the_stream(browser, live_server, 
     # Section blocks do not repeat their own section on every card.
     expect(page.locator(".section-blocks .story-card__section")).to_have_count(0)
     expect(page.locator(".front__lead .story-card__section")).to_have_count(1)
+    # A card left without a kicker (no label either) draws no empty line above its headline.
+    plain = page.locator(".section-blocks .story-card__kicker:not(:has(.label))")
+    assert plain.count() and all(not k.is_visible() for k in plain.all())
+    page.locator(".section-blocks").screenshot(
+        path=str(
+            ARTIFACTS / f"home-section-blocks-{width}{'-dark' if scheme == 'dark' else ''}.png"
+        )
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     suffix = "-dark" if scheme == "dark" else ""
     page.screenshot(path=str(SCREENSHOTS / f"home-{width}{suffix}.png"))
