@@ -21,9 +21,9 @@ from markupsafe import Markup
 from blueprints.news import live_page
 from blueprints.news.lists import ListScope, scope_for
 from extensions import cache, db
+from newsroom import fronts
 from newsroom.content import expand_embeds
-from newsroom.models import Kind, Region, Section, SlugRedirect, Status, Story, StoryUpdate
-from newsroom.models.live import LivePost, open_live_pages
+from newsroom.models import SlugRedirect, Status, Story, StoryUpdate
 from newsroom.video import host_name
 from web.caching import cached_page, content_version
 from web.pages import render_page_or_fragment, wants_fragment
@@ -31,64 +31,31 @@ from web.params import cursor_arg, parse_int
 
 bp = Blueprint("news", __name__)
 
-HOME_POOL = 60
-HOME_LIVE_PAGES = 2  # open live pages in the front page's box, each with its newest posts
-HOME_LIVE_POSTS = 2
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,200}")
-BLOCK_SIZE = 3
 CORRECTIONS_PER_PAGE = 25
 
 
 @bp.get("/")
 @cached_page
 def home():
-    """The front page: open live coverage, lead, top stories, latest stream, and a block per
-    region and section."""
-    live_pages = open_live_pages(limit=HOME_LIVE_PAGES)
-    live_posts = LivePost.latest_for(live_pages, per_story=HOME_LIVE_POSTS)
-    pool = Story.latest(limit=HOME_POOL)
-    # A live page in the box above is not also the lead or a top story.
-    front = [a for a in pool if a not in live_pages]
-    featured = [a for a in front if a.is_featured]
-    with_photo = [a for a in featured if a.hero_photo is not None]
-    lead = (with_photo or featured or front or [None])[0]
-    top = [a for a in featured if a is not lead][:4]
-    if len(top) < 4:
-        top += [a for a in front if a is not lead and a not in top][: 4 - len(top)]
+    """The front page: open live coverage, the lead and top stories editors chose (or the
+    newest), blocks per kind, region and section, each story once, then the latest stream."""
     per_page = current_app.config["STORIES_PER_PAGE"]
-    latest = pool[:per_page]
-    regions = [
-        (
-            region,
-            _block(pool, lambda a, r=region: any(c.region_id == r.id for c in a.countries)),
-        )
-        for region in Region.ordered()
-    ]
-    sections = [
-        (section, _block(pool, lambda a, s=section: a.section_id == s.id))
-        for section in Section.ordered()
-    ]
-    voices = _block(pool, lambda a: a.kind in (Kind.INTERVIEW, Kind.ANALYSIS, Kind.OPINION))
-    visuals = _block(pool, lambda a: a.kind in (Kind.PHOTO, Kind.VIDEO))
-    scope = ListScope()
+    front = fronts.assemble_front(content_version(), per_page)
     return render_template(
         "news/home.html",
-        live_pages=[(page, live_posts[page.id]) for page in live_pages],
-        lead=lead,
-        top=top,
-        stories=latest,
-        next_cursor=latest[-1].cursor if len(latest) == per_page else None,
-        regions=[(r, b) for r, b in regions if b],
-        sections=[(s, b) for s, b in sections if b],
-        voices=voices,
-        visuals=visuals,
-        scope=scope,
-        newest=pool[0] if pool else None,
+        live_pages=front.live_pages,
+        lead=front.lead,
+        top=front.top,
+        stories=front.stream,
+        next_cursor=front.stream_cursor,
+        regions=front.regions,
+        sections=front.sections,
+        voices=front.voices,
+        visuals=front.visuals,
+        scope=ListScope(),
+        newest=front.newest,
     )
-
-
-def _block(pool: list[Story], keep) -> list[Story]:
-    return [a for a in pool if keep(a)][:BLOCK_SIZE]
 
 
 @bp.get("/latest")
@@ -146,7 +113,14 @@ def _story_list(scope: ListScope, title: str, introduction: str):
     if depth is None:
         abort(400, description="This list link is not valid. Start again from the first page.")
     per_page = current_app.config["STORIES_PER_PAGE"]
-    page = Story.latest_page(before=before, limit=per_page, **scope.filters)
+    # The front page's stream pages through /latest without taking over the front page's URL,
+    # and skips the stories the front page shows above it.
+    home_stream = scope.kind == "latest" and request.args.get("stream") == "home"
+    if home_stream:
+        shown = fronts.shown_on_front(content_version(), per_page)
+        page = fronts.stream_page(shown, before, per_page)
+    else:
+        page = Story.latest_page(before=before, limit=per_page, **scope.filters)
     return render_page_or_fragment(
         "news/list.html",
         "partials/_story_list_page.html",
@@ -157,8 +131,7 @@ def _story_list(scope: ListScope, title: str, introduction: str):
         next_cursor=page.next_cursor,
         is_first_page=before is None,
         depth=depth,
-        # The front page's stream pages through /latest without taking over the front page's URL.
-        home_stream=scope.kind == "latest" and request.args.get("stream") == "home",
+        home_stream=home_stream,
     )
 
 

@@ -4,7 +4,8 @@ base (clock, timestamp type, enums, link tables, the slug and name lookups) and 
 the bottom; taxonomy, photo, partner, inbox, people and ticker know nothing of stories;
 story_mixin (with live_at_for, the rule for what readers may see) and story build on them;
 revision (a story's kept versions and autosaves), update_log (its updates and corrections)
-and live (a live page's posts) build on story.
+and live (a live page's posts) build on story; front (the home page as editors arrange it)
+names the stories it holds by string.
 Models that point at a model in a module above name it by string (relationship("Story")).
 """
 
@@ -27,6 +28,7 @@ from newsroom.models.cursors import (
     Cursor,
     Page,
 )
+from newsroom.models.front import Front, FrontSlot
 from newsroom.models.inbox import ContactMessage
 from newsroom.models.live import LivePost, live_contributors
 from newsroom.models.partner import Source
@@ -53,6 +55,8 @@ CONTENT_MODELS = (
     Tag,
     StoryUpdate,
     LivePost,
+    Front,
+    FrontSlot,
 )
 
 __all__ = [
@@ -62,6 +66,8 @@ __all__ = [
     "CURSOR_MAX_MICROS",
     "CURSOR_MIN_MICROS",
     "EPOCH",
+    "Front",
+    "FrontSlot",
     "PHOTO_ID_MAX",
     "Story",
     "StoryUpdate",

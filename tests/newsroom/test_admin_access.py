@@ -56,6 +56,7 @@ NEEDS = {
     "admin.photo_read": "writer",
     "admin.photo_edit": "writer",
     "admin.photo_delete": "editor",
+    "admin.front": "editor",
     "admin.ticker": "editor",
     "admin.ticker_edit": "editor",
     "admin.ticker_expire": "editor",

@@ -220,8 +220,12 @@ def test_every_picture_slot_has_sizes_that_follow_its_layout(client, query):
 def test_the_photo_strip_sizes_follow_how_many_share_its_width(client, query, photos, sizes):
     def build():
         photo = PhotoFactory(width=1600, height=2000)
+        # The lead and top stories, and photo stories about no country (no region block takes
+        # them): the home page shows each story once, so these reach the strip.
+        for n in range(5):
+            make_story(headline=f"Top story {n}", is_featured=True)
         for n in range(photos):
-            make_story(headline=f"Pictures {n}", kind="photo", hero_photo=photo)
+            make_story(headline=f"Pictures {n}", kind="photo", hero_photo=photo, countries=[])
 
     query(build)
     doc = doc_of(client, "/")
