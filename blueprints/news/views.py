@@ -22,7 +22,16 @@ from blueprints.news import live_page
 from blueprints.news.lists import ListScope, scope_for
 from extensions import cache, db
 from newsroom.content import expand_embeds
-from newsroom.models import Kind, Region, Section, SlugRedirect, Status, Story, StoryUpdate
+from newsroom.models import (
+    Cursor,
+    Kind,
+    Region,
+    Section,
+    SlugRedirect,
+    Status,
+    Story,
+    StoryUpdate,
+)
 from newsroom.models.live import LivePost, open_live_pages
 from newsroom.video import host_name
 from web.caching import cached_page, content_version
@@ -37,6 +46,9 @@ HOME_LIVE_POSTS = 2
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,200}")
 BLOCK_SIZE = 3
 CORRECTIONS_PER_PAGE = 25
+# A list's `?upto=` link (how far a reader had scrolled) shows at most this many cards from the
+# top; the "Older stories" link under them carries on from there.
+MAX_UPTO_STORIES = 200
 
 
 @bp.get("/")
@@ -57,6 +69,11 @@ def home():
         top += [a for a in front if a is not lead and a not in top][: 4 - len(top)]
     per_page = current_app.config["STORIES_PER_PAGE"]
     latest = pool[:per_page]
+    next_cursor = latest[-1].cursor if len(latest) == per_page else None
+    upto, depth = _stream_depth()
+    if upto is not None:
+        # Back from a story: the stream as far down as the reader had scrolled.
+        latest, next_cursor = _down_to(upto, {})
     regions = [
         (
             region,
@@ -77,7 +94,8 @@ def home():
         lead=lead,
         top=top,
         stories=latest,
-        next_cursor=latest[-1].cursor if len(latest) == per_page else None,
+        next_cursor=next_cursor,
+        depth=depth,
         regions=[(r, b) for r, b in regions if b],
         sections=[(s, b) for s, b in sections if b],
         voices=voices,
@@ -140,26 +158,77 @@ def author(slug):
 
 
 def _story_list(scope: ListScope, title: str, introduction: str):
-    """One page of a list, as a whole page or, for infinite scroll, as the next cards."""
+    """One page of a list, as a whole page or, for infinite scroll, as the next cards; with
+    `?upto=`, every card from the newest down to the one a reader had scrolled to."""
     before = cursor_arg("before")
-    depth = parse_int(request.args.get("depth", "1"), minimum=1, maximum=100_000)
-    if depth is None:
+    upto, depth = _stream_depth()
+    if before is not None and upto is not None:
         abort(400, description="This list link is not valid. Start again from the first page.")
-    per_page = current_app.config["STORIES_PER_PAGE"]
-    page = Story.latest_page(before=before, limit=per_page, **scope.filters)
-    return render_page_or_fragment(
+    home_stream = _stream_arg() == "home" and scope.kind == "latest"
+    if upto is not None:
+        stories, next_cursor = _down_to(upto, scope.filters)
+    else:
+        page = Story.latest_page(
+            before=before, limit=current_app.config["STORIES_PER_PAGE"], **scope.filters
+        )
+        stories, next_cursor = page.rows, page.next_cursor
+    response = render_page_or_fragment(
         "news/list.html",
         "partials/_story_list_page.html",
         scope=scope,
         title=title,
         introduction=introduction,
-        stories=page.rows,
-        next_cursor=page.next_cursor,
+        stories=stories,
+        next_cursor=next_cursor,
         is_first_page=before is None,
         depth=depth,
-        # The front page's stream pages through /latest without taking over the front page's URL.
-        home_stream=scope.kind == "latest" and request.args.get("stream") == "home",
+        # The front page's stream pages through /latest: cards without pictures, and the
+        # address bar keeps the front page's own URL.
+        home_stream=home_stream,
     )
+    if wants_fragment() and before is not None and stories:
+        # Infinite scroll: the address bar records how far the reader has loaded, so that Back
+        # from a story opens the list with the same cards above it (see `_down_to`).
+        reached = {"upto": stories[-1].cursor, "depth": depth}
+        url = (
+            url_for("news.home", **reached)
+            if home_stream
+            else url_for(request.endpoint, **(request.view_args or {}), **reached)
+        )
+        response.headers["HX-Replace-Url"] = url
+    return response
+
+
+def _stream_arg() -> str:
+    """Which page a list's cards are for: "home" for the front page's stream, else the list's
+    own page; 400 for anything else."""
+    stream = request.args.get("stream", "")
+    if stream not in ("", "home"):
+        abort(400, description="This list link is not valid. Start again from the first page.")
+    return stream
+
+
+def _stream_depth() -> tuple[Cursor | None, int]:
+    """How far down a list the reader had loaded (`upto`, a card's cursor) and how many pages
+    that took (`depth`: infinite scroll stops loading by itself after a few)."""
+    upto = cursor_arg("upto")
+    depth = parse_int(request.args.get("depth", "1"), minimum=1, maximum=100_000)
+    if depth is None:
+        abort(400, description="This list link is not valid. Start again from the first page.")
+    return upto, depth
+
+
+def _down_to(upto: Cursor, filters: dict) -> tuple[list[Story], Cursor | None]:
+    """Every story of a list from the newest down to and including `upto` (at most
+    MAX_UPTO_STORIES), and where the next page starts (None at the end of the list)."""
+    # Ids are whole numbers: newer than (time, id - 1) is down to and including (time, id).
+    page = Story.latest_page(
+        after=Cursor(upto.number - 1, upto.at), limit=MAX_UPTO_STORIES, **filters
+    )
+    if page.next_cursor is not None:
+        return page.rows, page.next_cursor
+    older = Story.latest_page(before=upto, limit=1, **filters).rows
+    return page.rows, upto if older else None
 
 
 @bp.get("/article/<slug>", endpoint="story")
