@@ -24,6 +24,15 @@ IN_VIEW = (
 )
 
 
+def _in_view(locator, timeout_ms: int = 3000) -> bool:
+    """Whether the element is (or within a moment comes) wholly inside the viewport."""
+    for _ in range(timeout_ms // 100):
+        if locator.evaluate(IN_VIEW):
+            return True
+        locator.page.wait_for_timeout(100)
+    return False
+
+
 def _context(browser, viewport, **options):
     extra = {"has_touch": True, "is_mobile": True} if viewport == PHONE else {}
     context = browser.new_context(viewport=viewport, **extra, **options)
@@ -87,7 +96,7 @@ def test_the_notice_is_visible_from_the_top_and_from_deep_in_the_page(
     expect(page.locator(CARDS).nth(1)).to_contain_text("Kathmandu airport reopens")
     assert first.locator("img").count() == 0, "the front page's stream has no pictures"
     assert page.locator(f"{CARDS} img").count() == 0
-    assert first.evaluate(IN_VIEW), "the reader is taken to the new stories"
+    assert _in_view(first), "the reader is taken to the new stories"
     assert first.evaluate("el => document.activeElement === el")
     expect(page.locator(".new-stories__button")).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / f"new-stories-{viewport['width']}-inserted.png"))
@@ -119,7 +128,7 @@ def test_the_notice_on_a_list_inserts_cards_with_the_lists_pictures_in_dark_mode
     first = page.locator(CARDS).first
     expect(first).to_contain_text("Everest permits rise again")
     expect(first.locator("img")).to_have_count(1)
-    assert first.evaluate(IN_VIEW)
+    assert _in_view(first)
     context.close()
     assert not errors, errors
 
@@ -183,8 +192,10 @@ def _back_keeps_the_place(browser, live_server, path: str, bfcache: bool) -> Non
         expect(same).to_have_count(1)
         assert same.evaluate(IN_VIEW), f"{path} at {viewport['width']}: the story is in view"
         above = page.eval_on_selector_all(
-            CARDS, "(items, href) => items.findIndex(li => li.querySelector("
-            "'.story-card__title a').getAttribute('href') === href)", href
+            CARDS,
+            "(items, href) => items.findIndex(li => li.querySelector("
+            "'.story-card__title a').getAttribute('href') === href)",
+            href,
         )
         assert above == index, "the same cards above it"
         context.close()
@@ -201,3 +212,38 @@ def test_back_returns_to_the_same_story_without_the_back_forward_cache(
     browser_without_bfcache, live_server, path
 ):
     _back_keeps_the_place(browser_without_bfcache, live_server, path, bfcache=False)
+
+
+def test_the_footer_uses_the_phone_screen_in_columns_and_desktop_in_one_row(browser, live_server):
+    """Part 8: sections and regions side by side on a phone, five groups in a row at 1280 px,
+    readable in both colour schemes."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for viewport in (PHONE, DESKTOP):
+        for scheme in ("light", "dark"):
+            context, page, errors = _context(browser, viewport, color_scheme=scheme)
+            page.goto(live_server.url + "/about")
+            footer = page.locator(".site-footer")
+            footer.scroll_into_view_if_needed()
+            boxes = [
+                page.locator(f".site-footer__inner > :nth-child({n})").bounding_box()
+                for n in range(1, 6)
+            ]
+            sections, regions = boxes[1], boxes[2]
+            assert abs(sections["y"] - regions["y"]) < 2 and regions["x"] > sections["x"]
+            if viewport == DESKTOP:
+                assert len({round(b["y"]) for b in boxes}) == 1, "one row on desktop"
+            else:
+                assert boxes[4]["width"] > viewport["width"] * 0.8, "the publisher across"
+            assert page.evaluate(
+                "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+            )
+            expect(footer.get_by_role("link", name="RSS feed")).to_be_visible()
+            expect(footer.get_by_role("link", name="Corrections policy")).to_be_visible()
+            colours = footer.evaluate(
+                "f => [getComputedStyle(f).color, getComputedStyle(f).backgroundColor]"
+            )
+            assert colours[0] != colours[1]
+            suffix = "-dark" if scheme == "dark" else ""
+            footer.screenshot(path=str(SCREENSHOTS / f"footer-{viewport['width']}{suffix}.png"))
+            context.close()
+            assert not errors, errors

@@ -252,7 +252,9 @@ def test_the_footer_leads_to_sections_regions_feeds_and_the_publisher(client, st
         "/privacy",
     ):
         assert f'href="{href}"' in html, href
-    assert 'aria-labelledby="footer-sections"' in html and 'aria-labelledby="footer-regions"' in html
+    assert (
+        'aria-labelledby="footer-sections"' in html and 'aria-labelledby="footer-regions"' in html
+    )
     assert "Owner: SNOWLAND s.r.o." in html and "Registration certificate 06691200" in html
     assert "Na okraji 381/41" in html and "Corrections policy" in html
 
