@@ -133,19 +133,16 @@ def test_the_notice_on_a_list_inserts_cards_with_the_lists_pictures_in_dark_mode
     assert not errors, errors
 
 
-@pytest.fixture(scope="module")
-def browser_without_bfcache():
+@pytest.fixture
+def browser_without_bfcache(browser):
     """A Chromium that never keeps pages in the back/forward cache: Back reloads the list."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[*CHROMIUM_ARGS, "--disable-back-forward-cache"],
-        )
-        yield chromium
-        chromium.close()
+    chromium = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_ARGS, "--disable-back-forward-cache"],
+    )
+    yield chromium
+    chromium.close()
 
 
 def _load_three_more_pages(page) -> None:
@@ -153,7 +150,7 @@ def _load_three_more_pages(page) -> None:
     for _ in range(100):
         if page.locator(CARDS).count() >= PER_PAGE * 4:
             break
-        page.locator(".story-list__more").scroll_into_view_if_needed()
+        page.evaluate("document.querySelector('.story-list__more')?.scrollIntoView({block: 'end'})")
         page.mouse.wheel(0, 400)
         page.wait_for_timeout(100)
     loaded = page.locator(CARDS).count()
