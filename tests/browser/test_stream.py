@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.helpers import ARTIFACTS, ROOT
+from tests.helpers import ARTIFACTS, ROOT, serious_axe_violations
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 375, "height": 812}
@@ -55,7 +55,7 @@ def _publish(live_server, headline: str) -> None:
 def test_the_notice_is_visible_from_the_top_and_from_deep_in_the_page(
     browser, live_server, viewport
 ):
-    context, page, errors = _context(browser, viewport)
+    context, page, errors = _context(browser, viewport, bypass_csp=True)
     page.goto(live_server.url + "/")
     page.wait_for_function("window.htmx !== undefined")
     announcer = page.locator("#new-stories-announcer")
@@ -77,6 +77,7 @@ def test_the_notice_is_visible_from_the_top_and_from_deep_in_the_page(
     page.wait_for_timeout(200)
     assert page.evaluate("window.scrollY") > 2000
     assert button.evaluate(IN_VIEW), "the bar follows the reader down the page"
+    assert not serious_axe_violations(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"new-stories-{viewport['width']}.png"))
 
@@ -107,7 +108,8 @@ def test_the_notice_is_visible_from_the_top_and_from_deep_in_the_page(
 def test_the_notice_on_a_list_inserts_cards_with_the_lists_pictures_in_dark_mode(
     browser, live_server
 ):
-    context, page, errors = _context(browser, PHONE, color_scheme="dark")
+    # bypass_csp lets the test inject axe; the site itself never allows inline script.
+    context, page, errors = _context(browser, PHONE, color_scheme="dark", bypass_csp=True)
     page.goto(live_server.url + "/country/nepal")
     page.wait_for_function("window.htmx !== undefined")
     page.evaluate("window.scrollTo(0, 600)")
@@ -123,6 +125,7 @@ def test_the_notice_on_a_list_inserts_cards_with_the_lists_pictures_in_dark_mode
         "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]"
     )
     assert colours[0] != colours[1]
+    assert not serious_axe_violations(page), "the bar in dark mode: contrast, name, role"
     page.screenshot(path=str(ARTIFACTS / "new-stories-375-dark.png"))
     button.click()
     first = page.locator(CARDS).first
