@@ -153,7 +153,8 @@ def cached_page(view):
         if storable:
             if response.status_code == 200 and not wants_fragment():
                 _set_etag(response)
-            kept = ("Content-Type", "Vary", "ETag")
+            # HX-Replace-Url: how far down a list a page of infinite scroll reaches.
+            kept = ("Content-Type", "Vary", "ETag", "HX-Replace-Url")
             headers = [(k, v) for k, v in response.headers.items() if k in kept]
             cache.set(
                 key,

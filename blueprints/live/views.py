@@ -10,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    url_for,
 )
 
 from blueprints.news.lists import list_scope
@@ -31,6 +32,15 @@ def live_cache_control(poll_setting: str, most: int = 10) -> str:
     """
     seconds = min(most, max(0, current_app.config[poll_setting] - 1))
     return f"public, max-age={seconds}"
+
+
+def _home_stream() -> bool:
+    """True when the cards are for the front page's stream (`stream=home`), which has no
+    pictures; 400 for any other value."""
+    stream = request.args.get("stream", "")
+    if stream not in ("", "home"):
+        abort(400, description="This list link is not valid. Start again from the first page.")
+    return stream == "home"
 
 
 def _no_change(poll_setting: str):
@@ -57,11 +67,13 @@ def ticker():
 
 @bp.get("/latest")
 def latest():
-    """How many stories were published in a list since the page was rendered, as a notice."""
+    """How many stories were published in a list since the page was rendered, as a notice;
+    screen readers hear once (when there were none before) that there are new ones."""
     scope = list_scope(request.args)
     after = cursor_arg("after", required=True)
+    home_stream = _home_stream()
     if not wants_fragment():
-        return redirect(scope.url)
+        return redirect(url_for("news.home") if home_stream else scope.url)
     seen = request.args.get("seen", "0")
     fresh = Story.latest(after=after, limit=MAX_NEW_STORIES + 1, **scope.filters)
     count = len(fresh)
@@ -73,6 +85,8 @@ def latest():
             scope=scope,
             after_cursor=after,
             count=count,
+            home_stream=home_stream,
+            announce=count > 0 and seen == "0",
         )
     )
     response.headers["Cache-Control"] = live_cache_control("LATEST_POLL_SECONDS")
@@ -82,16 +96,23 @@ def latest():
 
 @bp.get("/latest/stories")
 def latest_stories():
-    """The stories published since the page was rendered, to insert at the top of its list."""
+    """The stories published since the page was rendered, to insert at the top of its list in
+    that list's style."""
     scope = list_scope(request.args)
     after = cursor_arg("after", required=True)
+    home_stream = _home_stream()
     if not wants_fragment():
-        return redirect(scope.url)
+        return redirect(url_for("news.home") if home_stream else scope.url)
     stories = Story.latest(after=after, limit=MAX_NEW_STORIES, **scope.filters)
     if not stories:
         abort(404)
     response = make_response(
-        render_template("partials/_new_story_cards.html", scope=scope, stories=stories)
+        render_template(
+            "partials/_new_story_cards.html",
+            scope=scope,
+            stories=stories,
+            home_stream=home_stream,
+        )
     )
     response.headers["Cache-Control"] = "no-cache"
     response.vary.add("HX-Request")

@@ -23,7 +23,7 @@ from blueprints.news.lists import ListScope, scope_for
 from extensions import cache, db
 from newsroom import fronts
 from newsroom.content import expand_embeds
-from newsroom.models import SlugRedirect, Status, Story, StoryUpdate
+from newsroom.models import Cursor, SlugRedirect, Status, Story, StoryUpdate
 from newsroom.video import host_name
 from web.caching import cached_page, content_version
 from web.pages import render_page_or_fragment, wants_fragment
@@ -33,6 +33,9 @@ bp = Blueprint("news", __name__)
 
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,200}")
 CORRECTIONS_PER_PAGE = 25
+# A list's `?upto=` link (how far a reader had scrolled) shows at most this many cards from the
+# top; the "Older stories" link under them carries on from there.
+MAX_UPTO_STORIES = 200
 
 
 @bp.get("/")
@@ -42,13 +45,19 @@ def home():
     newest), blocks per kind, region and section, each story once, then the latest stream."""
     per_page = current_app.config["STORIES_PER_PAGE"]
     front = fronts.assemble_front(content_version(), per_page)
+    stories, next_cursor = front.stream, front.stream_cursor
+    upto, depth = _stream_depth()
+    if upto is not None:
+        # Back from a story: the stream as far down as the reader had scrolled.
+        stories, next_cursor = _down_to(upto, {}, exclude_ids=front.shown_ids)
     return render_template(
         "news/home.html",
         live_pages=front.live_pages,
         lead=front.lead,
         top=front.top,
-        stories=front.stream,
-        next_cursor=front.stream_cursor,
+        stories=stories,
+        next_cursor=next_cursor,
+        depth=depth,
         regions=front.regions,
         sections=front.sections,
         voices=front.voices,
@@ -107,32 +116,89 @@ def author(slug):
 
 
 def _story_list(scope: ListScope, title: str, introduction: str):
-    """One page of a list, as a whole page or, for infinite scroll, as the next cards."""
+    """One page of a list, as a whole page or, for infinite scroll, as the next cards; with
+    `?upto=`, every card from the newest down to the one a reader had scrolled to."""
     before = cursor_arg("before")
-    depth = parse_int(request.args.get("depth", "1"), minimum=1, maximum=100_000)
-    if depth is None:
+    upto, depth = _stream_depth()
+    if before is not None and upto is not None:
         abort(400, description="This list link is not valid. Start again from the first page.")
     per_page = current_app.config["STORIES_PER_PAGE"]
     # The front page's stream pages through /latest without taking over the front page's URL,
     # and skips the stories the front page shows above it.
-    home_stream = scope.kind == "latest" and request.args.get("stream") == "home"
-    if home_stream:
-        shown = fronts.shown_on_front(content_version(), per_page)
+    home_stream = _stream_arg() == "home" and scope.kind == "latest"
+    shown = fronts.shown_on_front(content_version(), per_page) if home_stream else frozenset()
+    if upto is not None:
+        stories, next_cursor = _down_to(upto, scope.filters, exclude_ids=shown)
+    elif home_stream:
         page = fronts.stream_page(shown, before, per_page)
+        stories, next_cursor = page.rows, page.next_cursor
     else:
         page = Story.latest_page(before=before, limit=per_page, **scope.filters)
-    return render_page_or_fragment(
+        stories, next_cursor = page.rows, page.next_cursor
+    response = render_page_or_fragment(
         "news/list.html",
         "partials/_story_list_page.html",
         scope=scope,
         title=title,
         introduction=introduction,
-        stories=page.rows,
-        next_cursor=page.next_cursor,
+        stories=stories,
+        next_cursor=next_cursor,
         is_first_page=before is None,
         depth=depth,
+        # The front page's stream pages through /latest: cards without pictures, and the
+        # address bar keeps the front page's own URL.
         home_stream=home_stream,
     )
+    if wants_fragment() and before is not None and stories:
+        # Infinite scroll: the address bar records how far the reader has loaded, so that Back
+        # from a story opens the list with the same cards above it (see `_down_to`).
+        reached = {"upto": stories[-1].cursor, "depth": depth}
+        url = (
+            url_for("news.home", **reached)
+            if home_stream
+            else url_for(request.endpoint, **(request.view_args or {}), **reached)
+        )
+        response.headers["HX-Replace-Url"] = url
+    return response
+
+
+def _stream_arg() -> str:
+    """Which page a list's cards are for: "home" for the front page's stream, else the list's
+    own page; 400 for anything else."""
+    stream = request.args.get("stream", "")
+    if stream not in ("", "home"):
+        abort(400, description="This list link is not valid. Start again from the first page.")
+    return stream
+
+
+def _stream_depth() -> tuple[Cursor | None, int]:
+    """How far down a list the reader had loaded (`upto`, a card's cursor) and how many pages
+    that took (`depth`: infinite scroll stops loading by itself after a few)."""
+    upto = cursor_arg("upto")
+    depth = parse_int(request.args.get("depth", "1"), minimum=1, maximum=100_000)
+    if depth is None:
+        abort(400, description="This list link is not valid. Start again from the first page.")
+    return upto, depth
+
+
+def _down_to(
+    upto: Cursor, filters: dict, exclude_ids: frozenset[int] = frozenset()
+) -> tuple[list[Story], Cursor | None]:
+    """Every story of a list from the newest down to and including `upto` (at most
+    MAX_UPTO_STORIES), less `exclude_ids` (the front page's own), and where the next page starts
+    (None at the end of the list)."""
+    excluded = tuple(sorted(exclude_ids))
+    # Ids are whole numbers: newer than (time, id - 1) is down to and including (time, id).
+    page = Story.latest_page(
+        after=Cursor(upto.number - 1, upto.at),
+        limit=MAX_UPTO_STORIES,
+        exclude_ids=excluded,
+        **filters,
+    )
+    if page.next_cursor is not None:
+        return page.rows, page.next_cursor
+    older = Story.latest_page(before=upto, limit=1, exclude_ids=excluded, **filters).rows
+    return page.rows, upto if older else None
 
 
 @bp.get("/article/<slug>", endpoint="story")

@@ -13,6 +13,10 @@
  *      the same moment on the reader's own clock under it.
  *   4. Sharing: the native share sheet and "Copy link" buttons need script, so they are hidden
  *      until it runs (and the browser offers them); the plain share links work without it.
+ *   5. Back to a list: infinite scroll records in the URL how far the reader has loaded
+ *      (?upto=, from the server's HX-Replace-Url), so Back renders the same cards. The browser
+ *      restores the scroll position; when it cannot (a picture above changed height, the
+ *      window's size changed), the story the reader opened is brought back into view here.
  * Everything still works without this file; it only saves requests and explains failures.
  */
 (function () {
@@ -102,7 +106,28 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
   else setUp();
 
+  var BACK = "list-place";
+  function remember(evt) {
+    var a = evt.target.closest && evt.target.closest("#story-list a[href]");
+    try {
+      if (a) sessionStorage.setItem(BACK, location.href + " " + a.getAttribute("href"));
+    } catch (e) {}
+  }
+  window.addEventListener("pageshow", function (evt) {
+    var nav = performance.getEntriesByType("navigation")[0], saved, a, box;
+    try {
+      saved = (sessionStorage.getItem(BACK) || "").split(" ");
+    } catch (e) {
+      return;
+    }
+    if (evt.persisted || !nav || nav.type !== "back_forward" || saved[0] !== location.href) return;
+    a = document.querySelector('#story-list a[href="' + CSS.escape(saved[1]) + '"]');
+    box = a && a.getBoundingClientRect();
+    if (box && (box.top < 0 || box.bottom > window.innerHeight)) a.closest("li").scrollIntoView({ block: "center" });
+  });
+
   document.addEventListener("click", function (evt) {
+    remember(evt);
     var b = evt.target.closest && evt.target.closest("[data-share-native], [data-copy-link]");
     var box = b && b.closest("[data-share-url]");
     if (!box) return;

@@ -123,7 +123,7 @@ def test_new_story_cards_come_with_a_fresh_notice(client, query, htmx):
     assert response.status_code == 200
     assert "seoul-announces-new-chip-subsidies" in response.text
     assert "busan-port-volumes-hold-up" not in response.text, "only the stories since the page"
-    assert response.text.lstrip().startswith('<li class="story-list__item story-list__item--new">')
+    assert response.text.lstrip().startswith('<li class="story-list__item story-list__item--new"')
     assert '<hx-partial hx-target="#new-stories" hx-swap="outerHTML">' in response.text
 
 
