@@ -40,10 +40,16 @@ class ListScope:
         return {} if self.subject is None else {self.kind: self.subject.slug}
 
 
-def find_by_slug(model, slug: str):
-    """Fetch a section, country, region, tag or author by slug, or 404 (tags: public ones only)."""
+def find_slug(slug: str) -> str:
+    """The slug, or 404 when it cannot be any list's address."""
     if not slug or len(slug) > 120 or not slug.isascii() or not slug.isprintable():
         abort(404)
+    return slug
+
+
+def find_by_slug(model, slug: str):
+    """Fetch a section, country, region, tag or author by slug, or 404 (tags: public ones only)."""
+    find_slug(slug)
     query = sa.select(model).where(model.slug == slug)
     if model is Tag:
         query = query.where(Tag.public())
@@ -66,3 +72,57 @@ def list_scope(args) -> ListScope:
     if not named:
         return ListScope()
     return scope_for(named[0], args[named[0]])
+
+
+# --- fronts: a lead story and top stories above a section's, country's, region's or tag's list ---
+
+FRONT_KINDS = ("section", "country", "region", "tag")
+FRONT_TOP = 4  # top stories beside the lead
+FRONT_WINDOW = 10  # the lead and top stories are chosen among this many newest stories
+FRONT_MIN_LIST = 2  # a short list keeps this many stories for the list itself
+
+
+@dataclass
+class Front:
+    """The first page of a list that has a front: its lead, its top stories, and the newest
+    stories after them, without either."""
+
+    lead: object | None = None
+    top: list = field(default_factory=list)
+    stories: list = field(default_factory=list)
+    next_cursor: object | None = None
+    newest: object | None = None
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(s.id for s in ([self.lead] if self.lead else []) + self.top)
+
+
+def choose_front(rows: list) -> tuple[object | None, list]:
+    """The lead (a featured story with a photo, else any with a photo, else the newest) and up
+    to four top stories (featured and illustrated ones first, then the newest), chosen among the
+    newest few; a short list keeps some stories for itself, a very short one has no front."""
+    room = min(FRONT_TOP + 1, len(rows) - FRONT_MIN_LIST)
+    if room < 1:
+        return None, []
+    room -= (room - 1) % 2  # top stories sit two by two: none, two or four
+    window = rows[:FRONT_WINDOW]
+    featured = [s for s in window if s.is_featured and s.hero_photo_id is not None]
+    illustrated = [s for s in window if s.hero_photo_id is not None]
+    lead = (featured or illustrated or window)[0]
+    others = [s for s in window if s is not lead]
+    # sorted() is stable: within each rank the newest stay first.
+    others.sort(key=lambda s: (not s.is_featured, s.hero_photo_id is None))
+    return lead, others[: room - 1]
+
+
+def front_for(scope: ListScope, rows: list, more: bool, per_page: int) -> Front:
+    """Split the newest `rows` of a list into its front and the first page after it; `more`
+    says whether older stories follow the rows."""
+    lead, top = choose_front(rows)
+    front = Front(lead=lead, top=top, newest=rows[0] if rows else None)
+    rest = [s for s in rows if s.id not in front.ids]
+    front.stories = rest[:per_page]
+    if front.stories and (more or len(rest) > per_page):
+        front.next_cursor = front.stories[-1].cursor
+    return front

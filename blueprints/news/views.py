@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import (
@@ -19,12 +20,22 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from blueprints.news import live_page
-from blueprints.news.lists import ListScope, scope_for
+from blueprints.news.lists import (
+    FRONT_KINDS,
+    FRONT_TOP,
+    ListScope,
+    choose_front,
+    find_slug,
+    front_for,
+    scope_for,
+)
 from extensions import cache, db
 from newsroom.content import expand_embeds
 from newsroom.models import Kind, Region, Section, SlugRedirect, Status, Story, StoryUpdate
 from newsroom.models.live import LivePost, open_live_pages
+from newsroom.profiles import profile_links
 from newsroom.video import host_name
+from newsroom.zones import utc_offset, zone_name
 from web.caching import cached_page, content_version
 from web.pages import render_page_or_fragment, wants_fragment
 from web.params import cursor_arg, parse_int
@@ -101,7 +112,7 @@ def latest():
 @bp.get("/section/<slug>")
 @cached_page
 def section(slug):
-    """The newest stories in one section."""
+    """A section's front: its lead and top stories, then its newest stories."""
     scope = scope_for("section", slug)
     return _story_list(scope, scope.subject.name, scope.subject.description)
 
@@ -109,24 +120,55 @@ def section(slug):
 @bp.get("/country/<slug>")
 @cached_page
 def country(slug):
-    """The newest stories about one country."""
+    """A country's front: its capital and local time, its lead and top stories, then its newest."""
     scope = scope_for("country", slug)
     subject = scope.subject
-    return _story_list(scope, subject.name, f"News from {subject.name}, {subject.region.name}.")
+    local_now = datetime.now(subject.zone)
+    return _story_list(
+        scope,
+        subject.name,
+        f"News from {subject.name}, {subject.region.name}.",
+        # The time now, for readers without script; live.js keeps it current on a cached page.
+        local_now=local_now,
+        zone_label=zone_name(subject.zone, local_now),
+        zone_offset=utc_offset(local_now),
+    )
 
 
 @bp.get("/region/<slug>")
 @cached_page
 def region(slug):
-    """The newest stories from one region, with links to its countries."""
-    scope = scope_for("region", slug)
-    return _story_list(scope, scope.subject.name, scope.subject.description)
+    """A region's front: its lead and top stories, its countries each with their latest story,
+    then its newest stories."""
+    countries = None
+    if request.args.get("before") is None and not wants_fragment():
+        # The first page finds the region with its countries and their latest stories in one
+        # query; the next pages' fragments need the region only.
+        subject, pairs = Story.latest_by_country(find_slug(slug))
+        if subject is None:
+            abort(404)
+        scope = ListScope(kind="region", subject=subject, filters={"region": subject})
+        countries = _countries_by_latest(pairs)
+    else:
+        scope = scope_for("region", slug)
+    return _story_list(scope, scope.subject.name, scope.subject.description, countries=countries)
+
+
+def _countries_by_latest(pairs) -> tuple[list, list]:
+    """A region's countries with their latest story, the most recent first (countries whose
+    latest is the same story share one entry), then those without a story yet (by name)."""
+    grouped: dict[int, tuple[list, Story]] = {}
+    for country, story in pairs:
+        if story is not None:
+            grouped.setdefault(story.id, ([], story))[0].append(country)
+    with_story = sorted(grouped.values(), key=lambda g: (g[1].live_at, g[1].id), reverse=True)
+    return with_story, [c for c, s in pairs if s is None]
 
 
 @bp.get("/tag/<slug>")
 @cached_page
 def tag(slug):
-    """The newest stories with one tag."""
+    """A tag's front: its lead and top stories, then the newest stories with the tag."""
     scope = scope_for("tag", slug)
     return _story_list(scope, scope.subject.name, f"Stories tagged “{scope.subject.name}”.")
 
@@ -134,32 +176,75 @@ def tag(slug):
 @bp.get("/author/<slug>")
 @cached_page
 def author(slug):
-    """An author's biography and newest stories."""
+    """An author's portrait, role, biography and profiles elsewhere, and their newest stories."""
     scope = scope_for("author", slug)
-    return _story_list(scope, scope.subject.name, scope.subject.bio)
+    profiles = profile_links(scope.subject.profile_urls)
+    return _story_list(scope, scope.subject.name, scope.subject.bio, profiles=profiles)
 
 
-def _story_list(scope: ListScope, title: str, introduction: str):
-    """One page of a list, as a whole page or, for infinite scroll, as the next cards."""
+def _story_list(scope: ListScope, title: str, introduction: str, **extra):
+    """One page of a list, as a whole page or, for infinite scroll, as the next cards. A
+    section's, country's, region's or tag's first page opens with its front (lead and top
+    stories), which neither that page's list nor the next pages repeat."""
     before = cursor_arg("before")
     depth = parse_int(request.args.get("depth", "1"), minimum=1, maximum=100_000)
     if depth is None:
         abort(400, description="This list link is not valid. Start again from the first page.")
     per_page = current_app.config["STORIES_PER_PAGE"]
-    page = Story.latest_page(before=before, limit=per_page, **scope.filters)
+    front = None
+    if scope.kind in FRONT_KINDS and before is None:
+        front = _first_page_with_front(scope, per_page)
+        stories, next_cursor = front.stories, front.next_cursor
+        if wants_fragment():
+            # The first page as list items only (no front above them): the front's stories
+            # lead it, so the list read from its start still has every story once.
+            stories = [s for s in [front.lead, *front.top] if s is not None] + stories
+    else:
+        skip = _front_ids(scope, per_page) if scope.kind in FRONT_KINDS else ()
+        page = Story.latest_page(before=before, limit=per_page, exclude_ids=skip, **scope.filters)
+        stories, next_cursor = page.rows, page.next_cursor
     return render_page_or_fragment(
         "news/list.html",
         "partials/_story_list_page.html",
         scope=scope,
         title=title,
         introduction=introduction,
-        stories=page.rows,
-        next_cursor=page.next_cursor,
+        stories=stories,
+        next_cursor=next_cursor,
         is_first_page=before is None,
         depth=depth,
+        front=front,
+        # A section's cards do not repeat the section's name as their kicker.
+        omit_section=scope.kind == "section",
         # The front page's stream pages through /latest without taking over the front page's URL.
         home_stream=scope.kind == "latest" and request.args.get("stream") == "home",
+        **extra,
     )
+
+
+def _front_key(scope: ListScope) -> str:
+    return f"front:{content_version()}:{scope.kind}:{scope.subject.id}"
+
+
+def _first_page_with_front(scope: ListScope, per_page: int):
+    """The front and the first page after it, from one query; the front's stories are
+    remembered (per content version) so the next pages skip them."""
+    page = Story.latest_page(limit=per_page + FRONT_TOP + 1, **scope.filters)
+    front = front_for(scope, page.rows, page.next_cursor is not None, per_page)
+    cache.set(_front_key(scope), front.ids, timeout=3600)
+    return front
+
+
+def _front_ids(scope: ListScope, per_page: int) -> tuple[int, ...]:
+    """The stories a list's front shows, for its next pages to skip: remembered by the first
+    page, else chosen again exactly as it chose them."""
+    ids = cache.get(_front_key(scope))
+    if ids is None:
+        rows = Story.latest_page(limit=per_page + FRONT_TOP + 1, **scope.filters).rows
+        lead, top = choose_front(rows)
+        ids = tuple(s.id for s in ([lead] if lead else []) + top)
+        cache.set(_front_key(scope), ids, timeout=3600)
+    return tuple(ids)
 
 
 @bp.get("/article/<slug>", endpoint="story")
