@@ -98,6 +98,12 @@ class Front:
         return tuple(s.id for s in ([self.lead] if self.lead else []) + self.top)
 
 
+def front_pool(per_page: int) -> int:
+    """How many of the newest stories the first page reads: the window the front is chosen
+    in, and enough after the front to fill the page."""
+    return max(FRONT_WINDOW, per_page) + FRONT_TOP + 1
+
+
 def choose_front(rows: list) -> tuple[object | None, list]:
     """The lead (a featured story with a photo, else any with a photo, else the newest) and up
     to four top stories (featured and illustrated ones first, then the newest), chosen among the

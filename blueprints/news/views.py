@@ -22,11 +22,12 @@ from markupsafe import Markup
 from blueprints.news import live_page
 from blueprints.news.lists import (
     FRONT_KINDS,
-    FRONT_TOP,
+    Front,
     ListScope,
     choose_front,
     find_slug,
     front_for,
+    front_pool,
     scope_for,
 )
 from extensions import cache, db
@@ -229,7 +230,7 @@ def _front_key(scope: ListScope) -> str:
 def _first_page_with_front(scope: ListScope, per_page: int):
     """The front and the first page after it, from one query; the front's stories are
     remembered (per content version) so the next pages skip them."""
-    page = Story.latest_page(limit=per_page + FRONT_TOP + 1, **scope.filters)
+    page = Story.latest_page(limit=front_pool(per_page), **scope.filters)
     front = front_for(scope, page.rows, page.next_cursor is not None, per_page)
     cache.set(_front_key(scope), front.ids, timeout=3600)
     return front
@@ -240,9 +241,9 @@ def _front_ids(scope: ListScope, per_page: int) -> tuple[int, ...]:
     page, else chosen again exactly as it chose them."""
     ids = cache.get(_front_key(scope))
     if ids is None:
-        rows = Story.latest_page(limit=per_page + FRONT_TOP + 1, **scope.filters).rows
+        rows = Story.latest_page(limit=front_pool(per_page), **scope.filters).rows
         lead, top = choose_front(rows)
-        ids = tuple(s.id for s in ([lead] if lead else []) + top)
+        ids = Front(lead=lead, top=top).ids
         cache.set(_front_key(scope), ids, timeout=3600)
     return tuple(ids)
 
