@@ -34,6 +34,7 @@ from extensions import cache, db
 from newsroom.content import expand_embeds
 from newsroom.models import Kind, Region, Section, SlugRedirect, Status, Story, StoryUpdate
 from newsroom.models.live import LivePost, open_live_pages
+from newsroom.models.region_front import countries_with_latest
 from newsroom.profiles import profile_links
 from newsroom.video import host_name
 from newsroom.zones import utc_offset, zone_name
@@ -145,7 +146,7 @@ def region(slug):
     if request.args.get("before") is None and not wants_fragment():
         # The first page finds the region with its countries and their latest stories in one
         # query; the next pages' fragments need the region only.
-        subject, pairs = Story.latest_by_country(find_slug(slug))
+        subject, pairs = countries_with_latest(find_slug(slug))
         if subject is None:
             abort(404)
         scope = ListScope(kind="region", subject=subject, filters={"region": subject})

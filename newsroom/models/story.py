@@ -7,15 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import (
-    Mapped,
-    defer,
-    joinedload,
-    load_only,
-    mapped_column,
-    relationship,
-    selectinload,
-)
+from sqlalchemy.orm import Mapped, defer, joinedload, mapped_column, relationship, selectinload
 
 from extensions import db
 from newsroom.content import make_slug
@@ -202,39 +194,6 @@ class Story(StoryMixin, Addressed, db.Model):
             query = query.where(newer_than(order, after))
         query = query.options(*cls.card_options(body=body))
         return keyset(query, order, before=before, limit=limit)
-
-    @classmethod
-    def latest_by_country(cls, region_slug: str) -> tuple[Region | None, list]:
-        """A region (None when no region has this address) and its countries by name, each
-        with its newest visible story (headline, address, time) or None: a region front's
-        countries, in one query with the region itself."""
-        newest_first = (cls.live_at.desc(), cls.id.desc())
-        ranked = (
-            sa.select(
-                story_countries.c.country_id,
-                story_countries.c.article_id,
-                sa.func.row_number()
-                .over(partition_by=story_countries.c.country_id, order_by=newest_first)
-                .label("rank"),
-            )
-            .join(cls, cls.id == story_countries.c.article_id)
-            .join(Country, Country.id == story_countries.c.country_id)
-            .join(Region, Region.id == Country.region_id)
-            .where(Region.slug == region_slug, cls.visible())
-            .subquery()
-        )
-        rows = db.session.execute(
-            sa.select(Region, Country, cls)
-            .outerjoin(Country, Country.region_id == Region.id)
-            .outerjoin(ranked, sa.and_(ranked.c.country_id == Country.id, ranked.c.rank == 1))
-            .outerjoin(cls, cls.id == ranked.c.article_id)
-            .where(Region.slug == region_slug)
-            .order_by(Country.name)
-            .options(load_only(cls.id, cls.slug, cls.headline, cls.live_at, cls.lang, cls.kind))
-        ).all()
-        if not rows:
-            return None, []
-        return rows[0][0], [(country, story) for _, country, story in rows if country is not None]
 
     @classmethod
     def free_slug(cls, headline: str) -> str:
