@@ -206,7 +206,12 @@ def profile_page(author) -> dict:
     if same_as:
         person["sameAs"] = same_as
     if author.photo is not None:
-        person["image"] = photo_url(author.photo, 512)
+        photo = author.photo
+        if photo.has_crop("1x1"):  # the square portrait the page shows
+            width = photo.best_crop_width("1x1", 512)
+            person["image"] = absolute(media_url(photo, width, "jpg", "1x1"))
+        else:
+            person["image"] = photo_url(photo, 512)
     return {
         "@context": "https://schema.org",
         "@type": "ProfilePage",
