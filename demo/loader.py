@@ -56,6 +56,7 @@ def load_frame() -> dict[str, dict]:
             Country,
             row["slug"],
             name=row["name"],
+            capital=row.get("capital", ""),
             iso2=row["iso2"],
             timezone=row["timezone"],
             region_id=found["region"][row["region"]].id,

@@ -38,6 +38,66 @@ LOCAL_ABBREVIATIONS = {
     "Asia/Ulaanbaatar": "ULAT",
     "Asia/Tashkent": "UZT",
 }
+# The plain English name of each zone the newsroom's countries use: a country front's fact line
+# says "Philippine Time (UTC+8)". Zones that move their clocks get the name that fits all year.
+PLAIN_NAMES = {
+    "Asia/Shanghai": "China Standard Time",
+    "Asia/Hong_Kong": "Hong Kong Time",
+    "Asia/Macau": "Macau Standard Time",
+    "Asia/Taipei": "Taipei Standard Time",
+    "Asia/Tokyo": "Japan Standard Time",
+    "Asia/Seoul": "Korea Standard Time",
+    "Asia/Pyongyang": "Pyongyang Time",
+    "Asia/Ulaanbaatar": "Ulaanbaatar Time",
+    "Asia/Brunei": "Brunei Time",
+    "Asia/Bangkok": "Indochina Time",
+    "Asia/Ho_Chi_Minh": "Indochina Time",
+    "Asia/Phnom_Penh": "Indochina Time",
+    "Asia/Vientiane": "Indochina Time",
+    "Asia/Jakarta": "Western Indonesia Time",
+    "Asia/Pontianak": "Western Indonesia Time",
+    "Asia/Makassar": "Central Indonesia Time",
+    "Asia/Jayapura": "Eastern Indonesia Time",
+    "Asia/Kuala_Lumpur": "Malaysia Time",
+    "Asia/Kuching": "Malaysia Time",
+    "Asia/Yangon": "Myanmar Time",
+    "Asia/Manila": "Philippine Time",
+    "Asia/Singapore": "Singapore Standard Time",
+    "Asia/Dili": "East Timor Time",
+    "Asia/Kabul": "Afghanistan Time",
+    "Asia/Dhaka": "Bangladesh Standard Time",
+    "Asia/Thimphu": "Bhutan Time",
+    "Asia/Kolkata": "India Standard Time",
+    "Indian/Maldives": "Maldives Time",
+    "Asia/Kathmandu": "Nepal Time",
+    "Asia/Karachi": "Pakistan Standard Time",
+    "Asia/Colombo": "Sri Lanka Standard Time",
+    "Asia/Almaty": "Kazakhstan Time",
+    "Asia/Bishkek": "Kyrgyzstan Time",
+    "Asia/Dushanbe": "Tajikistan Time",
+    "Asia/Ashgabat": "Turkmenistan Time",
+    "Asia/Tashkent": "Uzbekistan Time",
+    "Asia/Yerevan": "Armenia Time",
+    "Asia/Baku": "Azerbaijan Time",
+    "Asia/Tbilisi": "Georgia Time",
+    "Asia/Tehran": "Iran Time",
+    "Asia/Baghdad": "Arabia Standard Time",
+    "Asia/Bahrain": "Arabia Standard Time",
+    "Asia/Kuwait": "Arabia Standard Time",
+    "Asia/Qatar": "Arabia Standard Time",
+    "Asia/Riyadh": "Arabia Standard Time",
+    "Asia/Aden": "Arabia Standard Time",
+    "Asia/Dubai": "Gulf Standard Time",
+    "Asia/Muscat": "Gulf Standard Time",
+    "Asia/Jerusalem": "Israel Time",
+    "Asia/Amman": "Jordan Time",
+    "Asia/Damascus": "Syria Time",
+    "Asia/Beirut": "Eastern European Time",
+    "Asia/Nicosia": "Eastern European Time",
+    "Asia/Gaza": "Eastern European Time",
+    "Europe/Istanbul": "Turkey Time",
+    "UTC": "Coordinated Universal Time",
+}
 # Letters the time-zone database gives that name another zone elsewhere: Manila's "PST" reads as
 # US Pacific, Beijing's and Taipei's "CST" as US Central. These zones show their offset instead.
 AMBIGUOUS_ABBREVIATIONS = frozenset({"PST", "CST"})
@@ -152,3 +212,10 @@ def readings(
         day = f" ({there:%a} {there.day} {there:%b})" if there.date() != mine.date() else ""
         shown.append(f"{clock(when, zone)}{label}{day}")
     return shown
+
+
+def zone_name(zone: ZoneInfo, when: datetime | None = None) -> str:
+    """The zone's plain English name ("Philippine Time"), else its offset now ("UTC+8")."""
+    return PLAIN_NAMES.get(str(zone.key)) or utc_offset(
+        (when or datetime.now(UTC)).astimezone(zone)
+    )

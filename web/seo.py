@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 
 from newsroom.models.photo import SOCIAL_WIDTH
+from newsroom.profiles import profile_links
 from web.urls import absolute_url, media_url
 
 # The newest posts of a live page that its JSON-LD lists (the page shows more; this keeps the
@@ -197,7 +198,20 @@ def breadcrumbs(items: list[tuple[str, str]]) -> dict:
 
 
 def profile_page(author) -> dict:
+    """The author's page as a ProfilePage: the person, their role, portrait and their profiles
+    elsewhere (sameAs, https only)."""
     url = absolute_url("news.author", slug=author.slug)
+    person = {}
+    same_as = [address for _, address in profile_links(author.profile_urls)]
+    if same_as:
+        person["sameAs"] = same_as
+    if author.photo is not None:
+        photo = author.photo
+        if photo.has_crop("1x1"):  # the square portrait the page shows
+            width = photo.best_crop_width("1x1", 512)
+            person["image"] = absolute(media_url(photo, width, "jpg", "1x1"))
+        else:
+            person["image"] = photo_url(photo, 512)
     return {
         "@context": "https://schema.org",
         "@type": "ProfilePage",
@@ -210,6 +224,7 @@ def profile_page(author) -> dict:
             "description": author.bio,
             **({"jobTitle": author.title} if author.title else {}),
             "worksFor": {"@id": site_url() + "/#publisher"},
+            **person,
         },
     }
 

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from blueprints.admin.common import bp, form_response, requires
 from blueprints.admin.forms import TaxonomyForm
 from extensions import db
-from newsroom.models import AuditEntry, Author, Country, Region, Role, Section, Tag
+from newsroom.models import (
+    PHOTO_ID_MAX,
+    AuditEntry,
+    Author,
+    Country,
+    Photo,
+    Region,
+    Role,
+    Section,
+    Tag,
+)
+from newsroom.profiles import MAX_PROFILES, profile_errors
 
 # kind -> (model, the field holding its description, label)
 TAXONOMY = {
@@ -18,6 +31,37 @@ TAXONOMY = {
     "tags": (Tag, None, "Tags"),
     "authors": (Author, "bio", "Authors"),
 }
+
+
+class CountryForm(TaxonomyForm):
+    """A country also has a capital, which its front's fact line shows."""
+
+    capital = StringField("Capital", validators=[Optional(), Length(max=80)])
+
+
+class AuthorForm(TaxonomyForm):
+    """An author also has a portrait from the photo desk and profiles elsewhere."""
+
+    photo_id = IntegerField(
+        "Portrait (photo number)",
+        validators=[Optional(), NumberRange(min=1, max=PHOTO_ID_MAX)],
+        render_kw={"inputmode": "numeric"},
+    )
+    profiles = TextAreaField(
+        "Profiles elsewhere", validators=[Optional(), Length(max=MAX_PROFILES * 500)]
+    )
+
+    def validate_photo_id(self, field):
+        if field.data and db.session.get(Photo, field.data) is None:
+            raise ValidationError(f"There is no photo number {field.data} in the photo desk.")
+
+    def validate_profiles(self, field):
+        problems = profile_errors(field.data)
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+FORMS = {"countries": CountryForm, "authors": AuthorForm}
 
 
 def _taxonomy(kind: str):
@@ -31,7 +75,7 @@ def _taxonomy(kind: str):
 def taxonomy(kind):
     """List the sections, regions, countries, tags or authors, and add a new one."""
     model, text_field, label = _taxonomy(kind)
-    form = TaxonomyForm()
+    form = FORMS.get(kind, TaxonomyForm)()
     status = 200
     if request.method == "POST":
         if kind in ("countries", "regions", "sections"):
@@ -65,7 +109,7 @@ def taxonomy_edit(kind, ident):
     """Rename one section, region, country, tag or author, or change its text."""
     model, text_field, label = _taxonomy(kind)
     item = db.get_or_404(model, ident)
-    form = TaxonomyForm(obj=item)
+    form = FORMS.get(kind, TaxonomyForm)(obj=item)
     if request.method == "GET":
         if text_field:
             form.description.data = getattr(item, text_field)
@@ -108,3 +152,9 @@ def _apply_taxonomy(item, form, text_field) -> None:
         setattr(item, text_field, (form.description.data or "").strip())
     if isinstance(item, Author):
         item.title = (form.title.data or "").strip()
+        item.photo_id = form.photo_id.data or None
+        item.profiles = "\n".join(
+            line.strip() for line in (form.profiles.data or "").splitlines() if line.strip()
+        )
+    if isinstance(item, Country):
+        item.capital = (form.capital.data or "").strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import (
@@ -19,23 +20,34 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from blueprints.news import live_page
-from blueprints.news.lists import ListScope, scope_for
+from blueprints.news.lists import (
+    FRONT_KINDS,
+    ListScope,
+    countries_by_latest,
+    down_to,
+    find_slug,
+    first_page_with_front,
+    front_ids,
+    scope_for,
+    stream_arg,
+    stream_depth,
+)
 from extensions import cache, db
 from newsroom import fronts
 from newsroom.content import expand_embeds
-from newsroom.models import Cursor, SlugRedirect, Status, Story, StoryUpdate
+from newsroom.models import SlugRedirect, Status, Story, StoryUpdate
+from newsroom.models.region_front import countries_with_latest
+from newsroom.profiles import profile_links
 from newsroom.video import host_name
+from newsroom.zones import utc_offset, zone_name
 from web.caching import cached_page, content_version
 from web.pages import render_page_or_fragment, wants_fragment
-from web.params import cursor_arg, parse_int
+from web.params import cursor_arg
 
 bp = Blueprint("news", __name__)
 
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,200}")
 CORRECTIONS_PER_PAGE = 25
-# A list's `?upto=` link (how far a reader had scrolled) shows at most this many cards from the
-# top; the "Older stories" link under them carries on from there.
-MAX_UPTO_STORIES = 200
 
 
 @bp.get("/")
@@ -46,10 +58,10 @@ def home():
     per_page = current_app.config["STORIES_PER_PAGE"]
     front = fronts.assemble_front(content_version(), per_page)
     stories, next_cursor = front.stream, front.stream_cursor
-    upto, depth = _stream_depth()
+    upto, depth = stream_depth()
     if upto is not None:
         # Back from a story: the stream as far down as the reader had scrolled.
-        stories, next_cursor = _down_to(upto, {}, exclude_ids=front.shown_ids)
+        stories, next_cursor = down_to(upto, {}, exclude_ids=front.shown_ids)
     return render_template(
         "news/home.html",
         live_pages=front.live_pages,
@@ -77,7 +89,7 @@ def latest():
 @bp.get("/section/<slug>")
 @cached_page
 def section(slug):
-    """The newest stories in one section."""
+    """A section's front: its lead and top stories, then its newest stories."""
     scope = scope_for("section", slug)
     return _story_list(scope, scope.subject.name, scope.subject.description)
 
@@ -85,24 +97,44 @@ def section(slug):
 @bp.get("/country/<slug>")
 @cached_page
 def country(slug):
-    """The newest stories about one country."""
+    """A country's front: its capital and local time, its lead and top stories, then its newest."""
     scope = scope_for("country", slug)
     subject = scope.subject
-    return _story_list(scope, subject.name, f"News from {subject.name}, {subject.region.name}.")
+    local_now = datetime.now(subject.zone)
+    return _story_list(
+        scope,
+        subject.name,
+        f"News from {subject.name}, {subject.region.name}.",
+        # The time now, for readers without script; live.js keeps it current on a cached page.
+        local_now=local_now,
+        zone_label=zone_name(subject.zone, local_now),
+        zone_offset=utc_offset(local_now),
+    )
 
 
 @bp.get("/region/<slug>")
 @cached_page
 def region(slug):
-    """The newest stories from one region, with links to its countries."""
-    scope = scope_for("region", slug)
-    return _story_list(scope, scope.subject.name, scope.subject.description)
+    """A region's front: its lead and top stories, its countries each with their latest story,
+    then its newest stories."""
+    countries = None
+    if request.args.get("before") is None and not wants_fragment():
+        # The first page finds the region with its countries and their latest stories in one
+        # query; the next pages' fragments need the region only.
+        subject, pairs = countries_with_latest(find_slug(slug))
+        if subject is None:
+            abort(404)
+        scope = ListScope(kind="region", subject=subject, filters={"region": subject})
+        countries = countries_by_latest(pairs)
+    else:
+        scope = scope_for("region", slug)
+    return _story_list(scope, scope.subject.name, scope.subject.description, countries=countries)
 
 
 @bp.get("/tag/<slug>")
 @cached_page
 def tag(slug):
-    """The newest stories with one tag."""
+    """A tag's front: its lead and top stories, then the newest stories with the tag."""
     scope = scope_for("tag", slug)
     return _story_list(scope, scope.subject.name, f"Stories tagged “{scope.subject.name}”.")
 
@@ -110,31 +142,52 @@ def tag(slug):
 @bp.get("/author/<slug>")
 @cached_page
 def author(slug):
-    """An author's biography and newest stories."""
+    """An author's portrait, role, biography and profiles elsewhere, and their newest stories."""
     scope = scope_for("author", slug)
-    return _story_list(scope, scope.subject.name, scope.subject.bio)
+    profiles = profile_links(scope.subject.profile_urls)
+    return _story_list(scope, scope.subject.name, scope.subject.bio, profiles=profiles)
 
 
-def _story_list(scope: ListScope, title: str, introduction: str):
-    """One page of a list, as a whole page or, for infinite scroll, as the next cards; with
-    `?upto=`, every card from the newest down to the one a reader had scrolled to."""
+def _story_list(scope: ListScope, title: str, introduction: str, **extra):
+    """One page of a list, as a whole page or, for infinite scroll, as the next cards. A
+    section's, country's, region's or tag's first page opens with its front (lead and top
+    stories), which neither that page's list nor the next pages repeat."""
     before = cursor_arg("before")
-    upto, depth = _stream_depth()
+    upto, depth = stream_depth()
     if before is not None and upto is not None:
         abort(400, description="This list link is not valid. Start again from the first page.")
     per_page = current_app.config["STORIES_PER_PAGE"]
     # The front page's stream pages through /latest without taking over the front page's URL,
     # and skips the stories the front page shows above it.
-    home_stream = _stream_arg() == "home" and scope.kind == "latest"
-    shown = fronts.shown_on_front(content_version(), per_page) if home_stream else frozenset()
-    if upto is not None:
-        stories, next_cursor = _down_to(upto, scope.filters, exclude_ids=shown)
-    elif home_stream:
-        page = fronts.stream_page(shown, before, per_page)
-        stories, next_cursor = page.rows, page.next_cursor
+    home_stream = stream_arg() == "home" and scope.kind == "latest"
+    front = None
+    if scope.kind in FRONT_KINDS and before is None:
+        front = first_page_with_front(scope, per_page)
+        stories, next_cursor = front.stories, front.next_cursor
+        if upto is not None:
+            # Back from a story: the front, then the list as far down as the reader had scrolled.
+            stories, next_cursor = down_to(upto, scope.filters, exclude_ids=frozenset(front.ids))
+        if wants_fragment():
+            # The first page as list items only (no front above them): the front's stories
+            # lead it, so the list read from its start still has every story once.
+            stories = [s for s in [front.lead, *front.top] if s is not None] + stories
     else:
-        page = Story.latest_page(before=before, limit=per_page, **scope.filters)
-        stories, next_cursor = page.rows, page.next_cursor
+        if home_stream:
+            skip = fronts.shown_on_front(content_version(), per_page)
+        elif scope.kind in FRONT_KINDS:
+            skip = frozenset(front_ids(scope, per_page))
+        else:
+            skip = frozenset()
+        if upto is not None:
+            stories, next_cursor = down_to(upto, scope.filters, exclude_ids=skip)
+        elif home_stream:
+            page = fronts.stream_page(skip, before, per_page)
+            stories, next_cursor = page.rows, page.next_cursor
+        else:
+            page = Story.latest_page(
+                before=before, limit=per_page, exclude_ids=tuple(sorted(skip)), **scope.filters
+            )
+            stories, next_cursor = page.rows, page.next_cursor
     response = render_page_or_fragment(
         "news/list.html",
         "partials/_story_list_page.html",
@@ -145,9 +198,13 @@ def _story_list(scope: ListScope, title: str, introduction: str):
         next_cursor=next_cursor,
         is_first_page=before is None,
         depth=depth,
+        front=front,
+        # A section's cards do not repeat the section's name as their kicker.
+        omit_section=scope.kind == "section",
         # The front page's stream pages through /latest: cards without pictures, and the
         # address bar keeps the front page's own URL.
         home_stream=home_stream,
+        **extra,
     )
     if wants_fragment() and before is not None and stories:
         # Infinite scroll: the address bar records how far the reader has loaded, so that Back
@@ -160,45 +217,6 @@ def _story_list(scope: ListScope, title: str, introduction: str):
         )
         response.headers["HX-Replace-Url"] = url
     return response
-
-
-def _stream_arg() -> str:
-    """Which page a list's cards are for: "home" for the front page's stream, else the list's
-    own page; 400 for anything else."""
-    stream = request.args.get("stream", "")
-    if stream not in ("", "home"):
-        abort(400, description="This list link is not valid. Start again from the first page.")
-    return stream
-
-
-def _stream_depth() -> tuple[Cursor | None, int]:
-    """How far down a list the reader had loaded (`upto`, a card's cursor) and how many pages
-    that took (`depth`: infinite scroll stops loading by itself after a few)."""
-    upto = cursor_arg("upto")
-    depth = parse_int(request.args.get("depth", "1"), minimum=1, maximum=100_000)
-    if depth is None:
-        abort(400, description="This list link is not valid. Start again from the first page.")
-    return upto, depth
-
-
-def _down_to(
-    upto: Cursor, filters: dict, exclude_ids: frozenset[int] = frozenset()
-) -> tuple[list[Story], Cursor | None]:
-    """Every story of a list from the newest down to and including `upto` (at most
-    MAX_UPTO_STORIES), less `exclude_ids` (the front page's own), and where the next page starts
-    (None at the end of the list)."""
-    excluded = tuple(sorted(exclude_ids))
-    # Ids are whole numbers: newer than (time, id - 1) is down to and including (time, id).
-    page = Story.latest_page(
-        after=Cursor(upto.number - 1, upto.at),
-        limit=MAX_UPTO_STORIES,
-        exclude_ids=excluded,
-        **filters,
-    )
-    if page.next_cursor is not None:
-        return page.rows, page.next_cursor
-    older = Story.latest_page(before=upto, limit=1, exclude_ids=excluded, **filters).rows
-    return page.rows, upto if older else None
 
 
 @bp.get("/article/<slug>", endpoint="story")

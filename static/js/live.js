@@ -11,7 +11,9 @@
  *      cached HTML never goes stale; the absolute UTC time stays in the markup without script,
  *      and in the title on hover. An article's <time data-yours> (the dateline's clock) gets
  *      the same moment on the reader's own clock under it.
- *   4. Sharing: the native share sheet and "Copy link" buttons need script, so they are hidden
+ *   4. A country front's "Local time" (<time data-clock="Asia/Manila">) is written when the page
+ *      is rendered; a cached page would show it stale, so it is set from the reader's clock.
+ *   5. Sharing: the native share sheet and "Copy link" buttons need script, so they are hidden
  *      until it runs (and the browser offers them); the plain share links work without it.
  *   5. Back to a list: infinite scroll records in the URL how far the reader has loaded
  *      (?upto=, from the server's HX-Replace-Url), so Back renders the same cards. The browser
@@ -93,6 +95,15 @@
   }
   document.addEventListener("htmx:after:swap", showTimes);
   setInterval(showTimes, 60000);
+
+  (function clocks() {
+    each("time[data-clock]", function (t) {
+      try {
+        t.textContent = new Intl.DateTimeFormat("en-GB", { timeZone: t.getAttribute("data-clock"), hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date());
+      } catch (e) {}
+    });
+    setTimeout(clocks, 60000 - (Date.now() % 60000));
+  })();
 
   function setUp() {
     showTimes();

@@ -84,17 +84,22 @@ def test_home_latest_stream_scrolls_to_the_end_showing_every_story_once_in_order
     )
 
 
-def test_country_page_scrolls_to_the_end_and_the_url_follows_the_reader(page, live_server):
-    page.goto(live_server.url + "/country/india")
+def test_region_page_scrolls_to_the_end_and_the_url_follows_the_reader(page, live_server):
+    # A region: the demo's countries have too few stories to fill pages below their fronts.
+    page.goto(live_server.url + "/region/east-asia")
     scroll_to_end(page)
+    # The region's front (lead and top stories) stands above the list, which skips them.
+    front = story_slugs(page, ".list-front")
     shown = story_slugs(page)
     code = (
-        ", country=__import__('extensions').db.session.scalar(__import__('sqlalchemy')"
-        ".select(__import__('newsroom.models').models.Country).filter_by(slug='india'))"
+        ", region=__import__('extensions').db.session.scalar(__import__('sqlalchemy')"
+        ".select(__import__('newsroom.models').models.Region).filter_by(slug='east-asia'))"
     )
-    assert shown == expected_slugs(live_server, code)
+    expected = expected_slugs(live_server, code)
+    assert front and shown == [slug for slug in expected if slug not in front]
+    assert sorted(front + shown) == sorted(expected), "every story once"
     assert len(shown) > 3, "more than one page"
-    assert re.search(r"/country/india\?upto=\d+-\d+&depth=\d+$", page.url), page.url
+    assert re.search(r"/region/east-asia\?upto=\d+-\d+&depth=\d+$", page.url), page.url
 
 
 def test_new_stories_button_inserts_a_story_published_during_the_visit(page, live_server):

@@ -1,7 +1,8 @@
 """Issue 15, parts 5, 8 and 9 in a real browser: relative times from live.js (and the absolute
 time without script), the reader's own clock beside an article's, share links and buttons with
 no request to another host, and picture `sizes` that match the slot each picture is drawn in at
-every breakpoint. Screenshots go to docs/screenshots/times-*.png."""
+every breakpoint (the fronts' lead, top stories and author portrait included). Screenshots go to
+docs/screenshots/times-*.png."""
 
 from __future__ import annotations
 
@@ -166,7 +167,8 @@ SIZES_AGAINST_LAYOUT = """() => [...document.querySelectorAll('img[sizes]')].map
   const said = probe.getBoundingClientRect().width;
   probe.remove();
   const slot = ['front__lead', 'front__top', 'home-blocks', 'strip__list', 'section-blocks',
-    'story-list', 'related__list', 'story__hero', 'photo-sequence']
+    'list-front__lead', 'list-front__top', 'author-header', 'story-list', 'related__list',
+    'story__hero', 'photo-sequence']
     .find(name => img.closest('.' + name));
   return {said, drawn: box.width, length, slot};
 }).filter(Boolean)"""
@@ -176,10 +178,18 @@ SIZES_AGAINST_LAYOUT = """() => [...document.querySelectorAll('img[sizes]')].map
 def test_every_pictures_sizes_match_the_slot_it_is_drawn_in(browser, live_server, width):
     article = slug_of(live_server, "s.hero_photo is not None and s.kind == 'news'")
     photo_story = slug_of(live_server, "s.kind == 'photo' and s.gallery()")
+    # A portrait for one author, so that the author page's slot is measured too.
+    live_server.python(
+        "from extensions import db\nfrom newsroom.models import Author, Story\n"
+        "author = Author.by_slug('joon-park')\n"
+        "author.photo = next(s.hero_photo for s in Story.latest(limit=50) if s.hero_photo)\n"
+        "db.session.commit()\n"
+    )
     problems: list[str] = []
     page = new_page(browser, problems, viewport={"width": width, "height": 900})
     slots = set()
-    for url in ("/", "/latest", f"/article/{article}", f"/article/{photo_story}"):
+    fronts = ("/region/east-asia", "/section/politics", "/country/japan", "/author/joon-park")
+    for url in ("/", "/latest", f"/article/{article}", f"/article/{photo_story}", *fronts):
         page.goto(live_server.url + url)
         for img in page.evaluate(SIZES_AGAINST_LAYOUT):
             # Never smaller than the slot (a blurry picture), never much bigger (wasted bytes);
@@ -192,6 +202,9 @@ def test_every_pictures_sizes_match_the_slot_it_is_drawn_in(browser, live_server
         "home-blocks",
         "strip__list",
         "section-blocks",
+        "list-front__lead",
+        "list-front__top",
+        "author-header",
         "story-list",
         "related__list",
         "story__hero",

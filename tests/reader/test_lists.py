@@ -134,7 +134,8 @@ def test_same_url_serves_page_and_fragment_and_varies_on_hx_request(client, list
 
 
 def test_fragments_walk_to_the_end_and_say_so(client, lists, htmx):
-    url, expected = lists["tag"]
+    # /latest: a tag's first page opens with its front (tests/reader/test_list_fronts.py).
+    url, expected = lists["latest"]
     last = client.get(url, headers=htmx).text
     url, pages = next_link(last), 1
     while url:

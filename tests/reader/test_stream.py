@@ -124,7 +124,19 @@ def test_an_unknown_stream_is_a_400(client, htmx, url):
 # --- part 7: lists that remember how far the reader had scrolled -------------------------------
 
 
-def test_infinite_scroll_records_how_far_the_reader_has_loaded(client, htmx, stream):
+def test_infinite_scroll_records_how_far_the_reader_has_loaded(client, query, htmx, stream):
+    # Older stories, so that the list goes on below the country's front and two pages.
+    start = utcnow() - timedelta(days=1)
+    query(
+        lambda: [
+            make_story(
+                headline=f"Older Hanoi story {n}",
+                countries=["vietnam"],
+                published_at=start + timedelta(minutes=n),
+            )
+            for n in range(6)
+        ]
+    )
     first = client.get("/country/vietnam").text
     page2 = client.get(next_link(first).replace("&amp;", "&"), headers=htmx)
     assert page2.status_code == 200
@@ -136,8 +148,11 @@ def test_infinite_scroll_records_how_far_the_reader_has_loaded(client, htmx, str
     # Opening that URL (Back from a story, or a reload) shows every card down to that one.
     back = client.get(recorded)
     assert back.status_code == 200
+    # The country's front (lead and top stories) above, then the list down to that card.
     shown = slugs(back.text)
-    assert shown == stream[: PER_PAGE * 2] and shown[-1] == last
+    assert shown == slugs(first) + slugs(page2.text) and shown[-1] == last
+    newest_first = stream + [f"older-hanoi-story-{n}" for n in range(5, -1, -1)]
+    assert sorted(shown) == sorted(newest_first[: len(shown)]), "the newest stories, each once"
     assert back.headers["Cache-Control"].startswith("public"), "cached like any page"
     assert "no-store" not in back.headers["Cache-Control"]
     # Its "Older stories" link carries on from there, at the next depth.
@@ -193,7 +208,7 @@ def _cursor_of_slug(client, slug: str) -> str:
 
 
 def test_upto_shows_at_most_two_hundred_cards(make_app, query):
-    from blueprints.news.views import MAX_UPTO_STORIES
+    from blueprints.news.lists import MAX_UPTO_STORIES
 
     assert MAX_UPTO_STORIES == 200
     app = make_app(STORIES_PER_PAGE=PER_PAGE)
