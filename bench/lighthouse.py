@@ -79,7 +79,9 @@ def main() -> int:
             score = scores[category]
             low = score is None or score < target
             failed |= low
-            cells.append(f"{'-' if score is None else round(score * 100):>13}{' !' if low else '  '}")
+            cells.append(
+                f"{'-' if score is None else round(score * 100):>13}{' !' if low else '  '}"
+            )
         print(f"{name:10} " + " ".join(cells))
     if failed:
         print("! below target (performance 98, the others 100)", file=sys.stderr)
