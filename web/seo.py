@@ -90,6 +90,10 @@ def _when(moment, zone) -> str:
     return moment.astimezone(zone).isoformat(timespec="seconds")
 
 
+# Opinion and analysis say what they are to search engines too (schema.org's NewsArticle kinds).
+ARTICLE_TYPES = {"opinion": "OpinionNewsArticle", "analysis": "AnalysisNewsArticle"}
+
+
 def news_article(story, updates=(), posts=()) -> dict:
     """The story as a NewsArticle; `updates` is its update log, oldest first: dateModified is
     the story's updated_at (the latest entry or substantive edit), corrections are listed.
@@ -103,7 +107,9 @@ def news_article(story, updates=(), posts=()) -> dict:
         modified = max(modified, story.live_changed_at)
     data = {
         "@context": "https://schema.org",
-        "@type": "LiveBlogPosting" if story.is_live_page else "NewsArticle",
+        "@type": "LiveBlogPosting"
+        if story.is_live_page
+        else ARTICLE_TYPES.get(story.kind, "NewsArticle"),
         "@id": url + "#article",
         "mainEntityOfPage": url,
         "url": url,

@@ -316,3 +316,13 @@ def expect_output(command: str, output: str, operator: Operator) -> None:
         folder = operator.instance / "backups"
         assert folder.stat().st_mode & 0o777 == 0o700
         assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o600}
+
+
+def test_every_file_the_readme_links_is_in_the_repository():
+    """The screenshots and documents the README links exist (a renamed screenshot would leave a
+    broken picture on the project's first page)."""
+    text = README.read_text()
+    targets = set(re.findall(r"\]\(((?:docs|deploy)/[^)#\s]+)\)", text))
+    assert len(targets) > 40, "the README's table of screens"
+    missing = sorted(t for t in targets if not (ROOT / t).is_file())
+    assert not missing, missing

@@ -3,6 +3,9 @@ interviews (issue 15, part 4). What the browser draws is in tests/browser/test_f
 
 from __future__ import annotations
 
+import json
+import re
+
 import lxml.html
 import pytest
 
@@ -291,3 +294,18 @@ def test_only_a_break_between_paragraphs_places_a_photo():
     parts = split_at_breaks(html)
     assert len(parts) == 2, "the break inside the quotation stays in the text"
     assert "<hr>" in parts[1] and "goes on" in parts[1] and "Last." in parts[1]
+
+
+def test_search_engines_are_told_opinion_and_analysis_from_news(client, columns):
+    """schema.org's kinds of NewsArticle: a column is not passed off as reporting."""
+    found = {}
+    for slug in columns:
+        html = client.get(f"/article/{slug}").text
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        found[slug] = [json.loads(b)["@type"] for b in blocks if '"headline"' in b]
+    opinion, analysis, news = columns
+    assert found == {
+        opinion: ["OpinionNewsArticle"],
+        analysis: ["AnalysisNewsArticle"],
+        news: ["NewsArticle"],
+    }
