@@ -15,12 +15,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from extensions import cache, db
 from newsroom.models import Author, Country, Status, utcnow
 from tests.factories import AuthorFactory, PhotoFactory, country, make_story
-from tests.helpers import sign_in
+from tests.helpers import sign_in, statements
 
 PER_PAGE = 4
 
@@ -330,20 +329,10 @@ def test_the_admin_edits_a_countrys_capital(client, newsroom, query):
 
 
 def _queries(app, client, url) -> int:
-    seen = []
     with app.app_context():
         cache.clear()
-        engine = db.engine
-
-    def record(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+        with statements() as seen:
+            assert client.get(url).status_code == 200
     return len(seen)
 
 

@@ -285,14 +285,10 @@ def test_the_footer_leads_to_sections_regions_feeds_and_the_publisher(client, st
 
 
 def test_the_footer_shows_a_configured_email_and_telephone(make_app):
+    from config import Defaults
+
     publisher = {
-        "owner": "SNOWLAND s.r.o.",
-        "registration": "06691200",
-        "street": "Na okraji 381/41",
-        "district": "Veleslavín",
-        "postcode": "162 00",
-        "city": "Praha 6",
-        "country": "Czech Republic",
+        **Defaults.PUBLISHER,
         "email": "newsroom@asian-news.net",
         "phone": "+420 123 456 789",
     }
