@@ -245,6 +245,7 @@ def test_every_admin_page_works_at_phone_and_desktop_widths(browser, live_server
         "/admin/": ["/admin/"],
         "/admin/account": ["/admin/account"],
         "/admin/stories": ["/admin/stories"],
+        "/admin/front": ["/admin/front"],
         "/admin/stories/new": ["/admin/stories/new"],
         "/admin/stories/<int:ident>": [f"/admin/stories/{desk['story']}"],
         "/admin/stories/<int:ident>/kill": [f"/admin/stories/{desk['story']}/kill"],

@@ -177,12 +177,19 @@ def _back_keeps_the_place(browser, live_server, path: str, bfcache: bool) -> Non
         scroll_y = page.evaluate("window.scrollY")
         assert scroll_y > 1000
         page.evaluate("window.stillHere = true")
+        # Bringing the card into view may reveal "Older stories" and load one more page, which
+        # moves the address on: Back returns to the address the reader left from.
+        page.wait_for_load_state("networkidle")
+        loaded = page.url
+        assert loaded.startswith(live_server.url + path + "?upto=")
 
         card.locator(".story-card__title a").click()
         page.wait_for_url(live_server.url + href)
-        page.go_back()
-        page.wait_for_url(loaded)
-        page.wait_for_load_state("load")
+        # A page restored from the back/forward cache fires no new "load": wait for the URL,
+        # then for the document to be complete, which both ways of coming back reach.
+        page.go_back(wait_until="commit")
+        page.wait_for_url(loaded, wait_until="commit")
+        page.wait_for_function("document.readyState === 'complete'")
         page.wait_for_timeout(300)
 
         restored = page.evaluate("window.stillHere === true")
