@@ -15,7 +15,7 @@
  *      is rendered; a cached page would show it stale, so it is set from the reader's clock.
  *   5. Sharing: the native share sheet and "Copy link" buttons need script, so they are hidden
  *      until it runs (and the browser offers them); the plain share links work without it.
- *   5. Back to a list: infinite scroll records in the URL how far the reader has loaded
+ *   6. Back to a list: infinite scroll records in the URL how far the reader has loaded
  *      (?upto=, from the server's HX-Replace-Url), so Back renders the same cards. The browser
  *      restores the scroll position; when it cannot (a picture above changed height, the
  *      window's size changed), the story the reader opened is brought back into view here.
