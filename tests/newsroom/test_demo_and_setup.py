@@ -71,14 +71,16 @@ def test_the_demo_has_an_open_live_page_and_one_closed_the_day_before(client, qu
                 "slug": story.slug,
                 "headline": story.headline,
                 "open": story.is_live_open,
+                # Measured from when the demo was loaded (the page's own row), not from now:
+                # the demo database is built once per test session, which may be long.
                 "closed_hours_ago": story.live_closed_at
-                and (utcnow() - story.live_closed_at).total_seconds() / 3600,
+                and (story.created_at - story.live_closed_at).total_seconds() / 3600,
                 "summary": story.live_summary_html,
                 "posts": len(posts),
                 "key_events": len(LivePost.key_events(story)),
                 "photos": [p.body_html for p in posts if '<img src="/media/' in p.body_html],
                 "embeds_visible": [s.is_visible for s in embedded],
-                "newest_minutes_ago": (utcnow() - posts[0].posted_at).total_seconds() / 60,
+                "newest_minutes_ago": (story.created_at - posts[0].posted_at).total_seconds() / 60,
                 "stamp_is_newest_change": story.live_changed_at
                 == max(
                     [p.changed_at for p in posts] + [story.live_closed_at or posts[0].posted_at]
@@ -193,7 +195,17 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path):
             context = MigrationContext.configure(conn, opts={"include_name": _skip_search_index})
             diff = compare_metadata(context, db.metadata)
         db.engine.dispose()
+    # authors.photo_id's foreign key is added on SQLite by ALTER TABLE ... ADD COLUMN ...
+    # REFERENCES (a copy of the table would cascade every byline away, see migration fronts01);
+    # SQLite enforces it, but reflection reads a column constraint differently from the model's.
+    diff = [d for d in diff if not (d[0] in ("add_fk", "remove_fk") and _is_photo_fk(d[1]))]
     assert diff == []
+
+
+def _is_photo_fk(constraint) -> bool:
+    return constraint.parent.name == "authors" and [c.name for c in constraint.columns] == [
+        "photo_id"
+    ]
 
 
 def test_upgrading_keeps_a_storys_history_whole_under_its_new_name(tmp_path):

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom.models import AuditEntry, Story, StoryUpdate, utcnow
-from tests.factories import add_correction, make_story
+from tests.factories import AuthorFactory, add_correction, make_story
 from tests.helpers import form_values
 from tests.newsroom.test_partner_feeds import fresh_item, rss, run_import, stored, write
 
@@ -303,12 +303,29 @@ def test_a_new_correction_reaches_the_cached_corrections_page(editor, reader, st
 # --- the migration: each single correction note becomes an entry of the log -------------------
 
 
+def bylines_and_places(story) -> tuple[list[str], list[str]]:
+    return [a.name for a in story.authors], [c.name for c in story.countries]
+
+
 def test_the_migration_turns_each_correction_note_into_a_correction_entry(app, reader, query):
     from flask_migrate import downgrade, upgrade
 
     from tests.helpers import ROOT
 
-    ident, slug = query(lambda: (lambda s: (s.id, s.slug))(make_story(headline=HEADLINE)))
+    ident, slug = query(
+        lambda: (lambda s: (s.id, s.slug))(
+            make_story(
+                headline=HEADLINE, countries=["thailand"], authors=[AuthorFactory(name="Mei Lin")]
+            )
+        )
+    )
+    before = query(lambda: bylines_and_places(Story.by_slug(slug)))
+    links = query(
+        lambda: (lambda s: {"author": s.authors[0].id, "country": s.countries[0].id})(
+            Story.by_slug(slug)
+        )
+    )
+    assert before[0] and before[1], "the story has an author and a country"
     migrations = str(ROOT / "migrations")
     noted = (utcnow() - timedelta(hours=1)).replace(microsecond=0, tzinfo=None)
 
@@ -321,6 +338,22 @@ def test_the_migration_turns_each_correction_note_into_a_correction_entry(app, r
             ),
             {"note": "An earlier version named the wrong province.", "at": noted, "id": ident},
         )
+        # Older downgrades copy `articles` and lose its links on SQLite; put them back, so that
+        # the upgrade is what the assertion below checks.
+        for table, column, other in (
+            ("article_authors", "author_id, position", links["author"]),
+            ("article_countries", "country_id", links["country"]),
+        ):
+            db.session.execute(
+                sa.text(f"DELETE FROM {table} WHERE article_id = :id"), {"id": ident}
+            )
+            db.session.execute(
+                sa.text(
+                    f"INSERT INTO {table} (article_id, {column}) VALUES (:id, :other"
+                    + (", 0)" if "position" in column else ")")
+                ),
+                {"id": ident, "other": other},
+            )
         db.session.commit()
         upgrade(directory=migrations)
 
@@ -333,3 +366,6 @@ def test_the_migration_turns_each_correction_note_into_a_correction_entry(app, r
     assert log_entries(page)[0].startswith("Correction,")
     assert "named the wrong province" in reader.get("/corrections").text
     assert query(lambda: Story.by_slug(slug).edited_at) is None, "a correction, not an edit"
+    # Up again through every migration since, the story keeps its byline and countries (SQLite's
+    # copy of `authors` in batch mode, dropping the old table, cascaded every byline away).
+    assert query(lambda: bylines_and_places(Story.by_slug(slug))) == before
