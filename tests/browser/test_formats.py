@@ -120,7 +120,8 @@ def test_screenshots_of_each_format_and_no_serious_axe_violations(browser, live_
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, f"{name} overflows by {overflow}px at {width}px"
-            page.screenshot(path=SCREENSHOTS / f"{name}-{width}{suffix}.png")
+            # The top of each screen is photographed by test_accessibility.py under the name
+            # the README links; this test adds the view further down.
             further = {"photo-story": "#photo-3", "interview": ".qa__question"}.get(name)
             if further:
                 page.evaluate(f"document.querySelector('{further}').scrollIntoView()")

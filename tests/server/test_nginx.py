@@ -48,7 +48,7 @@ def worker_user() -> str:
 @pytest.fixture
 def nginx_dir():
     """A folder for nginx's files and the media it serves, that its workers can reach (pytest's
-    own folders are private to root): /tmp/asian-news-nginx-XXXX, 0755."""
+    own folders are private to root): a new /tmp/asian-news-nginx-* folder, mode 0755."""
     folder = Path(tempfile.mkdtemp(prefix="asian-news-nginx-"))
     folder.chmod(0o755)
     yield folder
