@@ -17,6 +17,7 @@ from blueprints.search.views import bp as search_bp
 from cli import register_commands
 from web.errors import register_errorhandlers
 from web.extensions import register_extensions
+from web.fast_path import register_fast_path
 from web.observability import configure_logging, register_request_logging
 from web.pages import BodyLimitedRequest
 from web.params import register_url_converters
@@ -38,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_request_logging(app)
     register_errorhandlers(app)
+    register_fast_path(app)  # before register_security: ProxyFix must wrap it too
     register_security(app)
     register_template_helpers(app)
     register_commands(app)

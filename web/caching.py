@@ -3,15 +3,18 @@ invalidation listeners that retire cached pages after every content change."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import time
 from functools import wraps
 
+import brotli
 import sqlalchemy as sa
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, g, has_request_context, make_response, request, session
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.http import parse_accept_header
 
 from extensions import cache
 from newsroom.models import CONTENT_MODELS, next_scheduled_time
@@ -24,6 +27,28 @@ VERSION_KEY = "content-version"
 
 
 def content_version() -> str:
+    """The current content version, read once per request (a page asks for it several times:
+    its cache key, the front, the navigation, the ticker)."""
+    if not has_request_context():
+        return _read_content_version()
+    version = g.get("content_version")
+    if version is None:
+        version = g.content_version = _read_content_version()
+    return version
+
+
+def live_version(state) -> str | None:
+    """The version a stored content-version state names, or None when it is due for a new one
+    (a scheduled story's time has come)."""
+    if not isinstance(state, dict):
+        return None
+    due = state.get("due")
+    if due is not None and due <= time.time():
+        return None
+    return state.get("v")
+
+
+def _read_content_version() -> str:
     """The current content version; a scheduled story whose time has come starts a new one."""
     state = cache.get(VERSION_KEY)
     if state is None:
@@ -37,10 +62,7 @@ def content_version() -> str:
         state = _wait_for(VERSION_KEY, seconds=1.0)
         if state is None:
             return bump_content_version()
-    due = state.get("due")
-    if due is not None and due <= time.time():
-        return bump_content_version()
-    return state["v"]
+    return live_version(state) or bump_content_version()
 
 
 def invalidate_content() -> None:
@@ -49,6 +71,8 @@ def invalidate_content() -> None:
     Called after commits, when the session may not run the query that a new version needs.
     """
     cache.delete(VERSION_KEY)
+    if has_request_context():
+        g.pop("content_version", None)
 
 
 def bump_content_version() -> str:
@@ -59,6 +83,8 @@ def bump_content_version() -> str:
     # was unreachable (so its invalidation was lost) can stay hidden behind cached pages.
     state = {"v": version, "due": due.timestamp() if due else None}
     cache.set(VERSION_KEY, state, timeout=current_app.config["CONTENT_VERSION_SECONDS"])
+    if has_request_context():
+        g.content_version = version
     return version
 
 
@@ -84,28 +110,37 @@ def _cacheable_request() -> bool:
     return not ("_flashes" in session or "_user_id" in session)
 
 
-def page_args() -> ImmutableMultiDict:
+def known_args(args) -> list[tuple[str, str]]:
     """The query as a page reads it: known parameters only, the first value of each, sorted."""
     first: dict[str, str] = {}
-    for name, value in request.args.items(multi=True):
+    for name, value in args.items(multi=True):
         if name in QUERY_PARAMETERS:
             first.setdefault(name, value)
-    return ImmutableMultiDict(sorted(first.items()))
+    return sorted(first.items())
 
 
-def _plain_query() -> bool:
+def page_args() -> ImmutableMultiDict:
+    """This request's query as a page reads it (see known_args)."""
+    return ImmutableMultiDict(known_args(request.args))
+
+
+def plain_query(args) -> bool:
     """True when the query holds known parameters only, each once, so its URL is worth keeping
     in a shared cache (nginx's key is the URL as sent); any other query adds no entry there."""
-    names = [name for name, _ in request.args.items(multi=True)]
+    names = [name for name, _ in args.items(multi=True)]
     return len(set(names)) == len(names) and QUERY_PARAMETERS.issuperset(names)
 
 
-def page_cache_key() -> str:
-    """Everything a cached page varies on: content version, fragment or page, path, page_args."""
-    flavour = "f" if wants_fragment() else "p"
-    what = json.dumps([request.path, list(page_args().items())])
+def page_key(version: str, fragment: bool, path: str, args: list[tuple[str, str]]) -> str:
+    """Everything a cached page varies on: content version, fragment or page, path, known query."""
+    what = json.dumps([path, args])
     digest = hashlib.sha256(what.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"page:{content_version()}:{flavour}:{digest}"
+    return f"page:{version}:{'f' if fragment else 'p'}:{digest}"
+
+
+def page_cache_key() -> str:
+    """This request's page key (see page_key)."""
+    return page_key(content_version(), wants_fragment(), request.path, known_args(request.args))
 
 
 def budget_minute() -> int:
@@ -129,7 +164,7 @@ def cached_page(view):
     def wrapper(*args, **kwargs):
         if not _cacheable_request():
             return _finish(make_response(view(*args, **kwargs)), public=False)
-        shared = _plain_query()
+        shared = plain_query(request.args)
         request.args = page_args()  # the view sees exactly what the key names
         key = page_cache_key()
         hit = cache.get(key)
@@ -141,7 +176,9 @@ def cached_page(view):
             # retired every cached page); wait for its copy rather than all querying at once.
             hit = _wait_for(key)
         if hit is not None:
-            return _from_cache(hit, shared)
+            response = stored_response(hit, request.headers.get("Accept-Encoding"))
+            response.headers["X-Cache"] = "HIT"
+            return _finish(response, public=True, shared=shared)
         response = make_response(view(*args, **kwargs))
         storable = (
             response.status_code in (200, 404, 410)
@@ -153,14 +190,10 @@ def cached_page(view):
         if storable:
             if response.status_code == 200 and not wants_fragment():
                 _set_etag(response)
-            # HX-Replace-Url: how far down a list a page of infinite scroll reaches.
-            kept = ("Content-Type", "Vary", "ETag", "HX-Replace-Url")
-            headers = [(k, v) for k, v in response.headers.items() if k in kept]
-            cache.set(
-                key,
-                (response.get_data(), response.status_code, headers),
-                timeout=current_app.config["PAGE_CACHE_SECONDS"],
-            )
+            entry = stored_page(response)
+            cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+            # This reader gets what the next one will: the stored copy, compressed the same way.
+            response = stored_response(entry, request.headers.get("Accept-Encoding"))
             response.headers["X-Cache"] = "MISS"
         if claimed:
             cache.release(key)
@@ -179,11 +212,74 @@ def _wait_for(key: str, seconds: float = 2.0):
     return None
 
 
-def _from_cache(hit, shared: bool) -> Response:
-    body, status, headers = hit
-    response = Response(body, status=status, headers=headers)
-    response.headers["X-Cache"] = "HIT"
-    return _finish(response, public=True, shared=shared)
+# --- polls: an unchanged one is answered 204 from the cache alone --------------------------------
+
+# Shared caches keep a live page poll's answer this long at most: a post reaches a reader within
+# one poll interval and this (bench/live.py measures it; 10 s, the ticker's, made it 19.5 s at p95).
+LIVE_POLL_CACHE_SECONDS = 2
+
+
+def poll_cache_control(config, poll_setting: str, most: int = 10) -> str:
+    """Shared caches may keep a poll answer for up to `most` seconds, never as long as the poll
+    interval. The URL names the version the page shows, so a kept answer is never wrong, only
+    late."""
+    seconds = min(most, max(0, config[poll_setting] - 1))
+    return f"public, max-age={seconds}"
+
+
+def poll_key(version: str, args: list[tuple[str, str]]) -> str:
+    """Where the count of new stories for a list and cursor is kept, under a content version
+    (what the page already shows, `seen`, is not part of it)."""
+    what = json.dumps([(name, value) for name, value in args if name != "seen"])
+    digest = hashlib.sha256(what.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"poll-count:{version}:{digest}"
+
+
+# --- stored pages: the body once, compressed once -------------------------------------------
+
+# HX-Replace-Url: how far down a list a page of infinite scroll reaches.
+KEPT_HEADERS = ("Content-Type", "Vary", "ETag", "HX-Replace-Url")
+# What browsers accept, best first; each is made once, when the page is stored.
+ENCODINGS = ("br", "gzip")
+COMPRESS_AT_LEAST = 512
+COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml", "application/atom+xml")
+COMPRESSIBLE += ("application/json", "application/ld+json", "image/svg+xml")
+
+
+def stored_page(response: Response) -> dict:
+    """What the page cache keeps of a response: body, status, the headers that describe it,
+    and the body compressed with each encoding (for text worth compressing)."""
+    body = response.get_data()
+    encoded = {}
+    if len(body) >= COMPRESS_AT_LEAST and response.mimetype.startswith(COMPRESSIBLE):
+        encoded = {
+            "br": brotli.compress(body, quality=5, mode=brotli.MODE_TEXT),
+            # mtime=0: the same page compresses to the same bytes on every worker.
+            "gzip": gzip.compress(body, compresslevel=6, mtime=0),
+        }
+    headers = [(k, v) for k, v in response.headers.items() if k in KEPT_HEADERS]
+    return {"body": body, "status": response.status_code, "headers": headers, "encoded": encoded}
+
+
+def chosen_encoding(accept_encoding: str | None, encoded: dict) -> str | None:
+    """The best encoding of a stored page that the client accepts, or None for the plain body."""
+    if not encoded or not accept_encoding:
+        return None
+    accepted = parse_accept_header(accept_encoding)
+    return next((name for name in ENCODINGS if name in encoded and accepted[name] > 0), None)
+
+
+def stored_response(entry: dict, accept_encoding: str | None) -> Response:
+    """A stored page as a response, in the encoding the client takes best."""
+    encoded = entry["encoded"]
+    encoding = chosen_encoding(accept_encoding, encoded)
+    body = encoded[encoding] if encoding else entry["body"]
+    response = Response(body, status=entry["status"], headers=entry["headers"])
+    if encoded:
+        response.vary.add("Accept-Encoding")
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    return response
 
 
 def _finish(response: Response, public: bool, shared: bool = True) -> Response:
@@ -195,18 +291,22 @@ def _finish(response: Response, public: bool, shared: bool = True) -> Response:
     if not public:
         response.headers["Cache-Control"] = "private, no-store"
         return response
+    finish_public(response, shared, wants_fragment(), current_app.config["HTTP_MAX_AGE"])
+    if response.status_code == 200 and not wants_fragment():
+        response.make_conditional(request)
+    return response
+
+
+def finish_public(response: Response, shared: bool, fragment: bool, max_age: int) -> None:
+    """The caching headers of an anonymous page (the fast path sets the same ones)."""
     if not shared:
         response.headers["X-Accel-Expires"] = "0"
-    max_age = current_app.config["HTTP_MAX_AGE"]
     response.headers["Cache-Control"] = (
         f"public, max-age={max_age}, stale-while-revalidate={max_age * 2}"
     )
-    if response.status_code == 200 and not wants_fragment():
+    if response.status_code == 200 and not fragment and "ETag" not in response.headers:
         # Full pages only: htmx swaps whatever fetch() hands it, so fragments get no validators.
-        if "ETag" not in response.headers:
-            _set_etag(response)
-        response.make_conditional(request)
-    return response
+        _set_etag(response)
 
 
 def _set_etag(response: Response) -> None:

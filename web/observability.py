@@ -43,13 +43,17 @@ def configure_logging() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
+def request_id(incoming: str) -> str:
+    """The id nginx gave the request (X-Request-ID), if it is a sane one; a new one otherwise."""
+    return incoming if _GOOD_ID.match(incoming) else uuid.uuid4().hex
+
+
 def register_request_logging(app: Flask) -> None:
     """A request id on every request and response, and a log line for each notable one."""
 
     @app.before_request
     def start_request():
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _GOOD_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = request_id(request.headers.get("X-Request-ID", ""))
         g.started = time.perf_counter()
 
     @app.after_request

@@ -60,7 +60,12 @@ def wants_fragment() -> bool:
     if not g.get("varies_on_fragment_headers"):
         g.varies_on_fragment_headers = True
         after_this_request(_vary_on_fragment_headers)
-    headers = request.headers
+    return fragment_requested(request.headers)
+
+
+def fragment_requested(headers) -> bool:
+    """The rule of wants_fragment() on a set of request headers alone (the fast path reads it
+    before Flask builds a request)."""
     return (
         headers.get("HX-Request") == "true"
         and headers.get("HX-Boosted") != "true"

@@ -52,15 +52,19 @@ def register_security(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
+        add_security_headers(response.headers, secure=request.is_secure)
         if request.endpoint == "static" and request.args.get("v"):
             # The URL names the file's content hash, so it can be cached for a year.
-            headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
+
+
+def add_security_headers(headers, secure: bool) -> None:
+    """The headers every response carries (a view may have set its own policy before)."""
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -15,15 +15,12 @@ from blueprints.news.views import embed_cards
 from extensions import cache, db
 from newsroom.models import Status, Story
 from newsroom.models.cursors import CURSOR_MAX_MICROS
-from web.caching import content_version, may_add_page
+from web.caching import LIVE_POLL_CACHE_SECONDS, content_version, may_add_page
 from web.pages import wants_fragment
 from web.params import parse_int
 
 STATE_SECONDS = 600
 FRAGMENT_SECONDS = 120
-# Shared caches keep a poll's answer this long at most: a post reaches a reader within one poll
-# interval and this (bench/live.py measures it; 10 s, the ticker's, made it 19.5 s at p95).
-LIVE_POLL_CACHE_SECONDS = 2
 
 
 def coverage_state(story_id: int) -> dict | None:

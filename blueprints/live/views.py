@@ -14,7 +14,9 @@ from flask import (
 )
 
 from blueprints.news.lists import list_scope
+from extensions import cache
 from newsroom.models import Story
+from web.caching import content_version, known_args, may_add_page, poll_cache_control, poll_key
 from web.pages import render_page_or_fragment, wants_fragment
 from web.params import cursor_arg
 from web.ticker import new_items, ticker_state
@@ -25,13 +27,8 @@ MAX_NEW_STORIES = 50
 
 
 def live_cache_control(poll_setting: str, most: int = 10) -> str:
-    """Shared caches may keep a poll answer for up to `most` seconds, never as long as the poll
-    interval.
-
-    The URL names the version the page shows, so a kept answer is never wrong, only late.
-    """
-    seconds = min(most, max(0, current_app.config[poll_setting] - 1))
-    return f"public, max-age={seconds}"
+    """How long shared caches may keep a poll's answer (see poll_cache_control)."""
+    return poll_cache_control(current_app.config, poll_setting, most)
 
 
 def _home_stream() -> bool:
@@ -77,6 +74,11 @@ def latest():
     seen = request.args.get("seen", "0")
     fresh = Story.latest(after=after, limit=MAX_NEW_STORIES + 1, **scope.filters)
     count = len(fresh)
+    if may_add_page():
+        # The next poll from a page holding this count is answered 204 from the cache alone,
+        # before Flask (web/fast_path.py), until the content changes.
+        key = poll_key(content_version(), known_args(request.args))
+        cache.set(key, count, timeout=current_app.config["PAGE_CACHE_SECONDS"])
     if str(count) == seen:
         return _no_change("LATEST_POLL_SECONDS")
     response = make_response(

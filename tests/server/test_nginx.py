@@ -146,6 +146,34 @@ def test_pages_pass_through_with_the_apps_headers_and_compression(nginx):
         assert br.getheader("Content-Encoding") == "br"
 
 
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [
+        ("gzip, deflate, br, zstd", "br"),
+        ("gzip, deflate", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+        ("identity", None),
+        (None, None),
+    ],
+)
+def test_each_encoding_is_cached_apart_and_compressed_once_by_the_app(nginx, accept, encoding):
+    """The micro-cache keeps one copy per encoding; whoever asks first, nobody gets an encoding
+    they did not accept, and the copy is the app's stored one (nginx does not compress again)."""
+    import brotli
+
+    plain = None
+    for first in ("gzip, deflate, br", None, accept):  # fill the cache with other encodings first
+        response, body = fetch(nginx, "/about", headers={"Accept-Encoding": first} if first else {})
+        if first is None:
+            plain = body
+    headers = {"Accept-Encoding": accept} if accept else {}
+    response, body = fetch(nginx, "/about", headers=headers)
+    assert response.getheader("X-Micro-Cache") == "HIT"
+    assert response.getheader("Content-Encoding") == encoding
+    decoded = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[encoding](body)
+    assert decoded == plain and b"Asian-News" in plain
+
+
 def test_the_micro_cache_serves_anonymous_pages_and_honours_the_app(nginx):
     first, _ = fetch(nginx, "/latest")
     second, _ = fetch(nginx, "/latest")

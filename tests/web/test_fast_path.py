@@ -1,0 +1,200 @@
+"""The fast path (web/fast_path.py) answers readers' cache hits and unchanged polls before Flask
+runs, with exactly the headers Flask's path gives; pages are stored compressed, once."""
+
+from __future__ import annotations
+
+import gzip
+
+import brotli
+import pytest
+from flask import request_started
+
+from tests.factories import make_story
+
+BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
+
+@pytest.fixture
+def stories(query):
+    def make():
+        for number in range(14):
+            make_story(headline=f"Monsoon rains reach Kerala, day {number + 1}", section="business")
+
+    query(make)
+
+
+@pytest.fixture
+def pair(make_app, stories):
+    """Two workers on one database and cache: Flask's path only, and the fast path in front."""
+    return make_app(FAST_PATH=False).test_client(), make_app().test_client()
+
+
+def same_headers(slow, fast):
+    """Headers as a reader's browser and nginx see them; the request id is new each time."""
+
+    def seen(response):
+        headers = {k: v for k, v in response.headers.items() if k not in ("X-Request-ID", "Date")}
+        headers["Vary"] = sorted(v.strip() for v in headers.get("Vary", "").split(","))
+        return headers
+
+    assert seen(fast) == seen(slow)
+    assert fast.headers["X-Request-ID"]
+
+
+@pytest.fixture
+def flask_requests(app):
+    """How many requests reached Flask (its request_started signal)."""
+    seen = []
+
+    def note(sender, **_extra):
+        seen.append(1)
+
+    request_started.connect(note)
+    yield seen
+    request_started.disconnect(note)
+
+
+CASES = [
+    ("/", {}),
+    ("/", BROWSER),
+    ("/", {"Accept-Encoding": "gzip"}),
+    ("/", {"Accept-Encoding": "br;q=0, gzip;q=0.5"}),
+    ("/section/business", BROWSER),
+    ("/about", {}),
+    ("/?utm_source=newsletter", BROWSER),  # kept by the app, not by nginx (X-Accel-Expires)
+    ("/", {"HX-Request": "true", "HX-Boosted": "true"}),  # a boosted navigation: the page
+    ("/latest?depth=1", {"HX-Request": "true", "HX-Request-Type": "partial"}),
+    ("/feed.rss", BROWSER),
+]
+
+
+@pytest.mark.parametrize(("url", "headers"), CASES)
+def test_a_cache_hit_is_answered_before_flask_with_the_same_headers(
+    pair, flask_requests, url, headers
+):
+    slow, fast = pair
+    first = slow.get(url, headers=headers)
+    assert first.status_code == 200
+    hit = slow.get(url, headers=headers)
+    assert hit.headers["X-Cache"] == "HIT"
+    before = len(flask_requests)
+    answered = fast.get(url, headers=headers)
+    assert len(flask_requests) == before, "the fast path let Flask build the request"
+    same_headers(hit, answered)
+    assert answered.data == hit.data
+
+
+def test_browsers_get_the_stored_compressed_copy_and_others_the_plain_page(pair):
+    slow, fast = pair
+    plain = slow.get("/").data
+    assert b"Monsoon rains reach Kerala" in plain
+    br = fast.get("/", headers=BROWSER)
+    assert br.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(br.data) == plain
+    assert len(br.data) < len(plain) / 4
+    gz = fast.get("/", headers={"Accept-Encoding": "gzip"})
+    assert gz.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(gz.data) == plain
+    identity = fast.get("/")
+    assert "Content-Encoding" not in identity.headers
+    assert identity.data == plain
+    for response in (br, gz, identity):
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert response.headers["ETag"] == identity.headers["ETag"]
+
+
+def test_the_first_reader_gets_the_stored_copy_too(client):
+    miss = client.get("/about", headers=BROWSER)
+    assert miss.headers["X-Cache"] == "MISS"
+    assert miss.headers["Content-Encoding"] == "br"
+    hit = client.get("/about", headers=BROWSER)
+    assert hit.headers["Content-Encoding"] == "br"
+    assert hit.data == miss.data
+
+
+@pytest.mark.parametrize("method", ["conditional", "head"])
+def test_revalidation_and_head_match_flask(pair, method):
+    slow, fast = pair
+    etag = slow.get("/", headers=BROWSER).headers["ETag"]
+    if method == "conditional":
+        ask = {"If-None-Match": etag, **BROWSER}
+        expected, answered = slow.get("/", headers=ask), fast.get("/", headers=ask)
+        assert answered.status_code == 304
+    else:
+        expected, answered = slow.head("/", headers=BROWSER), fast.head("/", headers=BROWSER)
+        assert answered.status_code == 200
+    assert answered.data == b""
+    same_headers(expected, answered)
+
+
+def test_over_https_the_fast_path_sends_hsts_as_flask_does(pair):
+    slow, fast = pair
+    slow.get("/", base_url="https://asian-news.test")
+    expected = slow.get("/", base_url="https://asian-news.test")
+    answered = fast.get("/", base_url="https://asian-news.test")
+    assert "Strict-Transport-Security" in answered.headers
+    same_headers(expected, answered)
+
+
+def test_signed_in_browsers_and_misses_go_through_flask(app, editor, client, flask_requests):
+    client.get("/about")  # stored
+    before = len(flask_requests)
+    page = editor.get("/about")
+    assert len(flask_requests) == before + 1
+    assert page.headers["Cache-Control"] == "private, no-store"
+    client.get("/no-such-page")
+    client.get("/no-such-page")  # a stored 404 is answered (and logged) by Flask
+    assert len(flask_requests) == before + 3
+
+
+def test_a_story_published_after_a_hit_is_seen_at_once(client, query):
+    client.get("/")
+    assert client.get("/").headers["X-Cache"] == "HIT"
+    query(lambda: make_story(headline="Typhoon Mawar turns towards Okinawa"))
+    assert b"Typhoon Mawar turns towards Okinawa" in client.get("/").data
+
+
+def test_an_unchanged_ticker_poll_is_a_204_before_flask(pair, htmx, flask_requests):
+    slow, fast = pair
+    first = slow.get("/live/ticker", headers=htmx)
+    version = _ticker_version(first.data)
+    expected = slow.get(f"/live/ticker?v={version}", headers=htmx)
+    assert expected.status_code == 204
+    before = len(flask_requests)
+    answered = fast.get(f"/live/ticker?v={version}", headers=htmx)
+    assert answered.status_code == 204
+    assert len(flask_requests) == before
+    same_headers(expected, answered)
+    # An old version is not the current one: Flask answers it with the ticker.
+    assert fast.get("/live/ticker?v=0123456789ab", headers=htmx).status_code == 200
+
+
+def test_an_unchanged_new_stories_poll_is_a_204_before_flask(pair, htmx, query, flask_requests):
+    slow, fast = pair
+    page = slow.get("/latest").data.decode()
+    poll = _latest_poll(page)
+    first = slow.get(poll, headers=htmx)
+    assert first.status_code == 204  # nothing new since the page was made
+    expected = slow.get(poll, headers=htmx)
+    before = len(flask_requests)
+    answered = fast.get(poll, headers=htmx)
+    assert answered.status_code == 204
+    assert len(flask_requests) == before
+    same_headers(expected, answered)
+    query(lambda: make_story(headline="Seoul lifts its heat warning"))
+    notice = fast.get(poll, headers=htmx)
+    assert notice.status_code == 200
+    assert b"1 new story" in notice.data
+
+
+def _ticker_version(body: bytes) -> str:
+    import re
+
+    return re.search(rb"/live/ticker\?v=([0-9a-f]+)", body)[1].decode()
+
+
+def _latest_poll(page: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.search(r'hx-get="(/live/latest\?[^"]+)"', page)[1])
