@@ -34,10 +34,15 @@ from newsroom.models.taxonomy import Author, Country, Region, Section
 class Story(StoryMixin, Addressed, db.Model):
     __tablename__ = "articles"
     __table_args__ = (
-        sa.Index("ix_articles_stream", "status", "published_at", "id"),
-        sa.Index("ix_articles_section_stream", "section_id", "status", "published_at", "id"),
-        sa.Index("ix_articles_kind_stream", "kind", "status", "published_at", "id"),
+        # Reader lists walk one of these newest first and stop after a page, however deep the
+        # cursor (tests/web/test_query_plans.py): everything, a section's, a kind's (live pages).
+        # Countries, regions, tags and authors walk ix_articles_live, each story checked in
+        # its link table by primary key.
         sa.Index("ix_articles_live", "live_at", "id"),
+        sa.Index("ix_articles_section_live", "section_id", "live_at", "id"),
+        sa.Index("ix_articles_kind_live", "kind", "live_at", "id"),
+        # The desk's lists by status (in review, drafts).
+        sa.Index("ix_articles_stream", "status", "published_at", "id"),
         sa.UniqueConstraint("source_id", "source_guid", name="uq_articles_source_guid"),
     )
 
