@@ -117,15 +117,25 @@ def newer_than(order, cursor: Cursor):
     return columns > values
 
 
-def keyset(query: sa.Select, order, *, before: Cursor | None = None, limit: int) -> Page:
-    """One page of `query`, newest first on `order`, starting after `before`.
-
-    One row more than the page is fetched: it only says whether there is a next page."""
+def keyset_statement(
+    query: sa.Select, order, *, before: Cursor | None = None, limit: int
+) -> sa.Select:
+    """`query` newest first on `order`, starting after `before`: the statement `keyset` runs,
+    one row more than a page (that row only says whether there is a next page)."""
     if before is not None:
         query = query.where(older_than(order, before))
-    query = query.order_by(*(column.desc() for column in order)).limit(limit + 1)
-    rows = list(db.session.scalars(query).unique())
+    return query.order_by(*(column.desc() for column in order)).limit(limit + 1)
+
+
+def page_of(rows: list, order, limit: int) -> Page:
+    """The page in `rows` fetched by a `keyset_statement` of `limit`, and the next one's cursor."""
     if len(rows) <= limit:
         return Page(rows)
     rows = rows[:limit]
     return Page(rows, Cursor.of(rows[-1], order))
+
+
+def keyset(query: sa.Select, order, *, before: Cursor | None = None, limit: int) -> Page:
+    """One page of `query`, newest first on `order`, starting after `before`."""
+    statement = keyset_statement(query, order, before=before, limit=limit)
+    return page_of(list(db.session.scalars(statement).unique()), order, limit)

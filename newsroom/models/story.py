@@ -23,7 +23,7 @@ from newsroom.models.base import (
     story_tags,
     utcnow,
 )
-from newsroom.models.cursors import Cursor, Page, keyset, newer_than
+from newsroom.models.cursors import Cursor, Page, keyset, keyset_statement, newer_than, page_of
 from newsroom.models.partner import Source
 from newsroom.models.people import User
 from newsroom.models.photo import Photo
@@ -34,10 +34,15 @@ from newsroom.models.taxonomy import Author, Country, Region, Section
 class Story(StoryMixin, Addressed, db.Model):
     __tablename__ = "articles"
     __table_args__ = (
-        sa.Index("ix_articles_stream", "status", "published_at", "id"),
-        sa.Index("ix_articles_section_stream", "section_id", "status", "published_at", "id"),
-        sa.Index("ix_articles_kind_stream", "kind", "status", "published_at", "id"),
+        # Reader lists walk one of these newest first and stop after a page, however deep the
+        # cursor (tests/web/test_query_plans.py): everything, a section's, a kind's (live pages).
+        # Countries, regions, tags and authors walk ix_articles_live, each story checked in
+        # its link table by primary key.
         sa.Index("ix_articles_live", "live_at", "id"),
+        sa.Index("ix_articles_section_live", "section_id", "live_at", "id"),
+        sa.Index("ix_articles_kind_live", "kind", "live_at", "id"),
+        # The desk's lists by status (in review, drafts).
+        sa.Index("ix_articles_stream", "status", "published_at", "id"),
         sa.UniqueConstraint("source_id", "source_guid", name="uq_articles_source_guid"),
     )
 
@@ -136,7 +141,14 @@ class Story(StoryMixin, Addressed, db.Model):
         return cls.latest_page(**filters).rows
 
     @classmethod
-    def latest_page(
+    def latest_page(cls, *, limit: int = 12, **filters) -> Page:
+        """A page of the newest visible stories, filtered, keyset-paginated on (live_at, id)."""
+        statement = cls.latest_query(limit=limit, **filters)
+        rows = list(db.session.scalars(statement).unique())
+        return page_of(rows, (cls.live_at, cls.id), limit)
+
+    @classmethod
+    def latest_query(
         cls,
         *,
         section: Section | None = None,
@@ -150,8 +162,8 @@ class Story(StoryMixin, Addressed, db.Model):
         exclude_ids: tuple[int, ...] = (),
         limit: int = 12,
         body: bool = False,
-    ) -> Page:
-        """A page of the newest visible stories, filtered, keyset-paginated on (live_at, id)."""
+    ) -> sa.Select:
+        """The statement `latest_page` runs (tests/web/test_query_plans.py explains it)."""
         # One upper bound on live_at, the tighter of now and the cursor, so the index range
         # starts at the cursor: a deep page costs what the first page costs.
         bound = utcnow() if before is None else min(utcnow(), before.at)
@@ -193,7 +205,7 @@ class Story(StoryMixin, Addressed, db.Model):
         if after is not None:
             query = query.where(newer_than(order, after))
         query = query.options(*cls.card_options(body=body))
-        return keyset(query, order, before=before, limit=limit)
+        return keyset_statement(query, order, before=before, limit=limit)
 
     @classmethod
     def free_slug(cls, headline: str) -> str:
@@ -234,28 +246,32 @@ class Story(StoryMixin, Addressed, db.Model):
     def related(self, limit: int = 4) -> list[Story]:
         """The newest other stories sharing a tag, topped up from the same section.
 
-        Two simple queries rather than one with OR: each walks the live_at index newest first
-        and stops after a few rows, where the OR made the planner sort a whole section."""
+        Two simple queries rather than one with OR: each walks an index newest first and stops
+        after a few rows, where the OR made the planner sort a whole section."""
         found: list[Story] = []
-        tag_ids = [t.id for t in self.tags]
-        if tag_ids:
-            shared = sa.select(story_tags.c.article_id).where(story_tags.c.tag_id.in_(tag_ids))
-            found = self._newest(sa.and_(Story.id.in_(shared)), (self.id,), limit)
+        if self.tags:
+            found = _fetch(self.related_query("tag", (self.id,), limit))
         if len(found) < limit:
             seen = (self.id, *(a.id for a in found))
-            found += self._newest(Story.section_id == self.section_id, seen, limit - len(found))
+            found += _fetch(self.related_query("section", seen, limit - len(found)))
         return found
 
-    @staticmethod
-    def _newest(condition, exclude: tuple[int, ...], limit: int) -> list[Story]:
-        query = (
+    def related_query(self, by: str, exclude: tuple[int, ...], limit: int) -> sa.Select:
+        """The newest visible stories sharing a tag with this one (`by` "tag") or its section
+        ("section"), less `exclude`: the statements `related` runs."""
+        if by == "tag":
+            tag_ids = [t.id for t in self.tags]
+            shared = sa.select(story_tags.c.article_id).where(story_tags.c.tag_id.in_(tag_ids))
+            condition = Story.id.in_(shared)
+        else:
+            condition = Story.section_id == self.section_id
+        return (
             sa.select(Story)
             .where(Story.visible(), condition, Story.id.not_in(exclude))
             .options(*Story.card_options())
             .order_by(Story.live_at.desc(), Story.id.desc())
             .limit(limit)
         )
-        return list(db.session.scalars(query).unique().all())
 
     # --- the newsroom's lists; `seen` is the condition for who may see what (Story.seen_by)
 
@@ -358,6 +374,10 @@ class SlugRedirect(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     article: Mapped[Story] = relationship()
+
+
+def _fetch(statement: sa.Select) -> list[Story]:
+    return list(db.session.scalars(statement).unique().all())
 
 
 def next_scheduled_time() -> datetime | None:
