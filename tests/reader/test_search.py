@@ -232,7 +232,7 @@ def test_search_filters_by_section_country_and_date(client, query, library):
 def test_search_pages_with_infinite_scroll_and_as_you_type_fragments(client, query, library, htmx):
     query(lambda: StoryFactory.create_batch(26))  # the body says "the plan"
     page = client.get("/search?q=the").text
-    more = re.search(r'href="(/search\?[^"]*before=12[^"]*)"', page)
+    more = re.search(r'href="(/search\?[^"]*before=\d+[^"]*)"', page)
     assert more, "a More results link"
     fragment = client.get(more.group(1).replace("&amp;", "&"), headers=htmx)
     assert "<html" not in fragment.text and fragment.text.lstrip().startswith("<li")
