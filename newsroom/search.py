@@ -87,11 +87,16 @@ class Filters:
 
 
 class SearchPage(Page):
-    """A page of results; `capped` when more stories match than search ranks (CANDIDATES)."""
+    """A page of results, and how many matches were ranked: CANDIDATES when more match."""
 
-    def __init__(self, rows: list, next_cursor: Cursor | None = None, capped: bool = False):
+    def __init__(self, rows: list, next_cursor: Cursor | None = None, ranked: int = 0):
         super().__init__(rows, next_cursor)
-        self.capped = capped
+        self.ranked = ranked
+
+    @property
+    def capped(self) -> bool:
+        """More stories match than were ranked (the oldest were left out)."""
+        return self.ranked >= CANDIDATES
 
 
 def search(
@@ -124,10 +129,9 @@ def search(
         for s in db.session.scalars(sa.select(Story).where(Story.id.in_(ids)).options(*options))
     }
     rows = [stories[i] for i in ids if i in stories]
-    capped = len(ranked) >= CANDIDATES
     if len(rows) <= limit:
-        return SearchPage(rows, capped=capped)
-    return SearchPage(rows[:limit], Cursor(rows[limit - 1].id), capped)
+        return SearchPage(rows, ranked=len(ranked))
+    return SearchPage(rows[:limit], Cursor(rows[limit - 1].id), len(ranked))
 
 
 def _ranked_ids(terms: list[str], filters: Filters) -> list[int]:

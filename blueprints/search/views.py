@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, abort, request
 
 from newsroom.models import BadCursor, Country, Section
-from newsroom.search import CANDIDATES, Filters, normalise_query, search, snippet
+from newsroom.search import Filters, normalise_query, search, snippet
 from web.caching import cached_page
 from web.pages import render_page_or_fragment
 from web.params import cursor_arg, int_arg
@@ -57,7 +57,7 @@ def results():
         snippets={s.id: snippet(s, terms) for s in stories},
         next_cursor=page.next_cursor,
         capped=page.capped,
-        candidates=CANDIDATES,
+        ranked=page.ranked,
         args=args,
         is_first_page=before is None,
         sections=Section.ordered(),
