@@ -124,10 +124,8 @@ def search(
     ids = ranked[start : start + limit + 1]
     # The card and the snippet's text (search_text); not the body's Markdown or HTML.
     options = (*Story.card_options(body=True), defer(Story.body_md), defer(Story.body_html))
-    stories = {
-        s.id: s
-        for s in db.session.scalars(sa.select(Story).where(Story.id.in_(ids)).options(*options))
-    }
+    query = sa.select(Story).where(Story.id.in_(ids)).options(*options)
+    stories = {s.id: s for s in db.session.scalars(query)} if ids else {}
     rows = [stories[i] for i in ids if i in stories]
     if len(rows) <= limit:
         return SearchPage(rows, ranked=len(ranked))
