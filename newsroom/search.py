@@ -18,15 +18,22 @@ import nh3
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from extensions import db
-from newsroom.models import Country, Cursor, LivePost, Page, Story
+from newsroom.models import BadCursor, Cursor, LivePost, Page, Story, story_countries
 from newsroom.models.base import contains
 
 MAX_QUERY = 200
 MAX_TERMS = 8
 SNIPPET_RADIUS = 90
+# How many matches a search ranks: the newest, so a word in every story costs as much as a rarer
+# one. Readers page through at most these; past them, another word or a filter narrows the search.
+CANDIDATES = 500
+
+# The SQLite index (migration a7c1search01): FTS5 trigrams, its rowid the story's id.
+_FTS = sa.table("article_search", sa.column("rowid", sa.Integer))
+_FTS_HIDDEN = sa.literal_column("article_search")
 
 
 # How many of a live page's newest posts its search text holds.
@@ -79,62 +86,114 @@ class Filters:
     until: datetime | None = None
 
 
+class SearchPage(Page):
+    """A page of results, and how many matches were ranked: CANDIDATES when more match."""
+
+    def __init__(self, rows: list, next_cursor: Cursor | None = None, ranked: int = 0):
+        super().__init__(rows, next_cursor)
+        self.ranked = ranked
+
+    @property
+    def capped(self) -> bool:
+        """More stories match than were ranked (the oldest were left out)."""
+        return self.ranked >= CANDIDATES
+
+
 def search(
     terms: list[str], filters: Filters, before: Cursor | None = None, limit: int = 12
-) -> Page:
-    """A page of visible stories matching every term, best first.
+) -> SearchPage:
+    """A page of visible stories matching every term, best first, after the story `before` names.
 
-    Pages by rank offset (see newsroom.models.cursors for why): the cursor counts the results
-    already shown."""
+    Only the newest CANDIDATES matches (by id, filters applied) are ranked: ranking costs a score
+    per story (bm25 on SQLite, ts_rank on PostgreSQL), so a word in every story would otherwise
+    rank the whole archive on every keystroke. A search with fewer matches ranks them all.
+
+    The cursor is the id of the last story shown; the next page is the candidates ranked after it
+    (a keyset on rank and id, the anchor's rank worked out by the same query, so no float travels
+    in the link and a shift of bm25's corpus statistics moves the anchor with the rest). A cursor
+    naming no candidate (the story was unpublished, or a link from elsewhere) is a BadCursor."""
     if not terms:
-        return Page([])
-    query = sa.select(Story).where(Story.visible())
-    if filters.section_id:
-        query = query.where(Story.section_id == filters.section_id)
-    if filters.country_id:
-        query = query.where(Story.countries.any(Country.id == filters.country_id))
-    if filters.since:
-        query = query.where(Story.published_at >= filters.since)
-    if filters.until:
-        query = query.where(Story.published_at < filters.until)
+        return SearchPage([])
+    ranked = _ranked_ids(terms, filters)
+    start = 0
+    if before is not None:
+        try:
+            start = ranked.index(before.number) + 1
+        except ValueError:
+            raise BadCursor("not among this search's results") from None
+    ids = ranked[start : start + limit + 1]
+    # The card and the snippet's text (search_text); not the body's Markdown or HTML.
+    options = (*Story.card_options(body=True), defer(Story.body_md), defer(Story.body_html))
+    query = sa.select(Story).where(Story.id.in_(ids)).options(*options)
+    stories = {s.id: s for s in db.session.scalars(query)} if ids else {}
+    rows = [stories[i] for i in ids if i in stories]
+    if len(rows) <= limit:
+        return SearchPage(rows, ranked=len(ranked))
+    return SearchPage(rows[:limit], Cursor(rows[limit - 1].id), len(ranked))
+
+
+def _ranked_ids(terms: list[str], filters: Filters) -> list[int]:
+    """The ids of the newest CANDIDATES visible matches, filtered, best first."""
     long_terms = [t for t in terms if len(t) >= 3]
     short_terms = [t for t in terms if len(t) < 3]
-    for term in short_terms:
-        query = query.where(contains(Story.search_text, term))
-    if db.engine.dialect.name == "sqlite":
-        if long_terms:
-            match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-            fts = (
-                sa.text(
-                    "SELECT rowid AS id, bm25(article_search, 10.0, 1.0) AS rank "
-                    "FROM article_search WHERE article_search MATCH :match"
-                )
-                .bindparams(match=match)
-                .columns(id=sa.Integer, rank=sa.Float)
-                .subquery()
+    fts = db.engine.dialect.name == "sqlite" and bool(long_terms)
+    conditions = [Story.visible()]
+    if filters.section_id:
+        conditions.append(Story.section_id == filters.section_id)
+    if filters.country_id:
+        # On the index's rowid when there is one: SQLite then tests the country (a covering
+        # index) before it reads the story's row, for each of the matches it walks.
+        ident = _FTS.c.rowid if fts else Story.id
+        conditions.append(
+            sa.exists()
+            .where(story_countries.c.article_id == ident)
+            .where(story_countries.c.country_id == filters.country_id)
+        )
+    if filters.since:
+        conditions.append(Story.published_at >= filters.since)
+    if filters.until:
+        conditions.append(Story.published_at < filters.until)
+    conditions += [contains(Story.search_text, term) for term in short_terms]
+    if fts:
+        # FTS5 walks its matches newest first (ORDER BY rowid DESC is the index's own order) and
+        # stops at CANDIDATES; bm25 is worked out for those rows only, headline hits weighing 10x.
+        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+        candidates = (
+            sa.select(_FTS.c.rowid.label("id"), sa.func.bm25(_FTS_HIDDEN, 10.0, 1.0).label("rank"))
+            .select_from(_FTS.join(Story, Story.id == _FTS.c.rowid))
+            .where(_FTS_HIDDEN.op("MATCH")(match), *conditions)
+            .order_by(_FTS.c.rowid.desc())
+            .limit(CANDIDATES)
+            .subquery()
+        )
+        ranked = sa.select(candidates.c.id).order_by(candidates.c.rank, candidates.c.id.desc())
+        return list(db.session.scalars(ranked))
+    if db.engine.dialect.name != "sqlite":
+        # pg_trgm (the GIN index on search_text) finds the matches in any script.
+        conditions += [contains(Story.search_text, term) for term in long_terms]
+    newest = (
+        sa.select(Story.id)
+        .where(*conditions)
+        .order_by(Story.id.desc())
+        .limit(CANDIDATES)
+        .subquery()
+    )
+    query = sa.select(Story.id).join(newest, newest.c.id == Story.id)
+    if db.engine.dialect.name == "sqlite":  # one- and two-character terms only: newest first
+        return list(db.session.scalars(query.order_by(Story.published_at.desc(), Story.id.desc())))
+    # PostgreSQL's full-text ranking orders the candidates, headline matches first.
+    headline_hits = sum(sa.case((contains(Story.headline, t), 1), else_=0) for t in terms)
+    rank = sa.func.ts_rank(
+        sa.func.to_tsvector("simple", Story.search_text),
+        sa.func.plainto_tsquery("simple", " ".join(terms)),
+    )
+    return list(
+        db.session.scalars(
+            query.order_by(
+                headline_hits.desc(), rank.desc(), Story.published_at.desc(), Story.id.desc()
             )
-            query = query.join(fts, fts.c.id == Story.id).order_by(fts.c.rank, Story.id.desc())
-        else:
-            query = query.order_by(Story.published_at.desc(), Story.id.desc())
-    else:
-        for term in long_terms:
-            query = query.where(contains(Story.search_text, term))
-        # pg_trgm (the GIN index on search_text) finds the matches in any script; PostgreSQL's
-        # full-text ranking orders them, headline matches first.
-        headline_hits = sum(sa.case((contains(Story.headline, t), 1), else_=0) for t in terms)
-        rank = sa.func.ts_rank(
-            sa.func.to_tsvector("simple", Story.search_text),
-            sa.func.plainto_tsquery("simple", " ".join(terms)),
         )
-        query = query.order_by(
-            headline_hits.desc(), rank.desc(), Story.published_at.desc(), Story.id.desc()
-        )
-    shown = 0 if before is None else before.number
-    query = query.options(*Story.card_options(body=True)).offset(shown).limit(limit + 1)
-    rows = db.session.scalars(query).unique().all()
-    if len(rows) <= limit:
-        return Page(rows)
-    return Page(rows[:limit], Cursor(shown + limit))
+    )
 
 
 def snippet(story: Story, terms: list[str]) -> Markup:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, request
 
-from newsroom.models import Country, Section
+from newsroom.models import BadCursor, Country, Section
 from newsroom.search import Filters, normalise_query, search, snippet
 from web.caching import cached_page
 from web.pages import render_page_or_fragment
@@ -15,8 +15,6 @@ from web.params import cursor_arg, int_arg
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 12
-# Search pages by rank offset (newsroom.models.cursors says why): past this many, refine.
-MAX_SHOWN = 480
 
 
 def _date_arg(name: str) -> datetime | None:
@@ -43,9 +41,10 @@ def results():
         until=until + timedelta(days=1) if until else None,
     )
     before = cursor_arg("before", timed=False)
-    if before is not None and before.number > MAX_SHOWN:
-        abort(400, description="Refine your search to see more results.")
-    page = search(terms, filters, before=before, limit=PER_PAGE)
+    try:
+        page = search(terms, filters, before=before, limit=PER_PAGE)
+    except BadCursor:
+        abort(400, description="This list link is not valid. Start again from the first page.")
     stories = page.rows
     args = {k: v for k, v in request.args.items() if k != "before" and v}
     fragment = "search/_results.html" if before is None else "search/_result_items.html"
@@ -57,6 +56,8 @@ def results():
         stories=stories,
         snippets={s.id: snippet(s, terms) for s in stories},
         next_cursor=page.next_cursor,
+        capped=page.capped,
+        ranked=page.ranked,
         args=args,
         is_first_page=before is None,
         sections=Section.ordered(),

@@ -7,11 +7,10 @@ cursor is the sort key of the last row shown, as whole numbers joined by "-":
   live_at, when readers could first see a story), the desk's story list (last change) and the
   inbox (received). This is the format of every reader link ever handed out; it must never change.
 - lists ordered by number alone print `ID`: the photo library and the story form's picker.
-- search prints `N`, the number of results already shown: search keeps a rank offset (capped by
-  the view), carried in the same argument, codec and parser. Its ranks are floats that every query
-  recomputes (bm25 on SQLite; headline matches, ts_rank, time and id on PostgreSQL) and that move
-  whenever any story is saved, so a keyset on them would be no steadier than an offset, and would
-  put a float, compared for equality, in a four-part cursor that differs per database.
+- search prints `ID`, the last story shown: its ranks are floats that every query recomputes
+  (bm25 on SQLite; headline matches, ts_rank, time and id on PostgreSQL) and that move whenever
+  any story is saved, so the link names the story, not its rank, and newsroom.search continues
+  after wherever that story ranks now (a keyset on rank and id with the anchor's rank recomputed).
 
 A cursor is parsed strictly (`Cursor.decode`): anything this site did not hand out is a BadCursor,
 which the web layer turns into a 400. `keyset` fetches one row more than a page, to know whether
@@ -40,8 +39,8 @@ class BadCursor(ValueError):
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a list's next page starts: the last row's id (in search, the results shown so far),
-    and its time for lists ordered by time first."""
+    """Where a list's next page starts: the last row's id, and its time for lists ordered by
+    time first."""
 
     number: int
     at: datetime | None = None

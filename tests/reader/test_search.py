@@ -232,7 +232,7 @@ def test_search_filters_by_section_country_and_date(client, query, library):
 def test_search_pages_with_infinite_scroll_and_as_you_type_fragments(client, query, library, htmx):
     query(lambda: StoryFactory.create_batch(26))  # the body says "the plan"
     page = client.get("/search?q=the").text
-    more = re.search(r'href="(/search\?[^"]*before=12[^"]*)"', page)
+    more = re.search(r'href="(/search\?[^"]*before=\d+[^"]*)"', page)
     assert more, "a More results link"
     fragment = client.get(more.group(1).replace("&amp;", "&"), headers=htmx)
     assert "<html" not in fragment.text and fragment.text.lstrip().startswith("<li")
@@ -244,3 +244,75 @@ def test_search_pages_with_infinite_scroll_and_as_you_type_fragments(client, que
     assert "That is every story that matches." in text
     live = client.get("/search?q=rupiah", headers=htmx)
     assert live.text.lstrip().startswith('<section id="search-results"')
+
+
+def every_page(client, q, htmx, **params):
+    """The slugs of every page of a search, following its More results links to the end."""
+    slugs, text = found(client, q, **params)
+    while next_url := re.search(r'rel="next" hx-get="([^"]+)"', text):
+        text = client.get(next_url.group(1).replace("&amp;", "&"), headers=htmx).text
+        slugs += re.findall(r'class="story-card__title"><a href="/article/([^"]+)"', text)
+    return slugs, text
+
+
+@pytest.fixture
+def lanterns(query):
+    """40 stories that say "lantern" in their body, 3 of them, in the middle, in the headline too;
+    published a minute apart, so the newest is not the best."""
+
+    def build():
+        now = datetime.now(UTC)
+        for n in range(40):
+            in_headline = n in (17, 18, 19)
+            make_story(
+                headline=f"{'Lantern festival' if in_headline else 'Harbour report'} part {n}",
+                body=f"The harbour was lit by a lantern, report {n} says.",
+                published_at=now - timedelta(minutes=60 - n),
+            )
+
+    query(build)
+
+
+def test_a_common_word_shows_the_best_matches_first_and_pages_without_repeats_or_gaps(
+    client, lanterns, htmx
+):
+    slugs, text = every_page(client, "lantern", htmx)
+    assert {s.split("-part-")[0] for s in slugs[:3]} == {"lantern-festival"}, slugs[:5]
+    assert not any(s.startswith("lantern-festival") for s in slugs[3:])
+    assert len(slugs) == len(set(slugs)) == 40, "every match once"
+    assert "That is every story that matches." in text
+
+
+def test_a_story_published_while_a_reader_pages_does_not_repeat_the_page_before(
+    client, query, lanterns, htmx
+):
+    first, page = found(client, "lantern")
+    query(lambda: make_story(headline="Lantern makers light up the old town", body="A lantern."))
+    rest, _ = every_page(client, "lantern", htmx)
+    second = re.search(r'rel="next" hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")
+    text = client.get(second, headers=htmx).text
+    following = re.findall(r'class="story-card__title"><a href="/article/([^"]+)"', text)
+    assert len(following) == 12 and not set(following) & set(first), "no story shown twice"
+    assert rest[0] == "lantern-makers-light-up-the-old-town", "the new story ranks first now"
+    after = rest.index(first[-1]) + 1
+    assert following == rest[after : after + 12], "the page continues where the reader left off"
+
+
+def test_only_the_newest_candidates_are_ranked_and_the_reader_is_told(
+    client, lanterns, htmx, monkeypatch
+):
+    monkeypatch.setattr("newsroom.search.CANDIDATES", 30)
+    slugs, text = every_page(client, "lantern", htmx)
+    assert sorted(int(s.rsplit("-", 1)[1]) for s in slugs) == list(range(10, 40)), "the newest 30"
+    assert "These are the best of the 30 newest stories that match." in text
+    assert "That is every story that matches." not in text
+
+
+@pytest.mark.parametrize("cursor", ["abc", "0", "-1", "12-3", "9" * 30, "999999"])
+def test_a_bad_search_cursor_is_a_400_page(client, lanterns, htmx, cursor):
+    for headers in ({}, htmx):
+        response = client.get(
+            "/search", query_string={"q": "lantern", "before": cursor}, headers=headers
+        )
+        assert response.status_code == 400, cursor
+        assert "Start again from the first page" in response.text

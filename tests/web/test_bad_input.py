@@ -127,13 +127,13 @@ def test_odd_search_numbers_are_a_readable_400(client, name, number):
 
 
 def test_odd_search_positions_are_a_readable_400(client):
-    """Search pages through the same cursor argument as every list: a number of results shown."""
+    """Search pages through the same cursor argument as every list: the last story shown."""
     for cursor in [*ODD_NUMBERS, "", "0", "12-3", "1700000000000000-12"]:
         response = client.get("/search", query_string={"q": "rice", "before": cursor})
         assert response.status_code == 400, cursor
         assert "This list link is not valid" in response.text and "<html" in response.text
-    deep = client.get("/search", query_string={"q": "rice", "before": "481"})
-    assert deep.status_code == 400 and "Refine your search" in deep.text
+    elsewhere = client.get("/search", query_string={"q": "rice", "before": "481"})
+    assert elsewhere.status_code == 400 and "Start again from the first page" in elsewhere.text
 
 
 @pytest.fixture
