@@ -131,9 +131,16 @@ def _zone(name: str | None) -> ZoneInfo | None:
     if not is_zone(name):
         return None
     try:
-        return ZoneInfo(name)
+        return zone_named(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+@functools.cache
+def zone_named(name: str) -> ZoneInfo:
+    """The zone of this name, made once per process: ZoneInfo keeps only its last few zones, and
+    a page with stories from many countries would read their tzdata files again on every call."""
+    return ZoneInfo(name)
 
 
 def to_utc(wall: datetime, zone: ZoneInfo) -> datetime:

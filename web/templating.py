@@ -122,7 +122,13 @@ def static_url(filename: str) -> str:
 
 def navigation() -> dict:
     """Sections and regions with their countries, as plain data cached per content version."""
-    key = f"nav:{content_version()}"
+    version = content_version()
+    # Kept in this worker's memory too: every page shows it, so a trip to the shared cache
+    # (and unpickling) per page is worth saving.
+    memo = current_app.extensions.setdefault("navigation", {})
+    if version in memo:
+        return memo[version]
+    key = f"nav:{version}"
     nav = cache.get(key)
     if nav is None:
         nav = {
@@ -137,6 +143,8 @@ def navigation() -> dict:
             ],
         }
         cache.set(key, nav, timeout=600)
+    memo.clear()  # only the current version's
+    memo[version] = nav
     return nav
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from extensions import db
 from newsroom.models.base import Named
+from newsroom.zones import zone_named
 
 if TYPE_CHECKING:
     from newsroom.models.photo import Photo
@@ -51,7 +52,7 @@ class Country(Named, db.Model):
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return zone_named(self.timezone)
 
     @classmethod
     def with_ids(cls, ids) -> list[Country]:
