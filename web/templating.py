@@ -19,6 +19,7 @@ from newsroom.models import Region, Role, Section
 from newsroom.zones import UTC_ZONE, abbreviation, utc_offset
 from web import seo
 from web.caching import content_version
+from web.cards import story_card
 from web.ticker import ticker_state
 from web.urls import absolute_url, media_url
 
@@ -167,6 +168,7 @@ def register_template_helpers(app: Flask) -> None:
         Role=Role,
         seo=seo,
         share_links=share_links,
+        story_card=story_card,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

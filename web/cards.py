@@ -1,0 +1,69 @@
+"""Story cards, rendered once per worker and reused on every page that lists the story.
+
+A list page is mostly cards (the home page has about fifty), and a card is the same HTML wherever
+a story appears with the same options. Each is kept in this worker's memory under everything it
+is made from: the story's own words, times, section, countries and photo, and the options the
+list asks for. So there is nothing to invalidate: a story that changes has a new key, and a
+publish re-renders only the cards of the stories it touched, while the page cache (retired by
+every publish) is rebuilt from the others. The least recently used cards make way past
+MAX_CARDS.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+
+from flask import current_app
+from markupsafe import Markup
+
+CARD_TEMPLATE = "partials/_story_card.html"
+MAX_CARDS = 3000
+
+
+def card_inputs(story) -> tuple:
+    """Everything _story_card.html and the picture macro read from a story."""
+    photo = story.hero_photo
+    pictured = photo and (
+        photo.id,
+        photo.key,
+        photo.width,
+        photo.height,
+        tuple(photo.variant_widths or ()),
+        photo.alt,
+        photo.credit,
+        photo.crop_tag,
+        json.dumps(photo.crop_widths or {}, sort_keys=True),
+    )
+    return (
+        story.id,
+        story.slug,
+        story.headline,
+        story.standfirst,
+        story.kind,
+        story.lang,
+        story.live_closed_at,
+        story.updated_at,
+        story.public_at,
+        story.zone.key,
+        story.section.name,
+        tuple(country.name for country in story.countries),
+        pictured,
+    )
+
+
+def story_card(story, **options) -> Markup:
+    """The card of `story` with these options (heading, variant, show_photo, sizes, ...; see
+    _story_card.html), from this worker's store or rendered now."""
+    cards = current_app.extensions.setdefault("story_cards", OrderedDict())
+    key = (card_inputs(story), tuple(sorted(options.items())))
+    html = cards.get(key)
+    if html is not None:
+        cards.move_to_end(key)
+        return html
+    template = current_app.jinja_env.get_template(CARD_TEMPLATE)
+    html = Markup(template.render(story=story, **options))  # noqa: S704 - autoescaped template output
+    cards[key] = html
+    while len(cards) > MAX_CARDS:
+        cards.popitem(last=False)
+    return html
