@@ -198,7 +198,7 @@ BUDGETS = {
     "/country/japan": 14,
     "/region/east-asia": 13,
     "/author/joon-park": 13,
-    "/search?q=rupiah": 14,
+    "/search?q=rupiah": 15,
     "/feed.rss": 17,
 }
 
