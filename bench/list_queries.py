@@ -3,8 +3,9 @@
     INSTANCE_PATH=/path/to/instance python bench/list_queries.py [--rounds 15]
 
 The database is the instance's (e.g. one `bench/run.py` or `flask demo load --synthetic 100000`
-built). Prints, for a section page, an untagged article, and the country, tag and author pages,
-the median milliseconds of a full render (page cache emptied before each request), and for each
+built). Prints, for a section page, an untagged article, a tagged one, the country, region, tag
+and author pages (the most used tag and author, and the rarest: a subject with one or two stories
+must not read the archive for its page), and a monthly sitemap, the median milliseconds of a full render (page cache emptied before each request), and for each
 list query at depth the milliseconds of the query alone and its plan (SQLite: EXPLAIN QUERY
 PLAN). Nothing is written to the database.
 """
@@ -53,9 +54,17 @@ def plan(statement) -> str:
     return "; ".join(row[-1] for row in rows)
 
 
-def most_used(model, link_column):
+def most_used(model, link_column, *, rarest: bool = False):
+    """The subject with the most visible stories (or the fewest, at least one)."""
     count = sa.func.count()
-    query = sa.select(model).join(link_column.table).group_by(model.id).order_by(count.desc())
+    query = (
+        sa.select(model)
+        .join(link_column.table)
+        .join(Story, Story.id == link_column.table.c.article_id)
+        .where(Story.visible())
+        .group_by(model.id)
+        .order_by(count if rarest else count.desc(), model.id)
+    )
     return db.session.scalars(query.limit(1)).first()
 
 
@@ -71,7 +80,17 @@ def main() -> None:
         country = db.session.scalar(sa.select(Country).where(Country.slug == "japan"))
         region = country.region
         tag = most_used(Tag, story_tags.c.tag_id)
-        author = most_used(Author, Story.authors.property.secondary.c.author_id)
+        rare_tag = most_used(Tag, story_tags.c.tag_id, rarest=True)
+        bylines = Story.authors.property.secondary.c.author_id
+        author = most_used(Author, bylines)
+        rare_author = most_used(Author, bylines, rarest=True)
+        tagged = db.session.scalar(
+            sa.select(Story)
+            .where(Story.visible(), Story.tags.any())
+            .order_by(Story.live_at)
+            .limit(1)
+        )
+        month = db.session.scalar(sa.select(sa.func.min(Story.live_at)).where(Story.visible()))
         untagged = db.session.scalar(
             sa.select(Story)
             .where(Story.visible(), ~Story.tags.any())
@@ -81,9 +100,14 @@ def main() -> None:
         pages = {
             "section page": f"/section/{section.slug}",
             "untagged article": f"/article/{untagged.slug}",
+            "tagged article": f"/article/{tagged.slug}",
             "country page": f"/country/{country.slug}",
+            "region page": f"/region/{region.slug}",
             "tag page": f"/tag/{tag.slug}",
+            "rare tag page": f"/tag/{rare_tag.slug}",
             "author page": f"/author/{author.slug}",
+            "rare author page": f"/author/{rare_author.slug}",
+            "sitemap month": f"/sitemaps/articles-{month:%Y-%m}-1.xml",
         }
         lists = {
             "latest": {},
@@ -91,13 +115,16 @@ def main() -> None:
             "country": {"country": country},
             "region": {"region": region},
             "tag": {"tag": tag},
+            "rare tag": {"tag": rare_tag},
             "author": {"author": author},
+            "rare author": {"author": rare_author},
             "kind": {"kinds": ("opinion", "analysis")},
         }
         deep = {}
         for name, filters in lists.items():
             rows = Story.latest(limit=args.depth, **filters)
-            deep[name] = rows[-1].cursor if rows else None
+            # Deep in the list, or on its last page for a subject with fewer stories.
+            deep[name] = rows[-2].cursor if len(rows) > 1 else None
         db.session.remove()
 
     for name, path in pages.items():
@@ -111,11 +138,13 @@ def main() -> None:
 
     with app.app_context():
         untagged = db.session.get(Story, untagged.id)
+        tagged = db.session.get(Story, tagged.id)
         statements = {
             f"{name} at depth": Story.latest_query(before=deep[name], limit=12, **filters)
             for name, filters in lists.items()
         }
         statements["related (section)"] = untagged.related_query("section", (untagged.id,), 4)
+        statements["related (tag)"] = tagged.related_query("tag", (tagged.id,), 4)
         for name, statement in statements.items():
 
             def run(statement=statement):

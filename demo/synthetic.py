@@ -13,6 +13,7 @@ from demo.loader import load_frame
 from extensions import db
 from newsroom.content import render_story_body
 from newsroom.models import Status, Story, live_at_for, story_countries, utcnow
+from newsroom.models.story_links import copy_live_at
 from newsroom.search import rebuild_index
 
 
@@ -22,7 +23,8 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
     Rows go in by the thousand with one INSERT each batch, not through newsroom.stories.save_story
     (a commit, an audit entry and ticker checks a story): that skips the model's events too, so
     the rows are given what they would have set: the body rendered as every story's is
-    (render_story_body), live_at by the visibility rule (live_at_for) and the search text."""
+    (render_story_body), live_at by the visibility rule (live_at_for), its copy in the link rows
+    (copy_live_at) and the search text."""
     phrases = read_toml("synthetic.toml")["phrase"]
     frame = load_frame()
     db.session.commit()
@@ -74,6 +76,7 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
                 links.append({"article_id": ident, "country_id": country.id})
             db.session.execute(sa.insert(Story), stories)
             db.session.execute(story_countries.insert(), links)
+            copy_live_at(db.session.connection(), [link["article_id"] for link in links])
             db.session.commit()
             made += size
             bar.update(size)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree as ET
 
 import sqlalchemy as sa
@@ -267,9 +267,10 @@ def _add_credits(body: bytes, credits: list[str]) -> bytes:
 
 
 def _month_expression():
+    """The month (UTC) a story went live in: the month of the sitemap file that lists it."""
     if db.engine.dialect.name == "postgresql":
-        return sa.func.to_char(Story.published_at, "YYYY-MM")
-    return sa.func.strftime("%Y-%m", Story.published_at)
+        return sa.func.to_char(Story.live_at, "YYYY-MM")
+    return sa.func.strftime("%Y-%m", Story.live_at)
 
 
 @bp.get("/sitemap.xml")
@@ -306,10 +307,17 @@ def sitemap_month(month, page):
     """Every published story of one month (at most 50,000 a file)."""
     if not re.fullmatch(r"\d{4}-\d{2}", month) or page < 1:
         abort(404)
+    year, number = int(month[:4]), int(month[5:])
+    if not 1 <= year <= 9998 or not 1 <= number <= 12:
+        abort(404)
+    # A range of live_at, oldest first: a walk of ix_articles_live (live_at, id), where a
+    # month worked out from each story's time had every visible story read and sorted.
+    start = datetime(year, number, 1, tzinfo=UTC)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
     rows = db.session.execute(
         sa.select(Story.slug, Story.published_at, Story.updated_at)
-        .where(Story.visible(), _month_expression() == month)
-        .order_by(Story.published_at, Story.id)
+        .where(Story.live_at >= start, Story.live_at < end, Story.visible())
+        .order_by(Story.live_at, Story.id)
         .offset((page - 1) * SITEMAP_MAX)
         .limit(SITEMAP_MAX)
     ).all()

@@ -68,13 +68,18 @@ class Role(enum.StrEnum):
         return {"writer": 1, "editor": 2, "admin": 3}[self.value]
 
 
+# A story's links to its authors, countries and tags. Each row keeps a copy of the story's live_at
+# (newsroom.models.story_links keeps it in step on every flush), so an author's, a country's or a
+# tag's list walks (subject, live_at, article_id) newest first and stops after a page, however few
+# of the archive's stories the subject has.
 story_authors = sa.Table(
     "article_authors",
     db.metadata,
     sa.Column("article_id", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("author_id", sa.ForeignKey("authors.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("position", sa.Integer, nullable=False, default=0),
-    sa.Index("ix_article_authors_author", "author_id", "article_id"),
+    sa.Column("live_at", UTCDateTime),
+    sa.Index("ix_article_authors_author_live", "author_id", "live_at", "article_id"),
 )
 
 story_countries = sa.Table(
@@ -86,7 +91,8 @@ story_countries = sa.Table(
         sa.ForeignKey("countries.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    sa.Index("ix_article_countries_country", "country_id", "article_id"),
+    sa.Column("live_at", UTCDateTime),
+    sa.Index("ix_article_countries_country_live", "country_id", "live_at", "article_id"),
 )
 
 story_tags = sa.Table(
@@ -94,7 +100,8 @@ story_tags = sa.Table(
     db.metadata,
     sa.Column("article_id", sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("tag_id", sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
-    sa.Index("ix_article_tags_tag", "tag_id", "article_id"),
+    sa.Column("live_at", UTCDateTime),
+    sa.Index("ix_article_tags_tag_live", "tag_id", "live_at", "article_id"),
 )
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import load_only
 
 from extensions import db
-from newsroom.models.base import story_countries
+from newsroom.models.base import story_countries, utcnow
 from newsroom.models.story import Story
 from newsroom.models.taxonomy import Country, Region
 
@@ -15,26 +15,21 @@ def countries_with_latest(region_slug: str) -> tuple[Region | None, list]:
     """A region (None when no region has this address) and its countries by name, each with
     its newest visible story (headline, address, time) or None, in one query with the region
     itself."""
-    newest_first = (Story.live_at.desc(), Story.id.desc())
-    ranked = (
-        sa.select(
-            story_countries.c.country_id,
-            story_countries.c.article_id,
-            sa.func.row_number()
-            .over(partition_by=story_countries.c.country_id, order_by=newest_first)
-            .label("rank"),
-        )
-        .join(Story, Story.id == story_countries.c.article_id)
-        .join(Country, Country.id == story_countries.c.country_id)
-        .join(Region, Region.id == Country.region_id)
-        .where(Region.slug == region_slug, Story.visible())
-        .subquery()
+    # Each country's newest story is one step down its link index (country_id, live_at,
+    # article_id): a region's front reads one link row per country, not every story it has.
+    links = story_countries.c
+    newest = (
+        sa.select(links.article_id)
+        .where(links.country_id == Country.id, links.live_at <= utcnow())
+        .order_by(links.live_at.desc(), links.article_id.desc())
+        .limit(1)
+        .correlate(Country)
+        .scalar_subquery()
     )
     rows = db.session.execute(
         sa.select(Region, Country, Story)
         .outerjoin(Country, Country.region_id == Region.id)
-        .outerjoin(ranked, sa.and_(ranked.c.country_id == Country.id, ranked.c.rank == 1))
-        .outerjoin(Story, Story.id == ranked.c.article_id)
+        .outerjoin(Story, Story.id == newest)
         .where(Region.slug == region_slug)
         .order_by(Country.name)
         .options(

@@ -27,6 +27,7 @@ from newsroom.models.cursors import Cursor, Page, keyset, keyset_statement, newe
 from newsroom.models.partner import Source
 from newsroom.models.people import User
 from newsroom.models.photo import Photo
+from newsroom.models.story_links import keep_link_times, subject_conditions, subject_walk
 from newsroom.models.story_mixin import StoryMixin, live_at_for
 from newsroom.models.taxonomy import Author, Country, Region, Section
 
@@ -36,8 +37,8 @@ class Story(StoryMixin, Addressed, db.Model):
     __table_args__ = (
         # Reader lists walk one of these newest first and stop after a page, however deep the
         # cursor (tests/web/test_query_plans.py): everything, a section's, a kind's (live pages).
-        # Countries, regions, tags and authors walk ix_articles_live, each story checked in
-        # its link table by primary key.
+        # Countries, regions, tags and authors walk their link tables' (subject, live_at,
+        # article_id) indexes instead (newsroom.models.story_links).
         sa.Index("ix_articles_live", "live_at", "id"),
         sa.Index("ix_articles_section_live", "section_id", "live_at", "id"),
         sa.Index("ix_articles_kind_live", "kind", "live_at", "id"),
@@ -167,37 +168,35 @@ class Story(StoryMixin, Addressed, db.Model):
         # One upper bound on live_at, the tighter of now and the cursor, so the index range
         # starts at the cursor: a deep page costs what the first page costs.
         bound = utcnow() if before is None else min(utcnow(), before.at)
+        walk = None
+        if section is None and not kinds:
+            # An author's, a country's, a region's or a tag's list walks the link table's
+            # (subject, live_at, article_id) index and reads each story by primary key.
+            walk = subject_walk(
+                country=country,
+                region=region,
+                tag=tag,
+                author=author,
+                bound=bound,
+                before=before,
+                after=after,
+                exclude_ids=exclude_ids,
+                limit=limit,
+            )
+        if walk is not None:
+            order = (walk.c.live_at, walk.c.article_id)
+            query = sa.select(cls).join(walk, walk.c.article_id == cls.id)
+            query = query.options(*cls.card_options(body=body))
+            return query.order_by(*(c.desc() for c in order)).limit(limit + 1)
         order = (cls.live_at, cls.id)
         query = sa.select(cls).where(cls.live_at <= bound)
         if section is not None:
             query = query.where(cls.section_id == section.id)
-        # Correlated EXISTS, not IN (...): the list walks the live_at index newest first and
-        # checks each story's membership by primary key, stopping after one page.
-        if country is not None:
-            query = query.where(
-                sa.exists().where(
-                    story_countries.c.article_id == cls.id,
-                    story_countries.c.country_id == country.id,
-                )
-            )
-        if region is not None:
-            query = query.where(
-                sa.exists()
-                .where(story_countries.c.article_id == cls.id)
-                .where(story_countries.c.country_id == Country.id)
-                .where(Country.region_id == region.id)
-            )
-        if tag is not None:
-            query = query.where(
-                sa.exists().where(story_tags.c.article_id == cls.id, story_tags.c.tag_id == tag.id)
-            )
-        if author is not None:
-            query = query.where(
-                sa.exists().where(
-                    story_authors.c.article_id == cls.id,
-                    story_authors.c.author_id == author.id,
-                )
-            )
+        # With a section or kinds too (no reader list asks for both), the subject is checked
+        # for each story of the section's or the archive's walk.
+        query = query.where(
+            *subject_conditions(cls.id, country=country, region=region, tag=tag, author=author)
+        )
         if kinds:
             query = query.where(cls.kind.in_(kinds))
         if exclude_ids:
@@ -260,14 +259,18 @@ class Story(StoryMixin, Addressed, db.Model):
         """The newest visible stories sharing a tag with this one (`by` "tag") or its section
         ("section"), less `exclude`: the statements `related` runs."""
         if by == "tag":
-            tag_ids = [t.id for t in self.tags]
-            shared = sa.select(story_tags.c.article_id).where(story_tags.c.tag_id.in_(tag_ids))
-            condition = Story.id.in_(shared)
-        else:
-            condition = Story.section_id == self.section_id
+            # The newest of each of its tags' walks, merged (newsroom.models.story_links).
+            walk = subject_walk(tags=self.tags, bound=utcnow(), exclude_ids=exclude, limit=limit)
+            return (
+                sa.select(Story)
+                .join(walk, walk.c.article_id == Story.id)
+                .options(*Story.card_options())
+                .order_by(walk.c.live_at.desc(), walk.c.article_id.desc())
+                .limit(limit)
+            )
         return (
             sa.select(Story)
-            .where(Story.visible(), condition, Story.id.not_in(exclude))
+            .where(Story.visible(), Story.section_id == self.section_id, Story.id.not_in(exclude))
             .options(*Story.card_options())
             .order_by(Story.live_at.desc(), Story.id.desc())
             .limit(limit)
@@ -356,11 +359,7 @@ class Tag(Named, db.Model):
 
         A tag is made by saving a story, so a tag only on drafts or scheduled stories would give
         away what the newsroom has not published yet: no page, feed or sitemap entry for it."""
-        return sa.exists().where(
-            story_tags.c.tag_id == cls.id,
-            story_tags.c.article_id == Story.id,
-            Story.visible(),
-        )
+        return sa.exists().where(story_tags.c.tag_id == cls.id, story_tags.c.live_at <= utcnow())
 
 
 class SlugRedirect(db.Model):
@@ -390,3 +389,6 @@ def next_scheduled_time() -> datetime | None:
 def _keep_live_at(_mapper, _connection, story: Story) -> None:
     """Stored on every write, so reader lists filter and order on one indexed column."""
     story.live_at = live_at_for(story.status, story.published_at, story.embargo_until)
+
+
+keep_link_times(Story)
