@@ -1,7 +1,7 @@
 """In-process timing: milliseconds per request through app.test_client(), no server, no
 network, the page cache off (PAGE_CACHE_NEW_PER_CLIENT=0: no page is kept; the content
-version and anything else the app keeps stay warm). The runner starts it with the app's
-environment:
+version and anything else the app keeps stay warm; the content version is renewed first, so
+no page a server kept is found). The runner starts it with the app's environment:
 
     python -m bench.inproc '{"article": "/article/x", ...}' ROUNDS SECONDS
 
@@ -20,11 +20,15 @@ import time
 def main(argv: list[str]) -> None:
     from app import create_app
     from bench.build import MARK
+    from web.caching import invalidate_content
 
     cases, rounds, seconds = json.loads(argv[0]), int(argv[1]), float(argv[2])
     app = create_app()
     if app.config["PAGE_CACHE_NEW_PER_CLIENT"] != 0:
         raise SystemExit("run with PAGE_CACHE_NEW_PER_CLIENT=0: the page cache must be off")
+    with app.app_context():
+        # A new content version: no page a server kept (the cached home) is found here.
+        invalidate_content()
     client = app.test_client()
     per_round: dict[str, list[float]] = {name: [] for name in cases}
     for name, path in cases.items():  # warm-up: every case once before any is timed
@@ -36,7 +40,10 @@ def main(argv: list[str]) -> None:
         for name, path in cases.items():
             count, started = 0, time.perf_counter()
             while count < 5 or time.perf_counter() - started < seconds:
-                client.get(path)
+                response = client.get(path)
+                response.get_data()  # the whole body, as a server would send it
+                if response.status_code != 200:
+                    raise SystemExit(f"{name}: {path} answered {response.status_code}")
                 count += 1
             per_round[name].append((time.perf_counter() - started) * 1000 / count)
     result = {

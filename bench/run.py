@@ -136,7 +136,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.scales, args.seconds, args.rounds = "10000", 2, 3
-        args.inproc_seconds, args.warm_up = 0.2, 0.2
+        args.inproc_seconds, args.warm_up = 0.1, 0.1
         args.no_images = args.no_nginx = True
         args.live_seconds = 0
     if args.stories:
@@ -373,12 +373,17 @@ def run_backend(args, backend: str) -> dict:
             print(f"  built in {built:.0f} s: {json.dumps(data)}", flush=True)
             leg = Leg(args, env, tmp, data)
             try:
+                mark = time.monotonic()
                 leg.start()
+                print(f"  servers up in {time.monotonic() - mark:.0f} s", flush=True)
+                mark = time.monotonic()
                 figures = leg.measure()
+                print(f"  cases measured in {time.monotonic() - mark:.0f} s", flush=True)
             finally:
                 memory = leg.stop()
-            print("  in-process timings ...", flush=True)
+            mark = time.monotonic()
             timings = inproc(args, env, leg.paths())
+            print(f"  in-process timings in {time.monotonic() - mark:.0f} s", flush=True)
             result["scales"][str(scale)] = {
                 "data": data,
                 "build_seconds": round(built, 1),
