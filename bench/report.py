@@ -56,19 +56,27 @@ def http_table(result: dict, markdown: bool = False) -> str:
         names += [n for n in result["scales"][scale]["http"] if n not in names]
     rows = []
     for name in names:
-        row = [name, ""]
+        row = [name, "", ""]
         for scale in scales:
             case = result["scales"][scale]["http"].get(name)
             if case is None:
                 row.append("-")
                 continue
             row[1] = case["server"]
+            answer = case.get("answer", {})
+            if answer and not row[2]:
+                size = answer["bytes"]
+                size = f"{size} B" if size < 1000 else f"{size / 1000:.1f} KB"
+                row[2] = f"{answer['status']} {size}"
+                row[2] += f" {answer['encoding']}" if answer.get("encoding") else ""
             row.append(
                 f"{case['rps']:.0f} ({case['min_rps']:.0f}-{case['max_rps']:.0f}) "
                 f"p99 {case['p99_ms']:.1f} ms"
             )
         rows.append(row)
-    headers = ["case", "served by"] + [f"{scale_name(s)} req/s (min-max), p99" for s in scales]
+    headers = ["case", "served by", "answer"] + [
+        f"{scale_name(s)} req/s (min-max), p99" for s in scales
+    ]
     return render(headers, rows, markdown)
 
 
@@ -219,6 +227,27 @@ def data_line(result: dict) -> str:
     return "\n".join(parts)
 
 
+def publish_line(result: dict) -> str:
+    """What a publish cost the requests after it, per scale."""
+    parts = []
+    for scale in _scales(result):
+        case = result["scales"][scale]["http"].get(PUBLISH)
+        if case:
+            runs = case["rounds"]
+            renders = sum(r["renders_per_publish"] * r["publishes"] for r in runs)
+            publishes = sum(r["publishes"] for r in runs)
+            first = sorted(r["slowest_first_ms"] for r in runs)[len(runs) // 2]
+            parts.append(
+                f"{scale_name(scale)}: {publishes} publishes, {renders / publishes:.1f} renders "
+                f"each, the first {result['publish_connections']} requests after one took up "
+                f"to {first:.0f} ms (median)"
+            )
+    if not parts:
+        return ""
+    burst = result["publish_burst"]
+    return f"home right after a publish (the next {burst} requests): " + "; ".join(parts)
+
+
 def summary(result: dict, markdown: bool = False) -> str:
     """Everything for one backend: how it was measured, the three tables, the data's sizes."""
     head = (
@@ -227,5 +256,5 @@ def summary(result: dict, markdown: bool = False) -> str:
         f"medians of the rounds"
     )
     parts = [head, http_table(result, markdown), inproc_table(result, markdown)]
-    parts += [verdict_table(result, markdown), data_line(result)]
+    parts += [verdict_table(result, markdown), publish_line(result), data_line(result)]
     return "\n\n".join(p for p in parts if p)
