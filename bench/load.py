@@ -82,6 +82,17 @@ def run_load(port: int, path: str, seconds: int, connections: int, headers: dict
     return (run_wrk if WRK else run_python)(port, path, seconds, connections, headers)
 
 
+def settle(port: int, path: str) -> None:
+    """Wait for the requests a load generator left queued (gunicorn's sync workers answer
+    every connection accepted before the generator stopped) so the next case starts on a quiet
+    machine: a cheap request is answered only once the queue before it is."""
+    for _ in range(2):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", path)
+        conn.getresponse().read()
+        conn.close()
+
+
 def warm_up(port: int, path: str, headers: dict, seconds: float) -> dict:
     """Requests one after another for `seconds` (at least 3): caches filled, code paths run.
     Returns what the last answer was: status, body bytes on the wire, Content-Encoding, X-Cache."""
@@ -150,11 +161,13 @@ def after_publish(
     port: int, path: str, headers: dict, publish, seconds: float, total: int, connections: int
 ) -> dict:
     """Publish, then `total` requests at `connections`; again until `seconds` have passed.
-    req/s counts the bursts' time only, not the publishes'."""
+    req/s counts the bursts' time only, not the publishes'. publish=None: bursts alone, the
+    ceiling of this Python client (wrk's is higher) on the same machine."""
     deadline = time.monotonic() + seconds
     elapsed, latencies, bursts, renders, bad, first = 0.0, [], 0, 0, 0, []
     while bursts == 0 or time.monotonic() < deadline:
-        publish()
+        if publish:
+            publish()
         got = burst(port, path, headers, total, connections)
         elapsed += got["elapsed"]
         latencies += got["latencies"]

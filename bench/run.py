@@ -12,7 +12,9 @@ when wrk is absent), every request to 127.0.0.1:
 - uncached home, every cache off (plain and gzip, br);
 - home right after a publish: a story edited and committed as a publish does (the page cache is
   retired, anything else the app keeps stays), then the next --publish-burst requests at
-  --publish-connections; again until the case's time is up;
+  --publish-connections; again until the case's time is up (a small asyncio client sends
+  these, as wrk cannot publish between requests; its ceiling, measured on hello beside it, is
+  lower than wrk's);
 - with the page cache off (every other cache warm): a section page, an article, an untagged
   article, a country's first page and one >= 500 pages deep (by cursor), search for a common
   and a rare word, a tag page, an author page;
@@ -26,14 +28,16 @@ bench/results/<timestamp>-<backend>.json. Then the live-page case (bench/live.py
 
     python bench/run.py [--scales 10000,100000] [--seconds 5] [--rounds 3] [--connections 32]
     python bench/run.py --quick              # one scale (10k), 2 s a case, 3 rounds: < 3 min
-    python bench/run.py --table bench/results/X.json    # that run's tables as Markdown
-    BENCH_SCALE=1000000 python bench/run.py  # adds the 1M scale (about 10 min to build)
+    python bench/run.py --table bench/results/X-sqlite.json bench/results/X-postgres.json
+                                             # those runs' tables as Markdown
+    BENCH_SCALE=1000000 python bench/run.py  # adds the 1M scale (minutes more to build)
 
     make bench BENCH_ARGS="--quick"
     make bench BENCH_ARGS="--scales 10000,100000,1000000 --live-seconds 0"
     make bench BENCH_ARGS="--backend postgres --seconds 3"   # with BENCH_DATABASE_URL and
         # BENCH_REDIS_URL set, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres and
-        # redis://127.0.0.1:6379/14 (the Redis database is shared with nothing else)
+        # redis://127.0.0.1:6379/14 (the bench's keys have a prefix of their own and are
+        # deleted afterwards, as is the database)
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import report  # noqa: E402
 from bench.build import MARK  # noqa: E402
-from bench.load import WRK, after_publish, run_load, warm_up  # noqa: E402
+from bench.load import WRK, after_publish, run_load, settle, warm_up  # noqa: E402
 from bench.report import (  # noqa: E402
     ARTICLE,
     AUTHOR,
@@ -68,6 +72,7 @@ from bench.report import (  # noqa: E402
     COUNTRY,
     DEEP,
     HELLO,
+    HELLO_BURST,
     HOME,
     LATEST,
     MICRO,
@@ -132,7 +137,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="10k stories, 2 s a case, 3 rounds, no photos, no nginx or live cases",
     )
-    parser.add_argument("--table", metavar="JSON", help="print a result's tables as Markdown")
+    parser.add_argument(
+        "--table", metavar="JSON", nargs="+", help="print results' tables as Markdown"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.scales, args.seconds, args.rounds = "10000", 2, 3
@@ -173,22 +180,24 @@ class Leg:
         self.publisher.publish()  # retire pages cached at the previous scale
         ports = {name: free_port() for name in ("cached", "nopage", "nocache", "hello")}
         self.ports = ports
+        app = "app:create_app()"
+        nopage = {**env, "PAGE_CACHE_NEW_PER_CLIENT": "0"}
+        nocache = {**env, "CACHE_TYPE": "NullCache"}
+        # Started together, then waited for: four start-ups at once, not one after another.
         self.servers = {
-            "cached": gunicorn(env, ports["cached"], "app:create_app()", tmp / "cached.log"),
+            "cached": gunicorn(env, ports["cached"], app, tmp / "cached.log", wait=False),
             "page cache off": gunicorn(
-                {**env, "PAGE_CACHE_NEW_PER_CLIENT": "0"},
-                ports["nopage"],
-                "app:create_app()",
-                tmp / "nopage.log",
+                nopage, ports["nopage"], app, tmp / "nopage.log", wait=False
             ),
             "every cache off": gunicorn(
-                {**env, "CACHE_TYPE": "NullCache"},
-                ports["nocache"],
-                "app:create_app()",
-                tmp / "nocache.log",
+                nocache, ports["nocache"], app, tmp / "nocache.log", wait=False
             ),
-            "hello": gunicorn(env, ports["hello"], "bench.hello:app", tmp / "hello.log"),
+            "hello": gunicorn(
+                env, ports["hello"], "bench.hello:app", tmp / "hello.log", wait=False
+            ),
         }
+        for name, port in ports.items():
+            wait_for(port, "/" if name == "hello" else "/healthz")
         home = fetch(ports["cached"], "/")
         self.ticker = re.search(r'data-ticker-version="(\w+)"', home).group(1)
         latest = re.search(r'hx-get="(/live/latest\?[^"]+)"', home)
@@ -250,6 +259,7 @@ class Leg:
             (UNCACHED, "every cache off", p["nocache"], "/", {}),
             (UNCACHED_GZ, "every cache off", p["nocache"], "/", BROWSER),
             (PUBLISH, "cached", p["cached"], "/", {}),
+            (HELLO_BURST, "hello", p["hello"], "/", {}),
         ]
         for name in (SECTION, ARTICLE, UNTAGGED, COUNTRY, DEEP):
             cases.append((name, "page cache off", p["nopage"], paths[name], {}))
@@ -265,15 +275,18 @@ class Leg:
         answers = {}
         for number in range(1, args.rounds + 1):
             print(f"  round {number} of {args.rounds}", flush=True)
-            for name, _server, port, path, headers in cases:
-                if name == PUBLISH:
-                    self.publisher.publish()
+            for name, server, port, path, headers in cases:
+                began = time.monotonic()
+                if name in (PUBLISH, HELLO_BURST):
+                    publish = self.publisher.publish if name == PUBLISH else None
+                    if publish:
+                        publish()
                     answers[name] = warm_up(port, path, headers, args.warm_up)
                     got = after_publish(
                         port,
                         path,
                         headers,
-                        self.publisher.publish,
+                        publish,
                         args.seconds,
                         args.publish_burst,
                         args.publish_connections,
@@ -281,10 +294,13 @@ class Leg:
                 else:
                     answers[name] = warm_up(port, path, headers, args.warm_up)
                     got = run_load(port, path, args.seconds, args.connections, headers)
+                if server != "nginx":  # nginx keeps no queue behind a stopped client
+                    settle(port, "/" if server == "hello" else "/healthz")
                 rounds[name].append(got)
                 print(
                     f"    {name:<42} {got['rps']:>8.0f} req/s  p50 {got['p50_ms']:6.1f} ms"
-                    f"  p99 {got['p99_ms']:6.1f} ms  non-2xx {got['non_2xx']}",
+                    f"  p99 {got['p99_ms']:6.1f} ms  non-2xx {got['non_2xx']}"
+                    f"  ({time.monotonic() - began:.1f} s)",
                     flush=True,
                 )
         out = {}
@@ -328,6 +344,16 @@ def inproc(args, env: dict, paths: dict) -> dict:
     return json.loads(lines[-1][len(MARK) :])
 
 
+def forget_redis_keys(url: str, prefix: str) -> None:
+    """The leg's cache and limiter keys, so that nothing of the bench stays in Redis."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}*", count=1000):
+        client.delete(key)
+    client.close()
+
+
 def run_backend(args, backend: str) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"an-bench-{backend}-"))
     env = {
@@ -345,7 +371,7 @@ def run_backend(args, backend: str) -> dict:
     if backend == "postgres":
         env["DATABASE_URL"], drop = pg_database(os.environ["BENCH_DATABASE_URL"])
         env["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
-        env["CACHE_KEY_PREFIX"] = f"bench{uuid.uuid4().hex[:6]}:"
+        env["CACHE_KEY_PREFIX"] = prefix = f"bench{uuid.uuid4().hex[:6]}:"
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     result = {
         "when": stamp,
@@ -398,6 +424,7 @@ def run_backend(args, backend: str) -> dict:
     finally:
         if drop:
             drop()
+            forget_redis_keys(os.environ["BENCH_REDIS_URL"], prefix)
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"\n{report.summary(result)}\n\nwritten to {out.relative_to(ROOT)}", flush=True)
     return result
@@ -406,7 +433,8 @@ def run_backend(args, backend: str) -> dict:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.table:
-        print(report.summary(json.loads(Path(args.table).read_text()), markdown=True))
+        for path in args.table:
+            print(report.summary(json.loads(Path(path).read_text()), markdown=True) + "\n")
         return
     backends = ["sqlite"] if args.backend in ("all", "sqlite") else []
     has_servers = os.environ.get("BENCH_DATABASE_URL") and os.environ.get("BENCH_REDIS_URL")

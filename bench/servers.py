@@ -42,7 +42,13 @@ def wait_for(port: int, path: str = "/healthz", timeout: float = 30) -> None:
 
 
 def gunicorn(
-    env: dict, port: int, app: str, log: Path, workers: int = 2, extra: tuple | list = ()
+    env: dict,
+    port: int,
+    app: str,
+    log: Path,
+    workers: int = 2,
+    extra: tuple | list = (),
+    wait: bool = True,
 ) -> subprocess.Popen:
     """gunicorn as `make run` starts it (and a gunicorn.conf.py in the project, if any)."""
     out = log.open("w")
@@ -63,7 +69,8 @@ def gunicorn(
         stdout=out,
         stderr=subprocess.STDOUT,
     )
-    wait_for(port, "/" if "hello" in app else "/healthz")
+    if wait:
+        wait_for(port, "/" if "hello" in app else "/healthz")
     return process
 
 
