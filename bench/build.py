@@ -199,10 +199,15 @@ def publish() -> None:
     story = db.session.scalar(
         sa.select(Story).where(Story.visible()).order_by(Story.live_at.desc()).limit(1)
     )
-    original = story.standfirst
+    ident, original = story.id, story.standfirst
+    db.session.remove()
     for n, _line in enumerate(sys.stdin, 1):
+        story = db.session.get(Story, ident)
         story.standfirst = f"{original} (edit {n})"
         db.session.commit()
+        # No transaction stays open while waiting (the commit's listeners may start one): on
+        # SQLite it would hold the write lock that another publisher needs.
+        db.session.remove()
         print("ok", flush=True)
 
 

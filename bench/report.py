@@ -13,6 +13,8 @@ LATEST = "live/latest unchanged poll"
 UNCACHED = "uncached home"
 UNCACHED_GZ = "uncached home, Accept-Encoding gzip, br"
 PUBLISH = "home right after a publish"
+UNCACHED_BASE = "uncached home, baseline"
+PUBLISH_BASE = "home right after a publish, baseline"
 HELLO_BURST = "bare Flask hello, the publish case's client"
 SECTION = "section page"
 ARTICLE = "article"
@@ -145,6 +147,12 @@ def targets(result: dict) -> list[tuple[str, dict[str, tuple[bool | None, str]]]
         f"home right after a publish >= 430 req/s, p99 < 100 ms ({connections} connections)",
         publish,
     )
+
+    def baseline(_scale, s):
+        ratio = _ratio(s["http"], UNCACHED, UNCACHED_BASE)
+        return None if ratio is None else (ratio >= 2, f"{ratio:.2f}x")
+
+    per_scale(f"uncached home >= 2x baseline {result.get('baseline')}", baseline)
 
     def list_pages(scale, s):
         if int(scale) != 100_000 or not s.get("inproc"):

@@ -78,12 +78,14 @@ from bench.report import (  # noqa: E402
     MICRO,
     NGINX_STATIC,
     PUBLISH,
+    PUBLISH_BASE,
     SEARCH_COMMON,
     SEARCH_RARE,
     SECTION,
     TAG,
     TICKER,
     UNCACHED,
+    UNCACHED_BASE,
     UNCACHED_GZ,
     UNTAGGED,
 )
@@ -92,6 +94,7 @@ from bench.servers import (  # noqa: E402
     PY,
     Publisher,
     app_helper,
+    baseline_tree,
     free_port,
     gunicorn,
     nginx_conf,
@@ -124,6 +127,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--inproc-seconds", type=float, default=0.5, help="each case, each round")
     parser.add_argument("--warm-up", type=float, default=0.5, help="seconds before each case")
     parser.add_argument("--backend", choices=("all", "sqlite", "postgres"), default="all")
+    parser.add_argument(
+        "--baseline",
+        metavar="GIT_REF",
+        help="also serve the code as it was at GIT_REF (same database, caches of its own) for "
+        "the uncached home and home right after a publish, to compare with today",
+    )
     parser.add_argument("--no-images", action="store_true", help="the demo without its photos")
     parser.add_argument("--no-nginx", action="store_true", help="leave out the nginx cases")
     parser.add_argument(
@@ -172,7 +181,7 @@ class Leg:
         self.args, self.env, self.tmp, self.data = args, env, tmp, data
         self.servers: dict = {}
         self.nginx = None
-        self.publisher = None
+        self.publisher = self.base_publisher = None
 
     def start(self) -> None:
         env, tmp = self.env, self.tmp
@@ -196,6 +205,8 @@ class Leg:
                 env, ports["hello"], "bench.hello:app", tmp / "hello.log", wait=False
             ),
         }
+        if self.args.baseline:
+            self.start_baseline()
         for name, port in ports.items():
             wait_for(port, "/" if name == "hello" else "/healthz")
         home = fetch(ports["cached"], "/")
@@ -211,15 +222,45 @@ class Leg:
             self.nginx = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"])
             wait_for(self.nginx_port, "/about")
 
+    def start_baseline(self) -> None:
+        """The baseline code on the same database with an instance (so a file cache) and a
+        Redis key prefix of its own: its cached pages and the current code's never mix."""
+        tree = self.tmp / "baseline"
+        if not tree.exists():
+            baseline_tree(self.args.baseline, tree)
+        env = {
+            **self.env,
+            "INSTANCE_PATH": str(self.tmp / "baseline-instance"),
+            "DATABASE_URL": self.env.get("DATABASE_URL")
+            or f"sqlite:///{self.tmp / 'instance' / 'asian-news.sqlite'}",
+        }
+        if "CACHE_KEY_PREFIX" in env:
+            env["CACHE_KEY_PREFIX"] += "baseline:"
+        app = "app:create_app()"
+        self.ports["base-cached"], self.ports["base-nocache"] = free_port(), free_port()
+        self.servers["baseline cached"] = gunicorn(
+            env, self.ports["base-cached"], app, self.tmp / "base.log", wait=False, cwd=tree
+        )
+        self.servers["baseline, every cache off"] = gunicorn(
+            {**env, "CACHE_TYPE": "NullCache"},
+            self.ports["base-nocache"],
+            app,
+            self.tmp / "base-nocache.log",
+            wait=False,
+            cwd=tree,
+        )
+        self.base_publisher = Publisher(env, cwd=tree)
+
     def stop(self) -> dict:
         memory = {
             name: [round(m, 1) for m in worker_rss_mb(p)]
             for name, p in self.servers.items()
-            if name != "hello"
+            if name != "hello" and not name.startswith("baseline")
         }
         stop([p for p in [self.nginx, *self.servers.values()] if p is not None])
-        if self.publisher:
-            self.publisher.close()
+        for publisher in (self.publisher, self.base_publisher):
+            if publisher:
+                publisher.close()
         return memory
 
     def paths(self) -> dict[str, str]:
@@ -261,6 +302,11 @@ class Leg:
             (PUBLISH, "cached", p["cached"], "/", {}),
             (HELLO_BURST, "hello", p["hello"], "/", {}),
         ]
+        if self.args.baseline:
+            cases += [
+                (UNCACHED_BASE, "baseline, every cache off", p["base-nocache"], "/", {}),
+                (PUBLISH_BASE, "baseline cached", p["base-cached"], "/", {}),
+            ]
         for name in (SECTION, ARTICLE, UNTAGGED, COUNTRY, DEEP):
             cases.append((name, "page cache off", p["nopage"], paths[name], {}))
         for name in (SEARCH_COMMON, SEARCH_RARE, TAG, AUTHOR):
@@ -277,8 +323,11 @@ class Leg:
             print(f"  round {number} of {args.rounds}", flush=True)
             for name, server, port, path, headers in cases:
                 began = time.monotonic()
-                if name in (PUBLISH, HELLO_BURST):
-                    publish = self.publisher.publish if name == PUBLISH else None
+                if name in (PUBLISH, PUBLISH_BASE, HELLO_BURST):
+                    publish = {
+                        PUBLISH: self.publisher and self.publisher.publish,
+                        PUBLISH_BASE: self.base_publisher and self.base_publisher.publish,
+                    }.get(name)
                     if publish:
                         publish()
                     answers[name] = warm_up(port, path, headers, args.warm_up)
@@ -383,6 +432,7 @@ def run_backend(args, backend: str) -> dict:
         "publish_burst": args.publish_burst,
         "publish_connections": args.publish_connections,
         "photos": not args.no_images,
+        "baseline": args.baseline,
         "cpus": os.cpu_count(),
         "scales": {},
     }

@@ -49,6 +49,7 @@ def gunicorn(
     workers: int = 2,
     extra: tuple | list = (),
     wait: bool = True,
+    cwd: Path = ROOT,
 ) -> subprocess.Popen:
     """gunicorn as `make run` starts it (and a gunicorn.conf.py in the project, if any)."""
     out = log.open("w")
@@ -64,7 +65,7 @@ def gunicorn(
             *extra,
             app,
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=out,
         stderr=subprocess.STDOUT,
@@ -133,10 +134,10 @@ class Publisher:
     """A long-lived process in the app's context that edits and commits the newest story on
     demand, as a publish does, so a publish costs what the commit costs, not a Python start."""
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict, cwd: Path = ROOT):
         self.process = subprocess.Popen(
             [PY, "-m", "bench.build", "publish"],
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -187,3 +188,15 @@ def pg_database(server_url: str) -> tuple[str, callable]:
         admin.dispose()
 
     return url, drop
+
+
+def baseline_tree(ref: str, into: Path) -> Path:
+    """The project as it was at git `ref` (git archive, no checkout or worktree), with this
+    bench's bench/build.py in it so that a publish can be made there too."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", ref], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    shutil.copy(ROOT / "bench" / "build.py", into / "bench" / "build.py")
+    return into
