@@ -152,7 +152,8 @@ def targets(result: dict) -> list[tuple[str, dict[str, tuple[bool | None, str]]]
         ratio = _ratio(s["http"], UNCACHED, UNCACHED_BASE)
         return None if ratio is None else (ratio >= 2, f"{ratio:.2f}x")
 
-    per_scale(f"uncached home >= 2x baseline {result.get('baseline')}", baseline)
+    base = result.get("baseline") or "a baseline (--baseline GIT_REF)"
+    per_scale(f"uncached home >= 2x {base}", baseline)
 
     def list_pages(scale, s):
         if int(scale) != 100_000 or not s.get("inproc"):
