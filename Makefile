@@ -75,7 +75,7 @@ lint: install-dev $(LINT_VENV)/.installed  ## ruff, bandit, semgrep (project rul
 fuzz: install-dev  ## 60 s of coverage-guided fuzzing of the next= validator (atheris)
 	$(BIN)/python fuzz/fuzz_safe_next.py -max_total_time=$${FUZZ_SECONDS:-60}
 
-bench: install-dev  ## loopback benchmarks against nginx's static limit (wrk when installed), then the live page
+bench: install-dev  ## loopback benchmarks at 10k and 100k stories, 3 interleaved rounds (wrk), then the live page: BENCH_ARGS=--quick
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lighthouse: install-dev  ## Lighthouse at phone size on home, an article and a country front of a running `make run`

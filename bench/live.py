@@ -39,12 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.live_readers import Readers, percentile  # noqa: E402
-from bench.run import (  # noqa: E402
+from bench.servers import (  # noqa: E402
     NGINX,
     PY,
     free_port,
     gunicorn,
     nginx_conf,
+    pg_database,
     prepare_instance,
     wait_for,
 )
@@ -72,24 +73,6 @@ EDITOR = (
     "                         f'{7 + n / 10:.1f} metres and the rain has not stopped.')\n"
     "    print(post.id, pressed, time.time(), flush=True)\n"
 )
-
-
-def pg_database(server_url: str) -> tuple[str, callable]:
-    """A new empty database on the PostgreSQL server, and how to drop it afterwards."""
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    name = f"an_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-    def drop():
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-    return url, drop
 
 
 def count_app_polls(log: Path, offset: int) -> dict[int, int]:

@@ -1,14 +1,43 @@
-"""Benchmarks on loopback: the site against the physical limit of this machine, side by side.
+"""Benchmarks on loopback: the site against bare Flask and nginx, the same cases at each scale.
 
-Builds a database with N synthetic stories (100,000 by default), serves it with gunicorn and
-the shipped nginx config, and measures with wrk (or a small Python load generator when wrk is
-absent): nginx serving a static copy of the home page, the home page through nginx's
-micro-cache, the app's cached home page, a bare Flask "hello" under the same gunicorn settings,
-uncached home/article/country pages (first page and cursor depth 500), a search, and the
-ticker's 204. Then the live-page case (bench/live.py): 2,000 readers polling one live page
-while an editor posts. Every request goes to 127.0.0.1 only; every run is bounded in time.
+For each backend (SQLite and the file cache; PostgreSQL + Redis too when BENCH_DATABASE_URL and
+BENCH_REDIS_URL name servers, a new database created on the first and dropped afterwards) the
+bench builds the demo newsroom plus synthetic stories up to each scale (10,000 and 100,000 by
+default; bulk INSERTs, bench/build.py), serves it with gunicorn (2 workers, the same settings
+for the bare Flask "hello" it is compared with) and measures with wrk (a Python load generator
+when wrk is absent), every request to 127.0.0.1:
 
-    python bench/run.py [--stories 100000] [--seconds 5] [--connections 32] [--live-seconds 120]
+- cached home (plain, and with `Accept-Encoding: gzip, br` as browsers send it), the ticker's
+  204, the home page's unchanged live/latest poll, against bare Flask hello;
+- uncached home, every cache off (plain and gzip, br);
+- home right after a publish: a story edited and committed as a publish does (the page cache is
+  retired, anything else the app keeps stays), then the next --publish-burst requests at
+  --publish-connections; again until the case's time is up (a small asyncio client sends
+  these, as wrk cannot publish between requests; its ceiling, measured on hello beside it, is
+  lower than wrk's);
+- with the page cache off (every other cache warm): a section page, an article, an untagged
+  article, a country's first page and one >= 500 pages deep (by cursor), search for a common
+  and a rare word, a tag page, an author page;
+- nginx serving a static copy of home, and home through nginx's micro-cache (not in --quick).
+
+Every case runs --rounds times, interleaved (round 1 runs every case, then round 2 ...), after
+a warm-up each time; the medians of the rounds and their min-max are printed, scales side by
+side. Then the in-process timings (app.test_client(), ms per request, page cache off,
+bench/inproc.py), the issue's targets as HOLDS / MISSES, and the JSON in
+bench/results/<timestamp>-<backend>.json. Then the live-page case (bench/live.py).
+
+    python bench/run.py [--scales 10000,100000] [--seconds 5] [--rounds 3] [--connections 32]
+    python bench/run.py --quick              # one scale (10k), 2 s a case, 3 rounds: < 3 min
+    python bench/run.py --table bench/results/X-sqlite.json bench/results/X-postgres.json
+                                             # those runs' tables as Markdown
+    BENCH_SCALE=1000000 python bench/run.py  # adds the 1M scale (minutes more to build)
+
+    make bench BENCH_ARGS="--quick"
+    make bench BENCH_ARGS="--scales 10000,100000,1000000 --live-seconds 0"
+    make bench BENCH_ARGS="--backend postgres --seconds 3"   # with BENCH_DATABASE_URL and
+        # BENCH_REDIS_URL set, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres and
+        # redis://127.0.0.1:6379/14 (the bench's keys have a prefix of their own and are
+        # deleted afterwards, as is the database)
 """
 
 from __future__ import annotations
@@ -19,333 +48,456 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.nginx_site import loopback_site  # noqa: E402
+from bench import report  # noqa: E402
+from bench.build import MARK  # noqa: E402
+from bench.load import WRK, after_publish, run_load, settle, warm_up  # noqa: E402
+from bench.report import (  # noqa: E402
+    ARTICLE,
+    AUTHOR,
+    CACHED,
+    CACHED_GZ,
+    COUNTRY,
+    DEEP,
+    HELLO,
+    HELLO_BURST,
+    HOME,
+    LATEST,
+    MICRO,
+    NGINX_STATIC,
+    PUBLISH,
+    PUBLISH_BASE,
+    SEARCH_COMMON,
+    SEARCH_RARE,
+    SECTION,
+    TAG,
+    TICKER,
+    UNCACHED,
+    UNCACHED_BASE,
+    UNCACHED_GZ,
+    UNTAGGED,
+)
+from bench.servers import (  # noqa: E402
+    NGINX,
+    PY,
+    Publisher,
+    app_helper,
+    baseline_tree,
+    free_port,
+    gunicorn,
+    nginx_conf,
+    pg_database,
+    prepare_instance,
+    stop,
+    wait_for,
+    worker_rss_mb,
+)
 
-PY = sys.executable
-WRK = shutil.which("wrk")
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port: int, path: str = "/healthz", timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", path, headers={"Host": "asian-news.net"})
-            conn.getresponse().read()
-            conn.close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"nothing answered on port {port}")
-
-
-def gunicorn(
-    env: dict, port: int, app: str, log: Path, workers: int = 2, extra: tuple | list = ()
-) -> subprocess.Popen:
-    out = log.open("w")
-    process = subprocess.Popen(
-        [
-            PY,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            *extra,
-            app,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    wait_for(port, "/" if "hello" in app else "/healthz")
-    return process
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_SCALES = (10_000, 100_000)
+BROWSER = {"Accept-Encoding": "gzip, br"}
+HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
-def worker_rss_mb(master: subprocess.Popen) -> list[float]:
-    children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
-    sizes = []
-    for pid in children.read_text().split() if children.exists() else []:
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-    return sizes
-
-
-def run_wrk(url: str, seconds: int, connections: int, headers: dict) -> dict:
-    args = [WRK, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
-    for key, value in headers.items():
-        args += ["-H", f"{key}: {value}"]
-    out = subprocess.run([*args, url], capture_output=True, text=True, timeout=seconds + 30).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-
-    def pct(label):
-        match = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
-        value, unit = float(match.group(1)), match.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rps": rps,
-        "p50_ms": pct("50"),
-        "p99_ms": pct("99"),
-        "non_2xx": int(errors.group(1)) if errors else 0,
-    }
-
-
-def run_python(url: str, seconds: int, connections: int, headers: dict) -> dict:
-    """A bounded thread-per-connection load generator, used only where wrk is missing."""
-    match = re.match(r"http://127\.0\.0\.1:(\d+)(/.*)", url)
-    port, path = int(match.group(1)), match.group(2)
-    latencies: list[float] = []
-    bad = [0]
-    stop = time.monotonic() + seconds
-    lock = threading.Lock()
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        mine = []
-        while time.monotonic() < stop:
-            started = time.perf_counter()
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            mine.append((time.perf_counter() - started) * 1000)
-            if response.status >= 400:
-                bad[0] += 1
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
-    return {
-        "rps": len(latencies) / seconds,
-        "p50_ms": statistics.median(latencies),
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
-        "non_2xx": bad[0],
-    }
-
-
-def prepare_instance(env: dict, *demo_args: str) -> None:
-    """Migrate the database named by env and load the demo newsroom into it."""
-    flask = [PY, "-m", "flask", "--app", "app"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [*flask, "demo", "load", *demo_args], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-
-
-def nginx_conf(tmp: Path, port: int, app_port: int, static_root: Path, media: Path) -> Path:
-    site = loopback_site(port, app_port, media, tmp / "nginx-cache", snippets_dir=None)
-    # The physical limit: nginx serving a saved copy of the home page from disk.
-    site = site.replace(
-        "    location /static/ {",
-        f"    location = /bench-static.html {{ root {static_root}; }}\n    location /static/ {{",
-    )
-    conf = tmp / "nginx.conf"
-    conf.write_text(
-        f"user root; worker_processes 2; pid {tmp}/nginx.pid; error_log {tmp}/nginx-error.log;\n"
-        "events { worker_connections 1024; }\n"
-        f"http {{ include /etc/nginx/mime.types; access_log off; "
-        f"client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;\n{site}\n}}\n"
-    )
-    return conf
-
-
-def main() -> None:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--stories", type=int, default=100_000)
-    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument(
+        "--scales",
+        help="stories in the database for each leg, comma-separated (default 10000,100000, "
+        "plus BENCH_SCALE when set)",
+    )
+    parser.add_argument("--stories", type=int, help="one scale only (same as --scales N)")
+    parser.add_argument("--seconds", type=int, default=5, help="each case, each round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--publish-burst", type=int, default=1000)
+    parser.add_argument("--publish-connections", type=int, default=16)
+    parser.add_argument("--inproc-seconds", type=float, default=0.5, help="each case, each round")
+    parser.add_argument("--warm-up", type=float, default=0.5, help="seconds before each case")
+    parser.add_argument("--backend", choices=("all", "sqlite", "postgres"), default="all")
+    parser.add_argument(
+        "--baseline",
+        metavar="GIT_REF",
+        help="also serve the code as it was at GIT_REF (same database, caches of its own) for "
+        "the uncached home and home right after a publish, to compare with today",
+    )
+    parser.add_argument("--no-images", action="store_true", help="the demo without its photos")
+    parser.add_argument("--no-nginx", action="store_true", help="leave out the nginx cases")
     parser.add_argument(
         "--live-seconds",
         type=int,
         default=120,
         help="each setup of the live-page case (bench/live.py); 0 leaves the case out",
     )
-    args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="an-bench-"))
-    instance = tmp / "instance"
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="10k stories, 2 s a case, 3 rounds, no photos, no nginx or live cases",
+    )
+    parser.add_argument(
+        "--table", metavar="JSON", nargs="+", help="print results' tables as Markdown"
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.scales, args.seconds, args.rounds = "10000", 2, 3
+        args.inproc_seconds, args.warm_up = 0.1, 0.1
+        args.no_images = args.no_nginx = True
+        args.live_seconds = 0
+    if args.stories:
+        args.scales = str(args.stories)
+    if args.scales:
+        scales = {int(s) for s in args.scales.split(",") if s.strip()}
+    else:
+        scales = set(DEFAULT_SCALES)
+        scales |= {int(s) for s in os.environ.get("BENCH_SCALE", "").split(",") if s.strip()}
+    args.scale_list = sorted(scales)
+    return args
+
+
+def fetch(port: int, path: str, headers: dict | None = None) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers=headers or {})
+    body = conn.getresponse().read().decode()
+    conn.close()
+    return body
+
+
+class Leg:
+    """One backend at one scale: its servers, its cases, its figures."""
+
+    def __init__(self, args, env: dict, tmp: Path, data: dict):
+        self.args, self.env, self.tmp, self.data = args, env, tmp, data
+        self.servers: dict = {}
+        self.nginx = None
+        self.publisher = self.base_publisher = None
+
+    def start(self) -> None:
+        env, tmp = self.env, self.tmp
+        self.publisher = Publisher(env)
+        self.publisher.publish()  # retire pages cached at the previous scale
+        ports = {name: free_port() for name in ("cached", "nopage", "nocache", "hello")}
+        self.ports = ports
+        app = "app:create_app()"
+        nopage = {**env, "PAGE_CACHE_NEW_PER_CLIENT": "0"}
+        nocache = {**env, "CACHE_TYPE": "NullCache"}
+        # Started together, then waited for: four start-ups at once, not one after another.
+        self.servers = {
+            "cached": gunicorn(env, ports["cached"], app, tmp / "cached.log", wait=False),
+            "page cache off": gunicorn(
+                nopage, ports["nopage"], app, tmp / "nopage.log", wait=False
+            ),
+            "every cache off": gunicorn(
+                nocache, ports["nocache"], app, tmp / "nocache.log", wait=False
+            ),
+            "hello": gunicorn(
+                env, ports["hello"], "bench.hello:app", tmp / "hello.log", wait=False
+            ),
+        }
+        if self.args.baseline:
+            self.start_baseline()
+        for name, port in ports.items():
+            wait_for(port, "/" if name == "hello" else "/healthz")
+        home = fetch(ports["cached"], "/")
+        self.ticker = re.search(r'data-ticker-version="(\w+)"', home).group(1)
+        latest = re.search(r'hx-get="(/live/latest\?[^"]+)"', home)
+        self.latest = latest.group(1).replace("&amp;", "&") if latest else None
+        if not self.args.no_nginx:
+            static_root = tmp / "static-copy"
+            static_root.mkdir(exist_ok=True)
+            (static_root / "bench-static.html").write_text(home)
+            self.nginx_port = free_port()
+            conf = nginx_conf(tmp, self.nginx_port, ports["cached"], static_root, tmp / "media")
+            self.nginx = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"])
+            wait_for(self.nginx_port, "/about")
+
+    def start_baseline(self) -> None:
+        """The baseline code on the same database with an instance (so a file cache) and a
+        Redis key prefix of its own: its cached pages and the current code's never mix."""
+        tree = self.tmp / "baseline"
+        if not tree.exists():
+            baseline_tree(self.args.baseline, tree)
+        env = {
+            **self.env,
+            "INSTANCE_PATH": str(self.tmp / "baseline-instance"),
+            "DATABASE_URL": self.env.get("DATABASE_URL")
+            or f"sqlite:///{self.tmp / 'instance' / 'asian-news.sqlite'}",
+        }
+        if "CACHE_KEY_PREFIX" in env:
+            env["CACHE_KEY_PREFIX"] += "baseline:"
+        app = "app:create_app()"
+        self.ports["base-cached"], self.ports["base-nocache"] = free_port(), free_port()
+        self.servers["baseline cached"] = gunicorn(
+            env, self.ports["base-cached"], app, self.tmp / "base.log", wait=False, cwd=tree
+        )
+        self.servers["baseline, every cache off"] = gunicorn(
+            {**env, "CACHE_TYPE": "NullCache"},
+            self.ports["base-nocache"],
+            app,
+            self.tmp / "base-nocache.log",
+            wait=False,
+            cwd=tree,
+        )
+        self.base_publisher = Publisher(env, cwd=tree)
+
+    def stop(self) -> dict:
+        memory = {
+            name: [round(m, 1) for m in worker_rss_mb(p)]
+            for name, p in self.servers.items()
+            if name != "hello" and not name.startswith("baseline")
+        }
+        stop([p for p in [self.nginx, *self.servers.values()] if p is not None])
+        for publisher in (self.publisher, self.base_publisher):
+            if publisher:
+                publisher.close()
+        return memory
+
+    def paths(self) -> dict[str, str]:
+        d = self.data
+        return {
+            HOME: "/",
+            SECTION: f"/section/{d['section']}",
+            ARTICLE: f"/article/{d['article']}",
+            UNTAGGED: f"/article/{d['untagged']}",
+            COUNTRY: f"/country/{d['country']}",
+            DEEP: f"/country/{d['country']}?before={quote(d['deep_cursor'])}",
+            SEARCH_COMMON: f"/search?q={d['common_word']}",
+            SEARCH_RARE: f"/search?q={d['rare_word']}",
+            TAG: f"/tag/{d['tag']}",
+            AUTHOR: f"/author/{d['author']}",
+        }
+
+    def cases(self) -> list[tuple[str, str, int, str, dict]]:
+        """(case, served by, port, path, headers)."""
+        p, paths = self.ports, self.paths()
+        cases = []
+        if self.nginx:
+            host = {"Host": "asian-news.net"}
+            cases += [
+                (NGINX_STATIC, "nginx", self.nginx_port, "/bench-static.html", host),
+                (MICRO, "nginx", self.nginx_port, "/", host),
+            ]
+        cases += [
+            (HELLO, "hello", p["hello"], "/", {}),
+            (CACHED, "cached", p["cached"], "/", {}),
+            (CACHED_GZ, "cached", p["cached"], "/", BROWSER),
+            (TICKER, "cached", p["cached"], f"/live/ticker?v={self.ticker}", HTMX),
+        ]
+        if self.latest:
+            cases.append((LATEST, "cached", p["cached"], self.latest, HTMX))
+        cases += [
+            (UNCACHED, "every cache off", p["nocache"], "/", {}),
+            (UNCACHED_GZ, "every cache off", p["nocache"], "/", BROWSER),
+            (PUBLISH, "cached", p["cached"], "/", {}),
+            (HELLO_BURST, "hello", p["hello"], "/", {}),
+        ]
+        if self.args.baseline:
+            cases += [
+                (UNCACHED_BASE, "baseline, every cache off", p["base-nocache"], "/", {}),
+                (PUBLISH_BASE, "baseline cached", p["base-cached"], "/", {}),
+            ]
+        for name in (SECTION, ARTICLE, UNTAGGED, COUNTRY, DEEP):
+            cases.append((name, "page cache off", p["nopage"], paths[name], {}))
+        for name in (SEARCH_COMMON, SEARCH_RARE, TAG, AUTHOR):
+            cases.append((name, "page cache off", p["nopage"], paths[name], {}))
+        return cases
+
+    def measure(self) -> dict:
+        """Every case, --rounds times interleaved; per case the medians and the rounds."""
+        args = self.args
+        cases = self.cases()
+        rounds: dict[str, list[dict]] = {name: [] for name, *_ in cases}
+        answers = {}
+        for number in range(1, args.rounds + 1):
+            print(f"  round {number} of {args.rounds}", flush=True)
+            for name, server, port, path, headers in cases:
+                began = time.monotonic()
+                if name in (PUBLISH, PUBLISH_BASE, HELLO_BURST):
+                    publish = {
+                        PUBLISH: self.publisher and self.publisher.publish,
+                        PUBLISH_BASE: self.base_publisher and self.base_publisher.publish,
+                    }.get(name)
+                    if publish:
+                        publish()
+                    answers[name] = warm_up(port, path, headers, args.warm_up)
+                    got = after_publish(
+                        port,
+                        path,
+                        headers,
+                        publish,
+                        args.seconds,
+                        args.publish_burst,
+                        args.publish_connections,
+                    )
+                else:
+                    answers[name] = warm_up(port, path, headers, args.warm_up)
+                    got = run_load(port, path, args.seconds, args.connections, headers)
+                if server != "nginx":  # nginx keeps no queue behind a stopped client
+                    settle(port, "/" if server == "hello" else "/healthz")
+                rounds[name].append(got)
+                print(
+                    f"    {name:<42} {got['rps']:>8.0f} req/s  p50 {got['p50_ms']:6.1f} ms"
+                    f"  p99 {got['p99_ms']:6.1f} ms  non-2xx {got['non_2xx']}"
+                    f"  ({time.monotonic() - began:.1f} s)",
+                    flush=True,
+                )
+        out = {}
+        for name, server, _port, path, headers in cases:
+            runs = rounds[name]
+            out[name] = {
+                "server": server,
+                "path": path,
+                "headers": headers,
+                "rps": statistics.median(r["rps"] for r in runs),
+                "min_rps": min(r["rps"] for r in runs),
+                "max_rps": max(r["rps"] for r in runs),
+                "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+                "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+                "non_2xx": sum(r["non_2xx"] for r in runs),
+                "answer": answers[name],
+                "rounds": runs,
+            }
+        return out
+
+
+def inproc(args, env: dict, paths: dict) -> dict:
+
+    result = subprocess.run(
+        [
+            PY,
+            "-m",
+            "bench.inproc",
+            json.dumps(paths),
+            str(args.rounds),
+            str(args.inproc_seconds),
+        ],
+        cwd=ROOT,
+        env={**env, "PAGE_CACHE_NEW_PER_CLIENT": "0"},
+        capture_output=True,
+        text=True,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith(MARK)]
+    if result.returncode or not lines:
+        raise SystemExit(f"the in-process timings failed:\n{result.stderr[-3000:]}")
+    return json.loads(lines[-1][len(MARK) :])
+
+
+def forget_redis_keys(url: str, prefix: str) -> None:
+    """The leg's cache and limiter keys, so that nothing of the bench stays in Redis."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}*", count=1000):
+        client.delete(key)
+    client.close()
+
+
+def run_backend(args, backend: str) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix=f"an-bench-{backend}-"))
     env = {
         **os.environ,
-        "INSTANCE_PATH": str(instance),
+        "INSTANCE_PATH": str(tmp / "instance"),
         "SECRET_KEY": "bench-only",
         "PAGE_CACHE_SECONDS": "600",
         "HTTP_MAX_AGE": "10",
+        # One client (127.0.0.1) adds every page: a new page after each publish is no flood.
+        "PAGE_CACHE_NEW_PER_CLIENT": "1000000",
     }
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    print(f"building a database with {args.stories} synthetic stories in {instance} ...")
-    started = time.monotonic()
-    prepare_instance(env, "--synthetic", str(args.stories))
-    print(f"  built in {time.monotonic() - started:.0f} s")
-    probe = subprocess.run(
-        [
-            PY,
-            "-c",
-            "from app import create_app\nfrom newsroom.models import Story, Country\n"
-            "import sqlalchemy as sa\nfrom extensions import db\n"
-            "app = create_app()\nctx = app.app_context(); ctx.push()\n"
-            "c = db.session.scalar(sa.select(Country).where(Country.slug == 'japan'))\n"
-            "stories = Story.latest(country=c, limit=500 * 12 + 13)\n"
-            "deep = min(500 * 12, len(stories) - 13)\n"
-            "print(stories[deep - 1].cursor, Story.latest(limit=1)[0].slug, deep // 12)\n",
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
-    deep_cursor, article_slug, depth = probe[0], probe[1], int(probe[2])
-    print(f"  the country page's deepest full page is at depth {depth}")
-
-    cached_port, uncached_port, hello_port, nginx_port = (free_port() for _ in range(4))
-    servers = {
-        "cached": gunicorn(env, cached_port, "app:create_app()", tmp / "cached.log"),
-        "uncached": gunicorn(
-            {**env, "CACHE_TYPE": "NullCache"},
-            uncached_port,
-            "app:create_app()",
-            tmp / "uncached.log",
-        ),
-        "hello": gunicorn(env, hello_port, "bench.hello:app", tmp / "hello.log"),
-    }
-    static_root = tmp / "static-copy"
-    static_root.mkdir()
-    conn = http.client.HTTPConnection("127.0.0.1", cached_port)
-    conn.request("GET", "/")
-    (static_root / "bench-static.html").write_bytes(conn.getresponse().read())
-    conn.close()
-    conf = nginx_conf(tmp, nginx_port, cached_port, static_root, instance / "media")
-    nginx = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"])
-    wait_for(nginx_port, "/about")
-    conn = http.client.HTTPConnection("127.0.0.1", cached_port)
-    conn.request("GET", "/")
-    ticker = re.search(r'data-ticker-version="(\w+)"', conn.getresponse().read().decode()).group(1)
-    conn.close()
-
-    host = {"Host": "asian-news.net"}
-    htmx = {"HX-Request": "true", "HX-Request-Type": "partial"}
-    cases = [
-        ("nginx static copy of home", nginx_port, "/bench-static.html", host),
-        ("home via nginx micro-cache", nginx_port, "/", host),
-        ("bare Flask hello (same gunicorn)", hello_port, "/", {}),
-        ("app: cached home", cached_port, "/", {}),
-        ("app: ticker 204", cached_port, f"/live/ticker?v={ticker}", htmx),
-        ("app: uncached home", uncached_port, "/", {}),
-        ("app: uncached article", uncached_port, f"/article/{article_slug}", {}),
-        ("app: uncached country, first page", uncached_port, "/country/japan", {}),
-        (
-            "app: uncached country, deep page",
-            uncached_port,
-            f"/country/japan?before={deep_cursor}",
-            {},
-        ),
-        ("app: uncached search", uncached_port, "/search?q=budget", {}),
-    ]
-    load = run_wrk if WRK else run_python
-    results = []
-    try:
-        for name, port, path, headers in cases:
-            for _warm in range(3):  # fill caches and JIT-free warm-up
-                c = http.client.HTTPConnection("127.0.0.1", port)
-                c.request("GET", path, headers=headers)
-                c.getresponse().read()
-                c.close()
-            figures = load(
-                f"http://127.0.0.1:{port}{path}", args.seconds, args.connections, headers
-            )
-            results.append({"case": name, **figures})
-            print(
-                f"  {name:<38} {figures['rps']:>9.0f} req/s  p50 {figures['p50_ms']:6.1f} ms"
-                f"  p99 {figures['p99_ms']:6.1f} ms  non-2xx {figures['non_2xx']}"
-            )
-        memory = {name: worker_rss_mb(process) for name, process in servers.items()}
-    finally:
-        nginx.terminate()
-        for process in servers.values():
-            process.terminate()
-        for process in [nginx, *servers.values()]:
-            process.wait(timeout=15)
-
-    by = {r["case"]: r for r in results}
-    limit = by["nginx static copy of home"]["rps"]
-    hello = by["bare Flask hello (same gunicorn)"]["rps"]
-    for row in results:
-        row["x_nginx_static"] = round(row["rps"] / limit, 3)
-    targets = [
-        ("cached home >= 0.8x bare Flask", by["app: cached home"]["rps"] >= 0.8 * hello),
-        (
-            "micro-cache >= 0.8x nginx static",
-            by["home via nginx micro-cache"]["rps"] >= 0.8 * limit,
-        ),
-        ("micro-cache p99 < 20 ms", by["home via nginx micro-cache"]["p99_ms"] < 20),
-        ("ticker 204 >= 0.8x bare Flask", by["app: ticker 204"]["rps"] >= 0.8 * hello),
-        (
-            "uncached home >= 430 req/s (10x WordPress) and >= 416 (4x Wagtail)",
-            by["app: uncached home"]["rps"] >= 430,
-        ),
-        ("uncached home p99 < 100 ms", by["app: uncached home"]["p99_ms"] < 100),
-        (
-            "country deep page within 1.25x of first page",
-            by["app: uncached country, deep page"]["rps"] * 1.25
-            >= by["app: uncached country, first page"]["rps"],
-        ),
-        (
-            "search within 2x of article",
-            by["app: uncached search"]["rps"] * 2 >= by["app: uncached article"]["rps"],
-        ),
-        ("worker RSS < 120 MB", all(m < 120 for ms in memory.values() for m in ms)),
-    ]
-    print("\nmemory per worker (MB):", {k: [round(m) for m in v] for k, v in memory.items()})
-    print("\ntargets:")
-    for name, ok in targets:
-        print(f"  {'HOLDS' if ok else 'MISSES'}  {name}")
-    out_dir = ROOT / "bench" / "results"
-    out_dir.mkdir(exist_ok=True)
+    for name in ("DATABASE_URL", "REDIS_URL", "CACHE_TYPE"):
+        env.pop(name, None)
+    drop = None
+    if backend == "postgres":
+        env["DATABASE_URL"], drop = pg_database(os.environ["BENCH_DATABASE_URL"])
+        env["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+        env["CACHE_KEY_PREFIX"] = prefix = f"bench{uuid.uuid4().hex[:6]}:"
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    report = {
+    result = {
         "when": stamp,
-        "stories": args.stories,
-        "seconds": args.seconds,
-        "connections": args.connections,
+        "backend": backend,
         "tool": "wrk" if WRK else "python",
-        "results": results,
-        "memory_mb": memory,
-        "targets": {name: ok for name, ok in targets},
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "connections": args.connections,
+        "publish_burst": args.publish_burst,
+        "publish_connections": args.publish_connections,
+        "photos": not args.no_images,
+        "baseline": args.baseline,
+        "cpus": os.cpu_count(),
+        "scales": {},
     }
-    (out_dir / f"bench-{stamp}.json").write_text(json.dumps(report, indent=2))
-    print(f"\nwritten to bench/results/bench-{stamp}.json")
-    shutil.rmtree(tmp, ignore_errors=True)
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"{stamp}-{backend}.json"
+    try:
+        print(f"\n== {backend}: the demo newsroom in {tmp} ...", flush=True)
+        prepare_instance(env, *(["--no-images"] if args.no_images else []))
+        for scale in args.scale_list:
+            started = time.monotonic()
+            print(f"== {backend}: synthetic stories up to {scale:,} ...", flush=True)
+            data = app_helper(env, "grow", str(scale))
+            built = time.monotonic() - started
+            print(f"  built in {built:.0f} s: {json.dumps(data)}", flush=True)
+            leg = Leg(args, env, tmp, data)
+            try:
+                mark = time.monotonic()
+                leg.start()
+                print(f"  servers up in {time.monotonic() - mark:.0f} s", flush=True)
+                mark = time.monotonic()
+                figures = leg.measure()
+                print(f"  cases measured in {time.monotonic() - mark:.0f} s", flush=True)
+            finally:
+                memory = leg.stop()
+            mark = time.monotonic()
+            timings = inproc(args, env, leg.paths())
+            print(f"  in-process timings in {time.monotonic() - mark:.0f} s", flush=True)
+            result["scales"][str(scale)] = {
+                "data": data,
+                "build_seconds": round(built, 1),
+                "http": figures,
+                "inproc": timings,
+                "memory_mb": memory,
+            }
+            result["targets"] = [
+                {"target": name, "verdicts": verdicts} for name, verdicts in report.targets(result)
+            ]
+            out.write_text(json.dumps(result, indent=2) + "\n")
+    finally:
+        if drop:
+            drop()
+            forget_redis_keys(os.environ["BENCH_REDIS_URL"], prefix)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"\n{report.summary(result)}\n\nwritten to {out.relative_to(ROOT)}", flush=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.table:
+        for path in args.table:
+            print(report.summary(json.loads(Path(path).read_text()), markdown=True) + "\n")
+        return
+    backends = ["sqlite"] if args.backend in ("all", "sqlite") else []
+    has_servers = os.environ.get("BENCH_DATABASE_URL") and os.environ.get("BENCH_REDIS_URL")
+    if args.backend == "postgres" and not has_servers:
+        raise SystemExit("--backend postgres needs BENCH_DATABASE_URL and BENCH_REDIS_URL")
+    if args.backend in ("all", "postgres") and has_servers:
+        backends.append("postgres")
+    started = time.monotonic()
+    for backend in backends:
+        run_backend(args, backend)
+    print(f"\nbench done in {time.monotonic() - started:.0f} s")
     if args.live_seconds:
-        from bench import live  # here, not at the top: bench/live.py builds on this module
+        from bench import live
 
         print()
         live.main(["--seconds", str(args.live_seconds)])
