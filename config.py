@@ -29,6 +29,7 @@ ENV_SETTINGS = {
     "LIVE_POLL_SECONDS": int,
     "PAGE_CACHE_SECONDS": int,
     "PAGE_CACHE_NEW_PER_CLIENT": int,
+    "STORY_CARDS_KEPT": int,
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_KEY_PREFIX": str,
     "STORIES_PER_PAGE": int,
@@ -73,6 +74,8 @@ class Defaults:
     PAGE_CACHE_SECONDS = 120
     # New pages one client address may add to the page cache a minute (web/caching.py).
     PAGE_CACHE_NEW_PER_CLIENT = 600
+    # Story cards each worker keeps rendered (web/cards.py); 0 keeps none.
+    STORY_CARDS_KEPT = 3000
     CONTENT_VERSION_SECONDS = 600
     HTTP_MAX_AGE = 10
     # How many proxies (nginx, a load balancer) stand in front of the app; 0 in development.

@@ -13,6 +13,7 @@ LATEST = "live/latest unchanged poll"
 UNCACHED = "uncached home"
 UNCACHED_GZ = "uncached home, Accept-Encoding gzip, br"
 PUBLISH = "home right after a publish"
+RENDERED = "home rendered each time from stored pieces (page cache off)"
 UNCACHED_BASE = "uncached home, baseline"
 PUBLISH_BASE = "home right after a publish, baseline"
 HELLO_BURST = "bare Flask hello, the publish case's client"
@@ -135,17 +136,25 @@ def targets(result: dict) -> list[tuple[str, dict[str, tuple[bool | None, str]]]
     per_scale(f"cached home >= {home_k}x bare Flask hello", ratio_target(CACHED, home_k))
     per_scale(f"ticker 204 >= {ticker_k}x bare Flask hello", ratio_target(TICKER, ticker_k))
 
-    def publish(_scale, s):
-        case = s["http"].get(PUBLISH)
-        if case is None:
-            return None
-        ok = case["rps"] >= 430 and case["p99_ms"] < 100
-        return ok, f"{case['rps']:.0f} req/s, p99 {case['p99_ms']:.0f} ms"
+    def served(case_name):
+        def judge(_scale, s):
+            case = s["http"].get(case_name)
+            if case is None:
+                return None
+            ok = case["rps"] >= 430 and case["p99_ms"] < 100
+            return ok, f"{case['rps']:.0f} req/s, p99 {case['p99_ms']:.0f} ms"
+
+        return judge
 
     connections = result.get("publish_connections", 16)
     per_scale(
         f"home right after a publish >= 430 req/s, p99 < 100 ms ({connections} connections)",
-        publish,
+        served(PUBLISH),
+    )
+    # The strict reading: every request renders the home page (no page cache), from stored cards.
+    per_scale(
+        f"home rendered from stored pieces >= 430 req/s, p99 < 100 ms ({connections} connections)",
+        served(RENDERED),
     )
 
     def baseline(_scale, s):

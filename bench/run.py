@@ -79,6 +79,7 @@ from bench.report import (  # noqa: E402
     NGINX_STATIC,
     PUBLISH,
     PUBLISH_BASE,
+    RENDERED,
     SEARCH_COMMON,
     SEARCH_RARE,
     SECTION,
@@ -191,7 +192,7 @@ class Leg:
         self.ports = ports
         app = "app:create_app()"
         nopage = {**env, "PAGE_CACHE_NEW_PER_CLIENT": "0"}
-        nocache = {**env, "CACHE_TYPE": "NullCache"}
+        nocache = {**env, "CACHE_TYPE": "NullCache", "STORY_CARDS_KEPT": "0"}
         # Started together, then waited for: four start-ups at once, not one after another.
         self.servers = {
             "cached": gunicorn(env, ports["cached"], app, tmp / "cached.log", wait=False),
@@ -300,6 +301,7 @@ class Leg:
             (UNCACHED, "every cache off", p["nocache"], "/", {}),
             (UNCACHED_GZ, "every cache off", p["nocache"], "/", BROWSER),
             (PUBLISH, "cached", p["cached"], "/", {}),
+            (RENDERED, "page cache off", p["nopage"], "/", {}),
             (HELLO_BURST, "hello", p["hello"], "/", {}),
         ]
         if self.args.baseline:
@@ -342,7 +344,9 @@ class Leg:
                     )
                 else:
                     answers[name] = warm_up(port, path, headers, args.warm_up)
-                    got = run_load(port, path, args.seconds, args.connections, headers)
+                    # The target for a home rendered from stored pieces is at 16 connections.
+                    connections = args.publish_connections if name == RENDERED else args.connections
+                    got = run_load(port, path, args.seconds, connections, headers)
                 if server != "nginx":  # nginx keeps no queue behind a stopped client
                     settle(port, "/" if server == "hello" else "/healthz")
                 rounds[name].append(got)

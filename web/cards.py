@@ -6,7 +6,7 @@ is made from: the story's own words, times, section, countries and photo, and th
 list asks for. So there is nothing to invalidate: a story that changes has a new key, and a
 publish re-renders only the cards of the stories it touched, while the page cache (retired by
 every publish) is rebuilt from the others. The least recently used cards make way past
-MAX_CARDS.
+STORY_CARDS_KEPT (a setting; 0 keeps none).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from flask import current_app
 from markupsafe import Markup
 
 CARD_TEMPLATE = "partials/_story_card.html"
-MAX_CARDS = 3000
 
 
 def card_inputs(story) -> tuple:
@@ -55,6 +54,7 @@ def card_inputs(story) -> tuple:
 def story_card(story, **options) -> Markup:
     """The card of `story` with these options (heading, variant, show_photo, sizes, ...; see
     _story_card.html), from this worker's store or rendered now."""
+    kept = current_app.config["STORY_CARDS_KEPT"]
     cards = current_app.extensions.setdefault("story_cards", OrderedDict())
     key = (card_inputs(story), tuple(sorted(options.items())))
     html = cards.get(key)
@@ -64,6 +64,6 @@ def story_card(story, **options) -> Markup:
     template = current_app.jinja_env.get_template(CARD_TEMPLATE)
     html = Markup(template.render(story=story, **options))  # noqa: S704 - autoescaped template output
     cards[key] = html
-    while len(cards) > MAX_CARDS:
+    while len(cards) > kept:
         cards.popitem(last=False)
     return html

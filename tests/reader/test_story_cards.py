@@ -108,10 +108,8 @@ def _country(slug: str) -> Country:
     return db.session.scalar(db.select(Country).where(Country.slug == slug))
 
 
-def test_a_workers_card_store_stays_bounded(app, client, query, monkeypatch):
-    from web import cards
-
-    monkeypatch.setattr(cards, "MAX_CARDS", 5)
+def test_a_workers_card_store_stays_bounded(make_app, query):
+    app = make_app(STORY_CARDS_KEPT=5)
     query(lambda: [make_story(headline=f"Typhoon season update {n}") for n in range(12)])
-    assert b"Typhoon season update 11" in client.get("/").data
+    assert b"Typhoon season update 11" in app.test_client().get("/").data
     assert len(app.extensions["story_cards"]) == 5
