@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import json
 import time
-from functools import wraps
+from functools import lru_cache, wraps
 
 import brotli
 import sqlalchemy as sa
@@ -265,8 +265,14 @@ def chosen_encoding(accept_encoding: str | None, encoded: dict) -> str | None:
     """The best encoding of a stored page that the client accepts, or None for the plain body."""
     if not encoded or not accept_encoding:
         return None
+    return next((name for name in _accepted(accept_encoding) if name in encoded), None)
+
+
+@lru_cache(maxsize=256)
+def _accepted(accept_encoding: str) -> tuple[str, ...]:
+    """The ENCODINGS an Accept-Encoding value takes, best first (browsers send a few values)."""
     accepted = parse_accept_header(accept_encoding)
-    return next((name for name in ENCODINGS if name in encoded and accepted[name] > 0), None)
+    return tuple(name for name in ENCODINGS if accepted[name] > 0)
 
 
 def stored_response(entry: dict, accept_encoding: str | None) -> Response:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 
 from flask import Flask, Response
+from werkzeug.datastructures import EnvironHeaders, Headers, MultiDict
 from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.wrappers import Request
 
@@ -23,6 +25,7 @@ from extensions import cache
 from web.caching import (
     LIVE_POLL_CACHE_SECONDS,
     VERSION_KEY,
+    chosen_encoding,
     finish_public,
     known_args,
     live_version,
@@ -42,6 +45,12 @@ LATEST_PATH = "/live/latest"
 COVERAGE_PATH = re.compile(r"/live/coverage/([0-9]{1,18})")
 
 
+# Request headers that make an answer conditional or partial: those go the werkzeug way below
+# (make_conditional), which is slower but the same code Flask's path runs.
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE")
+NO_ARGS = MultiDict()
+
+
 class FastPath:
     """WSGI middleware: cached pages and unchanged polls for readers without a session."""
 
@@ -54,72 +63,118 @@ class FastPath:
             app.config["SESSION_COOKIE_NAME"],
             app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
         )
+        self.trusted = app.config.get("TRUSTED_HOSTS")
+        # The headers every answer carries, worked out once: the security headers (with HSTS
+        # over https), and the caching headers of a stored page.
+        self.security = {}
+        for secure in (False, True):
+            headers = Headers()
+            add_security_headers(headers, secure=secure)
+            self.security[secure] = headers.to_wsgi_list()
+        self.page_headers = {}
+        for shared in (False, True):
+            probe = Response(b"", 200)
+            finish_public(probe, shared, True, app.config["HTTP_MAX_AGE"])
+            self.page_headers[shared] = [
+                (k, v)
+                for k, v in probe.headers.to_wsgi_list()
+                if k not in ("Content-Type", "Content-Length")
+            ]
 
     def __call__(self, environ, start_response):
-        response = None
+        answer = None
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not self._has_session(environ):
             try:
-                response = self._answer(environ)
+                answer = self._answer(environ)
             except Exception:  # a broken cache entry or backend: Flask's path copes and logs
-                response = None
-        if response is None:
+                answer = None
+        if answer is None:
             return self.wsgi_app(environ, start_response)
-        return response(environ, start_response)
+        if isinstance(answer, Response):
+            return answer(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
 
     def _has_session(self, environ) -> bool:
         cookies = environ.get("HTTP_COOKIE", "")
         return any(name in cookies for name in self.cookies)
 
-    def _answer(self, environ) -> Response | None:
+    def _answer(self, environ):
         if time.monotonic() < self.health["down_until"]:
             return None
         version = live_version(self.backend.get(VERSION_KEY))
         if version is None:
             return None
-        request = Request(environ)
-        trusted = self.config.get("TRUSTED_HOSTS")
-        if trusted and not host_is_trusted(request.host, trusted):
+        if self.trusted and not host_is_trusted(Request(environ).host, self.trusted):
             return None  # Flask refuses it with a 400
-        headers, args = request.headers, request.args
+        # As werkzeug reads them (request.path, request.args, request.headers).
+        raw = environ.get("PATH_INFO") or ""
+        path = "/" + raw.encode("latin1").decode("utf-8", "replace").lstrip("/")
+        args = Request(environ).args if environ.get("QUERY_STRING") else NO_ARGS
+        headers = EnvironHeaders(environ)
         fragment = fragment_requested(headers)
-        coverage = COVERAGE_PATH.fullmatch(request.path)
-        if request.path == TICKER_PATH:
-            response = self._unchanged_ticker(version, fragment, args)
-        elif request.path == LATEST_PATH:
-            response = self._unchanged_latest(version, fragment, args)
+        coverage = COVERAGE_PATH.fullmatch(path)
+        if path == TICKER_PATH:
+            answer = self._unchanged_ticker(version, fragment, args)
+        elif path == LATEST_PATH:
+            answer = self._unchanged_latest(version, fragment, args)
         elif coverage:
-            response = self._unchanged_coverage(version, fragment, args, int(coverage[1]))
+            answer = self._unchanged_coverage(version, fragment, args, int(coverage[1]))
         else:
-            response = self._stored_page(version, fragment, request)
-        if response is None:
+            answer = self._stored_page(version, fragment, path, args, environ)
+        if answer is None:
             return None
         # What Flask's hooks add to every response: the headers wants_fragment() read and the
         # session cookie (which Flask notes as read), the request id, the security headers.
-        response.vary.update((*FRAGMENT_HEADERS, "Cookie"))
-        response.headers["X-Request-ID"] = request_id(headers.get("X-Request-ID", ""))
-        add_security_headers(response.headers, secure=environ.get("wsgi.url_scheme") == "https")
-        return response
+        ids = [("X-Request-ID", request_id(environ.get("HTTP_X_REQUEST_ID", "")))]
+        secure = self.security[environ.get("wsgi.url_scheme") == "https"]
+        if isinstance(answer, Response):
+            answer.vary.update((*FRAGMENT_HEADERS, "Cookie"))
+            answer.headers.extend(ids + secure)
+            return answer
+        status, response_headers, body, vary = answer
+        vary = _merged((*vary, *FRAGMENT_HEADERS, "Cookie"))
+        return status, [*response_headers, ("Vary", vary), *ids, *secure], body
 
-    def _stored_page(self, version, fragment, request) -> Response | None:
-        key = page_key(version, fragment, request.path, known_args(request.args))
-        entry = self.backend.get(key)
+    def _stored_page(self, version, fragment, path, args, environ):
+        entry = self.backend.get(page_key(version, fragment, path, known_args(args)))
         if not isinstance(entry, dict) or entry.get("status") != 200:
             return None  # not stored, or a 404/410 (Flask's path logs those)
-        response = stored_response(entry, request.headers.get("Accept-Encoding"))
-        response.headers["X-Cache"] = "HIT"
-        shared = plain_query(request.args)
-        finish_public(response, shared, fragment, self.config["HTTP_MAX_AGE"])
-        if not fragment:
-            response.make_conditional(request)
-        return response
+        accept = environ.get("HTTP_ACCEPT_ENCODING")
+        shared = plain_query(args)
+        if not fragment and any(name in environ for name in CONDITIONAL):
+            response = stored_response(entry, accept)
+            response.headers["X-Cache"] = "HIT"
+            finish_public(response, shared, fragment, self.config["HTTP_MAX_AGE"])
+            response.make_conditional(environ)
+            return response
+        encoded = entry["encoded"]
+        encoding = chosen_encoding(accept, encoded)
+        body = encoded[encoding] if encoding else entry["body"]
+        headers, vary = [], []
+        for name, value in entry["headers"]:
+            if name == "Vary":
+                vary.append(value)
+            elif fragment and name == "ETag":
+                continue  # as finish_public: fragments carry no validators
+            else:
+                headers.append((name, value))
+        if encoded:
+            vary.append("Accept-Encoding")
+        if encoding:
+            headers.append(("Content-Encoding", encoding))
+        headers += [("Content-Length", str(len(body))), ("X-Cache", "HIT")]
+        headers += self.page_headers[shared]
+        return "200 OK", headers, body, vary
 
-    def _unchanged_ticker(self, version, fragment, args) -> Response | None:
+    def _unchanged_ticker(self, version, fragment, args):
         state = self.backend.get(f"ticker:{version}")
         if not fragment or not isinstance(state, dict) or args.get("v") != state["version"]:
             return None
         return self._no_change("TICKER_POLL_SECONDS")
 
-    def _unchanged_latest(self, version, fragment, args) -> Response | None:
+    def _unchanged_latest(self, version, fragment, args):
         seen = args.get("seen", "0")
         if not fragment or not seen.isdigit():
             return None
@@ -128,7 +183,7 @@ class FastPath:
             return None
         return self._no_change("LATEST_POLL_SECONDS")
 
-    def _unchanged_coverage(self, version, fragment, args, story_id) -> Response | None:
+    def _unchanged_coverage(self, version, fragment, args, story_id):
         state = self.backend.get(f"live-state:{version}:{story_id}")
         if not fragment or not isinstance(state, dict) or not state.get("visible"):
             return None
@@ -136,12 +191,23 @@ class FastPath:
             return None
         return self._no_change("LIVE_POLL_SECONDS", most=LIVE_POLL_CACHE_SECONDS)
 
-    def _no_change(self, poll_setting: str, most: int = 10) -> Response:
+    def _no_change(self, poll_setting: str, most: int = 10):
         """As blueprints/live's answer to a poll when nothing changed."""
-        response = Response(b"", 204)
-        response.headers["Cache-Control"] = poll_cache_control(self.config, poll_setting, most)
-        response.vary.add("HX-Request")
-        return response
+        control = poll_cache_control(self.config, poll_setting, most)
+        headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", control)]
+        return "204 NO CONTENT", headers, b"", ["HX-Request"]
+
+
+@lru_cache(maxsize=64)
+def _merged(values: tuple[str, ...]) -> str:
+    """One Vary value from several, each name once (as werkzeug's HeaderSet)."""
+    names: list[str] = []
+    for value in values:
+        for name in value.split(","):
+            name = name.strip()
+            if name and name.lower() not in (n.lower() for n in names):
+                names.append(name)
+    return ", ".join(names)
 
 
 def register_fast_path(app: Flask) -> None:
