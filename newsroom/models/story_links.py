@@ -79,7 +79,8 @@ def subject_walk(
     excluded stories apply in it, so the caller only orders and limits. `tags`: the stories of
     any of them (a story's related stories)."""
     if tags is not None:
-        ids = sorted(t.id for t in tags)
+        # A preview's story may carry tags not saved yet: they have no stories.
+        ids = sorted(t.id for t in tags if t.id is not None)
         return _walk(story_tags.c.tag_id, ids, bound, before, after, exclude_ids, limit)
     if tag is not None:
         return _walk(story_tags.c.tag_id, [tag.id], bound, before, after, exclude_ids)
