@@ -183,23 +183,24 @@ def targets(result: dict) -> list[tuple[str, dict[str, tuple[bool | None, str]]]
 
     per_scale(f"list pages and articles at 1M within 1.3x of {scale_name(smallest)}", flat)
 
-    def search(_scale, s):
-        inproc = s.get("inproc")
-        if not inproc:
-            return None
-        ratio = inproc[SEARCH_COMMON]["median_ms"] / inproc[ARTICLE]["median_ms"]
-        return ratio <= 2, f"{ratio:.2f}x"
+    def inproc_ratio(case, base, limit, detail=lambda s: ""):
+        def judge(_scale, s):
+            inproc = s.get("inproc")
+            if not inproc:
+                return None
+            ratio = inproc[case]["median_ms"] / inproc[base]["median_ms"]
+            return ratio <= limit, f"{ratio:.2f}x{detail(s)}"
 
-    per_scale("search for a common word <= 2x an article (in-process)", search)
+        return judge
 
-    def deep(_scale, s):
-        inproc = s.get("inproc")
-        if not inproc:
-            return None
-        ratio = inproc[DEEP]["median_ms"] / inproc[COUNTRY]["median_ms"]
-        return ratio <= 1.25, f"{ratio:.2f}x at {s['data']['deep_pages']} pages"
-
-    per_scale("country deep page within 1.25x of its first page (in-process)", deep)
+    per_scale(
+        "search for a common word <= 2x an article (in-process)",
+        inproc_ratio(SEARCH_COMMON, ARTICLE, 2),
+    )
+    per_scale(
+        "country deep page within 1.25x of its first page (in-process)",
+        inproc_ratio(DEEP, COUNTRY, 1.25, lambda s: f" at {s['data']['deep_pages']} pages"),
+    )
 
     def memory(_scale, s):
         sizes = [m for ms in s.get("memory_mb", {}).values() for m in ms]
