@@ -191,7 +191,7 @@ class Leg:
         ports = {name: free_port() for name in ("cached", "nopage", "nocache", "hello")}
         self.ports = ports
         app = "app:create_app()"
-        nopage = {**env, "PAGE_CACHE_NEW_PER_CLIENT": "0"}
+        nopage = {**self.own_cache(env, "nopage"), "PAGE_CACHE_NEW_PER_CLIENT": "0"}
         nocache = {**env, "CACHE_TYPE": "NullCache", "STORY_CARDS_KEPT": "0"}
         # Started together, then waited for: four start-ups at once, not one after another.
         self.servers = {
@@ -223,20 +223,27 @@ class Leg:
             self.nginx = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"])
             wait_for(self.nginx_port, "/about")
 
+    def own_cache(self, env: dict, name: str) -> dict:
+        """The same database with a cache of its own (an instance folder, a Redis key prefix):
+        the pages the cached server stores must not answer another server's requests (its
+        fast path would serve them)."""
+        own = {
+            **env,
+            "INSTANCE_PATH": str(self.tmp / f"{name}-instance"),
+            "DATABASE_URL": env.get("DATABASE_URL")
+            or f"sqlite:///{self.tmp / 'instance' / 'asian-news.sqlite'}",
+        }
+        if "CACHE_KEY_PREFIX" in own:
+            own["CACHE_KEY_PREFIX"] += f"{name}:"
+        return own
+
     def start_baseline(self) -> None:
         """The baseline code on the same database with an instance (so a file cache) and a
         Redis key prefix of its own: its cached pages and the current code's never mix."""
         tree = self.tmp / "baseline"
         if not tree.exists():
             baseline_tree(self.args.baseline, tree)
-        env = {
-            **self.env,
-            "INSTANCE_PATH": str(self.tmp / "baseline-instance"),
-            "DATABASE_URL": self.env.get("DATABASE_URL")
-            or f"sqlite:///{self.tmp / 'instance' / 'asian-news.sqlite'}",
-        }
-        if "CACHE_KEY_PREFIX" in env:
-            env["CACHE_KEY_PREFIX"] += "baseline:"
+        env = self.own_cache(self.env, "baseline")
         app = "app:create_app()"
         self.ports["base-cached"], self.ports["base-nocache"] = free_port(), free_port()
         self.servers["baseline cached"] = gunicorn(
