@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import OrderedDict
 from functools import lru_cache
 
 from flask import Flask, Response
@@ -49,6 +50,9 @@ COVERAGE_PATH = re.compile(r"/live/coverage/([0-9]{1,18})")
 # (make_conditional), which is slower but the same code Flask's path runs.
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE")
 NO_ARGS = MultiDict()
+# How many of its last pages a worker keeps at hand, and for how long.
+KEEP_PAGES = 32
+KEEP_SECONDS = 5.0
 
 
 class FastPath:
@@ -64,6 +68,9 @@ class FastPath:
             app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
         )
         self.trusted = app.config.get("TRUSTED_HOSTS")
+        # The pages this worker served last, by page key: a key names its content version, so a
+        # kept page is the stored one (re-read after KEEP_SECONDS in case the cache dropped it).
+        self.kept: OrderedDict[str, tuple[float, dict]] = OrderedDict()
         # The headers every answer carries, worked out once: the security headers (with HSTS
         # over https), and the caching headers of a stored page.
         self.security = {}
@@ -138,7 +145,7 @@ class FastPath:
         return status, [*response_headers, ("Vary", vary), *ids, *secure], body
 
     def _stored_page(self, version, fragment, path, args, environ):
-        entry = self.backend.get(page_key(version, fragment, path, known_args(args)))
+        entry = self._page(page_key(version, fragment, path, known_args(args)))
         if not isinstance(entry, dict) or entry.get("status") != 200:
             return None  # not stored, or a 404/410 (Flask's path logs those)
         accept = environ.get("HTTP_ACCEPT_ENCODING")
@@ -167,6 +174,21 @@ class FastPath:
         headers += [("Content-Length", str(len(body))), ("X-Cache", "HIT")]
         headers += self.page_headers[shared]
         return "200 OK", headers, body, vary
+
+    def _page(self, key: str):
+        """The stored page under this key: from this worker's few last pages, else the cache
+        (unpickling a page and its compressed copies was most of a hit's cost)."""
+        now = time.monotonic()
+        kept = self.kept.get(key)
+        if kept is not None and kept[0] > now:
+            self.kept.move_to_end(key)
+            return kept[1]
+        entry = self.backend.get(key)
+        if isinstance(entry, dict) and entry.get("status") == 200:
+            self.kept[key] = (now + KEEP_SECONDS, entry)
+            while len(self.kept) > KEEP_PAGES:
+                self.kept.popitem(last=False)
+        return entry
 
     def _unchanged_ticker(self, version, fragment, args):
         state = self.backend.get(f"ticker:{version}")
