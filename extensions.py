@@ -77,7 +77,7 @@ class ResilientCache(Cache):
         directory = getattr(self.cache, "_path", None)
         if directory is None:
             return self._guard("add", True, f"lock:{name}", 1, timeout=timeout)
-        path = os.path.join(directory, "lock-" + hashlib.sha256(name.encode()).hexdigest())
+        path = os.path.join(directory, "lock-" + _digest(name))
         for _attempt in range(2):
             try:
                 os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
@@ -93,14 +93,25 @@ class ResilientCache(Cache):
                 return True
         return False
 
+    def claimed(self, name: str) -> bool:
+        """Whether someone holds the lock `name` (see claim); False without a working cache."""
+        directory = getattr(self.cache, "_path", None)
+        if directory is None:
+            return self._guard("get", None, f"lock:{name}") is not None
+        return os.path.exists(os.path.join(directory, "lock-" + _digest(name)))
+
     def release(self, name: str) -> None:
         directory = getattr(self.cache, "_path", None)
         if directory is None:
             self.delete(f"lock:{name}")
             return
-        path = os.path.join(directory, "lock-" + hashlib.sha256(name.encode()).hexdigest())
+        path = os.path.join(directory, "lock-" + _digest(name))
         with contextlib.suppress(OSError):
             os.unlink(path)
+
+
+def _digest(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()
 
 
 db = SQLAlchemy(model_class=Base)

@@ -174,7 +174,7 @@ def cached_page(view):
         if hit is None and not claimed:
             # Single flight: another worker is rendering this page right now (a publish just
             # retired every cached page); wait for its copy rather than all querying at once.
-            hit = _wait_for(key)
+            hit = _wait_for(key, while_claimed=True)
         if hit is not None:
             response = stored_response(hit, request.headers.get("Accept-Encoding"))
             response.headers["X-Cache"] = "HIT"
@@ -202,13 +202,18 @@ def cached_page(view):
     return wrapper
 
 
-def _wait_for(key: str, seconds: float = 2.0):
+def _wait_for(key: str, seconds: float = 2.0, while_claimed: bool = False):
+    """The entry another worker is making, once it is there; None after `seconds`, or (with
+    while_claimed) as soon as that worker lets go without storing it (a client past its page
+    budget, a page not to keep): waiting longer would be for nothing."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         time.sleep(0.05)
         hit = cache.get(key)
         if hit is not None:
             return hit
+        if while_claimed and not cache.claimed(key):
+            return cache.get(key)
     return None
 
 

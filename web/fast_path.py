@@ -178,20 +178,26 @@ class FastPath:
     def _page(self, key: str):
         """The stored page under this key: from this worker's few last pages, else the cache
         (unpickling a page and its compressed copies was most of a hit's cost)."""
+        return self._kept(key, lambda entry: entry.get("status") == 200)
+
+    def _kept(self, key: str, worth_keeping):
+        """The cache's entry under `key` (a dict), kept at hand for KEEP_SECONDS when
+        worth_keeping(entry): a page, or the ticker's state (an item that expires meanwhile
+        leaves the ticker at most that much later, as a shared cache's copy of a poll would)."""
         now = time.monotonic()
         kept = self.kept.get(key)
         if kept is not None and kept[0] > now:
             self.kept.move_to_end(key)
             return kept[1]
         entry = self.backend.get(key)
-        if isinstance(entry, dict) and entry.get("status") == 200:
+        if isinstance(entry, dict) and worth_keeping(entry):
             self.kept[key] = (now + KEEP_SECONDS, entry)
             while len(self.kept) > KEEP_PAGES:
                 self.kept.popitem(last=False)
         return entry
 
     def _unchanged_ticker(self, version, fragment, args):
-        state = self.backend.get(f"ticker:{version}")
+        state = self._kept(f"ticker:{version}", lambda state: "version" in state)
         if not fragment or not isinstance(state, dict) or args.get("v") != state["version"]:
             return None
         return self._no_change("TICKER_POLL_SECONDS")

@@ -270,3 +270,43 @@ def test_one_client_adds_at_most_its_budget_of_pages(make_app, stored_pages, mon
     assert answers[-1].headers["Cache-Control"] == "private, no-store", "nginx keeps none either"
     other = app.test_client().get("/search?q=word59", environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert other.headers["X-Cache"] == "MISS" and len(stored_pages) == 26, "others still can"
+
+
+def test_a_reader_waits_for_another_workers_render_only_while_it_goes_on(app):
+    """Single flight: a request for a page another worker is rendering waits for its copy, but
+    stops waiting as soon as that worker lets go without storing it (a client past its page
+    budget), instead of sitting out the whole two seconds."""
+    import threading
+    import time
+
+    from extensions import cache
+
+    key = "page:test:p:single-flight"
+    with app.app_context():
+        assert cache.claim(key)
+        assert cache.claimed(key)
+        threading.Timer(0.2, lambda: _release(app, key)).start()
+        started = time.monotonic()
+        assert caching._wait_for(key, while_claimed=True) is None
+        waited = time.monotonic() - started
+        assert 0.15 < waited < 1.0, waited
+        assert not cache.claimed(key)
+        # Stored before it let go: the waiter gets the copy.
+        assert cache.claim(key)
+        threading.Timer(0.2, lambda: _store_and_release(app, key)).start()
+        assert caching._wait_for(key, while_claimed=True) == "the page"
+
+
+def _release(app, key):
+    from extensions import cache
+
+    with app.app_context():
+        cache.release(key)
+
+
+def _store_and_release(app, key):
+    from extensions import cache
+
+    with app.app_context():
+        cache.set(key, "the page")
+        cache.release(key)
