@@ -62,7 +62,7 @@ def story_card(story, **options) -> Markup:
         cards.move_to_end(key)
         return html
     template = current_app.jinja_env.get_template(CARD_TEMPLATE)
-    html = Markup(template.render(story=story, **options))  # noqa: S704 - autoescaped template output
+    html = Markup(template.render(story=story, **options))  # autoescaped  # noqa: S704  # nosec B704
     cards[key] = html
     while len(cards) > kept:
         cards.popitem(last=False)
