@@ -175,6 +175,8 @@ def cached_page(view):
             # Single flight: another worker is rendering this page right now (a publish just
             # retired every cached page); wait for its copy rather than all querying at once.
             hit = _wait_for(key, while_claimed=True)
+        if not isinstance(hit, dict):
+            hit = None  # nothing, or a page stored by an older version of the site (a tuple)
         if hit is not None:
             response = stored_response(hit, request.headers.get("Accept-Encoding"))
             response.headers["X-Cache"] = "HIT"

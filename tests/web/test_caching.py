@@ -310,3 +310,17 @@ def _store_and_release(app, key):
     with app.app_context():
         cache.set(key, "the page")
         cache.release(key)
+
+
+def test_a_page_stored_by_the_previous_release_is_rendered_anew_not_a_500(client):
+    """Until this release the cache kept (body, status, headers); such an entry may still be
+    there, under the same content version, right after a deploy."""
+    from extensions import cache
+
+    client.get("/about")
+    with client.application.test_request_context("/about"):
+        key = caching.page_cache_key()
+        cache.set(key, (b"old", 200, [("Content-Type", "text/html; charset=utf-8")]))
+    response = client.get("/about")
+    assert response.status_code == 200
+    assert response.data != b"old" and b"<html" in response.data
