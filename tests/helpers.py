@@ -200,7 +200,16 @@ def axe_source() -> str:
 
 
 def serious_axe_violations(page) -> list[str]:
-    """axe-core's serious and critical findings on the page a Playwright `page` shows."""
+    """axe-core's serious and critical findings on the page a Playwright `page` shows.
+
+    Finite animations (a bar fading in) are let finish first: half-way through a fade the text is
+    part-transparent, which axe reads as low contrast though no reader is left looking at it.
+    """
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running'"
+        " || a.effect.getComputedTiming().iterations === Infinity)",
+        timeout=5000,
+    )
     page.evaluate(axe_source())
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
