@@ -31,9 +31,11 @@ from newsroom.models.cursors import (
 from newsroom.models.front import Front, FrontSlot
 from newsroom.models.inbox import ContactMessage
 from newsroom.models.live import LivePost, live_contributors
+from newsroom.models.outbox import OutboxMessage
 from newsroom.models.partner import Source
 from newsroom.models.people import AuditEntry, LoginSession, User
 from newsroom.models.photo import PHOTO_ID_MAX, Photo
+from newsroom.models.readership import ReferrerDay, SearchMissDay, StoryViewHour, ViewBuffer
 from newsroom.models.revision import Autosave, Revision
 from newsroom.models.story import SlugRedirect, Story, Tag, next_scheduled_time
 from newsroom.models.story_mixin import live_at_for
@@ -78,6 +80,11 @@ __all__ = [
     "BadCursor",
     "TickerItem",
     "ContactMessage",
+    "OutboxMessage",
+    "ReferrerDay",
+    "SearchMissDay",
+    "StoryViewHour",
+    "ViewBuffer",
     "Country",
     "Cursor",
     "Photo",

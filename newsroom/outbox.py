@@ -1,0 +1,160 @@
+"""Delivering the outbox (newsroom.models.outbox): emails and search-engine pings, each once.
+
+A sender claims due rows with a lease, committed before it delivers anything, then marks each row
+sent in its own commit as soon as it is delivered. So:
+- a restart after a crash carries on where the sender stopped: rows sent are never sent again,
+  rows not yet claimed are sent by the next run;
+- the only row in doubt is the one being delivered at the instant of the crash (its lease runs
+  out, it was claimed but not marked sent). Deliverers make that retry harmless: an email keeps
+  the Message-ID made from its key, so a mail client shows a repeat as the same message, and a
+  search-engine ping is idempotent anyway;
+- two senders running at once (a timer and a hand-run command) never take the same row: a claim is
+  an UPDATE ... WHERE claimed_until is empty or past, and only the sender whose UPDATE changed the
+  row goes on.
+A failed delivery is retried with exponential back-off (1 min, 2, 4 ... capped at 6 h) and given
+up after MAX_ATTEMPTS, or at once when the deliverer says the failure is permanent.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from extensions import db
+from newsroom.models import OutboxMessage, utcnow
+
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+
+
+class PermanentFailure(Exception):
+    """A delivery that will never succeed (an address the server refuses, a 4xx from a ping
+    endpoint other than 429): the row is given up on at once."""
+
+
+def enqueue(kind: str, key: str, payload: dict, due_at: datetime | None = None) -> bool:
+    """Adds a piece of work to the session's transaction, unless work with this key is already
+    there (sent or not). True when it was added. The caller commits, with its own change."""
+    exists = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.key == key))
+    if exists:
+        return False
+    db.session.add(
+        OutboxMessage(kind=kind, key=key, payload=payload, due_at=due_at or utcnow())
+    )
+    return True
+
+
+def pending(kind: str, now: datetime | None = None):
+    """The select of rows of this kind due now and not in flight."""
+    now = now or utcnow()
+    return sa.select(OutboxMessage).where(
+        OutboxMessage.kind == kind,
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.failed_at.is_(None),
+        OutboxMessage.due_at <= now,
+        sa.or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    )
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    claimed = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            sa.or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .values(claimed_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
+    )
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+
+
+def deliver(
+    kind: str,
+    handler: Callable[[OutboxMessage], None],
+    *,
+    limit: int | None = None,
+    per_second: float | None = None,
+    where=None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, int]:
+    """Delivers due rows of `kind` oldest first through `handler`, which raises on failure
+    (PermanentFailure to give up at once). At most `per_second` deliveries a second. `where` narrows
+    the rows (e.g. one briefing's). Returns counts: sent, retry, failed."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    interval = 1.0 / per_second if per_second else 0.0
+    next_at = clock()
+    for message_id in _due_ids(kind, where, limit):
+        now = utcnow()
+        if not _claim(message_id, now):
+            continue
+        if interval:
+            wait = next_at - clock()
+            if wait > 0:
+                sleep(wait)
+            next_at = max(next_at, clock()) + interval
+        message = db.session.get(OutboxMessage, message_id)
+        try:
+            handler(message)
+        except PermanentFailure as error:
+            _finish(message, failed=True, error=error)
+            counts["failed"] += 1
+        except Exception as error:  # noqa: BLE001 - any failure of one delivery is retried later
+            db.session.rollback()
+            message = db.session.get(OutboxMessage, message_id)
+            gave_up = message.attempts >= MAX_ATTEMPTS
+            _finish(message, failed=gave_up, error=error)
+            counts["failed" if gave_up else "retry"] += 1
+        else:
+            message.sent_at = utcnow()
+            message.claimed_until = None
+            message.last_error = ""
+            db.session.commit()
+            counts["sent"] += 1
+    return counts
+
+
+def _due_ids(kind: str, where, limit: int | None) -> Iterator[int]:
+    query = pending(kind).with_only_columns(OutboxMessage.id).order_by(OutboxMessage.id)
+    if where is not None:
+        query = query.where(where)
+    if limit:
+        query = query.limit(limit)
+    ids = list(db.session.scalars(query))
+    db.session.rollback()  # end the read before the first claim's write
+    yield from ids
+
+
+def _finish(message: OutboxMessage, *, failed: bool, error: Exception) -> None:
+    message.claimed_until = None
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if failed:
+        message.failed_at = utcnow()
+    else:
+        message.due_at = utcnow() + retry_delay(message.attempts)
+    db.session.commit()
+
+
+def counts_by_state(kind: str | None = None) -> dict[str, int]:
+    """How many rows are waiting, sent and given up (for the newsroom and the command line)."""
+    state = sa.case(
+        (OutboxMessage.sent_at.is_not(None), "sent"),
+        (OutboxMessage.failed_at.is_not(None), "failed"),
+        else_="waiting",
+    )
+    query = sa.select(state, sa.func.count()).group_by(state)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return {"waiting": 0, "sent": 0, "failed": 0, **dict(db.session.execute(query).all())}
