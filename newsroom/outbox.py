@@ -158,3 +158,26 @@ def counts_by_state(kind: str | None = None) -> dict[str, int]:
     if kind:
         query = query.where(OutboxMessage.kind == kind)
     return {"waiting": 0, "sent": 0, "failed": 0, **dict(db.session.execute(query).all())}
+
+
+# What delivers each kind, registered by the module that owns it (newsroom.briefings registers
+# "email", newsroom.indexnow "indexnow"), so one command can deliver everything that is due.
+DELIVERERS: dict[str, tuple[Callable[[OutboxMessage], None], Callable[[], float | None]]] = {}
+
+
+def register(
+    kind: str,
+    handler: Callable[[OutboxMessage], None],
+    rate: Callable[[], float | None] = lambda: None,
+) -> None:
+    """Names the handler for `kind`, and a function giving its deliveries per second (read from
+    the app's config when delivering; None for no limit)."""
+    DELIVERERS[kind] = (handler, rate)
+
+
+def deliver_all(limit: int | None = None) -> dict[str, dict[str, int]]:
+    """Delivers what is due of every registered kind."""
+    return {
+        kind: deliver(kind, handler, limit=limit, per_second=rate())
+        for kind, (handler, rate) in sorted(DELIVERERS.items())
+    }
