@@ -282,13 +282,19 @@ def _accepted(accept_encoding: str) -> tuple[str, ...]:
     return tuple(name for name in ENCODINGS if accepted[name] > 0)
 
 
-def stored_response(entry: dict, accept_encoding: str | None) -> Response:
-    """A stored page as a response, in the encoding the client takes best."""
+def stored_body(entry: dict, accept_encoding: str | None) -> tuple[bytes, str | None]:
+    """A stored page's body in the encoding the client takes best, and that encoding (None for
+    the page as it is). Flask's path and the fast path both answer with it."""
     encoded = entry["encoded"]
     encoding = chosen_encoding(accept_encoding, encoded)
-    body = encoded[encoding] if encoding else entry["body"]
+    return (encoded[encoding] if encoding else entry["body"]), encoding
+
+
+def stored_response(entry: dict, accept_encoding: str | None) -> Response:
+    """A stored page as a response, in the encoding the client takes best."""
+    body, encoding = stored_body(entry, accept_encoding)
     response = Response(body, status=entry["status"], headers=entry["headers"])
-    if encoded:
+    if entry["encoded"]:
         response.vary.add("Accept-Encoding")
     if encoding:
         response.headers["Content-Encoding"] = encoding

@@ -26,7 +26,6 @@ from extensions import cache
 from web.caching import (
     LIVE_POLL_CACHE_SECONDS,
     VERSION_KEY,
-    chosen_encoding,
     finish_public,
     known_args,
     live_version,
@@ -34,6 +33,7 @@ from web.caching import (
     plain_query,
     poll_cache_control,
     poll_key,
+    stored_body,
     stored_response,
 )
 from web.observability import request_id
@@ -156,9 +156,7 @@ class FastPath:
             finish_public(response, shared, fragment, self.config["HTTP_MAX_AGE"])
             response.make_conditional(environ)
             return response
-        encoded = entry["encoded"]
-        encoding = chosen_encoding(accept, encoded)
-        body = encoded[encoding] if encoding else entry["body"]
+        body, encoding = stored_body(entry, accept)
         headers, vary = [], []
         for name, value in entry["headers"]:
             if name == "Vary":
@@ -167,7 +165,7 @@ class FastPath:
                 continue  # as finish_public: fragments carry no validators
             else:
                 headers.append((name, value))
-        if encoded:
+        if entry["encoded"]:
             vary.append("Accept-Encoding")
         if encoding:
             headers.append(("Content-Encoding", encoding))

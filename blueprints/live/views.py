@@ -76,9 +76,10 @@ def latest():
     count = len(fresh)
     if may_add_page():
         # The next poll from a page holding this count is answered 204 from the cache alone,
-        # before Flask (web/fast_path.py), until the content changes.
+        # before Flask (web/fast_path.py), until the content changes. Within one content version
+        # the count is fixed, so the first poll's answer stands: add, not set, writes it once.
         key = poll_key(content_version(), known_args(request.args))
-        cache.set(key, count, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+        cache.add(key, count, timeout=current_app.config["PAGE_CACHE_SECONDS"])
     if str(count) == seen:
         return _no_change("LATEST_POLL_SECONDS")
     response = make_response(
