@@ -126,9 +126,8 @@ def deliver(
             if wait > 0:
                 sleep(wait)
             next_at = max(next_at, clock()) + interval
-        message = db.session.get(OutboxMessage, message_id)
         try:
-            handler(message)
+            handler(_detached(message_id))
         except Exception as error:  # noqa: BLE001 - any failure of one delivery is retried later
             # Whatever the handler left half-written is dropped, not committed with the outcome.
             db.session.rollback()
@@ -137,12 +136,27 @@ def deliver(
             _finish(message, failed=gave_up, error=error)
             counts["failed" if gave_up else "retry"] += 1
         else:
+            message = db.session.get(OutboxMessage, message_id)
             message.sent_at = utcnow()
             message.claimed_until = None
             message.last_error = ""
             db.session.commit()
             counts["sent"] += 1
     return counts
+
+
+def _detached(message_id: int) -> OutboxMessage:
+    """A copy of the row, with no transaction left open: the handler talks to the network
+    (an SMTP server, a search engine) for up to its timeout, and an open transaction would hold
+    SQLite's write lock all that time (every transaction outside a reader's request takes it up
+    front, database.py), making every editor's save wait on a slow mail server."""
+    message = db.session.get(OutboxMessage, message_id)
+    values = {column.key: getattr(message, column.key) for column in _COLUMNS}
+    db.session.rollback()
+    return OutboxMessage(**values)  # a copy outside the session: the caller's row stays its own
+
+
+_COLUMNS = sa.inspect(OutboxMessage).column_attrs
 
 
 def _due_ids(kind: str, where, limit: int | None) -> Iterator[int]:
