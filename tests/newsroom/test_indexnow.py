@@ -292,7 +292,7 @@ def test_the_footer_and_every_story_link_to_googles_preferred_sources(client, qu
     assert home.count(link) == 1, "in the footer"
     page = client.get(f"/article/{story}").text
     assert page.count(link) == 2, "beside the share links, and in the footer"
-    assert "<script" not in page.split("share__preferred")[1].split("</p>")[0]
+    assert "<script" not in page.split("story__preferred")[1].split("</p>")[0]
 
 
 def publish_bare() -> str:
