@@ -62,9 +62,11 @@ def enqueue(kind: str, key: str, payload: dict, due_at: datetime | None = None) 
             return False
         db.session.add(OutboxMessage(**values))
         return True
-    insert = _INSERT_IGNORING[dialect](OutboxMessage.__table__).values(**values)
-    added = db.session.execute(insert.on_conflict_do_nothing(index_elements=["key"]))
-    return added.rowcount == 1
+    table = OutboxMessage.__table__
+    insert = _INSERT_IGNORING[dialect](table).values(**values)
+    # RETURNING says whether the row went in (rowcount is not reliable across drivers here).
+    added = insert.on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    return db.session.execute(added).scalar() is not None
 
 
 _INSERT_IGNORING = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
