@@ -14,7 +14,7 @@ import click
 from flask import Flask
 
 from database import describe, missing_database
-from newsroom import checklist, zones
+from newsroom import checklist, indexnow, zones
 from newsroom.photos import make_media_folder
 
 # Environment variables read by load(), with the type each is parsed as.
@@ -47,6 +47,9 @@ ENV_SETTINGS = {
     "PUBLISH_CHECKLIST": lambda value: tuple(
         n.strip() for n in value.split(",") if n.strip() and n.strip().lower() != "none"
     ),
+    "INDEXNOW_ENDPOINT": str,
+    "INDEXNOW_KEY": str,
+    "INDEXNOW_PER_SECOND": float,
 }
 
 
@@ -122,6 +125,14 @@ class Defaults:
     # What a story needs before it is published or scheduled (newsroom.checklist.CHECKS); an
     # editor may still publish without, giving a reason the audit log keeps. () turns it off.
     PUBLISH_CHECKLIST = ("author", "country", "hero_photo", "standfirst")
+
+    # IndexNow (newsroom/indexnow.py): search engines told of each publish, update and unpublish,
+    # through the outbox (`flask --app app outbox deliver`). Off while the endpoint is empty, e.g.
+    # https://api.indexnow.org/indexnow; then INDEXNOW_KEY (8-128 of a-z A-Z 0-9 -) is required,
+    # the same on every app server, and is served at /<key>.txt.
+    INDEXNOW_ENDPOINT = ""
+    INDEXNOW_KEY = ""
+    INDEXNOW_PER_SECOND = 1.0
 
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
@@ -287,6 +298,8 @@ def check_newsroom_settings(app: Flask) -> None:
             f"PUBLISH_CHECKLIST names no check {', '.join(wrong)!s}; the checks are "
             f"{', '.join(checklist.CHECKS)} (or none)."
         )
+    if problem := indexnow.settings_problem(app.config):
+        refuse_to_start(problem)
 
 
 def report_settings(app: Flask, derived_site_url: bool) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from extensions import db
 from newsroom.models import OutboxMessage, utcnow
@@ -39,14 +40,36 @@ class PermanentFailure(Exception):
 
 def enqueue(kind: str, key: str, payload: dict, due_at: datetime | None = None) -> bool:
     """Adds a piece of work to the session's transaction, unless work with this key is already
-    there (sent or not). True when it was added. The caller commits, with its own change."""
-    exists = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.key == key))
-    if exists:
-        return False
-    db.session.add(
-        OutboxMessage(kind=kind, key=key, payload=payload, due_at=due_at or utcnow())
-    )
-    return True
+    there (sent or not). True when it was added. The caller commits, with its own change.
+
+    One INSERT ... ON CONFLICT (key) DO NOTHING: two transactions asking for the same work at
+    once (two saves of one story on PostgreSQL) add one row, and neither fails; a SELECT first
+    would let both through and fail the second caller's commit, losing its change with it."""
+    now = utcnow()
+    values = {
+        "kind": kind,
+        "key": key,
+        "payload": payload,
+        "created_at": now,
+        "due_at": due_at or now,
+        "attempts": 0,
+        "last_error": "",
+    }
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in _INSERT_IGNORING:  # another database: the plain way, without the race
+        exists = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.key == key))
+        if exists:
+            return False
+        db.session.add(OutboxMessage(**values))
+        return True
+    table = OutboxMessage.__table__
+    insert = _INSERT_IGNORING[dialect](table).values(**values)
+    # RETURNING says whether the row went in (rowcount is not reliable across drivers here).
+    added = insert.on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    return db.session.execute(added).scalar() is not None
+
+
+_INSERT_IGNORING = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def pending(kind: str, now: datetime | None = None):
@@ -105,25 +128,37 @@ def deliver(
             if wait > 0:
                 sleep(wait)
             next_at = max(next_at, clock()) + interval
-        message = db.session.get(OutboxMessage, message_id)
         try:
-            handler(message)
-        except PermanentFailure as error:
-            _finish(message, failed=True, error=error)
-            counts["failed"] += 1
+            handler(_detached(message_id))
         except Exception as error:  # noqa: BLE001 - any failure of one delivery is retried later
+            # Whatever the handler left half-written is dropped, not committed with the outcome.
             db.session.rollback()
             message = db.session.get(OutboxMessage, message_id)
-            gave_up = message.attempts >= MAX_ATTEMPTS
+            gave_up = isinstance(error, PermanentFailure) or message.attempts >= MAX_ATTEMPTS
             _finish(message, failed=gave_up, error=error)
             counts["failed" if gave_up else "retry"] += 1
         else:
+            message = db.session.get(OutboxMessage, message_id)
             message.sent_at = utcnow()
             message.claimed_until = None
             message.last_error = ""
             db.session.commit()
             counts["sent"] += 1
     return counts
+
+
+def _detached(message_id: int) -> OutboxMessage:
+    """A copy of the row, with no transaction left open: the handler talks to the network
+    (an SMTP server, a search engine) for up to its timeout, and an open transaction would hold
+    SQLite's write lock all that time (every transaction outside a reader's request takes it up
+    front, database.py), making every editor's save wait on a slow mail server."""
+    message = db.session.get(OutboxMessage, message_id)
+    values = {column.key: getattr(message, column.key) for column in _COLUMNS}
+    db.session.rollback()
+    return OutboxMessage(**values)  # a copy outside the session: the caller's row stays its own
+
+
+_COLUMNS = sa.inspect(OutboxMessage).column_attrs
 
 
 def _due_ids(kind: str, where, limit: int | None) -> Iterator[int]:
@@ -181,3 +216,20 @@ def deliver_all(limit: int | None = None) -> dict[str, dict[str, int]]:
         kind: deliver(kind, handler, limit=limit, per_second=rate())
         for kind, (handler, rate) in sorted(DELIVERERS.items())
     }
+
+
+def kinds() -> list[str]:
+    """Every kind registered or in the table, for the command line's status."""
+    stored = db.session.scalars(sa.select(OutboxMessage.kind).distinct())
+    return sorted({*DELIVERERS, *stored})
+
+
+def last_failures(kind: str, limit: int = 5) -> list[OutboxMessage]:
+    """The rows of `kind` given up on most recently, with their last error."""
+    query = (
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.kind == kind, OutboxMessage.failed_at.is_not(None))
+        .order_by(OutboxMessage.failed_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
@@ -101,6 +101,13 @@ def share_links(url: str, title: str) -> list[tuple[str, str]]:
     return [(name, pattern.format(url=url, title=title)) for name, pattern in _SHARE]
 
 
+def preferred_source_url() -> str:
+    """Google's page where a reader adds the site as a preferred source (a plain link: Google's
+    button needs its script), for the site's host from SITE_URL."""
+    host = urlsplit(current_app.config["SITE_URL"]).hostname or ""
+    return "https://www.google.com/preferences/source?" + urlencode({"q": host})
+
+
 def srcset(photo, fmt: str = "jpg", shape: str | None = None) -> str:
     widths = photo.crop_widths[shape] if shape else photo.variant_widths
     return ", ".join(f"{media_url(photo, w, fmt, shape)} {w}w" for w in widths)
@@ -168,6 +175,7 @@ def register_template_helpers(app: Flask) -> None:
         Role=Role,
         seo=seo,
         share_links=share_links,
+        preferred_source_url=preferred_source_url,
         story_card=story_card,
     )
     app.jinja_env.trim_blocks = True
