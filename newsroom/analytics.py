@@ -91,7 +91,9 @@ def _by_day(hours, first: date, last: date, zone: ZoneInfo) -> list[tuple[date, 
         day = at.astimezone(zone).date()
         totals[day] = totals.get(day, 0) + views
     count = (last - first).days + 1
-    return [(first + timedelta(days=i), totals.get(first + timedelta(days=i), 0)) for i in range(count)]
+    return [
+        (first + timedelta(days=i), totals.get(first + timedelta(days=i), 0)) for i in range(count)
+    ]
 
 
 def site_views_by_day(
@@ -143,7 +145,9 @@ def with_headlines(*lists: list[tuple[int, int]]) -> list[list[StoryViews]]:
             .join(Section, Section.id == Story.section_id)
             .where(Story.id.in_(ids))
         )
-        found = {ident: (headline, section) for ident, headline, section in db.session.execute(query)}
+        found = {
+            ident: (headline, section) for ident, headline, section in db.session.execute(query)
+        }
     return [
         [StoryViews(ident, *found[ident], views) for ident, views in rows if ident in found]
         for rows in lists

@@ -2,8 +2,10 @@
 which templates/_macros/charts.html turns into an accessible <svg> with the same numbers in a
 <table> beneath it. No chart library, no script: the browser only draws what it is sent.
 
-Sizes are in the SVG's own units (its viewBox); CSS scales the whole picture and colours it
-through classes, so dark mode and the CSP (no style attributes) both hold.
+Across, positions are percentages of the chart's width; down, they are pixels: the chart fills
+any width at a fixed height and its labels keep their size on a phone and on a wide screen (a
+viewBox would scale the text with the picture). The y axis labels sit in the SVG's left padding
+(CSS, by the `pad` class). Colours come through classes, so dark mode and the CSP hold.
 """
 
 from __future__ import annotations
@@ -16,12 +18,9 @@ from zoneinfo import ZoneInfo
 
 from newsroom.zones import abbreviation
 
-WIDTH = 640
-HEIGHT = 260
-TOP = 14
-RIGHT = 8
-BOTTOM = 44  # room for two lines of tick labels under the axis
-CHAR_WIDTH = 7.5  # an axis label's character at the chart's font size, for the left margin
+HEIGHT = 240
+TOP = 12
+BOTTOM = 42  # room for two lines of tick labels under the axis
 GAP = 0.2  # the share of each bar's slot left empty between bars
 
 
@@ -33,22 +32,24 @@ class Point:
     label: str
     value: int
     tick: tuple[str, ...] = ()
+    minor: bool = False
 
 
 @dataclass(frozen=True)
 class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
+    x: float  # per cent of the plot's width
+    y: float  # pixels from the top
+    width: float  # per cent
+    height: float  # pixels
     value: int
     label: str
 
 
 @dataclass(frozen=True)
 class Tick:
-    at: float
+    at: float  # per cent across (x ticks) or pixels down (y ticks)
     lines: tuple[str, ...]
+    minor: bool = False  # left out where the chart is narrow (a phone)
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,7 @@ class BarChart:
     bars: tuple[Bar, ...]
     y_ticks: tuple[Tick, ...]
     x_ticks: tuple[Tick, ...]
-    left: float
     total: int
-    width: int = WIDTH
     height: int = HEIGHT
 
     @property
@@ -71,12 +70,14 @@ class BarChart:
         return self.total == 0
 
     @property
-    def right(self) -> float:
-        return self.width - RIGHT
-
-    @property
     def baseline(self) -> float:
         return self.height - BOTTOM
+
+    @property
+    def pad(self) -> str:
+        """How much room the y axis labels need on the left: s, m or l (a CSS class)."""
+        longest = len(self.y_ticks[-1].lines[0]) if self.y_ticks else 1
+        return "s" if longest <= 3 else "m" if longest <= 5 else "l"
 
 
 def thousands(number: int) -> str:
@@ -117,28 +118,26 @@ def bar_chart(
             f"the busiest, {busiest.label}, with {thousands(peak)}."
         )
     ticks = nice_ticks(peak)
-    left = 10 + CHAR_WIDTH * len(thousands(ticks[-1]))
     baseline = HEIGHT - BOTTOM
-    plot_height = baseline - TOP
-    slot = (WIDTH - RIGHT - left) / max(len(points), 1)
-    scale = plot_height / ticks[-1]
+    scale = (baseline - TOP) / ticks[-1]
+    slot = 100 / max(len(points), 1)
     bars = []
     x_ticks = []
     for i, point in enumerate(points):
         height = point.value * scale
-        x = left + i * slot + slot * GAP / 2
+        x = i * slot + slot * GAP / 2
         bars.append(
             Bar(
-                x=round(x, 2),
+                x=round(x, 3),
                 y=round(baseline - height, 2),
-                width=round(slot * (1 - GAP), 2),
+                width=round(slot * (1 - GAP), 3),
                 height=round(height, 2),
                 value=point.value,
                 label=point.label,
             )
         )
         if point.tick:
-            x_ticks.append(Tick(round(left + (i + 0.5) * slot, 2), point.tick))
+            x_ticks.append(Tick(round((i + 0.5) * slot, 3), point.tick, point.minor))
     y_ticks = tuple(Tick(round(baseline - v * scale, 2), (thousands(v),)) for v in ticks)
     return BarChart(
         ident=ident,
@@ -149,7 +148,6 @@ def bar_chart(
         bars=tuple(bars),
         y_ticks=y_ticks,
         x_ticks=tuple(x_ticks),
-        left=round(left, 2),
         total=total,
     )
 
@@ -177,8 +175,8 @@ def daily_points(days: Sequence[tuple[date, int]]) -> list[Point]:
 
 
 def hourly_points(hours: Sequence[tuple[datetime, int]], zone: ZoneInfo) -> list[Point]:
-    """A bar per hour on the zone's clock, a tick every six hours; the date under the first tick
-    and under each midnight."""
+    """A bar per hour on the zone's clock, a tick every six hours (twelve on a phone); the date
+    under the first tick and under each midnight."""
     points = []
     dated = False
     for at, views in hours:
@@ -191,5 +189,5 @@ def hourly_points(hours: Sequence[tuple[datetime, int]], zone: ZoneInfo) -> list
                 tick = (clock, f"{there.day} {there:%b}")
                 dated = True
         label = f"{day_label(there.date())}, {clock} {abbreviation(there)}"
-        points.append(Point(label, views, tick))
+        points.append(Point(label, views, tick, minor=there.hour % 12 != 0 and len(tick) == 1))
     return points

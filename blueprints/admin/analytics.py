@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask_login import current_user
 
 from blueprints.admin.common import bp, requires

@@ -266,9 +266,7 @@ def top_lists(html: str) -> dict[str, list[str]]:
     root = page(html)
     found = {}
     for tab in root.xpath("//section[@aria-labelledby='top-h']//table"):
-        found[tab.xpath("caption")[0].text_content()] = [
-            a.text for a in tab.xpath("tbody/tr/td/a")
-        ]
+        found[tab.xpath("caption")[0].text_content()] = [a.text for a in tab.xpath("tbody/tr/td/a")]
     return found
 
 
