@@ -7,6 +7,7 @@ newsroom's clock is Bangkok's (UTC+7), so a day here is not a UTC day."""
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -229,6 +230,26 @@ def test_a_story_in_its_first_hours_has_no_daily_chart_yet(editor, query):
     assert "The story's first 48 hours are not over yet." in html
 
 
+def test_a_story_older_than_13_months_keeps_its_total_and_says_why_hours_are_gone(editor, query):
+    went_live = utcnow() - timedelta(days=430)
+
+    def write():
+        story = StoryFactory(published_at=went_live)
+        month = went_live.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        count_views(story.id, month, 12_345)  # its first month, as the fold keeps it
+        count_views(story.id, local_noon(1), 6)
+        return story.id
+
+    html = editor.get(f"/admin/analytics/stories/{query(write)}").text
+    root = page(html)
+    assert root.xpath("//p[@class='analytics-total']/strong")[0].text == "12,351"
+    assert "Hourly counts are kept for 13 months" in html
+    assert not bars(root, "story-hours")
+    assert sum(value for value, _ in bars(root, "story-days")) == 6
+    assert len(bars(root, "story-days")) == 90
+    assert "The last 90 days." in html
+
+
 def test_a_draft_says_it_has_not_gone_live(editor, query):
     story_id = query(lambda: StoryFactory(status="draft", published_at=None).id)
     html = editor.get(f"/admin/analytics/stories/{story_id}").text
@@ -386,3 +407,33 @@ def test_hostile_referrers_and_searches_are_shown_as_text(editor, query):
 )
 def test_the_y_axis_runs_to_round_ticks(peak, ticks):
     assert nice_ticks(peak) == ticks
+
+
+def test_the_fullest_pages_stay_under_20_kb_compressed(editor, query):
+    """90 days of bars and their table, full most-read lists, 15 referrers and 25 searches; and
+    a story's 48 hours by hour and its last 90 days."""
+    went_live = utcnow() - timedelta(days=100)
+
+    def write():
+        headline = "A headline long enough to wrap on a phone, story number {}"
+        ids = [
+            StoryFactory(headline=headline.format(n), published_at=went_live).id for n in range(12)
+        ]
+        for hour in range(48):
+            count_views(ids[0], went_live + timedelta(hours=hour), 500 + hour)
+        for day in range(90):
+            for n, ident in enumerate(ids):
+                count_views(ident, local_noon(day), 1000 + 37 * day + n)
+        today = utcnow().date()
+        for n in range(30):
+            db.session.add(ReferrerDay(day=today, host=f"news{n}.example.com", views=n + 1))
+            db.session.add(SearchMissDay(day=today, query=f"words nobody wrote {n}", searches=n))
+        db.session.commit()
+        return ids[0]
+
+    story_id = query(write)
+    site = editor.get("/admin/analytics?days=90").data
+    story = editor.get(f"/admin/analytics/stories/{story_id}").data
+    assert b"Last 7 days" in site and b"story-days" in story
+    assert len(gzip.compress(site)) < 20_000
+    assert len(gzip.compress(story)) < 20_000
