@@ -2,6 +2,7 @@
 
 from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
     account,
+    analytics,
     autosave,
     dashboard,
     front,

@@ -82,6 +82,8 @@ NEEDS = {
     "admin.live_post_edit": "writer",
     "admin.live_post_delete": "writer",
     "admin.live_post_key_event": "editor",
+    "admin.analytics_site": "editor",
+    "admin.analytics_story": "editor",
 }
 RANK = {"writer": 1, "editor": 2, "admin": 3}
 # Views about one story that a writer reaches only for their own drafts (the target is not).
@@ -107,6 +109,7 @@ def targets(app, newsroom):
         story = StoryFactory()
         return {
             "stories": story.id,
+            "analytics": story.id,
             "updates": add_correction(story, "An earlier version misspelt a name.").id,
             "messages": ContactMessageFactory().id,
             "users": UserFactory(email="colleague@asian-news.test").id,
