@@ -148,34 +148,47 @@ def most_read(scope: dict | None = None, limit: int = 5, now: datetime | None = 
 
 
 def _ranking(scope: dict, limit: int, now: datetime) -> tuple[int, tuple[int, ...]]:
-    """(hours, story ids most read first) for the scope."""
-    day = db.session.execute(_top(scope, limit, now - timedelta(hours=24), now)).all()
-    if day and day[0].total >= current_app.config["MOST_READ_MIN_VIEWS"]:
+    """(hours, story ids most read first) for the scope, from one query (see _top)."""
+    rows = db.session.execute(_top(scope, limit, now)).all()
+    if rows and rows[0].day_total >= current_app.config["MOST_READ_MIN_VIEWS"]:
+        day = sorted((r for r in rows if r.day_rank <= limit and r.day_views), key=_day_rank)
         return 24, tuple(row.article_id for row in day)
-    week = db.session.execute(_top(scope, limit, now - timedelta(days=7), now)).all()
+    week = sorted((r for r in rows if r.week_rank <= limit), key=_week_rank)
     return 24 * 7, tuple(row.article_id for row in week)
 
 
-def _top(scope: dict, limit: int, since: datetime, now: datetime) -> sa.Select:
-    """The scope's live stories with views since `since`, most first, each row carrying the
-    scope's total (a window over the groups, before the LIMIT)."""
-    views = sa.func.sum(StoryViewHour.views)
-    query = (
+def _day_rank(row) -> int:
+    return row.day_rank
+
+
+def _week_rank(row) -> int:
+    return row.week_rank
+
+
+def _top(scope: dict, limit: int, now: datetime) -> sa.Select:
+    """The scope's live stories read in the last 7 days that are in the top `limit` of the last
+    24 hours or of the 7 days, with their rank in each and the scope's 24-hour total: both
+    windows and the fallback's test in one statement (window functions over the groups)."""
+    day_start = hour_of(now - timedelta(hours=24))
+    views = StoryViewHour.views
+    day_views = sa.func.sum(sa.case((StoryViewHour.hour >= day_start, views), else_=0))
+    week_views = sa.func.sum(views)
+    newest = StoryViewHour.article_id.desc()
+    grouped = (
         sa.select(
             StoryViewHour.article_id,
-            views.label("views"),
-            sa.func.sum(views).over().label("total"),
+            day_views.label("day_views"),
+            sa.func.sum(day_views).over().label("day_total"),
+            sa.func.row_number().over(order_by=(day_views.desc(), newest)).label("day_rank"),
+            sa.func.row_number().over(order_by=(week_views.desc(), newest)).label("week_rank"),
         )
         .join(Story, Story.id == StoryViewHour.article_id)
-        .where(StoryViewHour.hour >= hour_of(since), Story.visible(now))
+        .where(StoryViewHour.hour >= hour_of(now - timedelta(days=7)), Story.visible(now))
     )
     if scope.get("section") is not None:
-        query = query.where(Story.section_id == scope["section"].id)
-    query = query.where(
+        grouped = grouped.where(Story.section_id == scope["section"].id)
+    grouped = grouped.where(
         *subject_conditions(Story.id, country=scope.get("country"), region=scope.get("region"))
     )
-    return (
-        query.group_by(StoryViewHour.article_id)
-        .order_by(views.desc(), StoryViewHour.article_id.desc())
-        .limit(limit)
-    )
+    ranked = grouped.group_by(StoryViewHour.article_id).subquery()
+    return sa.select(ranked).where(sa.or_(ranked.c.day_rank <= limit, ranked.c.week_rank <= limit))
