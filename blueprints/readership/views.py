@@ -59,16 +59,17 @@ def count():
 
 
 def _refuse_other_sites() -> None:
-    """403 unless the browser says the beacon comes from a page of this site (browsers send
-    Sec-Fetch-Site and Origin with a beacon; a request without them is judged on the rest)."""
+    """403 unless the beacon comes from a page of this site: browsers say so in Sec-Fetch-Site;
+    one that sends no Sec-Fetch-Site is judged on its Origin, which must be SITE_URL's. (A
+    client that forges both is a script, and the rate limit and robot list are for it.)"""
     site = request.headers.get("Sec-Fetch-Site")
-    if site is not None and site != "same-origin":
-        abort(403)
-    origin = request.headers.get("Origin")
-    if origin is not None:
-        ours = {_origin(request.host_url), _origin(current_app.config["SITE_URL"])}
-        if _origin(origin) not in ours:
+    if site is not None:
+        if site != "same-origin":
             abort(403)
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None and _origin(origin) != _origin(current_app.config["SITE_URL"]):
+        abort(403)
 
 
 def _origin(url: str) -> str:
