@@ -13,6 +13,7 @@ from blueprints.live.views import bp as live_bp
 from blueprints.news.views import bp as news_bp
 from blueprints.ops.views import bp as ops_bp
 from blueprints.pages.views import bp as pages_bp
+from blueprints.readership.views import bp as readership_bp
 from blueprints.search.views import bp as search_bp
 from cli import register_commands
 from web.errors import register_errorhandlers
@@ -55,3 +56,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(live_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(readership_bp)

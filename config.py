@@ -40,6 +40,10 @@ ENV_SETTINGS = {
     "HEALTHZ_TOKEN": str,
     "CACHE_TYPE": str,
     "CONTACT_RATE_LIMIT": str,
+    "COUNT_RATE_LIMIT": str,
+    "MOST_READ_MIN_VIEWS": int,
+    "MOST_READ_SECONDS": int,
+    "READERSHIP_FOLD_SECONDS": int,
     "TRUSTED_HOSTS": lambda value: [h.strip() for h in value.split(",") if h.strip()],
     "ADMIN_REQUIRE_TOTP": lambda value: value.strip().lower() in ("1", "true", "yes", "on"),
     "SITE_TIMEZONE": str,
@@ -107,6 +111,18 @@ class Defaults:
     CONTACT_RATE_LIMIT = "5 per minute; 30 per day"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+
+    # Readership counts (newsroom/readership.py). Beacons one client address may send: generous
+    # (an office or a mobile carrier puts many readers behind one address), yet one client cannot
+    # add more than this to the counts.
+    COUNT_RATE_LIMIT = "120 per minute; 2000 per day"
+    # Most read: the last 24 hours, or the last 7 days when the 24 hours hold fewer views than
+    # this in the front's scope; the list is kept this long (the page cache adds its own time).
+    MOST_READ_MIN_VIEWS = 50
+    MOST_READ_SECONDS = 300
+    # The buffered counts are folded into the tables at most this often, by the beacon endpoint
+    # after it has answered (0: only `flask --app app readership fold` folds them).
+    READERSHIP_FOLD_SECONDS = 60
 
     # Newsroom sign-in. Only failed attempts count. Per client address (any account) and per
     # account from one address, the limit refuses (429); per account from every address together,

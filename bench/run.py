@@ -33,6 +33,8 @@ bench/results/<timestamp>-<backend>.json. Then the live-page case (bench/live.py
     BENCH_SCALE=1000000 python bench/run.py  # adds the 1M scale (minutes more to build)
 
     make bench BENCH_ARGS="--quick"
+    make bench BENCH_ARGS="--only beacons"   # counting: 2,000 beacons/s for 30 s while an
+        # editor saves stories (bench/beacons.py; --backend postgres for PostgreSQL + Redis)
     make bench BENCH_ARGS="--scales 10000,100000,1000000 --live-seconds 0"
     make bench BENCH_ARGS="--backend postgres --seconds 3"   # with BENCH_DATABASE_URL and
         # BENCH_REDIS_URL set, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres and
@@ -146,6 +148,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--quick",
         action="store_true",
         help="10k stories, 2 s a case, 3 rounds, no photos, no nginx or live cases",
+    )
+    parser.add_argument(
+        "--only",
+        choices=("beacons",),
+        help="run one case alone: beacons (bench/beacons.py: 2,000 beacons a second for 30 s "
+        "while an editor saves stories; --seconds and --backend apply)",
     )
     parser.add_argument(
         "--table", metavar="JSON", nargs="+", help="print results' tables as Markdown"
@@ -496,6 +504,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.table:
         for path in args.table:
             print(report.summary(json.loads(Path(path).read_text()), markdown=True) + "\n")
+        return
+    if args.only == "beacons":
+        from bench import beacons
+
+        backend = "postgres" if args.backend == "postgres" else "sqlite"
+        seconds = args.seconds if "--seconds" in (argv or sys.argv) else 30
+        beacons.main(["--seconds", str(seconds), "--backend", backend])
         return
     backends = ["sqlite"] if args.backend in ("all", "sqlite") else []
     has_servers = os.environ.get("BENCH_DATABASE_URL") and os.environ.get("BENCH_REDIS_URL")

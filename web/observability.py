@@ -62,7 +62,9 @@ def register_request_logging(app: Flask) -> None:
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         # Fast successful reads are in gunicorn's access log (with the same request id); the
         # app logs what an operator needs to look at: writes, errors and slow requests.
-        notable = request.method not in ("GET", "HEAD") or response.status_code >= 400
+        # A counting beacon (POST /count, thousands a second at peak) is no write to look at.
+        write = request.method not in ("GET", "HEAD") and request.endpoint != "readership.count"
+        notable = write or response.status_code >= 400
         if notable or elapsed > 500:
             log.info(
                 'method=%s path="%s" status=%d ms=%.1f',

@@ -1,0 +1,194 @@
+"""Readership, counted without cookies: a view of a live story and where its reader came from,
+a search that found nothing; and what readers read most, for the fronts.
+
+Counting never writes a hot row: each count goes to a buffer (newsroom/readership_buffer.py,
+Redis or a small table) and is folded into the hourly tables later (newsroom/readership_fold.py:
+at most once a minute by the beacon endpoint after it has answered, and by `flask --app app
+readership fold`). Nothing about the reader is kept: no address, no user agent, no identifier;
+a referrer is a host name or a channel (`feed`, `email`, `direct`, `search`: the site's own).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from crawlerdetect import CrawlerDetect
+from flask import current_app
+from sqlalchemy.orm import load_only
+
+from extensions import cache, db
+from newsroom.models import Story, StoryViewHour, utcnow
+from newsroom.models.story_links import subject_conditions
+from newsroom.readership_buffer import MISS, REFERRER, STORY, Increment, buffer, hour_of
+from newsroom.readership_fold import fold, retire_old_counts
+
+__all__ = [
+    "CHANNELS",
+    "MostRead",
+    "clean_referrer",
+    "fold",
+    "is_live_story",
+    "is_robot",
+    "most_read",
+    "normalise_search",
+    "record_search_miss",
+    "record_view",
+    "retire_old_counts",
+]
+
+log = logging.getLogger(__name__)
+
+CHANNELS = ("feed", "email", "direct", "search")
+# A host name as a browser reduces a referrer to one (URL.hostname: punycode, lower case), or
+# an IPv6 literal in brackets.
+HOST_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\[[0-9a-f:.]{2,45}\]")
+SEARCH_WORDS = 200
+SPACES = re.compile(r"\s+")
+# Live stories this worker has looked up, per content version (a publish or unpublish starts a
+# new one), so a burst of beacons for one story costs one query.
+_LIVE: OrderedDict[tuple[str, int], bool] = OrderedDict()
+LIVE_KEPT = 2048
+
+
+def clean_referrer(value: str | None) -> str | None:
+    """The referrer as stored: a channel or a host name; None when it is neither."""
+    value = (value or "direct").strip().lower()
+    if value in CHANNELS or HOST_PATTERN.fullmatch(value):
+        return value
+    return None
+
+
+_ROBOTS = CrawlerDetect()
+
+
+def is_robot(user_agent: str) -> bool:
+    """A crawler, spider, monitor or script by its user agent (crawlerdetect's maintained list,
+    which keeps the last 1,024 answers), or no user agent at all: every browser sends one."""
+    user_agent = user_agent.strip()[:1000]
+    return not user_agent or _ROBOTS.is_crawler(user_agent)
+
+
+def normalise_search(words: str) -> str:
+    """A search's words as counted: lower case, runs of spaces made one, at most 200 chars."""
+    return SPACES.sub(" ", words).strip().lower()[:SEARCH_WORDS].strip()
+
+
+def is_live_story(story_id: int, version: str) -> bool:
+    """Whether readers may see this story now (looked up once per content version)."""
+    key = (version, story_id)
+    live = _LIVE.get(key)
+    if live is None:
+        visible = sa.select(Story.id).where(Story.id == story_id, Story.visible())
+        live = db.session.scalar(visible) is not None
+        _LIVE[key] = live
+        while len(_LIVE) > LIVE_KEPT:
+            _LIVE.popitem(last=False)
+    return live
+
+
+def record_view(story_id: int, referrer: str, now: datetime | None = None) -> None:
+    """Count one view of a story, and where it came from (see clean_referrer)."""
+    hour = hour_of(now or utcnow())
+    buffer([Increment(STORY, str(story_id), hour), Increment(REFERRER, referrer, hour)])
+
+
+def record_search_miss(words: str, now: datetime | None = None) -> None:
+    """Count a search that found nothing, by its normalised words (nothing for no words)."""
+    words = normalise_search(words)
+    if not words:
+        return
+    try:
+        buffer([Increment(MISS, words, hour_of(now or utcnow()))])
+    except sa.exc.SQLAlchemyError as exc:  # the reader's search matters more than the count
+        db.session.rollback()
+        log.warning("a search that found nothing was not counted: %s", exc)
+
+
+# --- most read -------------------------------------------------------------------------------
+
+
+@dataclass
+class MostRead:
+    """The stories read most in a front's scope, most first, over `hours` (24, or 168)."""
+
+    hours: int = 24
+    stories: list[Story] = field(default_factory=list)
+
+
+def most_read(scope: dict | None = None, limit: int = 5, now: datetime | None = None) -> MostRead:
+    """The top live stories by views in the last 24 hours, or the last 7 days when the 24 hours
+    hold fewer than MOST_READ_MIN_VIEWS views in this scope; `scope` names at most one of
+    section, country or region (a list's filters), None for the whole site.
+
+    The ranking is cached for MOST_READ_SECONDS; the stories are read each time, visible ones
+    only, so a story unpublished meanwhile drops out at once."""
+    scope = {k: v for k, v in (scope or {}).items() if v is not None}
+    subject = next(iter(scope.items()), None)
+    name = f"{subject[0]}:{subject[1].id}" if subject else "site"
+    key = f"most-read:{name}:{limit}"
+    ranking = cache.get(key)
+    if not isinstance(ranking, tuple):
+        ranking = _ranking(scope, limit, now or utcnow())
+        cache.set(key, ranking, timeout=current_app.config["MOST_READ_SECONDS"])
+    hours, ids = ranking
+    if not ids:
+        return MostRead(hours=hours)
+    rows = db.session.scalars(
+        sa.select(Story)
+        .where(Story.id.in_(ids), Story.visible())
+        .options(load_only(Story.id, Story.slug, Story.headline, Story.lang, Story.live_at))
+    )
+    by_id = {story.id: story for story in rows}
+    return MostRead(hours=hours, stories=[by_id[i] for i in ids if i in by_id])
+
+
+def _ranking(scope: dict, limit: int, now: datetime) -> tuple[int, tuple[int, ...]]:
+    """(hours, story ids most read first) for the scope, from one query (see _top)."""
+    rows = db.session.execute(_top(scope, limit, now)).all()
+    if rows and rows[0].day_total >= current_app.config["MOST_READ_MIN_VIEWS"]:
+        day = sorted((r for r in rows if r.day_rank <= limit and r.day_views), key=_day_rank)
+        return 24, tuple(row.article_id for row in day)
+    week = sorted((r for r in rows if r.week_rank <= limit), key=_week_rank)
+    return 24 * 7, tuple(row.article_id for row in week)
+
+
+def _day_rank(row) -> int:
+    return row.day_rank
+
+
+def _week_rank(row) -> int:
+    return row.week_rank
+
+
+def _top(scope: dict, limit: int, now: datetime) -> sa.Select:
+    """The scope's live stories read in the last 7 days that are in the top `limit` of the last
+    24 hours or of the 7 days, with their rank in each and the scope's 24-hour total: both
+    windows and the fallback's test in one statement (window functions over the groups)."""
+    day_start = hour_of(now - timedelta(hours=24))
+    views = StoryViewHour.views
+    day_views = sa.func.sum(sa.case((StoryViewHour.hour >= day_start, views), else_=0))
+    week_views = sa.func.sum(views)
+    newest = StoryViewHour.article_id.desc()
+    grouped = (
+        sa.select(
+            StoryViewHour.article_id,
+            day_views.label("day_views"),
+            sa.func.sum(day_views).over().label("day_total"),
+            sa.func.row_number().over(order_by=(day_views.desc(), newest)).label("day_rank"),
+            sa.func.row_number().over(order_by=(week_views.desc(), newest)).label("week_rank"),
+        )
+        .join(Story, Story.id == StoryViewHour.article_id)
+        .where(StoryViewHour.hour >= hour_of(now - timedelta(days=7)), Story.visible(now))
+    )
+    if scope.get("section") is not None:
+        grouped = grouped.where(Story.section_id == scope["section"].id)
+    grouped = grouped.where(
+        *subject_conditions(Story.id, country=scope.get("country"), region=scope.get("region"))
+    )
+    ranked = grouped.group_by(StoryViewHour.article_id).subquery()
+    return sa.select(ranked).where(sa.or_(ranked.c.day_rank <= limit, ranked.c.week_rank <= limit))

@@ -1,0 +1,215 @@
+"""Where counts wait to be folded: a Redis hash per hour when the site's cache is Redis, else the
+view_buffer table (one INSERT per beacon, never a read-modify-write of a hot row).
+
+Redis layout, under the cache's key prefix:
+- `reads:h:<YYYY-MM-DDTHH>`: the hour's hash; fields `s:<story id>`, `r:<referrer>`, `m:<words>`,
+  each a count (HINCRBY). Every increment of a beacon and the hour's name in `reads:hours` are
+  written in one MULTI/EXEC.
+- A fold takes an hour away by first noting a new name in `reads:folding`, then dropping the
+  hour from `reads:hours`, then RENAME-ing it to that name: an increment that arrives after the
+  RENAME makes a new hash (and names it again), so none is lost. The renamed hashes are read, the
+  database commits, and only then are they deleted: a fold that fails before its commit leaves
+  them for the next one. (A crash between the commit and the delete would count them twice;
+  that window is one round trip.)
+
+A Redis that fails while counting sends that beacon's counts to the table instead; the fold
+always empties both.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import redis
+import sqlalchemy as sa
+from flask import current_app
+
+from extensions import db
+from newsroom.models import ViewBuffer
+
+log = logging.getLogger(__name__)
+
+STORY, REFERRER, MISS = "story", "referrer", "miss"
+FIELD_PREFIX = {STORY: "s", REFERRER: "r", MISS: "m"}
+KIND_OF_FIELD = {v: k for k, v in FIELD_PREFIX.items()}
+HOUR_FORMAT = "%Y-%m-%dT%H"
+
+
+@dataclass(frozen=True)
+class Increment:
+    """One count to add: a story's view in an hour, a referrer's or a missed search's in a day."""
+
+    kind: str
+    key: str
+    hour: datetime
+
+
+@dataclass
+class Drained:
+    """Counts taken out of the buffers, by (kind, key, bucket): bucket an hour for stories, a
+    day for the others. `finish()` after the commit that stored them removes them for good."""
+
+    stories: Counter = field(default_factory=Counter)
+    referrers: Counter = field(default_factory=Counter)
+    misses: Counter = field(default_factory=Counter)
+    redis_keys: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, key: str, hour: datetime, count: int) -> None:
+        if kind == STORY:
+            self.stories[(int(key), hour)] += count
+        elif kind == REFERRER:
+            self.referrers[(hour.date(), key)] += count
+        elif kind == MISS:
+            self.misses[(hour.date(), key)] += count
+
+    def finish(self) -> None:
+        if not self.redis_keys:
+            return
+        client = redis_client()
+        if client is None:
+            return
+        try:
+            pipe = client.pipeline(transaction=True)
+            pipe.delete(*self.redis_keys)
+            pipe.srem(_key("reads:folding"), *self.redis_keys)
+            pipe.execute()
+        except redis.RedisError as exc:
+            log.error("folded counts could not be removed from Redis: %s", exc)
+
+
+def hour_of(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+# --- Redis ------------------------------------------------------------------------------------
+
+
+def redis_client() -> redis.Redis | None:
+    """This app's Redis client for counts, or None when its cache is not Redis."""
+    app = current_app._get_current_object()
+    if app.config.get("CACHE_TYPE") != "RedisCache" or not app.config.get("CACHE_REDIS_URL"):
+        return None
+    client = app.extensions.get("readership_redis")
+    if client is None:
+        client = app.extensions["readership_redis"] = redis.Redis.from_url(
+            app.config["CACHE_REDIS_URL"], socket_timeout=0.5, socket_connect_timeout=0.5
+        )
+    return client
+
+
+def _key(name: str) -> str:
+    return current_app.config.get("CACHE_KEY_PREFIX", "") + name
+
+
+def _to_redis(client: redis.Redis, increments: list[Increment]) -> None:
+    pipe = client.pipeline(transaction=True)
+    hours = set()
+    for item in increments:
+        hour_key = _key("reads:h:" + item.hour.strftime(HOUR_FORMAT))
+        hours.add(hour_key)
+        pipe.hincrby(hour_key, f"{FIELD_PREFIX[item.kind]}:{item.key}", 1)
+    pipe.sadd(_key("reads:hours"), *hours)
+    pipe.execute()
+
+
+def _drain_redis(client: redis.Redis, into: Drained) -> None:
+    folding_set = _key("reads:folding")
+    for hour_key in client.smembers(_key("reads:hours")):
+        hour_key = hour_key.decode()
+        # The new name says the hour, so a hash renamed by a fold that then stopped is whole.
+        name = _key(f"reads:f:{hour_key.rsplit(':', 1)[-1]}:{uuid.uuid4().hex}")
+        client.sadd(folding_set, name)  # first, so a fold that stops here leaves no orphan
+        client.srem(_key("reads:hours"), hour_key)
+        try:
+            client.rename(hour_key, name)
+        except redis.ResponseError:  # no such key: an earlier fold took it, nothing came since
+            client.srem(folding_set, name)
+    # Every renamed hash, this fold's and any an earlier fold left behind.
+    for name in client.smembers(folding_set):
+        name = name.decode()
+        try:
+            hour = datetime.strptime(name.rsplit(":", 2)[-2], HOUR_FORMAT).replace(tzinfo=UTC)
+        except (IndexError, ValueError):
+            log.error("a buffered hash with a bad name was skipped: %s", name)
+            continue
+        for field_name, count in client.hgetall(name).items():
+            prefix, _, key = field_name.decode("utf-8", "replace").partition(":")
+            if prefix in KIND_OF_FIELD and key:
+                into.add(KIND_OF_FIELD[prefix], key, hour, int(count))
+        into.redis_keys.append(name)
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+def _to_table(increments: list[Increment]) -> None:
+    rows = [
+        {
+            "kind": item.kind,
+            "key": item.key,
+            "bucket": item.hour.strftime(HOUR_FORMAT),
+            "count": 1,
+            "created_at": item.hour,
+        }
+        for item in increments
+    ]
+    # End the request's transaction first: a reading one (a search on SQLite) cannot be turned
+    # into a writing one once another writer has committed; a new one waits its turn instead.
+    db.session.commit()
+    db.session.execute(sa.insert(ViewBuffer.__table__), rows)
+    db.session.commit()
+
+
+def _drain_table(into: Drained) -> None:
+    """Delete every buffered row, reading what each held (DELETE ... RETURNING): a row written
+    meanwhile is either read and deleted here or left for the next fold, never lost."""
+    table = ViewBuffer.__table__
+    deleted = db.session.execute(
+        sa.delete(table).returning(table.c.kind, table.c.key, table.c.bucket, table.c.count)
+    )
+    for kind, key, bucket, count in deleted:
+        try:
+            hour = datetime.strptime(bucket, HOUR_FORMAT).replace(tzinfo=UTC)
+        except ValueError:
+            log.error("a buffered count with a bad bucket was dropped: %r", bucket)
+            continue
+        into.add(kind, key, hour, count)
+
+
+# --- both ------------------------------------------------------------------------------------
+
+
+def buffer(increments: list[Increment]) -> None:
+    """Keep these counts until the next fold: in Redis when there is one, else in the table."""
+    if not increments:
+        return
+    client = redis_client()
+    if client is not None:
+        try:
+            _to_redis(client, increments)
+            return
+        except redis.RedisError as exc:
+            log.warning("counting in the database: Redis failed (%s)", exc)
+    _to_table(increments)
+
+
+def drain() -> Drained:
+    """Take every buffered count out of Redis (renamed, kept until finish()) and out of the
+    table (deleted in the caller's transaction, so a rollback puts them back)."""
+    drained = Drained()
+    client = redis_client()
+    if client is not None:
+        try:
+            _drain_redis(client, drained)
+        except redis.RedisError as exc:
+            log.warning("counts in Redis left for the next fold: %s", exc)
+    _drain_table(drained)
+    return drained
+
+
+def day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)

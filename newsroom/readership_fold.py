@@ -1,0 +1,173 @@
+"""Folding the buffered counts into the readership tables, and retiring old detail.
+
+`fold()` drains both buffers (newsroom/readership_buffer.py) and adds what they held to
+StoryViewHour, ReferrerDay and SearchMissDay with upserts (INSERT ... ON CONFLICT DO UPDATE,
+on SQLite and PostgreSQL alike), in one transaction with the buffer table's DELETE: either all
+of a fold is stored or none of it, and none of it is lost.
+
+`retire_old_counts()` keeps 13 months of detail: hourly rows older than that become one row per
+story and month (bucket = the month's first hour), referrer and search-miss days are deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from extensions import db
+from newsroom.models import ReferrerDay, SearchMissDay, Story, StoryViewHour, utcnow
+from newsroom.readership_buffer import drain
+
+log = logging.getLogger(__name__)
+
+KEEP_MONTHS = 13
+CHUNK = 500
+
+
+@dataclass
+class FoldReport:
+    views: int = 0
+    stories: int = 0
+    referrers: int = 0
+    misses: int = 0
+
+
+@dataclass
+class RetentionReport:
+    hours_folded: int = 0
+    months_written: int = 0
+    referrer_days: int = 0
+    miss_days: int = 0
+
+
+def fold() -> FoldReport:
+    """Move every buffered count into the tables; committed before the buffers let go of it."""
+    drained = drain()
+    try:
+        existing = _existing_story_ids({story for story, _hour in drained.stories})
+        stories = {k: n for k, n in drained.stories.items() if k[0] in existing}
+        if len(stories) < len(drained.stories):
+            log.info("views of %d deleted stories dropped", len(drained.stories) - len(stories))
+        _upsert(
+            StoryViewHour,
+            [{"article_id": a, "hour": h, "views": n} for (a, h), n in stories.items()],
+            ("article_id", "hour"),
+            "views",
+        )
+        _upsert(
+            ReferrerDay,
+            [{"day": d, "host": k, "views": n} for (d, k), n in drained.referrers.items()],
+            ("day", "host"),
+            "views",
+        )
+        _upsert(
+            SearchMissDay,
+            [{"day": d, "query": k, "searches": n} for (d, k), n in drained.misses.items()],
+            ("day", "query"),
+            "searches",
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()  # the table's rows come back; Redis's renamed hashes stay
+        raise
+    drained.finish()
+    return FoldReport(
+        views=sum(stories.values()),
+        stories=len({a for a, _h in stories}),
+        referrers=sum(drained.referrers.values()),
+        misses=sum(drained.misses.values()),
+    )
+
+
+def _existing_story_ids(ids: set[int]) -> set[int]:
+    found: set[int] = set()
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        found.update(db.session.scalars(sa.select(Story.id).where(Story.id.in_(chunk))))
+    return found
+
+
+def _upsert(model, rows: list[dict], index: tuple[str, ...], column: str) -> None:
+    """Add each row's count to the row with the same key, or insert it."""
+    if not rows:
+        return
+    table = model.__table__
+    insert = sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert
+    for start in range(0, len(rows), CHUNK):
+        statement = insert(table).values(rows[start : start + CHUNK])
+        statement = statement.on_conflict_do_update(
+            index_elements=list(index),
+            set_={column: table.c[column] + statement.excluded[column]},
+        )
+        db.session.execute(statement)
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+
+def month_start(moment: datetime) -> datetime:
+    return datetime(moment.year, moment.month, 1, tzinfo=UTC)
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The first hour of the month `months` before the month of `moment`."""
+    index = moment.year * 12 + (moment.month - 1) - months
+    return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
+
+
+def retention_cutoff(now: datetime | None = None) -> datetime:
+    """Detail before this (the start of a month, 13 months back) is aggregated away."""
+    return months_before(now or utcnow(), KEEP_MONTHS)
+
+
+def retire_old_counts(now: datetime | None = None) -> RetentionReport:
+    """Fold hourly rows older than 13 months into monthly ones; delete old referrer and
+    search-miss days. Running it again changes nothing."""
+    cutoff = retention_cutoff(now)
+    table = StoryViewHour.__table__
+    months: dict[tuple[int, datetime], list[tuple[datetime, int]]] = defaultdict(list)
+    rows = db.session.execute(
+        sa.select(table.c.article_id, table.c.hour, table.c.views).where(table.c.hour < cutoff)
+    )
+    for article_id, hour, views in rows:
+        hour = hour.replace(tzinfo=UTC) if hour.tzinfo is None else hour
+        months[(article_id, month_start(hour))].append((hour, views))
+    # A month already folded is one row at its first hour: left alone.
+    changed = {key: rows for key, rows in months.items() if len(rows) > 1 or rows[0][0] != key[1]}
+    report = RetentionReport()
+    if changed:
+        report.hours_folded = sum(len(r) for r in changed.values())
+        report.months_written = len(changed)
+        delete = sa.delete(table).where(
+            table.c.article_id == sa.bindparam("a"),
+            table.c.hour >= sa.bindparam("start", type_=table.c.hour.type),
+            table.c.hour < sa.bindparam("end", type_=table.c.hour.type),
+        )
+        db.session.execute(
+            delete,
+            [{"a": a, "start": start, "end": months_before(start, -1)} for (a, start) in changed],
+        )
+        totals = Counter({key: sum(v for _h, v in rows) for key, rows in changed.items()})
+        db.session.execute(
+            sa.insert(table),
+            [{"article_id": a, "hour": start, "views": n} for (a, start), n in totals.items()],
+        )
+    report.referrer_days = (
+        db.session.execute(sa.delete(ReferrerDay).where(ReferrerDay.day < cutoff.date())).rowcount
+        or 0
+    )
+    report.miss_days = (
+        db.session.execute(
+            sa.delete(SearchMissDay).where(SearchMissDay.day < cutoff.date())
+        ).rowcount
+        or 0
+    )
+    db.session.commit()
+    return report
