@@ -44,6 +44,7 @@ ENV_SETTINGS = {
     "MOST_READ_MIN_VIEWS": int,
     "MOST_READ_SECONDS": int,
     "READERSHIP_FOLD_SECONDS": int,
+    "READERSHIP_BATCH_SECONDS": float,
     "TRUSTED_HOSTS": lambda value: [h.strip() for h in value.split(",") if h.strip()],
     "ADMIN_REQUIRE_TOTP": lambda value: value.strip().lower() in ("1", "true", "yes", "on"),
     "SITE_TIMEZONE": str,
@@ -123,6 +124,9 @@ class Defaults:
     # The buffered counts are folded into the tables at most this often, by the beacon endpoint
     # after it has answered (0: only `flask --app app readership fold` folds them).
     READERSHIP_FOLD_SECONDS = 60
+    # Each worker gathers counts in memory and writes them at most this often, as one batch: a
+    # burst of beacons is a few writes a second, not one transaction each (0: each at once).
+    READERSHIP_BATCH_SECONDS = 1.0
 
     # Newsroom sign-in. Only failed attempts count. Per client address (any account) and per
     # account from one address, the limit refuses (429); per account from every address together,

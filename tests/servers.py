@@ -30,6 +30,8 @@ def base_config(tmp: Path, media: Path) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_KEY_PREFIX": prefix,
+        # Counts written as they come, so a test sees them at once (test_counts tests batches).
+        "READERSHIP_BATCH_SECONDS": 0,
         "TICKER_POLL_SECONDS": 1,
         "LATEST_POLL_SECONDS": 1,
         # Fast hashes keep the suite quick; production uses scrypt (see config.py).

@@ -29,6 +29,7 @@ def live_server_env() -> dict:
         "MOST_READ_SECONDS": "1",
         "MOST_READ_MIN_VIEWS": "1",
         "READERSHIP_FOLD_SECONDS": "0",
+        "READERSHIP_BATCH_SECONDS": "0",
     }
 
 

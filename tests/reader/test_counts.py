@@ -4,6 +4,7 @@ rows without losing any; detail older than 13 months is aggregated away."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -370,3 +371,73 @@ def test_detail_older_than_13_months_is_aggregated_away(app, query):
     again, rows_again, *_ = query(retire)
     assert again.hours_folded == 0 and rows_again == rows
     assert views(app, story) == 107
+
+
+# --- a worker's batch: a burst of beacons is a few writes, not one transaction each ------------
+
+
+def _buffer_writes(app):
+    """How many INSERTs into the buffer table run while the block runs."""
+    seen = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("INSERT INTO VIEW_BUFFER"):
+            seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    return seen, lambda: sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_burst_of_beacons_is_written_as_one_batch_and_folded_whole(make_app, tmp_path):
+    app = make_app(
+        CACHE_TYPE="FileSystemCache", CACHE_DIR=str(tmp_path / "batch-cache"), CACHE_OPTIONS={}
+    )
+    app.config.update(READERSHIP_FOLD_SECONDS=0, READERSHIP_BATCH_SECONDS=30)
+    with app.app_context():
+        first = make_story(headline="Monsoon rains ease over Kerala").id
+        second = make_story(headline="Seoul subway extends night service").id
+    seen, stop = _buffer_writes(app)
+    try:
+        client = app.test_client()
+        for _ in range(40):
+            assert beacon(client, first).status_code == 204
+        for _ in range(10):
+            assert beacon(client, second, source="email").status_code == 204
+        assert seen == [], "nothing written per beacon: the batch waits in the worker"
+        fold(app)  # a fold writes the worker's batch first, then folds it
+        assert len(seen) == 1, "the 50 beacons were one INSERT"
+    finally:
+        stop()
+    assert views(app, first) == 40
+    assert views(app, second) == 10
+    with app.app_context():
+        referrers = dict(db.session.execute(sa.select(ReferrerDay.host, ReferrerDay.views)).all())
+    assert referrers == {"news.example": 40, "email": 10}
+
+
+def test_the_workers_thread_writes_a_waiting_batch_within_its_seconds(make_app, tmp_path):
+    app = make_app(
+        CACHE_TYPE="FileSystemCache", CACHE_DIR=str(tmp_path / "batch-cache"), CACHE_OPTIONS={}
+    )
+    app.config.update(READERSHIP_FOLD_SECONDS=0, READERSHIP_BATCH_SECONDS=0.2)
+    with app.app_context():
+        story = make_story(headline="Hanoi opens its second metro line").id
+    client = app.test_client()
+    for _ in range(3):
+        assert beacon(client, story).status_code == 204
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with app.app_context():
+            waiting = db.session.scalar(
+                sa.select(sa.func.sum(ViewBuffer.count)).where(ViewBuffer.kind == "story")
+            )
+            db.session.remove()
+        if waiting == 3:
+            break
+        time.sleep(0.1)
+    assert waiting == 3, "the batch reached the buffer table with nobody folding"
+    # And nothing is counted twice: the batch left the worker when it was written.
+    fold(app)
+    assert views(app, story) == 3
