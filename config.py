@@ -40,6 +40,13 @@ ENV_SETTINGS = {
     "HEALTHZ_TOKEN": str,
     "CACHE_TYPE": str,
     "CONTACT_RATE_LIMIT": str,
+    "SMTP_URL": str,
+    "SMTP_TIMEOUT": float,
+    "SMTP_CA_FILE": str,
+    "MAIL_FROM": str,
+    "BRIEFINGS_PER_SECOND": float,
+    "BRIEFINGS_LATEST_HOURS": float,
+    "BRIEFINGS_RATE_LIMIT": str,
     "TRUSTED_HOSTS": lambda value: [h.strip() for h in value.split(",") if h.strip()],
     "ADMIN_REQUIRE_TOTP": lambda value: value.strip().lower() in ("1", "true", "yes", "on"),
     "SITE_TIMEZONE": str,
@@ -104,6 +111,24 @@ class Defaults:
     CONTACT_RATE_LIMIT = "5 per minute; 30 per day"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+
+    # Email (morning briefings and their confirmations), see newsroom/mail.py.
+    # smtp://host:port uses STARTTLS when the server offers it (smtp://...?tls=required refuses
+    # to send in clear); smtps://user:password@host:465 speaks TLS from the start. A user name
+    # or password with reserved characters is percent-encoded in the URL.
+    SMTP_URL = "smtp://127.0.0.1:25"
+    SMTP_TIMEOUT = 10.0
+    # A CA bundle to trust instead of the system's (a private relay with its own certificate).
+    SMTP_CA_FILE = ""
+    # The sender; unset, "Asian-News.net <briefings@HOST>" with SITE_URL's host.
+    MAIL_FROM = ""
+    # Briefing emails handed to the SMTP server per second, at most.
+    BRIEFINGS_PER_SECOND = 10.0
+    # An edition not yet sent this many hours after its 07:00 is skipped (after an outage, a
+    # reader should not get yesterday's briefing at lunchtime).
+    BRIEFINGS_LATEST_HOURS = 6.0
+    # Sign-ups from one client address.
+    BRIEFINGS_RATE_LIMIT = "5 per minute; 30 per day"
 
     # Newsroom sign-in. Only failed attempts count. Per client address (any account) and per
     # account from one address, the limit refuses (429); per account from every address together,

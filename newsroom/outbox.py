@@ -43,9 +43,7 @@ def enqueue(kind: str, key: str, payload: dict, due_at: datetime | None = None) 
     exists = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.key == key))
     if exists:
         return False
-    db.session.add(
-        OutboxMessage(kind=kind, key=key, payload=payload, due_at=due_at or utcnow())
-    )
+    db.session.add(OutboxMessage(kind=kind, key=key, payload=payload, due_at=due_at or utcnow()))
     return True
 
 
