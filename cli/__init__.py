@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from cli import backup, demo, feeds, live, stories, ticker, users
+from cli import backup, briefings, demo, feeds, live, stories, ticker, users
 
 
 def register_commands(app: Flask) -> None:
@@ -15,5 +15,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(stories.stories_cli)
     app.cli.add_command(users.users_cli)
     app.cli.add_command(feeds.feeds_cli)
+    app.cli.add_command(briefings.briefings_cli)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)

@@ -16,6 +16,7 @@ a message whose delivery was in doubt is shown by mail clients as the same messa
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import re
 import smtplib
@@ -103,7 +104,9 @@ def build(
     address = one_line(to, 254)
     if not address or address != to.strip() or "@" not in address:
         raise RecipientRefused(f"not an email address: {to!r}")
-    message = EmailMessage()
+    # Headers unfolded up to RFC 5322's 998 characters: Python folds a subject of 70-odd
+    # characters by moving all of it to a continuation line, shown with a leading space.
+    message = EmailMessage(policy=email.policy.SMTP.clone(max_line_length=998))
     message["From"] = sender()
     message["To"] = address
     message["Subject"] = one_line(subject)
