@@ -3,6 +3,7 @@
 from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
     account,
     autosave,
+    briefings,
     dashboard,
     front,
     inbox,
