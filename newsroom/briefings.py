@@ -182,6 +182,7 @@ def edition_content(briefing: Briefing) -> dict:
             "headline": found[i].headline,
             "standfirst": found[i].standfirst or "",
             "dateline": found[i].dateline or "",
+            "lang": found[i].lang or "en",
             "url": absolute_url("news.story", slug=found[i].slug),
         }
         for i in ids

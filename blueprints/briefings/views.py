@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 
 from blueprints.briefings.forms import RegionsForm, SignupForm
 from extensions import csrf, limiter
-from newsroom import briefings, mail
+from newsroom import briefings, mail, zones
 from newsroom.briefings_editions import edition_of, sent_editions, stories_of
 from newsroom.models import Region, Subscriber
 from web.caching import cached_page
@@ -135,7 +135,11 @@ def archive(region):
     editions = sent_editions(found, before=before, limit=31)
     more = editions[30].edition if len(editions) > 30 else None
     return render_template(
-        "briefings/archive.html", region=found, editions=editions[:30], older=more
+        "briefings/archive.html",
+        region=found,
+        editions=editions[:30],
+        older=more,
+        zone_name=zones.zone_name(found.zone),
     )
 
 
