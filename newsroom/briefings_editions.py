@@ -262,12 +262,13 @@ def review(briefing: Briefing, *, intro: str, lead_id: int | None, order: list[i
 
 
 def upcoming(now: datetime | None = None) -> list[Briefing]:
-    """Editions not yet sent (and yesterday's onwards), soonest first: the review list."""
+    """Editions from yesterday's on, soonest first: the review list (one skipped after an outage
+    drops off it the next day)."""
     now = now or utcnow()
     return list(
         db.session.scalars(
             sa.select(Briefing)
-            .where(sa.or_(Briefing.sent_at.is_(None), Briefing.send_at >= now - timedelta(days=1)))
+            .where(Briefing.send_at >= now - timedelta(days=1))
             .order_by(Briefing.send_at, Briefing.region_id)
             .limit(60)
         )
