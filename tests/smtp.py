@@ -3,6 +3,7 @@ messages it accepts, can refuse chosen addresses (550), and can speak STARTTLS a
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import ssl
@@ -23,6 +24,10 @@ class Inbox:
 
     messages: list = field(default_factory=list)
     refuse: set = field(default_factory=set)
+    # Hold the DATA of the message after this many for `stall_seconds`, then turn it away with a
+    # 451 (once): a sender killed meanwhile leaves that message undelivered and claimed.
+    stall_after: int | None = None
+    stall_seconds: float = 10.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
@@ -31,6 +36,10 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.stall_after is not None and len(self.messages) >= self.stall_after:
+            self.stall_after = None
+            await asyncio.sleep(self.stall_seconds)
+            return "451 4.3.0 Try again later"
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         for rcpt in envelope.rcpt_tos:
             self.messages.append((rcpt.lower(), parsed))

@@ -3,6 +3,10 @@ subscribers, once each, through a real SMTP server on loopback: also after a cra
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +18,7 @@ from newsroom.briefings_editions import review, send_due
 from newsroom.models import Briefing, OutboxMessage, Region, Subscriber, utcnow
 from tests import smtp
 from tests.factories import StoryFactory
+from tests.helpers import ROOT
 
 # 07:00 in Shanghai (East Asia's clock) on 10 March is 23:00 UTC on the 9th; 07:00 in Jakarta
 # (Southeast Asia's) is 00:00 UTC on the 10th.
@@ -177,6 +182,64 @@ def test_a_crash_half_way_resumes_with_nobody_skipped_and_nobody_twice(ctx, inbo
     assert inbox.per_recipient() == dict.fromkeys(addresses, 1)
     db.session.expire_all()
     assert briefing.sent_at is not None and briefing.recipients == 6
+
+
+def test_a_sender_process_killed_mid_send_resumes_with_nobody_skipped_and_nobody_twice(
+    app, app_config, inbox, tmp_path
+):
+    """The command run by the timer, killed with SIGKILL while the 4th of 6 emails is on the
+    wire; the next run (once the lost sender's lease is over) completes the edition."""
+    with app.app_context():
+        story("Beijing opens its new airport terminal", "china", EAST_SEVEN)
+        addresses = [f"reader{n}@example.org" for n in range(6)]
+        for address in addresses:
+            subscribe(address, "east-asia")
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": app_config["SECRET_KEY"],
+        "SITE_URL": app_config["SITE_URL"],
+        "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
+        "SMTP_URL": f"smtp://127.0.0.1:{inbox.port}",
+        "BRIEFINGS_PER_SECOND": "1000",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "app", "briefings", "send", "--now"]
+    inbox.stall_after = 3
+    sender = subprocess.Popen(  # noqa: S603  # nosec B603 - our own command
+        [*command, (EAST_SEVEN + timedelta(minutes=5)).isoformat()],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while len(inbox.messages) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the 4th message is in DATA now, held by the server
+    sender.kill()
+    sender.wait()
+    assert inbox.per_recipient() == dict.fromkeys(addresses[:3], 1)
+
+    with app.app_context():
+        in_flight = db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.claimed_until.is_not(None))
+        ).all()
+        assert len(in_flight) == 1
+        # Its lease runs out (5 minutes in real life).
+        in_flight[0].claimed_until = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    done = subprocess.run(  # noqa: S603  # nosec B603
+        [*command, (EAST_SEVEN + timedelta(minutes=10)).isoformat()],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "sent east-asia 2026-03-10" in done.stdout
+    assert inbox.per_recipient() == dict.fromkeys(addresses, 1)
 
 
 def test_hostile_text_stays_text_in_headers_and_bodies(ctx, inbox):
