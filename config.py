@@ -14,7 +14,7 @@ import click
 from flask import Flask
 
 from database import describe, missing_database
-from newsroom import checklist, zones
+from newsroom import checklist, mail, zones
 from newsroom.photos import make_media_folder
 
 # Environment variables read by load(), with the type each is parsed as.
@@ -301,12 +301,16 @@ def check_database(app: Flask) -> None:
 
 
 def check_newsroom_settings(app: Flask) -> None:
-    """Refuse a home time zone or a checklist item that does not exist (a typo)."""
+    """Refuse a home time zone, a checklist item or a mail server address that cannot work."""
     zone = app.config["SITE_TIMEZONE"]
     if not zones.is_zone(zone):
         refuse_to_start(
             f"SITE_TIMEZONE={zone!r} is not a time zone; use a name such as Asia/Singapore or UTC."
         )
+    try:
+        mail.parse_smtp_url(app.config["SMTP_URL"])
+    except mail.MailNotConfigured as error:
+        refuse_to_start(f"SMTP_URL={app.config['SMTP_URL']!r}: {error}")
     if wrong := checklist.unknown(app.config["PUBLISH_CHECKLIST"]):
         refuse_to_start(
             f"PUBLISH_CHECKLIST names no check {', '.join(wrong)!s}; the checks are "

@@ -127,3 +127,11 @@ def test_sign_ups_are_rate_limited_per_client(make_app):
         assert client.post("/briefings", data={"email": "x"}).status_code == 422
     limited = client.post("/briefings", data={"email": "x"})
     assert limited.status_code == 429
+
+
+def test_a_server_with_an_unusable_smtp_url_refuses_to_start(app_config):
+    from app import create_app
+
+    with pytest.raises(SystemExit) as stopped:
+        create_app({**app_config, "SMTP_URL": "mail.example.org:25"})
+    assert stopped.value.code == 3
