@@ -8,6 +8,7 @@ from flask import Flask
 
 import config
 from blueprints.admin import bp as admin_bp
+from blueprints.briefings import bp as briefings_bp
 from blueprints.feeds.views import bp as feeds_bp
 from blueprints.live.views import bp as live_bp
 from blueprints.news.views import bp as news_bp
@@ -55,5 +56,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(briefings_bp)
     app.register_blueprint(ops_bp)
     app.register_blueprint(readership_bp)

@@ -14,7 +14,7 @@ import click
 from flask import Flask
 
 from database import describe, missing_database
-from newsroom import checklist, indexnow, zones
+from newsroom import checklist, indexnow, mail, zones
 from newsroom.photos import make_media_folder
 
 # Environment variables read by load(), with the type each is parsed as.
@@ -45,6 +45,13 @@ ENV_SETTINGS = {
     "MOST_READ_SECONDS": int,
     "READERSHIP_FOLD_SECONDS": int,
     "READERSHIP_BATCH_SECONDS": float,
+    "SMTP_URL": str,
+    "SMTP_TIMEOUT": float,
+    "SMTP_CA_FILE": str,
+    "MAIL_FROM": str,
+    "BRIEFINGS_PER_SECOND": float,
+    "BRIEFINGS_LATEST_HOURS": float,
+    "BRIEFINGS_RATE_LIMIT": str,
     "TRUSTED_HOSTS": lambda value: [h.strip() for h in value.split(",") if h.strip()],
     "ADMIN_REQUIRE_TOTP": lambda value: value.strip().lower() in ("1", "true", "yes", "on"),
     "SITE_TIMEZONE": str,
@@ -127,6 +134,23 @@ class Defaults:
     # Each worker gathers counts in memory and writes them at most this often, as one batch: a
     # burst of beacons is a few writes a second, not one transaction each (0: each at once).
     READERSHIP_BATCH_SECONDS = 1.0
+    # Email (morning briefings and their confirmations), see newsroom/mail.py.
+    # smtp://host:port uses STARTTLS when the server offers it (smtp://...?tls=required refuses
+    # to send in clear); smtps://user:password@host:465 speaks TLS from the start. A user name
+    # or password with reserved characters is percent-encoded in the URL.
+    SMTP_URL = "smtp://127.0.0.1:25"
+    SMTP_TIMEOUT = 10.0
+    # A CA bundle to trust instead of the system's (a private relay with its own certificate).
+    SMTP_CA_FILE = ""
+    # The sender; unset, "Asian-News.net <briefings@HOST>" with SITE_URL's host.
+    MAIL_FROM = ""
+    # Briefing emails handed to the SMTP server per second, at most.
+    BRIEFINGS_PER_SECOND = 10.0
+    # An edition not yet sent this many hours after its 07:00 is skipped (after an outage, a
+    # reader should not get yesterday's briefing at lunchtime).
+    BRIEFINGS_LATEST_HOURS = 6.0
+    # Sign-ups from one client address.
+    BRIEFINGS_RATE_LIMIT = "5 per minute; 30 per day"
 
     # Newsroom sign-in. Only failed attempts count. Per client address (any account) and per
     # account from one address, the limit refuses (429); per account from every address together,
@@ -307,12 +331,16 @@ def check_database(app: Flask) -> None:
 
 
 def check_newsroom_settings(app: Flask) -> None:
-    """Refuse a home time zone or a checklist item that does not exist (a typo)."""
+    """Refuse a home time zone, a checklist item or a mail server address that cannot work."""
     zone = app.config["SITE_TIMEZONE"]
     if not zones.is_zone(zone):
         refuse_to_start(
             f"SITE_TIMEZONE={zone!r} is not a time zone; use a name such as Asia/Singapore or UTC."
         )
+    try:
+        mail.parse_smtp_url(app.config["SMTP_URL"])
+    except mail.MailNotConfigured as error:
+        refuse_to_start(f"SMTP_URL={app.config['SMTP_URL']!r}: {error}")
     if wrong := checklist.unknown(app.config["PUBLISH_CHECKLIST"]):
         refuse_to_start(
             f"PUBLISH_CHECKLIST names no check {', '.join(wrong)!s}; the checks are "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from cli import backup, demo, feeds, live, outbox, readership, stories, ticker, users
+from cli import backup, briefings, demo, feeds, live, outbox, readership, stories, ticker, users
 
 
 def register_commands(app: Flask) -> None:
@@ -17,5 +17,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(feeds.feeds_cli)
     app.cli.add_command(outbox.outbox_cli)
     app.cli.add_command(readership.readership_cli)
+    app.cli.add_command(briefings.briefings_cli)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)

@@ -48,6 +48,7 @@ def load_frame() -> dict[str, dict]:
             row["slug"],
             name=row["name"],
             description=row["description"],
+            timezone=row.get("timezone", "UTC"),
             position=position,
         )
     db.session.flush()

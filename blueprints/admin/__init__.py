@@ -4,6 +4,7 @@ from blueprints.admin import (  # noqa: F401  (each module adds its views to bp)
     account,
     analytics,
     autosave,
+    briefings,
     dashboard,
     front,
     inbox,

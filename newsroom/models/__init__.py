@@ -19,6 +19,7 @@ from newsroom.models.base import (
     story_tags,
     utcnow,
 )
+from newsroom.models.briefing import Briefing, Subscriber, subscriber_regions
 from newsroom.models.cursors import (
     CURSOR_MAX_ID,
     CURSOR_MAX_MICROS,
@@ -68,10 +69,12 @@ __all__ = [
     "CURSOR_MAX_MICROS",
     "CURSOR_MIN_MICROS",
     "EPOCH",
+    "Briefing",
     "Front",
     "FrontSlot",
     "PHOTO_ID_MAX",
     "Story",
+    "Subscriber",
     "StoryUpdate",
     "UpdateKind",
     "AuditEntry",
@@ -105,6 +108,7 @@ __all__ = [
     "story_authors",
     "story_countries",
     "story_tags",
+    "subscriber_regions",
     "live_at_for",
     "live_contributors",
     "next_scheduled_time",

@@ -24,10 +24,16 @@ class Region(Named, db.Model):
     name: Mapped[str] = mapped_column(sa.String(80))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    # The region's main time zone (an IANA name): its morning briefing goes out at 07:00 on it.
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
 
     countries: Mapped[list[Country]] = relationship(
         back_populates="region", order_by="Country.name"
     )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_named(self.timezone)
 
     @classmethod
     def ordered(cls) -> list[Region]:

@@ -66,6 +66,9 @@ NEEDS = {
     "admin.message": "editor",
     "admin.message_handled": "editor",
     "admin.message_delete": "editor",
+    "admin.briefings": "editor",
+    "admin.briefings_prepare": "editor",
+    "admin.briefing_edit": "editor",
     "admin.users": "admin",
     "admin.user_role": "admin",
     "admin.user_active": "admin",
@@ -117,7 +120,15 @@ def targets(app, newsroom):
             "ticker": TickerItemFactory().id,
             "photos": PhotoFactory().id,
             "live-posts": LivePostFactory().id,
+            "briefings": _edition().id,
         }
+
+
+def _edition():
+    from newsroom.briefings_editions import assemble
+    from newsroom.models import Region, utcnow
+
+    return assemble(Region.by_slug("east-asia"), utcnow().date(), utcnow())
 
 
 def admin_rules(app):
