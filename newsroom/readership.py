@@ -91,6 +91,12 @@ def is_live_story(story_id: int, version: str) -> bool:
     return live
 
 
+def known_live(story_id: int, version: str) -> bool:
+    """Whether this story is known, without a query, to be live in this content version (False
+    when it is not, or not looked up yet: see is_live_story)."""
+    return _LIVE.get((version, story_id)) is True
+
+
 def record_view(story_id: int, referrer: str, now: datetime | None = None) -> None:
     """Count one view of a story, and where it came from (see clean_referrer)."""
     hour = hour_of(now or utcnow())

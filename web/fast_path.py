@@ -12,17 +12,22 @@ a 404), goes on to Flask unchanged.
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections import OrderedDict
 from functools import lru_cache
+from urllib.parse import parse_qs
 
 from flask import Flask, Response
 from werkzeug.datastructures import EnvironHeaders, Headers, MultiDict
 from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.wrappers import Request
+from werkzeug.wsgi import ClosingIterator
 
 from extensions import cache
+from newsroom import readership
+from web.beacon import BEACON_BYTES, STORY_ID, beacon_limit, declines_counting, fold_when_due
 from web.caching import (
     LIVE_POLL_CACHE_SECONDS,
     VERSION_KEY,
@@ -44,6 +49,9 @@ from web.security import add_security_headers
 TICKER_PATH = "/live/ticker"
 LATEST_PATH = "/live/latest"
 COVERAGE_PATH = re.compile(r"/live/coverage/([0-9]{1,18})")
+# The counting beacon (blueprints/readership): an ordinary one is counted here.
+BEACON_PATH = "/count"
+FORM = "application/x-www-form-urlencoded"
 
 
 # Request headers that make an answer conditional or partial: those go the werkzeug way below
@@ -60,7 +68,15 @@ class FastPath:
 
     def __init__(self, app: Flask, wsgi_app):
         self.wsgi_app = wsgi_app
+        self.app = app
         self.config = app.config
+        # As Flask's path answers a beacon (its 204 is a Response like any other; Flask-Login's
+        # hooks read the session, so Vary names Cookie).
+        self.beacon_headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Cache-Control", "no-store"),
+            ("Vary", "Cookie"),
+        ]
         self.backend = app.extensions["cache"][cache]
         self.health = app.extensions.setdefault("cache_health", {"down_until": 0.0, "error": ""})
         self.cookies = (
@@ -90,7 +106,10 @@ class FastPath:
 
     def __call__(self, environ, start_response):
         answer = None
-        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not self._has_session(environ):
+        method = environ.get("REQUEST_METHOD")
+        if method == "POST" and environ.get("PATH_INFO") == BEACON_PATH:
+            return self._beacon(environ, start_response)
+        if method in ("GET", "HEAD") and not self._has_session(environ):
             try:
                 answer = self._answer(environ)
             except Exception:  # a broken cache entry or backend: Flask's path copes and logs
@@ -102,6 +121,55 @@ class FastPath:
         status, headers, body = answer
         start_response(status, headers)
         return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
+
+    def _beacon(self, environ, start_response):
+        """An ordinary beacon, counted with Flask's rules (web/beacon.py) and answered 204; one
+        with anything unusual (no Sec-Fetch-Site, another site, a session, an odd body, a story
+        not yet known to be live this content version, over the limit) goes on to Flask, which
+        answers it, errors included, as it always has."""
+        if (
+            environ.get("HTTP_SEC_FETCH_SITE") != "same-origin"
+            or self._has_session(environ)
+            or not environ.get("CONTENT_TYPE", "").startswith(FORM)
+        ):
+            return self.wsgi_app(environ, start_response)
+        length = environ.get("CONTENT_LENGTH", "")
+        if not length.isdigit() or not 0 < int(length) <= BEACON_BYTES:
+            return self.wsgi_app(environ, start_response)
+        body = environ["wsgi.input"].read(int(length))
+        environ["wsgi.input"] = io.BytesIO(body)  # Flask reads it again if it takes over
+        try:
+            answer = self._count(environ, body)
+        except Exception:  # a cache or buffer error: Flask's path copes and logs
+            answer = None
+        if answer is None:
+            environ["wsgi.input"].seek(0)
+            return self.wsgi_app(environ, start_response)
+        headers, after = answer
+        start_response("204 NO CONTENT", headers)
+        return ClosingIterator([], after) if after else []
+
+    def _count(self, environ, body: bytes):
+        with self.app.app_context():
+            story, referrer, after = None, None, None
+            if not declines_counting(EnvironHeaders(environ)):
+                form = parse_qs(body.decode("ascii"), max_num_fields=4)
+                story = form.get("story", [""])[-1]
+                referrer = readership.clean_referrer(form.get("from", [None])[-1])
+                if not STORY_ID.fullmatch(story) or referrer is None:
+                    return None
+                version = live_version(self.backend.get(VERSION_KEY))
+                if version is None or not readership.known_live(int(story), version):
+                    return None
+            # Last, so that a beacon Flask takes over is not held against the limit twice.
+            if not beacon_limit(self.app).allows(environ.get("REMOTE_ADDR")):
+                return None  # Flask answers the 429
+            if story is not None:
+                readership.record_view(int(story), referrer)
+                after = fold_when_due(self.app)
+        ids = [("X-Request-ID", request_id(environ.get("HTTP_X_REQUEST_ID", "")))]
+        secure = self.security[environ.get("wsgi.url_scheme") == "https"]
+        return [*self.beacon_headers, *ids, *secure], after
 
     def _has_session(self, environ) -> bool:
         cookies = environ.get("HTTP_COOKIE", "")

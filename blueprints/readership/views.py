@@ -6,41 +6,31 @@ stays in every cache: counting is this separate request, answered 204 and never 
 
 from __future__ import annotations
 
-import logging
-import re
-import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from extensions import cache, csrf, limiter
+from extensions import csrf
 from newsroom import readership
+from web.beacon import BEACON_BYTES, STORY_ID, beacon_limit, declines_counting, fold_when_due
 from web.caching import content_version
 from web.pages import accepts_body
 
 bp = Blueprint("readership", __name__)
-log = logging.getLogger(__name__)
-
-# A beacon is "story=<id>&from=<host>": far under this. Anything bigger is refused (413).
-BEACON_BYTES = 512
-STORY_ID = re.compile(r"[1-9][0-9]{0,17}")
-FOLD_LOCK = "readership-fold"
-RETENTION_LOCK = "readership-retention"
-
-
-def _count_limit() -> str:
-    return current_app.config["COUNT_RATE_LIMIT"]
 
 
 @bp.post("/count")
 @accepts_body(BEACON_BYTES)
 @csrf.exempt  # a beacon carries no token; it is refused unless it comes from the site itself
-@limiter.limit(_count_limit)
 def count():
-    """Count one view of a live story: 204 and nothing else, counted or not."""
+    """Count one view of a live story: 204 and nothing else, counted or not. (An ordinary
+    beacon is answered by the fast path, web/fast_path.py, with the same rules: web/beacon.py.)"""
     _refuse_other_sites()
+    app = current_app._get_current_object()
+    if not beacon_limit(app).allows(request.remote_addr):
+        abort(429, description="Too many beacons from this address.")
     counted = False
-    if not _declines_counting():
+    if not declines_counting(request.headers):
         story_id = request.form.get("story", "")
         if not STORY_ID.fullmatch(story_id):
             abort(400, description="The beacon names no story.")
@@ -53,8 +43,8 @@ def count():
         counted = True
     response = Response(status=204)
     response.headers["Cache-Control"] = "no-store"
-    if counted:
-        _fold_after(response)
+    if counted and (fold := fold_when_due(app)) is not None:
+        response.call_on_close(fold)
     return response
 
 
@@ -75,40 +65,6 @@ def _refuse_other_sites() -> None:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def _declines_counting() -> bool:
-    """The reader asked not to be tracked (Global Privacy Control, Do Not Track), or the user
-    agent is a robot (crawlerdetect's list; an empty one too: every browser sends one)."""
-    headers = request.headers
-    if headers.get("Sec-GPC", "").strip() == "1" or headers.get("DNT", "").strip() == "1":
-        return True
-    return readership.is_robot(headers.get("User-Agent", ""))
-
-
-def _fold_after(response: Response) -> None:
-    """Fold the buffered counts once the reader has the answer, at most every
-    READERSHIP_FOLD_SECONDS across workers (a lock in the shared cache), and retire old detail
-    once a day."""
-    seconds = current_app.config["READERSHIP_FOLD_SECONDS"]
-    if seconds <= 0 or not cache.claim(FOLD_LOCK, timeout=seconds):
-        return
-    health = current_app.extensions.get("cache_health", {})
-    if time.monotonic() < health.get("down_until", 0.0):
-        return  # without a working cache every worker "has" the lock: fold from the command only
-    retire = cache.claim(RETENTION_LOCK, timeout=24 * 3600)
-    app = current_app._get_current_object()
-
-    def fold():
-        with app.app_context():
-            try:
-                readership.fold()
-                if retire:
-                    readership.retire_old_counts()
-            except Exception:  # the counts stay buffered; the next fold takes them
-                log.exception("folding the readership counts failed")
-
-    response.call_on_close(fold)
 
 
 @bp.app_template_global()

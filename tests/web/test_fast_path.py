@@ -7,8 +7,11 @@ import gzip
 
 import brotli
 import pytest
+import sqlalchemy as sa
 from flask import request_started
 
+from extensions import db
+from newsroom.models import StoryViewHour
 from tests.factories import make_story
 
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
@@ -198,3 +201,63 @@ def _latest_poll(page: str) -> str:
     import re
 
     return html.unescape(re.search(r'hx-get="(/live/latest\?[^"]+)"', page)[1])
+
+
+BEACON = {
+    "Sec-Fetch-Site": "same-origin",
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
+}
+
+
+def _beacon(client, story, **headers):
+    return client.post(
+        "/count", data={"story": str(story), "from": "news.example"}, headers={**BEACON, **headers}
+    )
+
+
+def _views(app, story) -> int:
+    from newsroom import readership
+
+    with app.app_context():
+        readership.fold()
+        return db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(StoryViewHour.views), 0)).where(
+                StoryViewHour.article_id == story
+            )
+        )
+
+
+def test_an_ordinary_beacon_is_counted_before_flask_with_the_same_headers(pair, flask_requests):
+    slow, fast = pair
+    with slow.application.app_context():
+        story = make_story(headline="Typhoon Kalmaegi nears Luzon").id
+    expected = _beacon(slow, story)
+    assert expected.status_code == 204
+    # The first beacon of a story in a content version goes to Flask, which looks the story up.
+    assert _beacon(fast, story).status_code == 204
+    before = len(flask_requests)
+    answered = _beacon(fast, story)
+    assert answered.status_code == 204
+    assert len(flask_requests) == before, "Flask never built the request"
+    same_headers(expected, answered)
+    # A reader who declines is answered the same, and not counted.
+    assert _beacon(fast, story, DNT="1").status_code == 204
+    assert _beacon(fast, story, **{"Sec-GPC": "1"}).status_code == 204
+    assert len(flask_requests) == before
+    assert _views(slow.application, story) == 3
+
+
+def test_a_beacon_out_of_the_ordinary_is_answered_by_flask(pair, flask_requests):
+    slow, fast = pair
+    with slow.application.app_context():
+        story = make_story(headline="Typhoon Kalmaegi nears Luzon").id
+        hidden = make_story(headline="Not yet", status="draft").id
+    _beacon(fast, story)
+    before = len(flask_requests)
+    assert fast.post("/count", data={"story": "x1"}, headers=BEACON).status_code == 400
+    assert _beacon(fast, hidden).status_code == 404
+    assert _beacon(fast, story, **{"Sec-FETCH-SITE": "cross-site"}).status_code == 403
+    big = {"story": str(story), "from": "a" * 600}
+    assert fast.post("/count", data=big, headers=BEACON).status_code == 413
+    assert len(flask_requests) == before + 4
+    assert _views(slow.application, story) == 1
