@@ -27,13 +27,12 @@ from newsroom.models import (
     story_countries,
     utcnow,
 )
+from newsroom.readership_fold import retention_cutoff
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
 # The referrer "hosts" that are channels, not sites (newsroom.models.readership.ReferrerDay).
 CHANNELS = ("direct", "search", "feed", "email")
-# Hourly rows older than this are folded into monthly rows by the readership fold (13 months).
-HOURLY_KEPT = timedelta(days=395)
 FIRST_HOURS = 48
 # A story's daily view shows at most its last this many days.
 STORY_DAYS = 90
@@ -215,7 +214,8 @@ def story_history(story: Story, zone: ZoneInfo, now: datetime | None = None) -> 
         return StoryHistory(None, [], [], int(total), True, False)
     start = went_live.replace(minute=0, second=0, microsecond=0)
     second_phase = start + timedelta(hours=FIRST_HOURS)
-    hourly_kept = second_phase > now - HOURLY_KEPT
+    # Hourly rows before the retention cut-off are folded into monthly ones (readership_fold).
+    hourly_kept = second_phase > retention_cutoff(now)
     hours: list[tuple[datetime, int]] = []
     if hourly_kept:
         counted = dict(_hour_sums(start, second_phase, story.id))

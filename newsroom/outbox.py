@@ -128,17 +128,26 @@ def deliver(
             if wait > 0:
                 sleep(wait)
             next_at = max(next_at, clock()) + interval
+        # A row deleted meanwhile (its reader unsubscribed) is simply not delivered, or not marked.
+        copy = _detached(message_id)
+        if copy is None:
+            continue
         try:
-            handler(_detached(message_id))
+            handler(copy)
         except Exception as error:  # noqa: BLE001 - any failure of one delivery is retried later
             # Whatever the handler left half-written is dropped, not committed with the outcome.
             db.session.rollback()
             message = db.session.get(OutboxMessage, message_id)
+            if message is None:
+                continue
             gave_up = isinstance(error, PermanentFailure) or message.attempts >= MAX_ATTEMPTS
             _finish(message, failed=gave_up, error=error)
             counts["failed" if gave_up else "retry"] += 1
         else:
             message = db.session.get(OutboxMessage, message_id)
+            if message is None:
+                db.session.rollback()
+                continue
             message.sent_at = utcnow()
             message.claimed_until = None
             message.last_error = ""
@@ -147,12 +156,15 @@ def deliver(
     return counts
 
 
-def _detached(message_id: int) -> OutboxMessage:
+def _detached(message_id: int) -> OutboxMessage | None:
     """A copy of the row, with no transaction left open: the handler talks to the network
     (an SMTP server, a search engine) for up to its timeout, and an open transaction would hold
     SQLite's write lock all that time (every transaction outside a reader's request takes it up
     front, database.py), making every editor's save wait on a slow mail server."""
     message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        db.session.rollback()
+        return None
     values = {column.key: getattr(message, column.key) for column in _COLUMNS}
     db.session.rollback()
     return OutboxMessage(**values)  # a copy outside the session: the caller's row stays its own
@@ -204,14 +216,26 @@ def register(
     kind: str,
     handler: Callable[[OutboxMessage], None],
     rate: Callable[[], float | None] = lambda: None,
+    *,
+    own_timer: bool = False,
 ) -> None:
     """Names the handler for `kind`, and a function giving its deliveries per second (read from
-    the app's config when delivering; None for no limit)."""
-    DELIVERERS[kind] = (handler, rate)
+    the app's config when delivering; None for no limit). own_timer: a command of its own
+    delivers this kind (emails: `briefings send`), so deliver_all leaves it alone; two senders
+    would each keep to the rate, together twice it, and a morning's briefing would hold the
+    search-engine pings back behind thousands of emails."""
+    if own_timer:
+        DELIVERERS.pop(kind, None)
+        OWN_TIMER[kind] = (handler, rate)
+    else:
+        DELIVERERS[kind] = (handler, rate)
+
+
+OWN_TIMER: dict[str, tuple[Callable[[OutboxMessage], None], Callable[[], float | None]]] = {}
 
 
 def deliver_all(limit: int | None = None) -> dict[str, dict[str, int]]:
-    """Delivers what is due of every registered kind."""
+    """Delivers what is due of every registered kind but those with a timer of their own."""
     return {
         kind: deliver(kind, handler, limit=limit, per_second=rate())
         for kind, (handler, rate) in sorted(DELIVERERS.items())
@@ -221,7 +245,7 @@ def deliver_all(limit: int | None = None) -> dict[str, dict[str, int]]:
 def kinds() -> list[str]:
     """Every kind registered or in the table, for the command line's status."""
     stored = db.session.scalars(sa.select(OutboxMessage.kind).distinct())
-    return sorted({*DELIVERERS, *stored})
+    return sorted({*DELIVERERS, *OWN_TIMER, *stored})
 
 
 def last_failures(kind: str, limit: int = 5) -> list[OutboxMessage]:

@@ -208,7 +208,8 @@ class Batch:
     def add(self, increments: list[Increment]) -> None:
         with self.lock:
             self.counts.update(increments)
-            if self.thread is None or self.pid != _pid():  # none yet, or one left in the parent
+            # None yet, one left behind in the parent process (a fork), or one that died.
+            if self.thread is None or self.pid != _pid() or not self.thread.is_alive():
                 self.pid = _pid()
                 self.thread = threading.Thread(target=self._run, name="counts", daemon=True)
                 self.thread.start()
@@ -291,7 +292,12 @@ def drain() -> Drained:
     if batch is not None:
         counts = batch.take()
         if counts:
-            _write(counts)
+            try:
+                _write(counts)
+            except Exception:
+                with batch.lock:  # kept for the next try, as the batch's own writes are
+                    batch.counts.update(counts)
+                raise
     drained = Drained()
     client = redis_client()
     if client is not None:

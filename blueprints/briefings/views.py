@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
@@ -156,8 +157,12 @@ def edition(region, edition):
     return render_template("briefings/edition.html", briefing=briefing, stories=stories)
 
 
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date_or_none(text: str | None) -> date | None:
     try:
-        return date.fromisoformat(text) if text and len(text) == 10 else None
+        # YYYY-MM-DD only: fromisoformat also reads "2026-W49-6", a second address for a day.
+        return date.fromisoformat(text) if text and ISO_DAY.fullmatch(text) else None
     except ValueError:
         return None

@@ -27,8 +27,11 @@ REGION_ZONES = {
 
 
 def upgrade():
-    with op.batch_alter_table("regions") as batch:
-        batch.add_column(sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC"))
+    # Plain ALTER TABLE on every database, never batch mode: its copy of `regions` on SQLite
+    # drops the old table, which the countries' foreign keys refuse (see fronts01).
+    op.add_column(
+        "regions", sa.Column("timezone", sa.String(64), nullable=False, server_default="UTC")
+    )
     regions = sa.table("regions", sa.column("slug", sa.String), sa.column("timezone", sa.String))
     for slug, zone in REGION_ZONES.items():
         op.execute(regions.update().where(regions.c.slug == slug).values(timezone=zone))
@@ -102,5 +105,4 @@ def downgrade():
     op.drop_table("subscriber_regions")
     op.drop_index("ix_subscribers_unconfirmed", table_name="subscribers")
     op.drop_table("subscribers")
-    with op.batch_alter_table("regions") as batch:
-        batch.drop_column("timezone")
+    op.drop_column("regions", "timezone")  # SQLite 3.35 or later, as speed02

@@ -255,3 +255,35 @@ def test_the_command_delivers_every_kind_and_reports_what_waits_and_failed(
 
 def test_indexnow_is_registered_when_the_app_starts(app):
     assert "indexnow" in outbox.DELIVERERS
+
+
+def test_emails_are_left_to_the_briefings_timer_and_pings_to_the_outbox_timer(app):
+    """The every-minute outbox timer does not send the morning's mail (the briefings timer does,
+    at its own rate): a briefing of thousands would hold the search-engine pings back."""
+    assert "email" not in outbox.DELIVERERS
+    assert "email" in outbox.OWN_TIMER
+    with app.app_context():
+        assert "email" in outbox.kinds()
+
+
+def test_a_row_deleted_while_in_flight_ends_its_delivery_quietly(app):
+    """A reader who unsubscribes while the morning's send runs: their waiting row is deleted; the
+    send goes on to the next reader instead of failing."""
+    delivered = []
+
+    def handler(message):
+        delivered.append(message.key)
+        if message.key == "gone":
+            db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.key == "gone"))
+            db.session.commit()
+
+    with app.app_context():
+        for key in ("gone", "next"):
+            outbox.enqueue(KIND, key, {})
+        db.session.commit()
+        counts = outbox.deliver(KIND, handler)
+        assert delivered == ["gone", "next"]
+        assert counts["sent"] == 1
+        assert db.session.scalar(
+            sa.select(OutboxMessage.sent_at).where(OutboxMessage.key == "next")
+        )

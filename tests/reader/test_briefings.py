@@ -3,6 +3,7 @@ with one click; every email goes through a real SMTP server on loopback."""
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from newsroom import briefings
-from newsroom.models import OutboxMessage, Region, Subscriber
+from newsroom.models import OutboxMessage, Region, Subscriber, utcnow
 from tests import smtp
 from tests.helpers import csrf_token
 
@@ -248,3 +249,18 @@ def test_privacy_page_says_what_is_kept_for_briefings(client):
     page = client.get("/privacy").text
     assert "deleted after 7 days" in page and "deletes your address" in page
     assert "13 months" in page and "Sec-GPC" in page
+
+
+def test_a_confirmation_link_does_not_carry_the_readers_own_token(app):
+    """The manage and unsubscribe links rest on the subscriber's token; a confirmation link, which
+    mail scanners and logs see, is signed but readable (base64), so it must not hold it."""
+    with app.app_context():
+        subscriber = Subscriber(email="reader@example.org", created_at=utcnow())
+        db.session.add(subscriber)
+        db.session.commit()
+        code = briefings.confirm_code(subscriber)
+        payload = code.split(".")[0]
+        decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        assert subscriber.token not in code
+        assert subscriber.token.encode() not in decoded
+        assert briefings.subscriber_for_code(code).id == subscriber.id
