@@ -27,12 +27,11 @@ from newsroom.models import (
     story_countries,
     utcnow,
 )
+from newsroom.readership import CHANNELS
 from newsroom.readership_fold import retention_cutoff
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
-# The referrer "hosts" that are channels, not sites (newsroom.models.readership.ReferrerDay).
-CHANNELS = ("direct", "search", "feed", "email")
 FIRST_HOURS = 48
 # A story's daily view shows at most its last this many days.
 STORY_DAYS = 90

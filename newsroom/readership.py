@@ -43,7 +43,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-CHANNELS = ("feed", "email", "direct", "search")
+# Where a reader came from when it is not another site: a link carrying ?via=feed or ?via=email,
+# no referrer, the site's own search, another page of the site (static/js/count.js).
+CHANNELS = ("direct", "search", "internal", "feed", "email")
 # A host name as a browser reduces a referrer to one (URL.hostname: punycode, lower case), or
 # an IPv6 literal in brackets.
 HOST_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\[[0-9a-f:.]{2,45}\]")

@@ -18,6 +18,7 @@ from web.params import int_arg
 CHANNEL_NAMES = {
     "direct": "Direct (no referrer, or a link in an app)",
     "search": "The site's own search",
+    "internal": "Another page of this site",
     "feed": "Feeds (RSS and Atom readers)",
     "email": "Email briefings",
 }

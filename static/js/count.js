@@ -3,7 +3,8 @@
  * served from caches, so the server cannot count it; after the page has loaded, this sends one
  * beacon per page load to /count with the story's id and where the reader came from, reduced to
  * a host name (never a path) or a channel: "feed" or "email" when the link carried ?via=feed or
- * ?via=email, "search" from the site's own search, "direct" without a referrer. Nothing is sent
+ * ?via=email, "search" from the site's own search, "internal" from another of its pages, "direct"
+ * without a referrer. Nothing is sent
  * when the browser asks not to be tracked (Global Privacy Control, Do Not Track). Robots that
  * run no script are never counted.
  */
@@ -21,7 +22,9 @@
     } catch (err) {
       return "direct";
     }
-    if (from.host === window.location.host && from.pathname.indexOf("/search") === 0) return "search";
+    if (from.host === window.location.host) {
+      return from.pathname.indexOf("/search") === 0 ? "search" : "internal";
+    }
     return from.hostname || "direct";
   }
 

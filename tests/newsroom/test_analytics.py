@@ -352,6 +352,7 @@ def test_referrers_and_channels_over_the_period(editor, query):
             (today, "direct", 15),
             (today, "feed", 4),
             (today, "email", 6),
+            (today, "internal", 30),  # from another page of the site: a channel, not a site
         ]:
             db.session.add(ReferrerDay(day=day, host=host, views=views))
         db.session.commit()
@@ -366,8 +367,9 @@ def test_referrers_and_channels_over_the_period(editor, query):
         for tab in section.xpath(".//table")
     }
     assert rows["Other sites"] == [("news.google.com", "42"), ("reddit.com", "9")]
-    assert [name for name, _ in rows["Channels"]][0].startswith("Direct")
-    assert len(rows["Channels"]) == 3
+    assert rows["Channels"][0] == ("Another page of this site", "30")
+    assert [name for name, _ in rows["Channels"]][1].startswith("Direct")
+    assert len(rows["Channels"]) == 4
     month = page(editor.get("/admin/analytics?days=30").text)
     assert "old.example" in month.text_content()
 
