@@ -9,8 +9,9 @@ Redis layout, under the cache's key prefix:
   hour from `reads:hours`, then RENAME-ing it to that name: an increment that arrives after the
   RENAME makes a new hash (and names it again), so none is lost. The renamed hashes are read, the
   database commits, and only then are they deleted: a fold that fails before its commit leaves
-  them for the next one. (A crash between the commit and the delete would count them twice;
-  that window is one round trip.)
+  them for the next one. The fold's commit also notes each hash's name (a "folded" row in the
+  buffer table), so a hash whose delete failed after that commit (Redis down for a moment, a
+  crash) is deleted unread by the next fold, never counted twice.
 
 A Redis that fails while counting sends that beacon's counts to the table instead; the fold
 always empties both.
@@ -45,6 +46,8 @@ from newsroom.models import ViewBuffer
 log = logging.getLogger(__name__)
 
 STORY, REFERRER, MISS = "story", "referrer", "miss"
+# A buffer-table row naming a Redis hash already folded (see the module's docstring).
+FOLDED = "folded"
 FIELD_PREFIX = {STORY: "s", REFERRER: "r", MISS: "m"}
 KIND_OF_FIELD = {v: k for k, v in FIELD_PREFIX.items()}
 HOUR_FORMAT = "%Y-%m-%dT%H"
@@ -68,6 +71,8 @@ class Drained:
     referrers: Counter = field(default_factory=Counter)
     misses: Counter = field(default_factory=Counter)
     redis_keys: list[str] = field(default_factory=list)
+    # Redis hashes an earlier fold committed but could not delete: deleted unread.
+    already_folded: set[str] = field(default_factory=set)
 
     def add(self, kind: str, key: str, hour: datetime, count: int) -> None:
         if kind == STORY:
@@ -76,6 +81,16 @@ class Drained:
             self.referrers[(hour.date(), key)] += count
         elif kind == MISS:
             self.misses[(hour.date(), key)] += count
+
+    def note_folded(self) -> None:
+        """In the fold's transaction: the names of the Redis hashes it folds."""
+        names = {*self.redis_keys, *self.already_folded}
+        if names:
+            rows = [
+                {"kind": FOLDED, "key": name, "bucket": "", "count": 0, "created_at": _now()}
+                for name in sorted(names)
+            ]
+            db.session.execute(sa.insert(ViewBuffer.__table__), rows)
 
     def finish(self) -> None:
         if not self.redis_keys:
@@ -90,6 +105,10 @@ class Drained:
             pipe.execute()
         except redis.RedisError as exc:
             log.error("folded counts could not be removed from Redis: %s", exc)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -142,6 +161,10 @@ def _drain_redis(client: redis.Redis, into: Drained) -> None:
     # Every renamed hash, this fold's and any an earlier fold left behind.
     for name in client.smembers(folding_set):
         name = name.decode()
+        if name in into.already_folded:
+            into.redis_keys.append(name)  # counted by the fold that noted it: deleted unread
+            into.already_folded.discard(name)
+            continue
         try:
             hour = datetime.strptime(name.rsplit(":", 2)[-2], HOUR_FORMAT).replace(tzinfo=UTC)
         except (IndexError, ValueError):
@@ -183,6 +206,9 @@ def _drain_table(into: Drained) -> None:
         sa.delete(table).returning(table.c.kind, table.c.key, table.c.bucket, table.c.count)
     )
     for kind, key, bucket, count in deleted:
+        if kind == FOLDED:
+            into.already_folded.add(key)
+            continue
         try:
             hour = datetime.strptime(bucket, HOUR_FORMAT).replace(tzinfo=UTC)
         except ValueError:
@@ -299,13 +325,16 @@ def drain() -> Drained:
                     batch.counts.update(counts)
                 raise
     drained = Drained()
+    _drain_table(drained)  # first: it names the hashes already folded
     client = redis_client()
     if client is not None:
         try:
             _drain_redis(client, drained)
         except redis.RedisError as exc:
             log.warning("counts in Redis left for the next fold: %s", exc)
-    _drain_table(drained)
+            return drained  # the names read stay noted (note_folded writes them again)
+    # Names noted but not seen: their hashes were deleted after all; nothing to keep noting.
+    drained.already_folded.clear()
     return drained
 
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from extensions import db
+from extensions import cache, db
 from newsroom.models import ReferrerDay, SearchMissDay, Story, StoryViewHour, utcnow
 from newsroom.readership_buffer import drain
 
@@ -46,8 +46,26 @@ class RetentionReport:
     miss_days: int = 0
 
 
+# Held while a fold runs, so two (the beacon endpoint's and the command, or two workers after a
+# long one) never read the same Redis hashes; taken over after this long by a fold that finds
+# it left behind by one that died.
+FOLDING_LOCK = "readership-folding"
+FOLDING_SECONDS = 600
+
+
 def fold() -> FoldReport:
-    """Move every buffered count into the tables; committed before the buffers let go of it."""
+    """Move every buffered count into the tables; committed before the buffers let go of it.
+    Nothing is folded (an empty report) while another fold runs."""
+    if not cache.claim(FOLDING_LOCK, timeout=FOLDING_SECONDS):
+        log.info("another fold is running; this one leaves the counts to it")
+        return FoldReport(views=0, stories=0, referrers=0, misses=0)
+    try:
+        return _fold()
+    finally:
+        cache.release(FOLDING_LOCK)
+
+
+def _fold() -> FoldReport:
     drained = drain()
     try:
         existing = _existing_story_ids({story for story, _hour in drained.stories})
@@ -72,6 +90,7 @@ def fold() -> FoldReport:
             ("day", "query"),
             "searches",
         )
+        drained.note_folded()
         db.session.commit()
     except Exception:
         db.session.rollback()  # the table's rows come back; Redis's renamed hashes stay

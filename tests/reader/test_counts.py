@@ -288,6 +288,25 @@ def test_a_fold_that_fails_loses_nothing(counting, story_id, monkeypatch):
     assert fold(counting).views == 0  # and never twice
 
 
+def test_a_fold_whose_cleanup_fails_after_its_commit_never_counts_twice(
+    counting, story_id, monkeypatch
+):
+    """Redis fails for a moment after the fold has committed, before it deletes the hashes it
+    folded: the next fold finds them still there, and deletes them unread."""
+    from newsroom.readership_buffer import Drained
+
+    client = counting.test_client()
+    for _ in range(3):
+        beacon(client, story_id)
+    with monkeypatch.context() as patch:
+        patch.setattr(Drained, "finish", lambda self: None)  # the cleanup never happens
+        assert fold(counting).views == 3
+    beacon(client, story_id)
+    assert fold(counting).views == 1
+    assert fold(counting).views == 0
+    assert views(counting, story_id) == 4
+
+
 def test_counts_arriving_during_a_fold_are_folded_by_the_next(counting, story_id):
     from newsroom.readership_buffer import drain
 
@@ -441,3 +460,15 @@ def test_the_workers_thread_writes_a_waiting_batch_within_its_seconds(make_app, 
     # And nothing is counted twice: the batch left the worker when it was written.
     fold(app)
     assert views(app, story) == 3
+
+
+def test_a_fold_started_while_another_runs_leaves_the_counts_to_it(counting, story_id):
+    from extensions import cache
+    from newsroom.readership_fold import FOLDING_LOCK
+
+    beacon(counting.test_client(), story_id)
+    with counting.app_context():
+        assert cache.claim(FOLDING_LOCK, timeout=60)  # another fold, mid-way
+        assert readership.fold().views == 0
+        cache.release(FOLDING_LOCK)
+    assert fold(counting).views == 1
