@@ -12,7 +12,6 @@ story and month (bucket = the month's first hour), referrer and search-miss days
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -141,6 +140,47 @@ def months_before(moment: datetime, months: int) -> datetime:
     return datetime(index // 12, index % 12 + 1, 1, tzinfo=UTC)
 
 
+def _fold_month(start: datetime, end: datetime, report: RetentionReport) -> tuple[bool, bool]:
+    """Fold one month's hourly rows into one row per story at the month's start. Whether the
+    month had rows, and whether any was not yet folded."""
+    table = StoryViewHour.__table__
+    # Per story: rows seen, views, whether the only row is already the month's.
+    months: dict[int, list] = {}
+    rows = db.session.execute(
+        sa.select(table.c.article_id, table.c.hour, table.c.views).where(
+            table.c.hour >= start, table.c.hour < end
+        )
+    )
+    for article_id, hour, views in rows:
+        hour = hour.replace(tzinfo=UTC) if hour.tzinfo is None else hour
+        seen = months.setdefault(article_id, [0, 0, True])
+        seen[0] += 1
+        seen[1] += views
+        seen[2] = seen[2] and hour == start
+    changed = {a: n for a, (count, n, at_start) in months.items() if count > 1 or not at_start}
+    if not changed:
+        return bool(months), False
+    report.hours_folded += sum(months[a][0] for a in changed)
+    report.months_written += len(changed)
+    delete = sa.delete(table).where(
+        table.c.article_id == sa.bindparam("a"),
+        table.c.hour >= sa.bindparam("start", type_=table.c.hour.type),
+        table.c.hour < sa.bindparam("end", type_=table.c.hour.type),
+    )
+    db.session.execute(delete, [{"a": a, "start": start, "end": end} for a in changed])
+    db.session.execute(
+        sa.insert(table), [{"article_id": a, "hour": start, "views": n} for a, n in changed.items()]
+    )
+    return True, True
+
+
+def _any_before(moment: datetime) -> bool:
+    table = StoryViewHour.__table__
+    return (
+        db.session.scalar(sa.select(table.c.hour).where(table.c.hour < moment).limit(1)) is not None
+    )
+
+
 def retention_cutoff(now: datetime | None = None) -> datetime:
     """Detail before this (the start of a month, 13 months back) is aggregated away."""
     return months_before(now or utcnow(), KEEP_MONTHS)
@@ -148,36 +188,22 @@ def retention_cutoff(now: datetime | None = None) -> datetime:
 
 def retire_old_counts(now: datetime | None = None) -> RetentionReport:
     """Fold hourly rows older than 13 months into monthly ones; delete old referrer and
-    search-miss days. Running it again changes nothing."""
+    search-miss days. Running it again changes nothing.
+
+    Month by month backwards from the cut-off, stopping at the first month already folded: a
+    daily run reads one month's rows (one per story once folded), not the whole history, and
+    keeps one running total per story and month, not the rows."""
     cutoff = retention_cutoff(now)
-    table = StoryViewHour.__table__
-    months: dict[tuple[int, datetime], list[tuple[datetime, int]]] = defaultdict(list)
-    rows = db.session.execute(
-        sa.select(table.c.article_id, table.c.hour, table.c.views).where(table.c.hour < cutoff)
-    )
-    for article_id, hour, views in rows:
-        hour = hour.replace(tzinfo=UTC) if hour.tzinfo is None else hour
-        months[(article_id, month_start(hour))].append((hour, views))
-    # A month already folded is one row at its first hour: left alone.
-    changed = {key: rows for key, rows in months.items() if len(rows) > 1 or rows[0][0] != key[1]}
     report = RetentionReport()
-    if changed:
-        report.hours_folded = sum(len(r) for r in changed.values())
-        report.months_written = len(changed)
-        delete = sa.delete(table).where(
-            table.c.article_id == sa.bindparam("a"),
-            table.c.hour >= sa.bindparam("start", type_=table.c.hour.type),
-            table.c.hour < sa.bindparam("end", type_=table.c.hour.type),
-        )
-        db.session.execute(
-            delete,
-            [{"a": a, "start": start, "end": months_before(start, -1)} for (a, start) in changed],
-        )
-        totals = Counter({key: sum(v for _h, v in rows) for key, rows in changed.items()})
-        db.session.execute(
-            sa.insert(table),
-            [{"article_id": a, "hour": start, "views": n} for (a, start), n in totals.items()],
-        )
+    end = cutoff
+    while True:
+        start = months_before(end, 1)
+        had_rows, folded = _fold_month(start, end, report)
+        if had_rows and not folded:
+            break  # folded by an earlier run, and so is every month before it
+        if not had_rows and not _any_before(start):
+            break
+        end = start
     report.referrer_days = (
         db.session.execute(sa.delete(ReferrerDay).where(ReferrerDay.day < cutoff.date())).rowcount
         or 0
