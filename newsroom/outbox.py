@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from extensions import db
+from extensions import cache, db
 from newsroom.models import OutboxMessage, utcnow
 
 MAX_ATTEMPTS = 8
@@ -235,11 +235,33 @@ OWN_TIMER: dict[str, tuple[Callable[[OutboxMessage], None], Callable[[], float |
 
 
 def deliver_all(limit: int | None = None) -> dict[str, dict[str, int]]:
-    """Delivers what is due of every registered kind but those with a timer of their own."""
-    return {
+    """Delivers what is due of every registered kind but those with a timer of their own, and
+    (at most hourly) forgets rows done with for KEPT_FOR."""
+    delivered = {
         kind: deliver(kind, handler, limit=limit, per_second=rate())
         for kind, (handler, rate) in sorted(DELIVERERS.items())
     }
+    if cache.claim(PRUNE_LOCK, timeout=3600):
+        prune()
+    return delivered
+
+
+# Rows sent or given up on are kept this long (for `outbox status` and the send's own checks),
+# then deleted: a briefing is a row per reader a day, and the table would only grow.
+KEPT_FOR = timedelta(days=30)
+PRUNE_LOCK = "outbox-prune"
+
+
+def prune(now: datetime | None = None) -> int:
+    """Delete rows sent or given up on more than KEPT_FOR ago; how many."""
+    cutoff = (now or utcnow()) - KEPT_FOR
+    deleted = db.session.execute(
+        sa.delete(OutboxMessage).where(
+            sa.or_(OutboxMessage.sent_at < cutoff, OutboxMessage.failed_at < cutoff)
+        )
+    )
+    db.session.commit()
+    return deleted.rowcount or 0
 
 
 def kinds() -> list[str]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, abort, request
 
 from newsroom.models import BadCursor, Country, Section
-from newsroom.readership import record_search_miss
+from newsroom.readership import is_robot, record_search_miss
 from newsroom.search import Filters, normalise_query, search, snippet
 from web.caching import cached_page
 from web.pages import render_page_or_fragment
@@ -47,9 +47,10 @@ def results():
     except BadCursor:
         abort(400, description="This list link is not valid. Start again from the first page.")
     stories = page.rows
-    if before is None and not stories and terms:
+    if before is None and not stories and terms and not is_robot(request.user_agent.string):
         # A search that found nothing, for the newsroom; counted when this page is rendered,
-        # so once per page-cache period for the same words (the page stays cacheable).
+        # so once per page-cache period for the same words (the page stays cacheable); a robot
+        # probing the search is not a reader looking for a story.
         record_search_miss(" ".join(terms))
     args = {k: v for k, v in request.args.items() if k != "before" and v}
     fragment = "search/_results.html" if before is None else "search/_result_items.html"

@@ -287,3 +287,20 @@ def test_a_row_deleted_while_in_flight_ends_its_delivery_quietly(app):
         assert db.session.scalar(
             sa.select(OutboxMessage.sent_at).where(OutboxMessage.key == "next")
         )
+
+
+def test_rows_done_with_are_forgotten_after_30_days_and_waiting_ones_never(app):
+    with app.app_context():
+        for key in ("old-sent", "new-sent", "old-failed", "waiting"):
+            outbox.enqueue(KIND, key, {})
+        db.session.commit()
+        long_ago = utcnow() - timedelta(days=31)
+        rows = {m.key: m for m in db.session.scalars(sa.select(OutboxMessage))}
+        rows["old-sent"].sent_at = long_ago
+        rows["new-sent"].sent_at = utcnow() - timedelta(days=2)
+        rows["old-failed"].failed_at = long_ago
+        rows["waiting"].created_at = long_ago
+        db.session.commit()
+        assert outbox.prune() == 2
+        left = set(db.session.scalars(sa.select(OutboxMessage.key)))
+        assert left == {"new-sent", "waiting"}

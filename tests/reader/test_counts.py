@@ -253,6 +253,10 @@ def test_a_search_that_finds_nothing_is_counted_by_its_words(counting, story_id)
     assert client.get("/search?q=Luzon").status_code == 200  # found: not a miss
     page = client.get("/search?q=Zzyzx%20%20%20QUUXLY")
     assert page.headers["X-Cache"] == "HIT"  # still a cached page
+    robot = {
+        "User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+    }
+    assert client.get("/search?q=qwxzv%20probe", headers=robot).status_code == 200
     fold(counting)
     with counting.app_context():
         misses = dict(
