@@ -144,16 +144,34 @@ def deliver(
             _finish(message, failed=gave_up, error=error)
             counts["failed" if gave_up else "retry"] += 1
         else:
+            if _mark_sent(message_id, sleep):
+                counts["sent"] += 1
+    return counts
+
+
+def _mark_sent(message_id: int, sleep: Callable[[float], None]) -> bool:
+    """Note a delivered row as sent; a busy database is tried again for a few seconds, since a
+    row left claimed would be delivered a second time once its lease ran out."""
+    for attempt in range(MARK_TRIES):
+        try:
             message = db.session.get(OutboxMessage, message_id)
-            if message is None:
+            if message is None:  # deleted meanwhile: nothing to note
                 db.session.rollback()
-                continue
+                return False
             message.sent_at = utcnow()
             message.claimed_until = None
             message.last_error = ""
             db.session.commit()
-            counts["sent"] += 1
-    return counts
+            return True
+        except sa.exc.OperationalError:
+            db.session.rollback()
+            if attempt == MARK_TRIES - 1:
+                raise
+            sleep(0.25 * (attempt + 1))
+    return False
+
+
+MARK_TRIES = 6
 
 
 def _detached(message_id: int) -> OutboxMessage | None:

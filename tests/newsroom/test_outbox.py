@@ -304,3 +304,29 @@ def test_rows_done_with_are_forgotten_after_30_days_and_waiting_ones_never(app):
         assert outbox.prune() == 2
         left = set(db.session.scalars(sa.select(OutboxMessage.key)))
         assert left == {"new-sent", "waiting"}
+
+
+def test_a_busy_database_when_noting_a_delivery_does_not_send_it_twice(app, monkeypatch):
+    """The mail went; the commit noting it meets a locked database: it is tried again, so the row
+    is not left claimed to be delivered a second time after its lease."""
+    delivered = []
+    real_commit = db.session.commit
+    fails = {"left": 2}
+
+    def flaky_commit():
+        if delivered and fails["left"]:
+            fails["left"] -= 1
+            raise sa.exc.OperationalError("UPDATE outbox", {}, Exception("database is locked"))
+        real_commit()
+
+    with app.app_context():
+        outbox.enqueue(KIND, "once", {})
+        db.session.commit()
+        monkeypatch.setattr(db.session, "commit", flaky_commit)
+        counts = outbox.deliver(KIND, lambda m: delivered.append(m.key), sleep=lambda _s: None)
+        monkeypatch.undo()
+        assert counts["sent"] == 1 and fails["left"] == 0
+        row = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.key == "once"))
+        assert row.sent_at is not None and row.claimed_until is None
+        assert outbox.deliver(KIND, lambda m: delivered.append(m.key))["sent"] == 0
+    assert delivered == ["once"]
