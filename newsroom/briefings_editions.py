@@ -149,10 +149,8 @@ def subscriber_ids(region_id: int) -> list[int]:
 def queue(briefing: Briefing, now: datetime) -> int:
     """Write one outbox row per confirmed subscriber, with queued_at, in one transaction; 0 if
     another sender queued it first (or the edition has no story to send)."""
-    refresh(briefing, now)
-    if not briefing.story_ids and not briefing.lead_id:
-        db.session.commit()
-        return 0
+    # Claimed first: from here an editor's save is refused (review() changes only an edition
+    # not queued), and one committed just before is read back below, never overwritten.
     claimed = db.session.execute(
         sa.update(Briefing)
         .where(Briefing.id == briefing.id, Briefing.queued_at.is_(None))
@@ -160,6 +158,13 @@ def queue(briefing: Briefing, now: datetime) -> int:
     )
     if claimed.rowcount != 1:
         db.session.rollback()
+        return 0
+    db.session.refresh(briefing)
+    if briefing.reviewed_at is None:
+        briefing.story_ids = top_stories(briefing.region, now)
+        briefing.assembled_at = now
+    if not briefing.story_ids and not briefing.lead_id:
+        db.session.rollback()  # nothing to send yet: not queued
         return 0
     ids = subscriber_ids(briefing.region_id)
     rows = [
@@ -253,11 +258,21 @@ def review(briefing: Briefing, *, intro: str, lead_id: int | None, order: list[i
     rest += [i for i in briefing.story_ids if i not in rest and i != lead]
     if briefing.lead_id and briefing.lead_id not in rest and briefing.lead_id != lead:
         rest.insert(0, briefing.lead_id)
-    briefing.intro = intro.strip()
-    briefing.lead_id = lead
-    briefing.story_ids = rest
-    briefing.reviewed_by_id = editor_id
-    briefing.reviewed_at = utcnow()
+    # Only while nobody has queued it: a sender that claimed it a moment ago wins (EditionLocked).
+    saved = db.session.execute(
+        sa.update(Briefing)
+        .where(Briefing.id == briefing.id, Briefing.queued_at.is_(None))
+        .values(
+            intro=intro.strip(),
+            lead_id=lead,
+            story_ids=rest,
+            reviewed_by_id=editor_id,
+            reviewed_at=utcnow(),
+        )
+    )
+    if saved.rowcount != 1:
+        db.session.rollback()
+        raise EditionLocked
     db.session.commit()
 
 

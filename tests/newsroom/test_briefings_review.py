@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from newsroom.briefings_editions import assemble, edition_due
+from newsroom.briefings_editions import EditionLocked, assemble, edition_due, queue, review
 from newsroom.models import Briefing, Region, utcnow
 from tests.factories import StoryFactory
 from tests.helpers import sign_in
@@ -74,3 +75,20 @@ def test_writers_cannot_review_briefings(app, client, newsroom):
     sign_in(client, "writer")
     assert client.get("/admin/briefings").status_code == 403
     assert client.post(f"/admin/briefings/{ident}", data={"intro": "x"}).status_code == 403
+
+
+def test_a_review_that_meets_a_send_already_under_way_changes_nothing(app):
+    """The editor opened the edition before 07:00 and saves just after the sender queued it: the
+    save is refused (what readers get was fixed when it was queued), not half applied."""
+    ident, (alpha, bravo, charlie) = make_edition(app)
+    with app.app_context():
+        seen = db.session.get(Briefing, ident)
+        order = list(seen.story_ids)
+        db.session.expunge(seen)  # the editor's copy, read before the send
+        fresh = db.session.get(Briefing, ident)
+        queue(fresh, utcnow())  # the sender claims it (no subscribers: nobody is mailed)
+        with pytest.raises(EditionLocked):
+            review(seen, intro="Too late", lead_id=bravo, order=[charlie, alpha], editor_id=None)
+        db.session.expire_all()
+        kept = db.session.get(Briefing, ident)
+        assert kept.intro != "Too late" and kept.story_ids == order and kept.reviewed_at is None
