@@ -223,3 +223,15 @@ def live_server(demo_database, tmp_path, live_server_env):
     process.wait(timeout=10)
     if PG_URL:
         demo_database.drop(url)
+
+
+@pytest.fixture
+def inbox():
+    """A real SMTP server on loopback (aiosmtpd) and the messages it received (tests/smtp.py)."""
+    from tests import smtp
+
+    box = smtp.Inbox()
+    server = smtp.start(box)
+    box.port = server.port
+    yield box
+    server.stop()

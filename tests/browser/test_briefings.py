@@ -30,15 +30,6 @@ print(day.isoformat(), len(briefing.story_ids))
 
 
 @pytest.fixture
-def inbox():
-    box = smtp.Inbox()
-    server = smtp.start(box)
-    box.port = server.port
-    yield box
-    server.stop()
-
-
-@pytest.fixture
 def live_server_env(inbox):
     return {"HTTP_MAX_AGE": "0", "SMTP_URL": f"smtp://127.0.0.1:{inbox.port}"}
 

@@ -27,15 +27,6 @@ SOUTHEAST_SEVEN = datetime(2026, 3, 10, 0, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def inbox():
-    box = smtp.Inbox()
-    server = smtp.start(box)
-    box.port = server.port
-    yield box
-    server.stop()
-
-
-@pytest.fixture
 def app(make_app, inbox):
     return make_app(SMTP_URL=f"smtp://127.0.0.1:{inbox.port}", BRIEFINGS_PER_SECOND=0)
 

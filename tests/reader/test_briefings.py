@@ -17,15 +17,6 @@ from tests.helpers import csrf_token
 
 
 @pytest.fixture
-def inbox():
-    box = smtp.Inbox()
-    server = smtp.start(box)
-    box.port = server.port
-    yield box
-    server.stop()
-
-
-@pytest.fixture
 def app(make_app, inbox):
     return make_app(SMTP_URL=f"smtp://127.0.0.1:{inbox.port}", SMTP_TIMEOUT=5)
 
