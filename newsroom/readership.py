@@ -43,8 +43,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Where a reader came from when it is not another site: a link carrying ?via=feed or ?via=email,
-# no referrer, the site's own search, another page of the site (static/js/count.js).
+# Where a reader came from when it is not another site: a link carrying ?via=email (or
+# ?via=feed), a feed reader's web app (FEED_READERS), no referrer, the site's own search,
+# another page of the site (static/js/count.js).
 CHANNELS = ("direct", "search", "internal", "feed", "email")
 # A host name as a browser reduces a referrer to one (URL.hostname: punycode, lower case), or
 # an IPv6 literal in brackets.
@@ -57,12 +58,36 @@ _LIVE: OrderedDict[tuple[str, int], bool] = OrderedDict()
 LIVE_KEPT = 2048
 
 
+# Feed readers whose web apps send readers on with a referrer: their views count as "feed".
+# (Feed entries link to the plain story address: aggregators and partners match stories by it,
+# so it carries no ?via=feed; a reader app that sends no referrer counts as "direct".)
+FEED_READERS = frozenset(
+    {
+        "feedly.com",
+        "inoreader.com",
+        "newsblur.com",
+        "theoldreader.com",
+        "feedbin.com",
+        "feeder.co",
+        "bazqux.com",
+        "netvibes.com",
+        "newsify.co",
+        "readwise.io",
+    }
+)
+
+
 def clean_referrer(value: str | None) -> str | None:
     """The referrer as stored: a channel or a host name; None when it is neither."""
     value = (value or "direct").strip().lower()
-    if value in CHANNELS or HOST_PATTERN.fullmatch(value):
+    if value in CHANNELS:
         return value
-    return None
+    if not HOST_PATTERN.fullmatch(value):
+        return None
+    parts = value.split(".")
+    if any(".".join(parts[i:]) in FEED_READERS for i in range(len(parts) - 1)):
+        return "feed"
+    return value
 
 
 _ROBOTS = CrawlerDetect()

@@ -122,9 +122,7 @@ def _feed(scope: ListScope, fmt: str, title: str):
     feed.load_extension("media")
     for story in stories:
         entry = feed.add_entry(order="append")
-        # ?via=feed: the story page's counting beacon files the view under "feeds" (the page
-        # cache ignores the parameter; the entry's id stays the plain address).
-        url = absolute_url("news.story", slug=story.slug, via="feed")
+        url = absolute_url("news.story", slug=story.slug)
         entry.id(absolute_url("news.by_id", ident=story.id))
         entry.guid(absolute_url("news.by_id", ident=story.id), permalink=False)
         entry.title(text(story.headline))

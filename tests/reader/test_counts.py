@@ -476,3 +476,11 @@ def test_a_fold_started_while_another_runs_leaves_the_counts_to_it(counting, sto
         assert readership.fold().views == 0
         cache.release(FOLDING_LOCK)
     assert fold(counting).views == 1
+
+
+def test_feed_readers_web_apps_count_as_feeds():
+    assert readership.clean_referrer("feedly.com") == "feed"
+    assert readership.clean_referrer("www.inoreader.com") == "feed"
+    assert readership.clean_referrer("notfeedly.com") == "notfeedly.com"
+    assert readership.clean_referrer("news.google.com") == "news.google.com"
+    assert readership.clean_referrer("email") == "email"
