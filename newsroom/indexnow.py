@@ -99,7 +99,7 @@ def story_address(slug: str) -> str:
 
 
 def key_location() -> str:
-    return absolute("feeds.indexnow_key", name=site_key())
+    return absolute("pages.indexnow_key", name=site_key())
 
 
 # --- noticing changes ---------------------------------------------------------------------------

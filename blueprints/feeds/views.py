@@ -14,7 +14,6 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 from blueprints.news.lists import ListScope, scope_for
 from blueprints.news.views import embed_cards, render_body
 from extensions import db
-from newsroom import indexnow
 from newsroom.cleaning import xml_text
 from newsroom.content import expand_embeds
 from newsroom.live import story_by_slug
@@ -385,18 +384,6 @@ def news_sitemap():
         ).isoformat(timespec="seconds")
         ET.SubElement(news, "news:title").text = story.headline
     return _sitemap_response(root)
-
-
-@bp.get("/<name>.txt", endpoint="indexnow_key")
-def indexnow_key(name: str):
-    """The site's IndexNow key, proving to search engines that its pings are ours (404 for any
-    other name, or while no key is set). Fixed names such as /robots.txt win over this rule."""
-    key = indexnow.site_key()
-    if not key or name != key:
-        abort(404)
-    response = make_response(key)
-    response.mimetype = "text/plain"
-    return response
 
 
 @bp.get("/robots.txt")

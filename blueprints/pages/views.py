@@ -1,4 +1,5 @@
-"""The site's own pages: about, privacy, contact, and the media files behind story photos."""
+"""The site's own pages: about, privacy, contact, the media files behind story photos, and the
+IndexNow key file."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     make_response,
@@ -17,6 +19,7 @@ from flask import (
 
 from blueprints.pages.forms import ContactForm
 from extensions import db, limiter
+from newsroom import indexnow
 from newsroom.models import ContactMessage
 from web.caching import cached_page
 from web.pages import wants_fragment
@@ -87,4 +90,16 @@ def media(filename):
     response = send_from_directory(current_app.config["MEDIA_ROOT"], filename, max_age=31536000)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@bp.get("/<name>.txt", endpoint="indexnow_key")
+def indexnow_key(name: str):
+    """The site's IndexNow key, proving to search engines that its pings are ours (404 for any
+    other name, or while no key is set). Fixed names such as /robots.txt win over this rule."""
+    key = indexnow.site_key()
+    if not key or name != key:
+        abort(404)
+    response = make_response(key)
+    response.mimetype = "text/plain"
     return response

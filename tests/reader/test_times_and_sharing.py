@@ -154,10 +154,12 @@ def test_share_links_are_exact_escaped_and_load_nothing_of_the_networks(client, 
     buttons = share.xpath(".//button")
     assert [b.text_content() for b in buttons] == ["Share…", "Copy link"]
     assert all(b.getparent().get("hidden") is not None for b in buttons)
-    # Nothing of any network is loaded: two scripts, both ours, and no frames.
+    # Nothing of any network is loaded: three scripts, all ours (the third counts the view,
+    # without a cookie), and no frames.
     assert re.findall(r'<script src="/static/([^"?]+)', html) == [
         "vendor/htmx-4.0.1.min.js",
         "js/live.js",
+        "js/count.js",
     ]
     assert "<iframe" not in html
     for host in ("facebook", "twitter", "x.com", "linkedin", "line.me", "t.me", "wa.me"):
