@@ -97,7 +97,14 @@ coverage = db.session.get(Story, first(Story, Story.status == Status.PUBLISHED, 
 live.open_coverage(coverage, editor)
 live.set_summary(coverage, '- Landfall near Guiuan at 04:40', editor)
 post = live.add_post(coverage, editor, 'Power is out in Tacloban.', title='Landfall', key_event=True)
+from datetime import timedelta
+from newsroom.briefings_editions import assemble, edition_due
+from newsroom.models import Region, utcnow
+region = Region.by_slug('east-asia')
+day, _ = edition_due(region, utcnow())
+briefing = assemble(region, day + timedelta(days=1), utcnow())
 print(json.dumps({'story': story.id, 'update': entry.id, 'photo': first(Photo),
+    'briefing': briefing.id,
     'live': coverage.id, 'live_post': post.id,
     'message': message.id, 'ticker': first(TickerItem), 'section': first(Section),
     'revisions': len(Revision.of(story)),
@@ -268,6 +275,10 @@ def test_every_admin_page_works_at_phone_and_desktop_widths(browser, live_server
         "/admin/messages": ["/admin/messages"],
         "/admin/messages/<int:ident>": [f"/admin/messages/{desk['message']}"],
         "/admin/users": ["/admin/users"],
+        "/admin/analytics": ["/admin/analytics"],
+        "/admin/analytics/stories/<int:ident>": [f"/admin/analytics/stories/{desk['story']}"],
+        "/admin/briefings": ["/admin/briefings"],
+        "/admin/briefings/<int:ident>": [f"/admin/briefings/{desk['briefing']}"],
         "/admin/taxonomy/<kind>": [f"/admin/taxonomy/{kind}" for kind in kinds],
         "/admin/taxonomy/<kind>/<int:ident>": [f"/admin/taxonomy/sections/{desk['section']}"],
     }
