@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -52,10 +53,16 @@ CHANNELS = ("direct", "search", "internal", "feed", "email")
 HOST_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|\[[0-9a-f:.]{2,45}\]")
 SEARCH_WORDS = 200
 SPACES = re.compile(r"\s+")
-# Live stories this worker has looked up, per content version (a publish or unpublish starts a
-# new one), so a burst of beacons for one story costs one query.
-_LIVE: OrderedDict[tuple[str, int], bool] = OrderedDict()
+# Stories this worker has looked up: (live, content version, until), by id. A story found live is
+# taken as live for LIVE_SECONDS whatever else changes (every save in the newsroom starts a new
+# content version, and a busy newsroom saves several times a second: a look-up per version made
+# most beacons a query); one found not live, only for that content version (a publish starts a
+# new one). So a story unpublished is still counted for up to a minute, for the readers who
+# have it open, and a story published is counted from its first reader.
+# Kept per app (app.extensions), not per process: the tests make many apps, on databases whose
+# story ids repeat.
 LIVE_KEPT = 2048
+LIVE_SECONDS = 60.0
 
 
 # Feed readers whose web apps send readers on with a referrer: their views count as "feed".
@@ -106,22 +113,38 @@ def normalise_search(words: str) -> str:
 
 
 def is_live_story(story_id: int, version: str) -> bool:
-    """Whether readers may see this story now (looked up once per content version)."""
-    key = (version, story_id)
-    live = _LIVE.get(key)
-    if live is None:
-        visible = sa.select(Story.id).where(Story.id == story_id, Story.visible())
-        live = db.session.scalar(visible) is not None
-        _LIVE[key] = live
-        while len(_LIVE) > LIVE_KEPT:
-            _LIVE.popitem(last=False)
+    """Whether readers may see this story now (see LIVE_SECONDS for how long an answer is kept)."""
+    known = _known(story_id, version)
+    if known is not None:
+        return known
+    visible = sa.select(Story.id).where(Story.id == story_id, Story.visible())
+    live = db.session.scalar(visible) is not None
+    kept = _looked_up()
+    kept[story_id] = (live, version, time.monotonic() + LIVE_SECONDS)
+    kept.move_to_end(story_id)
+    while len(kept) > LIVE_KEPT:
+        kept.popitem(last=False)
     return live
 
 
 def known_live(story_id: int, version: str) -> bool:
-    """Whether this story is known, without a query, to be live in this content version (False
-    when it is not, or not looked up yet: see is_live_story)."""
-    return _LIVE.get((version, story_id)) is True
+    """Whether this story is known, without a query, to be live (False when it is not, or not
+    looked up lately: see is_live_story)."""
+    return _known(story_id, version) is True
+
+
+def _looked_up() -> OrderedDict[int, tuple[bool, str, float]]:
+    return current_app.extensions.setdefault("live_stories", OrderedDict())
+
+
+def _known(story_id: int, version: str) -> bool | None:
+    kept = _looked_up().get(story_id)
+    if kept is None:
+        return None
+    live, seen_in, until = kept
+    if seen_in == version or (live and time.monotonic() < until):
+        return live
+    return None
 
 
 def record_view(story_id: int, referrer: str, now: datetime | None = None) -> None:

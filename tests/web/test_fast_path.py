@@ -261,3 +261,20 @@ def test_a_beacon_out_of_the_ordinary_is_answered_by_flask(pair, flask_requests)
     assert fast.post("/count", data=big, headers=BEACON).status_code == 413
     assert len(flask_requests) == before + 4
     assert _views(slow.application, story) == 1
+
+
+def test_a_beacon_stays_on_the_fast_path_while_the_newsroom_saves(pair, flask_requests):
+    """Every save in the newsroom starts a new content version; a story known to be live is not
+    looked up again for each (a busy newsroom saves several times a second)."""
+    slow, fast = pair
+    with slow.application.app_context():
+        story = make_story(headline="Typhoon Kalmaegi nears Luzon").id
+    _beacon(fast, story)  # looked up once, by Flask
+    for number in range(3):
+        with slow.application.app_context():
+            make_story(headline=f"Another story saved meanwhile, {number}")
+        fast.get("/")  # a reader's page after the save: Flask renders it, in the new version
+        before = len(flask_requests)
+        assert _beacon(fast, story).status_code == 204
+        assert len(flask_requests) == before, "counted before Flask, with no new look-up"
+    assert _views(slow.application, story) == 4
