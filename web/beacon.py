@@ -72,7 +72,14 @@ def fold_when_due(app: Flask) -> Callable[[], None] | None:
     READERSHIP_FOLD_SECONDS have passed since any worker's last (a lock in the shared cache),
     with old detail retired once a day; None when it is not due."""
     seconds = app.config["READERSHIP_FOLD_SECONDS"]
-    if seconds <= 0 or not cache.claim(FOLD_LOCK, timeout=seconds):
+    if seconds <= 0:
+        return None
+    # Asked of the shared cache at most once a second per worker, not on every beacon.
+    now = time.monotonic()
+    if now < app.extensions.get("fold_asked_until", 0.0):
+        return None
+    app.extensions["fold_asked_until"] = now + min(1.0, seconds)
+    if not cache.claim(FOLD_LOCK, timeout=seconds):
         return None
     health = app.extensions.get("cache_health", {})
     if time.monotonic() < health.get("down_until", 0.0):
