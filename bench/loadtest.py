@@ -16,6 +16,7 @@ than 10 % or its open files keep growing between the first tenth of the run and 
 from __future__ import annotations
 
 import argparse
+import http.client
 import http.cookiejar
 import os
 import re
@@ -78,7 +79,7 @@ def reader(base: str, stop: float, tally: Tally, paths: list[tuple[str, dict]]):
         try:
             status, _, ms = fetch(opener, base + path, headers=headers)
             tally.record(status, ms)
-        except OSError:
+        except (OSError, http.client.HTTPException):  # a worker killed mid-answer: cut short
             with tally.lock:
                 tally.failures += 1
 
@@ -109,7 +110,7 @@ def writer(base: str, stop: float, tally: Tally):
             if status == 303:
                 with tally.lock:
                     tally.acknowledged.append(marker)
-        except OSError:
+        except (OSError, http.client.HTTPException):
             with tally.lock:
                 tally.failures += 1
 
