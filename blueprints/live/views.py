@@ -72,13 +72,16 @@ def latest():
     if not wants_fragment():
         return redirect(url_for("news.home") if home_stream else scope.url)
     seen = request.args.get("seen", "0")
+    # The version is read before counting: a story published in between then starts a newer
+    # version, and this count, filed under the older one, cannot hide it from the next poll.
+    version = content_version()
     fresh = Story.latest(after=after, limit=MAX_NEW_STORIES + 1, **scope.filters)
     count = len(fresh)
     if may_add_page():
         # The next poll from a page holding this count is answered 204 from the cache alone,
         # before Flask (web/fast_path.py), until the content changes. Within one content version
         # the count is fixed, so the first poll's answer stands: add, not set, writes it once.
-        key = poll_key(content_version(), known_args(request.args))
+        key = poll_key(version, known_args(request.args))
         cache.add(key, count, timeout=current_app.config["PAGE_CACHE_SECONDS"])
     if str(count) == seen:
         return _no_change("LATEST_POLL_SECONDS")

@@ -190,6 +190,29 @@ def test_an_unchanged_new_stories_poll_is_a_204_before_flask(pair, htmx, query, 
     assert b"1 new story" in notice.data
 
 
+def test_a_story_published_while_a_poll_counts_is_announced_by_the_next_poll(
+    client, stories, htmx, query, monkeypatch
+):
+    """A poll that counted before a publish committed must not file its count under the version
+    the publish started: every later poll would be told "nothing new" until the next change."""
+    from newsroom.models import Story
+
+    poll = _latest_poll(client.get("/latest").data.decode())
+    counted = Story.latest.__func__
+
+    def latest_then_publish(cls, *args, **kwargs):
+        stories = counted(cls, *args, **kwargs)
+        monkeypatch.setattr(Story, "latest", classmethod(counted))
+        query(lambda: make_story(headline="Dhaka metro extends its hours"))
+        return stories
+
+    monkeypatch.setattr(Story, "latest", classmethod(latest_then_publish))
+    assert client.get(poll, headers=htmx).status_code == 204  # counted before the publish
+    notice = client.get(poll, headers=htmx)
+    assert notice.status_code == 200
+    assert b"1 new story" in notice.data
+
+
 def _ticker_version(body: bytes) -> str:
     import re
 
