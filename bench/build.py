@@ -61,27 +61,40 @@ def _link(first_id: int) -> None:
             )
         )
     )
-    ids = db.session.scalars(
-        sa.select(Story.id)
+    # Each link row carries its story's live_at, as newsroom.models.story_links keeps it on a
+    # save: the author's, tag's and country's lists walk (subject, live_at) and skip rows without.
+    rows = db.session.execute(
+        sa.select(Story.id, Story.live_at)
         .where(Story.id >= first_id, Story.slug.like("synthetic-%"))
         .order_by(Story.id)
     ).all()
-    for start in range(0, len(ids), LINK_BATCH):
-        chunk = ids[start : start + LINK_BATCH]
+    for start in range(0, len(rows), LINK_BATCH):
+        chunk = rows[start : start + LINK_BATCH]
         if authors:
             db.session.execute(
                 story_authors.insert(),
                 [
-                    {"article_id": i, "author_id": authors[i % len(authors)], "position": 0}
-                    for i in chunk
+                    {
+                        "article_id": i,
+                        "author_id": authors[i % len(authors)],
+                        "position": 0,
+                        "live_at": at,
+                    }
+                    for i, at in chunk
                 ],
             )
         if tags:
             db.session.execute(
                 story_tags.insert(),
-                [{"article_id": i, "tag_id": tags[i % len(tags)]} for i in chunk if i % 4],
+                [
+                    {"article_id": i, "tag_id": tags[i % len(tags)], "live_at": at}
+                    for i, at in chunk
+                    if i % 4
+                ],
             )
-        extra = [{"article_id": i, "country_id": deep} for i in chunk if not i % 8]
+        extra = [
+            {"article_id": i, "country_id": deep, "live_at": at} for i, at in chunk if not i % 8
+        ]
         extra = [row for row in extra if row["article_id"] not in filed]
         if deep and extra:
             db.session.execute(story_countries.insert(), extra)
