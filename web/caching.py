@@ -151,10 +151,13 @@ def budget_minute() -> int:
 def may_add_page() -> bool:
     """Each client (address) may add PAGE_CACHE_NEW_PER_CLIENT pages a minute to the cache;
     past that its pages are still served, just not kept, so one client cannot flood it."""
+    budget = current_app.config["PAGE_CACHE_NEW_PER_CLIENT"]
+    if budget <= 0:
+        return False  # no page is kept: nothing to count
     key = f"page-budget:{request.remote_addr}:{budget_minute()}"
     cache.add(key, 0, timeout=120)
     added = cache.inc(key)
-    return added is None or added <= current_app.config["PAGE_CACHE_NEW_PER_CLIENT"]
+    return added is None or added <= budget
 
 
 def cached_page(view):

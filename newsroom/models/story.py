@@ -124,15 +124,17 @@ class Story(StoryMixin, Addressed, db.Model):
         """Eager loads for everything a story card shows, so a list costs a fixed few queries.
 
         Separate SELECT ... IN loads rather than joins: a join before ORDER BY ... LIMIT makes
-        SQLite join every row before sorting. Bodies stay unloaded unless asked for (feeds)."""
+        SQLite join every row before sorting. Bodies and bylines stay unloaded unless asked for
+        (feeds and search): a card shows neither."""
         options = [
             selectinload(cls.section),
             selectinload(cls.hero_photo),
             selectinload(cls.dateline_country),
             selectinload(cls.countries),
-            selectinload(cls.authors),
         ]
-        if not body:
+        if body:
+            options.append(selectinload(cls.authors))
+        else:
             options += [defer(cls.body_md), defer(cls.body_html), defer(cls.search_text)]
         return tuple(options)
 
