@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import current_app
 
 from extensions import cache, db
 from newsroom.models import (
@@ -71,6 +72,54 @@ def chosen_slots(name: str = HOME) -> list[FrontSlot]:
             .order_by(FrontSlot.slot, FrontSlot.section_id, FrontSlot.position)
         )
     )
+
+
+def front_for(version: str, per_page: int) -> FrontPage:
+    """The home page's front for this content version, assembled once per worker and kept in its
+    memory until the version changes: a render of the home page that the page cache did not
+    have (a variant, a page evicted, every render with the page cache off) is then only the
+    template, made of stored cards. Every story in it is loaded with everything its card shows
+    (Story.card_options), so the rows serve later requests' templates without a session."""
+    kept = current_app.extensions.setdefault("home_fronts", {})
+    front = kept.get((version, per_page))
+    if front is None:
+        front = assemble_front(version, per_page)
+        _detach(front)
+        kept.clear()  # an older version's front is never asked for again
+        kept[(version, per_page)] = front
+    return front
+
+
+def _detach(front: FrontPage) -> None:
+    """Take the front's rows, and every row loaded with them, out of this request's session, so
+    a commit later in the request cannot expire what later requests will read."""
+    seen: set[int] = set()
+    todo = [
+        *(story for story, _posts in front.live_pages),
+        *(post for _story, posts in front.live_pages for post in posts),
+        front.lead,
+        *front.top,
+        *front.voices,
+        *(region for region, _stories in front.regions),
+        *(story for _region, stories in front.regions for story in stories),
+        *front.visuals,
+        *(section for section, _stories in front.sections),
+        *(story for _section, stories in front.sections for story in stories),
+        *front.stream,
+        front.newest,
+    ]
+    while todo:
+        row = todo.pop()
+        if row is None or id(row) in seen:
+            continue
+        seen.add(id(row))
+        state = sa.inspect(row)
+        for relationship in state.mapper.relationships:
+            if relationship.key not in state.unloaded:
+                loaded = state.dict.get(relationship.key)
+                todo.extend(loaded if isinstance(loaded, list) else [loaded])
+        if state.session is not None:
+            state.session.expunge(row)
 
 
 def assemble_front(version: str, per_page: int) -> FrontPage:
@@ -164,7 +213,7 @@ def shown_on_front(version: str, per_page: int) -> frozenset[int]:
     kept = cache.get(_shown_key(version))
     if kept is not None:
         return frozenset(kept)
-    return assemble_front(version, per_page).shown_ids
+    return front_for(version, per_page).shown_ids
 
 
 def stream_page(shown: Iterable[int], before: Cursor | None, per_page: int):

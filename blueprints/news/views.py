@@ -56,7 +56,7 @@ def home():
     """The front page: open live coverage, the lead and top stories editors chose (or the
     newest), blocks per kind, region and section, each story once, then the latest stream."""
     per_page = current_app.config["STORIES_PER_PAGE"]
-    front = fronts.assemble_front(content_version(), per_page)
+    front = fronts.front_for(content_version(), per_page)
     stories, next_cursor = front.stream, front.stream_cursor
     upto, depth = stream_depth()
     if upto is not None:

@@ -124,6 +124,32 @@ def test_the_stream_pages_skip_the_front_stories_when_the_cache_forgot_them(app,
     assert not set(cards(page.split('id="story-list"', 1)[1])) & set(above)
 
 
+def test_the_front_is_assembled_once_per_version_and_serves_renders_after_commits(
+    make_app, desk, query
+):
+    """With no page kept, each render of the home page is its template and the stored cards:
+    the front is assembled once per content version and kept in the worker, out of any session,
+    so a commit later in the request that assembled it expires nothing the next render reads."""
+    from tests.helpers import statements
+    from web.caching import content_version
+
+    app = make_app(STORIES_PER_PAGE=5, PAGE_CACHE_NEW_PER_CLIENT=0)
+    client = app.test_client()
+    with app.test_request_context("/"):
+        fronts.front_for(content_version(), 5)
+        db.session.execute(db.select(User)).all()
+        db.session.commit()  # expires every row still in the session
+    with app.app_context(), statements() as ran:
+        first = client.get("/")
+    assert first.status_code == 200 and "X-Cache" not in first.headers  # not kept
+    assert not [sql for sql in ran if "FROM articles" in sql], "the kept front was used"
+    again = client.get("/")
+    assert above_and_stream(again.text) == above_and_stream(first.text)
+    # A publish starts a new version and a new front, with the story at its top.
+    query(lambda: make_story(headline="Kept fronts give way to a newer story", is_featured=True))
+    assert "Kept fronts give way to a newer story" in client.get("/").text
+
+
 def test_section_blocks_do_not_repeat_their_section_name_on_each_card(client, desk):
     root = lxml.html.fromstring(client.get("/").text)
     blocks = root.find_class("section-blocks")[0]
