@@ -156,12 +156,31 @@ def _ranked_ids(terms: list[str], filters: Filters) -> list[int]:
     conditions += [contains(Story.search_text, term) for term in short_terms]
     if fts:
         # FTS5 walks its matches newest first (ORDER BY rowid DESC is the index's own order) and
-        # stops at CANDIDATES; bm25 is worked out for those rows only, headline hits weighing 10x.
-        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+        # stops at CANDIDATES.
+        match = _FTS_HIDDEN.op("MATCH")(
+            " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+        )
+        if _common(match):
+            # bm25 counts every story in the index that matches, whatever the filters, before
+            # it scores one: 3.6 ms for a word in one story in eight at 100,000 stories, 23 ms
+            # at a million. A common word ranks its newest matches as PostgreSQL does, without
+            # corpus statistics: headline matches first, then newest.
+            newest = (
+                sa.select(Story.id, Story.headline, Story.published_at)
+                .select_from(_FTS.join(Story, Story.id == _FTS.c.rowid))
+                .where(match, *conditions)
+                .order_by(_FTS.c.rowid.desc())
+                .limit(CANDIDATES)
+                .subquery()
+            )
+            hits = sum(sa.case((contains(newest.c.headline, t), 1), else_=0) for t in terms)
+            order = (hits.desc(), newest.c.published_at.desc(), newest.c.id.desc())
+            return list(db.session.scalars(sa.select(newest.c.id).order_by(*order)))
+        # Fewer matches in all: bm25 for each, headline hits weighing 10x.
         candidates = (
             sa.select(_FTS.c.rowid.label("id"), sa.func.bm25(_FTS_HIDDEN, 10.0, 1.0).label("rank"))
             .select_from(_FTS.join(Story, Story.id == _FTS.c.rowid))
-            .where(_FTS_HIDDEN.op("MATCH")(match), *conditions)
+            .where(match, *conditions)
             .order_by(_FTS.c.rowid.desc())
             .limit(CANDIDATES)
             .subquery()
@@ -194,6 +213,13 @@ def _ranked_ids(terms: list[str], filters: Filters) -> list[int]:
             )
         )
     )
+
+
+def _common(match) -> bool:
+    """True when more than CANDIDATES stories in the whole index match (drafts and filters
+    included, as bm25 counts them): a walk of the index's newest matches that stops there."""
+    beyond = sa.select(_FTS.c.rowid).where(match).order_by(_FTS.c.rowid.desc())
+    return db.session.scalar(beyond.offset(CANDIDATES).limit(1)) is not None
 
 
 def snippet(story: Story, terms: list[str]) -> Markup:

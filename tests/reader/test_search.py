@@ -299,11 +299,24 @@ def test_a_story_published_while_a_reader_pages_does_not_repeat_the_page_before(
 
 
 def test_only_the_newest_candidates_are_ranked_and_the_reader_is_told(
-    client, lanterns, htmx, monkeypatch
+    app, client, lanterns, htmx, monkeypatch
 ):
+    from tests.helpers import statements
+
     monkeypatch.setattr("newsroom.search.CANDIDATES", 30)
-    slugs, text = every_page(client, "lantern", htmx)
+    with app.app_context(), statements() as ran:
+        slugs, text = every_page(client, "lantern", htmx)
+        sqlite = db.engine.dialect.name == "sqlite"
+    if sqlite:
+        assert any("MATCH" in sql for sql in ran)
+        assert not any("bm25" in sql for sql in ran), "no corpus-wide ranking for a common word"
     assert sorted(int(s.rsplit("-", 1)[1]) for s in slugs) == list(range(10, 40)), "the newest 30"
+    # More matches than are ranked: no corpus-wide bm25 (its cost grows with the archive), but
+    # headline matches first, then the newest.
+    assert slugs[:3] == [f"lantern-festival-part-{n}" for n in (19, 18, 17)], slugs[:5]
+    assert slugs[3:] == [
+        f"harbour-report-part-{n}" for n in range(39, 9, -1) if n not in (17, 18, 19)
+    ]
     assert "These are the best of the 30 newest stories that match." in text
     assert "That is every story that matches." not in text
 
