@@ -172,12 +172,13 @@ def cached_page(view):
         key = page_cache_key()
         hit = cache.get(key)
         claimed = False
-        if hit is None:
+        if hit is None and current_app.config["PAGE_CACHE_NEW_PER_CLIENT"] > 0:
             claimed = cache.claim(key)
-        if hit is None and not claimed:
-            # Single flight: another worker is rendering this page right now (a publish just
-            # retired every cached page); wait for its copy rather than all querying at once.
-            hit = _wait_for(key, while_claimed=True)
+            if not claimed:
+                # Single flight: another worker is rendering this page right now (a publish
+                # just retired every cached page); wait for its copy rather than all querying
+                # at once. With no page kept (a budget of 0) there is no copy to wait for.
+                hit = _wait_for(key, while_claimed=True)
         if not isinstance(hit, dict):
             hit = None  # nothing, or a page stored by an older version of the site (a tuple)
         if hit is not None:

@@ -297,6 +297,23 @@ def test_a_reader_waits_for_another_workers_render_only_while_it_goes_on(app):
         assert caching._wait_for(key, while_claimed=True) == "the page"
 
 
+def test_with_no_page_kept_nobody_waits_for_another_workers_render(make_app, stories):
+    """With a page budget of 0 no render is stored, so there is no copy to wait for: a request
+    for a page another worker is rendering is rendered at once, not after the two-second wait."""
+    import time
+
+    from extensions import cache
+
+    app = make_app(PAGE_CACHE_NEW_PER_CLIENT=0)
+    client = app.test_client()
+    client.get("/")  # the content version, the stored cards
+    with app.test_request_context("/"):
+        assert cache.claim(caching.page_cache_key())  # another worker is rendering "/"
+    started = time.monotonic()
+    assert client.get("/").status_code == 200
+    assert time.monotonic() - started < 1.0
+
+
 def _release(app, key):
     from extensions import cache
 
