@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.http import parse_accept_header
 
-from extensions import cache
+from extensions import cache, db
 from newsroom.models import CONTENT_MODELS, next_scheduled_time
 from web.pages import wants_fragment
 
@@ -56,13 +56,27 @@ def _read_content_version() -> str:
         # wait a moment for it, so they all share one set of cached pages.
         if cache.claim(VERSION_KEY, timeout=2):
             try:
-                return bump_content_version()
+                return _read_afresh(bump_content_version())
             finally:
                 cache.release(VERSION_KEY)
         state = _wait_for(VERSION_KEY, seconds=1.0)
         if state is None:
-            return bump_content_version()
-    return live_version(state) or bump_content_version()
+            return _read_afresh(bump_content_version())
+        return _read_afresh(live_version(state) or bump_content_version())
+    return live_version(state) or _read_afresh(bump_content_version())
+
+
+def _read_afresh(version: str) -> str:
+    """A reader's request that has just started (or waited for) a new content version ends the
+    transaction it may have begun before, so that what it reads next is at least as new as the
+    version. SQLite reads from one snapshot per transaction: one begun before the version was
+    stored (by the query for the next scheduled time, say) could miss a publish that retired
+    the previous version, and what it rendered would be kept under the new one as current."""
+    if has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"):
+        session = db.session()
+        if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+            session.rollback()
+    return version
 
 
 def invalidate_content() -> None:

@@ -66,15 +66,15 @@ def ticker():
 def latest():
     """How many stories were published in a list since the page was rendered, as a notice;
     screen readers hear once (when there were none before) that there are new ones."""
+    # The version is read before anything else: a story published after it then starts a newer
+    # version, and this count, filed under the older one, cannot hide it from the next poll.
+    version = content_version()
     scope = list_scope(request.args)
     after = cursor_arg("after", required=True)
     home_stream = _home_stream()
     if not wants_fragment():
         return redirect(url_for("news.home") if home_stream else scope.url)
     seen = request.args.get("seen", "0")
-    # The version is read before counting: a story published in between then starts a newer
-    # version, and this count, filed under the older one, cannot hide it from the next poll.
-    version = content_version()
     fresh = Story.latest(after=after, limit=MAX_NEW_STORIES + 1, **scope.filters)
     count = len(fresh)
     if may_add_page():

@@ -213,6 +213,33 @@ def test_a_story_published_while_a_poll_counts_is_announced_by_the_next_poll(
     assert b"1 new story" in notice.data
 
 
+def test_a_story_published_while_a_poll_starts_a_new_version_is_announced(
+    app, client, stories, htmx, query, monkeypatch
+):
+    """A poll that starts the new content version reads the stories afresh after storing it: on
+    SQLite a read begun before (the query for the next scheduled time) keeps its snapshot, and a
+    publish committed in between would be missing from a count filed as current."""
+    from extensions import cache
+    from web import caching
+
+    poll = _latest_poll(client.get("/latest").data.decode())
+    assert client.get(poll, headers=htmx).status_code == 204
+    with app.app_context():
+        cache.delete(caching.VERSION_KEY)  # a change elsewhere retired the version
+    due = caching.next_scheduled_time
+
+    def due_then_publish():
+        found = due()  # the request's first read
+        monkeypatch.setattr(caching, "next_scheduled_time", due)
+        query(lambda: make_story(headline="Karachi port reopens after the storm"))
+        return found
+
+    monkeypatch.setattr(caching, "next_scheduled_time", due_then_publish)
+    first = client.get(poll, headers=htmx)
+    assert first.status_code == 200 and b"1 new story" in first.data
+    assert client.get(poll, headers=htmx).status_code == 200
+
+
 def _ticker_version(body: bytes) -> str:
     import re
 
