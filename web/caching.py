@@ -67,15 +67,16 @@ def _read_content_version() -> str:
 
 
 def _read_afresh(version: str) -> str:
-    """A reader's request that has just started (or waited for) a new content version ends the
-    transaction it may have begun before, so that what it reads next is at least as new as the
-    version. SQLite reads from one snapshot per transaction: one begun before the version was
-    stored (by the query for the next scheduled time, say) could miss a publish that retired
-    the previous version, and what it rendered would be kept under the new one as current."""
-    if has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"):
-        session = db.session()
-        if session.in_transaction() and not (session.new or session.dirty or session.deleted):
-            session.rollback()
+    """An anonymous reader's request (what it gets may be kept) that has just started, or waited
+    for, a new content version ends the transaction it may have begun before, so that what it
+    reads next is at least as new as the version. SQLite reads from one snapshot per
+    transaction: one begun before the version was stored (by the query for the next scheduled
+    time, say) could miss a publish that retired the previous version, and what it rendered
+    would be kept under the new one as current."""
+    if has_request_context() and _cacheable_request():
+        reads = db.session()
+        if reads.in_transaction() and not (reads.new or reads.dirty or reads.deleted):
+            reads.rollback()
     return version
 
 
