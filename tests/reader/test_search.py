@@ -258,15 +258,17 @@ def every_page(client, q, htmx, **params):
 @pytest.fixture
 def lanterns(query):
     """40 stories that say "lantern" in their body, 3 of them, in the middle, in the headline too;
-    published a minute apart, so the newest is not the best."""
+    published a minute apart, so the newest is not the best. The oldest others say it three times,
+    so a full-text score (bm25, ts_rank) would put them before newer ones."""
 
     def build():
         now = datetime.now(UTC)
         for n in range(40):
             in_headline = n in (17, 18, 19)
+            often = "A lantern, a lantern. " if n < 20 and not in_headline else ""
             make_story(
                 headline=f"{'Lantern festival' if in_headline else 'Harbour report'} part {n}",
-                body=f"The harbour was lit by a lantern, report {n} says.",
+                body=f"{often}The harbour was lit by a lantern, report {n} says.",
                 published_at=now - timedelta(minutes=60 - n),
             )
 
