@@ -28,6 +28,7 @@ ENV_SETTINGS = {
     "LATEST_POLL_SECONDS": int,
     "LIVE_POLL_SECONDS": int,
     "PAGE_CACHE_SECONDS": int,
+    "CONTENT_VERSION_RECHECK_SECONDS": float,
     "PAGE_CACHE_NEW_PER_CLIENT": int,
     "STORY_CARDS_KEPT": int,
     "RATELIMIT_STORAGE_URI": str,
@@ -92,6 +93,11 @@ class Defaults:
     # Story cards each worker keeps rendered (web/cards.py); 0 keeps none.
     STORY_CARDS_KEPT = 3000
     CONTENT_VERSION_SECONDS = 600
+    # How long a worker's fast path (web/fast_path.py) answers from the content version it last
+    # read before it reads the cache's again: a publish in another worker or server reaches this
+    # one's cached pages at most this much later (nginx's micro-cache keeps a page 5 s), one in
+    # this worker at once. 0 reads it for every request.
+    CONTENT_VERSION_RECHECK_SECONDS = 0.05
     HTTP_MAX_AGE = 10
     # How many proxies (nginx, a load balancer) stand in front of the app; 0 in development.
     PROXY_FIX = 0

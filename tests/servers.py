@@ -39,6 +39,11 @@ def base_config(tmp: Path, media: Path) -> dict:
         # Most tests publish bare stories; the pre-publish checklist is tested where it is the
         # subject (tests/newsroom/test_publishing.py turns it on).
         "PUBLISH_CHECKLIST": (),
+        # A test's apps share one cache as workers do, and a test expects another app's publish
+        # to reach the fast path's next answer: the recheck delay (a publish reaches another
+        # worker's cache hits up to 50 ms later) is tested where it is the subject
+        # (tests/web/test_fast_path.py).
+        "CONTENT_VERSION_RECHECK_SECONDS": 0,
     }
     if REDIS_URL:
         config.update(

@@ -51,6 +51,7 @@ def live_version(state) -> str | None:
 def _read_content_version() -> str:
     """The current content version; a scheduled story whose time has come starts a new one."""
     state = cache.get(VERSION_KEY)
+    remember_version(state)
     if state is None:
         # Many requests arrive at once after a publish: one starts the new version, the others
         # wait a moment for it, so they all share one set of cached pages.
@@ -80,12 +81,25 @@ def _read_afresh(version: str) -> str:
     return version
 
 
+def remember_version(state) -> None:
+    """Note the content version state this worker has just read or stored, for the fast path
+    (web/fast_path.py), which answers from it for CONTENT_VERSION_RECHECK_SECONDS; None (none
+    stored, or retired here) makes it read the cache's at its next request."""
+    memo = current_app.extensions.setdefault("content_version_memo", {})
+    seconds = current_app.config["CONTENT_VERSION_RECHECK_SECONDS"]
+    if isinstance(state, dict) and seconds > 0:
+        memo["seen"] = (time.monotonic() + seconds, state)
+    else:
+        memo.pop("seen", None)
+
+
 def invalidate_content() -> None:
     """Retire the current content version; the next request starts a new one.
 
     Called after commits, when the session may not run the query that a new version needs.
     """
     cache.delete(VERSION_KEY)
+    remember_version(None)
     if has_request_context():
         g.pop("content_version", None)
 
@@ -98,6 +112,7 @@ def bump_content_version() -> str:
     # was unreachable (so its invalidation was lost) can stay hidden behind cached pages.
     state = {"v": version, "due": due.timestamp() if due else None}
     cache.set(VERSION_KEY, state, timeout=current_app.config["CONTENT_VERSION_SECONDS"])
+    remember_version(state)
     if has_request_context():
         g.content_version = version
     return version

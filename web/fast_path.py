@@ -78,6 +78,9 @@ class FastPath:
             ("Vary", "Cookie"),
         ]
         self.backend = app.extensions["cache"][cache]
+        # The content version this worker last read or stored (web.caching.remember_version).
+        self.memo = app.extensions.setdefault("content_version_memo", {})
+        self.recheck = app.config["CONTENT_VERSION_RECHECK_SECONDS"]
         self.health = app.extensions.setdefault("cache_health", {"down_until": 0.0, "error": ""})
         self.cookies = (
             app.config["SESSION_COOKIE_NAME"],
@@ -176,9 +179,10 @@ class FastPath:
         return any(name in cookies for name in self.cookies)
 
     def _answer(self, environ):
-        if time.monotonic() < self.health["down_until"]:
+        now = time.monotonic()
+        if now < self.health["down_until"]:
             return None
-        version = live_version(self.backend.get(VERSION_KEY))
+        version = live_version(self._version_state(now))
         if version is None:
             return None
         if self.trusted and not host_is_trusted(Request(environ).host, self.trusted):
@@ -211,6 +215,17 @@ class FastPath:
         status, response_headers, body, vary = answer
         vary = _merged((*vary, *FRAGMENT_HEADERS, "Cookie"))
         return status, [*response_headers, ("Vary", vary), *ids, *secure], body
+
+    def _version_state(self, now: float):
+        """The content version state: the one this worker last saw, for
+        CONTENT_VERSION_RECHECK_SECONDS, else the cache's (a round trip to Redis)."""
+        seen = self.memo.get("seen")
+        if seen is not None and seen[0] > now:
+            return seen[1]
+        state = self.backend.get(VERSION_KEY)
+        if isinstance(state, dict) and self.recheck > 0:
+            self.memo["seen"] = (now + self.recheck, state)
+        return state
 
     def _stored_page(self, version, fragment, path, args, environ):
         entry = self._page(page_key(version, fragment, path, known_args(args)))

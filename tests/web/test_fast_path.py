@@ -157,6 +157,44 @@ def test_a_story_published_after_a_hit_is_seen_at_once(client, query):
     assert b"Typhoon Mawar turns towards Okinawa" in client.get("/").data
 
 
+def test_a_worker_rechecks_the_content_version_after_a_moment_not_on_every_hit(
+    make_app, stories, monkeypatch
+):
+    """A cache hit answers from the content version its worker last saw, for
+    CONTENT_VERSION_RECHECK_SECONDS, not from a round trip to the cache (to Redis, a third of a
+    hit's cost): a publish in another worker reaches this worker's hits once that has passed,
+    and a publish in this worker at once."""
+    import time
+
+    from extensions import cache
+    from web.caching import VERSION_KEY
+
+    worker, other = make_app(CONTENT_VERSION_RECHECK_SECONDS=1.0), make_app()
+    backend = worker.extensions["cache"][cache]
+    reads, get = [], backend.get
+    monkeypatch.setattr(
+        backend, "get", lambda key: (key == VERSION_KEY and reads.append(1), get(key))[1]
+    )
+    reader = worker.test_client()
+    reader.get("/")
+    before = len(reads)
+    for _ in range(5):
+        assert reader.get("/").headers["X-Cache"] == "HIT"
+    assert len(reads) == before, "hits answered from the version the worker last saw"
+
+    with other.app_context():
+        make_story(headline="Monsoon rains reach Dhaka early")
+    seen = reader.get("/")
+    assert b"Monsoon rains reach Dhaka early" not in seen.data, "another worker's, a moment on"
+    time.sleep(1.0)
+    assert b"Monsoon rains reach Dhaka early" in reader.get("/").data, "once the moment passed"
+
+    assert reader.get("/").headers["X-Cache"] == "HIT"
+    with worker.app_context():
+        make_story(headline="Tashkent opens its new metro line")
+    assert b"Tashkent opens its new metro line" in reader.get("/").data, "this worker's at once"
+
+
 def test_an_unchanged_ticker_poll_is_a_204_before_flask(pair, htmx, flask_requests):
     slow, fast = pair
     first = slow.get("/live/ticker", headers=htmx)
