@@ -96,7 +96,7 @@ class Defaults:
     # How long a worker's fast path (web/fast_path.py) answers from the content version it last
     # read before it reads the cache's again: a publish in another worker or server reaches this
     # one's cached pages at most this much later (nginx's micro-cache keeps a page 5 s), one in
-    # this worker at once. 0 reads it for every request.
+    # this worker at once. 0 reads it for every request; at most 5.
     CONTENT_VERSION_RECHECK_SECONDS = 0.05
     HTTP_MAX_AGE = 10
     # How many proxies (nginx, a load balancer) stand in front of the app; 0 in development.

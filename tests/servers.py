@@ -42,7 +42,8 @@ def base_config(tmp: Path, media: Path) -> dict:
         # A test's apps share one cache as workers do, and a test expects another app's publish
         # to reach the fast path's next answer: the recheck delay (a publish reaches another
         # worker's cache hits up to 50 ms later) is tested where it is the subject
-        # (tests/web/test_fast_path.py).
+        # (tests/web/test_fast_path.py). Servers the browser tests start keep the default: a
+        # publish there comes from another process and takes longer than that to reach a page.
         "CONTENT_VERSION_RECHECK_SECONDS": 0,
     }
     if REDIS_URL:

@@ -52,19 +52,28 @@ def _read_content_version() -> str:
     """The current content version; a scheduled story whose time has come starts a new one."""
     state = cache.get(VERSION_KEY)
     remember_version(state)
-    if state is None:
-        # Many requests arrive at once after a publish: one starts the new version, the others
-        # wait a moment for it, so they all share one set of cached pages.
+    version = live_version(state)
+    if version is not None:
+        return version
+    return _read_afresh(_new_version(waiting=state is None))
+
+
+def _new_version(waiting: bool) -> str:
+    """A new content version. After a publish (`waiting`: none is stored) many requests arrive
+    at once: one starts the new version, the others wait a moment for it, so they all share one
+    set of cached pages. A scheduled story's time coming starts one at once."""
+    if waiting:
         if cache.claim(VERSION_KEY, timeout=2):
             try:
-                return _read_afresh(bump_content_version())
+                return bump_content_version()
             finally:
                 cache.release(VERSION_KEY)
         state = _wait_for(VERSION_KEY, seconds=1.0)
-        if state is None:
-            return _read_afresh(bump_content_version())
-        return _read_afresh(live_version(state) or bump_content_version())
-    return live_version(state) or _read_afresh(bump_content_version())
+        version = live_version(state)
+        if version is not None:
+            remember_version(state)
+            return version
+    return bump_content_version()
 
 
 def _read_afresh(version: str) -> str:
@@ -81,12 +90,21 @@ def _read_afresh(version: str) -> str:
     return version
 
 
+# However it is set, a worker asks for the content version at least this often.
+MOST_RECHECK_SECONDS = 5.0
+
+
+def recheck_seconds(config) -> float:
+    """CONTENT_VERSION_RECHECK_SECONDS, kept within 0 and MOST_RECHECK_SECONDS."""
+    return min(max(float(config["CONTENT_VERSION_RECHECK_SECONDS"]), 0.0), MOST_RECHECK_SECONDS)
+
+
 def remember_version(state) -> None:
     """Note the content version state this worker has just read or stored, for the fast path
     (web/fast_path.py), which answers from it for CONTENT_VERSION_RECHECK_SECONDS; None (none
     stored, or retired here) makes it read the cache's at its next request."""
     memo = current_app.extensions.setdefault("content_version_memo", {})
-    seconds = current_app.config["CONTENT_VERSION_RECHECK_SECONDS"]
+    seconds = recheck_seconds(current_app.config)
     if isinstance(state, dict) and seconds > 0:
         memo["seen"] = (time.monotonic() + seconds, state)
     else:

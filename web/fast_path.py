@@ -38,6 +38,7 @@ from web.caching import (
     plain_query,
     poll_cache_control,
     poll_key,
+    recheck_seconds,
     stored_body,
     stored_response,
 )
@@ -80,7 +81,7 @@ class FastPath:
         self.backend = app.extensions["cache"][cache]
         # The content version this worker last read or stored (web.caching.remember_version).
         self.memo = app.extensions.setdefault("content_version_memo", {})
-        self.recheck = app.config["CONTENT_VERSION_RECHECK_SECONDS"]
+        self.recheck = recheck_seconds(app.config)
         self.health = app.extensions.setdefault("cache_health", {"down_until": 0.0, "error": ""})
         self.cookies = (
             app.config["SESSION_COOKIE_NAME"],
