@@ -86,10 +86,35 @@ class Filters:
     until: datetime | None = None
 
 
+@dataclass(frozen=True)
+class SearchCursor:
+    """Where a search's next page starts: the last story shown, and how the search was ranked
+    (by headline matches and date for a common word, else by score). The next page keeps
+    that order even if a publish in between moves the word across the line; a cursor without
+    it (digits alone) leaves the choice to the search."""
+
+    number: int
+    by_date: bool | None = None
+
+    def encode(self) -> str:
+        if self.by_date is None:
+            return str(self.number)
+        return f"{self.number}{'d' if self.by_date else 's'}"
+
+    __str__ = encode  # url_for(before=cursor)
+
+    @classmethod
+    def decode(cls, raw: str) -> SearchCursor:
+        """'ID', 'IDd' or 'IDs' strictly; BadCursor for anything else."""
+        by_date = {"d": True, "s": False}.get(raw[-1:])
+        number = raw[:-1] if by_date is not None else raw
+        return cls(Cursor.decode(number, timed=False).number, by_date)
+
+
 class SearchPage(Page):
     """A page of results, and how many matches were ranked: CANDIDATES when more match."""
 
-    def __init__(self, rows: list, next_cursor: Cursor | None = None, ranked: int = 0):
+    def __init__(self, rows: list, next_cursor: SearchCursor | None = None, ranked: int = 0):
         super().__init__(rows, next_cursor)
         self.ranked = ranked
 
@@ -100,7 +125,7 @@ class SearchPage(Page):
 
 
 def search(
-    terms: list[str], filters: Filters, before: Cursor | None = None, limit: int = 12
+    terms: list[str], filters: Filters, before: SearchCursor | None = None, limit: int = 12
 ) -> SearchPage:
     """A page of visible stories matching every term, best first, after the story `before` names.
 
@@ -108,13 +133,14 @@ def search(
     per story (bm25 on SQLite, ts_rank on PostgreSQL), so a word in every story would otherwise
     rank the whole archive on every keystroke. A search with fewer matches ranks them all.
 
-    The cursor is the id of the last story shown; the next page is the candidates ranked after it
-    (a keyset on rank and id, the anchor's rank worked out by the same query, so no float travels
-    in the link and a shift of bm25's corpus statistics moves the anchor with the rest). A cursor
-    naming no candidate (the story was unpublished, or a link from elsewhere) is a BadCursor."""
+    The cursor is the id of the last story shown and the ranking the search used (SearchCursor);
+    the next page is the candidates ranked the same way after it (the anchor's rank worked out by
+    the same query, so no float travels in the link and a shift of bm25's corpus statistics moves
+    the anchor with the rest). A cursor naming no candidate (the story was unpublished, or a link
+    from elsewhere) is a BadCursor."""
     if not terms:
         return SearchPage([])
-    ranked = _ranked_ids(terms, filters)
+    ranked, by_date = _ranked_ids(terms, filters, before.by_date if before else None)
     start = 0
     if before is not None:
         try:
@@ -129,11 +155,13 @@ def search(
     rows = [stories[i] for i in ids if i in stories]
     if len(rows) <= limit:
         return SearchPage(rows, ranked=len(ranked))
-    return SearchPage(rows[:limit], Cursor(rows[limit - 1].id), len(ranked))
+    return SearchPage(rows[:limit], SearchCursor(rows[limit - 1].id, by_date), len(ranked))
 
 
-def _ranked_ids(terms: list[str], filters: Filters) -> list[int]:
-    """The ids of the newest CANDIDATES visible matches, filtered, best first."""
+def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tuple[list[int], bool]:
+    """The ids of the newest CANDIDATES visible matches, filtered, best first, and whether they
+    are ranked by date (a common word) rather than by score; by_date None: as the word's
+    matches decide."""
     long_terms = [t for t in terms if len(t) >= 3]
     short_terms = [t for t in terms if len(t) < 3]
     fts = db.engine.dialect.name == "sqlite" and bool(long_terms)
@@ -160,7 +188,9 @@ def _ranked_ids(terms: list[str], filters: Filters) -> list[int]:
         match = _FTS_HIDDEN.op("MATCH")(
             " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
         )
-        if _common(match):
+        if by_date is None:
+            by_date = _common(match)
+        if by_date:
             # bm25 counts every story in the index that matches, whatever the filters, before
             # it scores one: 3.6 ms for a word in one story in eight at 100,000 stories, 23 ms
             # at a million. A common word ranks its newest matches as PostgreSQL does, without
@@ -175,7 +205,7 @@ def _ranked_ids(terms: list[str], filters: Filters) -> list[int]:
             )
             hits = sum(sa.case((contains(newest.c.headline, t), 1), else_=0) for t in terms)
             order = (hits.desc(), newest.c.published_at.desc(), newest.c.id.desc())
-            return list(db.session.scalars(sa.select(newest.c.id).order_by(*order)))
+            return list(db.session.scalars(sa.select(newest.c.id).order_by(*order))), True
         # Fewer matches in all: bm25 for each, headline hits weighing 10x.
         candidates = (
             sa.select(_FTS.c.rowid.label("id"), sa.func.bm25(_FTS_HIDDEN, 10.0, 1.0).label("rank"))
@@ -186,7 +216,7 @@ def _ranked_ids(terms: list[str], filters: Filters) -> list[int]:
             .subquery()
         )
         ranked = sa.select(candidates.c.id).order_by(candidates.c.rank, candidates.c.id.desc())
-        return list(db.session.scalars(ranked))
+        return list(db.session.scalars(ranked)), False
     if db.engine.dialect.name != "sqlite":
         # pg_trgm (the GIN index on search_text) finds the matches in any script.
         conditions += [contains(Story.search_text, term) for term in long_terms]
@@ -199,9 +229,11 @@ def _ranked_ids(terms: list[str], filters: Filters) -> list[int]:
     )
     query = sa.select(Story.id).join(newest, newest.c.id == Story.id)
     if db.engine.dialect.name == "sqlite":  # one- and two-character terms only: newest first
-        return list(db.session.scalars(query.order_by(Story.published_at.desc(), Story.id.desc())))
+        newest_first = query.order_by(Story.published_at.desc(), Story.id.desc())
+        return list(db.session.scalars(newest_first)), True
     # PostgreSQL's full-text ranking orders the candidates, headline matches first. A word
-    # with CANDIDATES matches or more is ranked as on SQLite, by headline matches and then date:
+    # with CANDIDATES visible matches or more (filters applied; SQLite counts every match in its
+    # index) is ranked as a common word is on SQLite, by headline matches and then date:
     # ts_rank parses each candidate's whole text (10 ms for 500 at 100,000 stories), and among
     # the newest few hundred of a common word's matches its score says little.
     headline_hits = sum(sa.case((contains(Story.headline, t), 1), else_=0) for t in terms)
@@ -209,9 +241,11 @@ def _ranked_ids(terms: list[str], filters: Filters) -> list[int]:
         sa.func.to_tsvector("simple", Story.search_text),
         sa.func.plainto_tsquery("simple", " ".join(terms)),
     )
-    common = sa.func.count().over() >= CANDIDATES
+    # The candidates are the query's rows, so counting them over the whole result tells a
+    # common word in the same query.
+    common = sa.func.count().over() >= CANDIDATES if by_date is None else sa.literal(by_date)
     rank_unless_common = sa.case((common, sa.literal(0.0)), else_=rank)
-    return list(
+    ids = list(
         db.session.scalars(
             query.order_by(
                 headline_hits.desc(),
@@ -221,6 +255,7 @@ def _ranked_ids(terms: list[str], filters: Filters) -> list[int]:
             )
         )
     )
+    return ids, len(ids) >= CANDIDATES if by_date is None else by_date
 
 
 def _common(match) -> bool:

@@ -3,7 +3,8 @@
 `str.isdigit()` is true for '²' and '١٢', and `int()` takes any length: either way a number that
 reaches a view could raise (ValueError) or overflow the database (a 25-digit id). Everything
 numeric a visitor sends goes through `parse_int`, in a path (`<int:...>`) or a query argument,
-and every list's page position (`?before=`, `?after=`) through `cursor_arg`.
+and every list's page position (`?before=`, `?after=`) through `cursor_arg` (search's, which
+also names its ranking, through newsroom.search.SearchCursor, on the same parser).
 """
 
 from __future__ import annotations

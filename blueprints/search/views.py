@@ -8,10 +8,10 @@ from flask import Blueprint, abort, request
 
 from newsroom.models import BadCursor, Country, Section
 from newsroom.readership import is_robot, record_search_miss
-from newsroom.search import Filters, normalise_query, search, snippet
+from newsroom.search import Filters, SearchCursor, normalise_query, search, snippet
 from web.caching import cached_page
 from web.pages import render_page_or_fragment
-from web.params import cursor_arg, int_arg
+from web.params import int_arg
 
 bp = Blueprint("search", __name__)
 
@@ -41,8 +41,9 @@ def results():
         since=_date_arg("from"),
         until=until + timedelta(days=1) if until else None,
     )
-    before = cursor_arg("before", timed=False)
+    raw_before = request.args.get("before")
     try:
+        before = SearchCursor.decode(raw_before) if raw_before is not None else None
         page = search(terms, filters, before=before, limit=PER_PAGE)
     except BadCursor:
         abort(400, description="This list link is not valid. Start again from the first page.")

@@ -323,7 +323,33 @@ def test_only_the_newest_candidates_are_ranked_and_the_reader_is_told(
     assert "That is every story that matches." not in text
 
 
-@pytest.mark.parametrize("cursor", ["abc", "0", "-1", "12-3", "9" * 30, "999999"])
+def test_the_next_page_keeps_the_first_pages_order_when_the_word_crosses_the_line(
+    client, query, lanterns, htmx, monkeypatch
+):
+    """A word with more matches than are ranked is ordered by headline matches and date, a rarer
+    one by score: when publishes move the word across that line while a reader pages, the next
+    page goes on in the first page's order, so no story repeats or goes missing."""
+    monkeypatch.setattr("newsroom.search.CANDIDATES", 30)
+    first, page = found(client, "lantern")
+    assert first[3:] == [f"harbour-report-part-{n}" for n in range(39, 30, -1)], "by date"
+    monkeypatch.setattr("newsroom.search.CANDIDATES", 500)  # now every match is scored
+    second = re.search(r'rel="next" hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")
+    text = client.get(second, headers=htmx).text
+    following = re.findall(r'class="story-card__title"><a href="/article/([^"]+)"', text)
+    by_date = [f"harbour-report-part-{n}" for n in (*range(30, 19, -1), 16)]
+    assert following == by_date, "the order the first page began"
+    # Begun now (not the page kept from before), the search is by score: after the headlines,
+    # stories that say the word three times, older than those above.
+    from web.caching import invalidate_content
+
+    query(invalidate_content)
+    scored, _ = found(client, "lantern")
+    assert all(int(slug.rsplit("-", 1)[1]) < 17 for slug in scored[3:]), scored
+
+
+@pytest.mark.parametrize(
+    "cursor", ["abc", "0", "-1", "12-3", "9" * 30, "999999", "d", "12dd", "12D", "s12"]
+)
 def test_a_bad_search_cursor_is_a_400_page(client, lanterns, htmx, cursor):
     for headers in ({}, htmx):
         response = client.get(

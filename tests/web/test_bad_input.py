@@ -127,7 +127,8 @@ def test_odd_search_numbers_are_a_readable_400(client, name, number):
 
 
 def test_odd_search_positions_are_a_readable_400(client):
-    """Search pages through the same cursor argument as every list: the last story shown."""
+    """Search's page position is the last story shown (and how the search was ranked), parsed
+    as strictly as every list's."""
     for cursor in [*ODD_NUMBERS, "", "0", "12-3", "1700000000000000-12"]:
         response = client.get("/search", query_string={"q": "rice", "before": cursor})
         assert response.status_code == 400, cursor
