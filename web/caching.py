@@ -3,22 +3,20 @@ invalidation listeners that retire cached pages after every content change."""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import time
-from functools import lru_cache, wraps
+from functools import wraps
 
-import brotli
 import sqlalchemy as sa
 from flask import Response, current_app, g, has_request_context, make_response, request, session
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.http import parse_accept_header
 
 from extensions import cache, db
 from newsroom.models import CONTENT_MODELS, next_scheduled_time
 from web.pages import wants_fragment
+from web.stored_pages import finish_public, set_etag, stored_page, stored_response
 
 VERSION_KEY = "content-version"
 
@@ -243,7 +241,7 @@ def cached_page(view):
         )
         if storable:
             if response.status_code == 200 and not wants_fragment():
-                _set_etag(response)
+                set_etag(response)
             entry = stored_page(response)
             cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
             # This reader gets what the next one will: the stored copy, compressed the same way.
@@ -294,63 +292,7 @@ def poll_key(version: str, args: list[tuple[str, str]]) -> str:
     return f"poll-count:{version}:{digest}"
 
 
-# --- stored pages: the body once, compressed once -------------------------------------------
-
-# HX-Replace-Url: how far down a list a page of infinite scroll reaches.
-KEPT_HEADERS = ("Content-Type", "Vary", "ETag", "HX-Replace-Url")
-# What browsers accept, best first; each is made once, when the page is stored.
-ENCODINGS = ("br", "gzip")
-COMPRESS_AT_LEAST = 512
-COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml", "application/atom+xml")
-COMPRESSIBLE += ("application/json", "application/ld+json", "image/svg+xml")
-
-
-def stored_page(response: Response) -> dict:
-    """What the page cache keeps of a response: body, status, the headers that describe it,
-    and the body compressed with each encoding (for text worth compressing)."""
-    body = response.get_data()
-    encoded = {}
-    if len(body) >= COMPRESS_AT_LEAST and response.mimetype.startswith(COMPRESSIBLE):
-        encoded = {
-            "br": brotli.compress(body, quality=5, mode=brotli.MODE_TEXT),
-            # mtime=0: the same page compresses to the same bytes on every worker.
-            "gzip": gzip.compress(body, compresslevel=6, mtime=0),
-        }
-    headers = [(k, v) for k, v in response.headers.items() if k in KEPT_HEADERS]
-    return {"body": body, "status": response.status_code, "headers": headers, "encoded": encoded}
-
-
-def chosen_encoding(accept_encoding: str | None, encoded: dict) -> str | None:
-    """The best encoding of a stored page that the client accepts, or None for the plain body."""
-    if not encoded or not accept_encoding:
-        return None
-    return next((name for name in _accepted(accept_encoding) if name in encoded), None)
-
-
-@lru_cache(maxsize=256)
-def _accepted(accept_encoding: str) -> tuple[str, ...]:
-    """The ENCODINGS an Accept-Encoding value takes, best first (browsers send a few values)."""
-    accepted = parse_accept_header(accept_encoding)
-    return tuple(name for name in ENCODINGS if accepted[name] > 0)
-
-
-def stored_body(entry: dict, accept_encoding: str | None) -> tuple[bytes, str | None]:
-    """A stored page's body in the encoding the client takes best, and that encoding (None for
-    the page as it is). Flask's path and the fast path both answer with it."""
-    encoded = entry["encoded"]
-    encoding = chosen_encoding(accept_encoding, encoded)
-    return (encoded[encoding] if encoding else entry["body"]), encoding
-
-
-def stored_response(entry: dict, accept_encoding: str | None) -> Response:
-    """A stored page as a response, in the encoding the client takes best."""
-    body, encoding = stored_body(entry, accept_encoding)
-    response = Response(body, status=entry["status"], headers=entry["headers"])
-    if entry["encoded"]:
-        response.vary.add("Accept-Encoding")
-    if encoding:
-        response.headers["Content-Encoding"] = encoding
-    return response
+# --- HTTP caching headers -----------------------------------------------------------------------
 
 
 def _finish(response: Response, public: bool, shared: bool = True) -> Response:
@@ -366,22 +308,6 @@ def _finish(response: Response, public: bool, shared: bool = True) -> Response:
     if response.status_code == 200 and not wants_fragment():
         response.make_conditional(request)
     return response
-
-
-def finish_public(response: Response, shared: bool, fragment: bool, max_age: int) -> None:
-    """The caching headers of an anonymous page (the fast path sets the same ones)."""
-    if not shared:
-        response.headers["X-Accel-Expires"] = "0"
-    response.headers["Cache-Control"] = (
-        f"public, max-age={max_age}, stale-while-revalidate={max_age * 2}"
-    )
-    if response.status_code == 200 and not fragment and "ETag" not in response.headers:
-        # Full pages only: htmx swaps whatever fetch() hands it, so fragments get no validators.
-        _set_etag(response)
-
-
-def _set_etag(response: Response) -> None:
-    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32], weak=True)
 
 
 # --- invalidation: every commit that changed what readers see starts a new content version --

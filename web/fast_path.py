@@ -31,7 +31,6 @@ from web.beacon import BEACON_BYTES, STORY_ID, beacon_limit, declines_counting, 
 from web.caching import (
     LIVE_POLL_CACHE_SECONDS,
     VERSION_KEY,
-    finish_public,
     known_args,
     live_version,
     page_key,
@@ -39,12 +38,11 @@ from web.caching import (
     poll_cache_control,
     poll_key,
     recheck_seconds,
-    stored_body,
-    stored_response,
 )
 from web.observability import request_id
 from web.pages import FRAGMENT_HEADERS, fragment_requested
 from web.security import add_security_headers
+from web.stored_pages import finish_public, stored_body, stored_response
 
 # The polls a page sends on a timer, answered 204 when nothing changed (blueprints/live).
 TICKER_PATH = "/live/ticker"
