@@ -10,7 +10,9 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
+from jinja2 import pass_context
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from extensions import cache, db
@@ -152,8 +154,24 @@ def navigation() -> dict:
         }
         cache.set(key, nav, timeout=600)
     memo.clear()  # only the current version's
-    memo[version] = nav
+    # This worker's rendered menu and footer, made of this navigation (site_chrome).
+    memo[version] = nav = {**nav, "rendered": {}}
     return nav
+
+
+@pass_context
+def site_chrome(context, name: str) -> Markup:
+    """A partial made of the navigation and the configuration alone (the masthead's menu, the
+    footer): about ninety links a page, rendered once per navigation in this worker instead of on
+    every page. Error pages' stand-in navigation (the database down) is rendered, not kept."""
+    kept = context["nav"].get("rendered")
+    key = (name, request.script_root)
+    if kept is not None and key in kept:
+        return kept[key]
+    html = Markup(current_app.jinja_env.get_template(name).render(context.get_all()))  # nosec B704
+    if kept is not None:
+        kept[key] = html
+    return html
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -177,6 +195,7 @@ def register_template_helpers(app: Flask) -> None:
         share_links=share_links,
         preferred_source_url=preferred_source_url,
         story_card=story_card,
+        site_chrome=site_chrome,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
