@@ -66,7 +66,7 @@ def subject_walk(
     country=None,
     region=None,
     tag=None,
-    tags=None,
+    tag_ids=None,
     author=None,
     bound,
     before: Cursor | None = None,
@@ -76,12 +76,10 @@ def subject_walk(
 ):
     """What a subject's list walks, as a selectable of (article_id, live_at) to join stories to
     and to order on, or None for a list with no subject. The time bound, the cursors and the
-    excluded stories apply in it, so the caller only orders and limits. `tags`: the stories of
-    any of them (a story's related stories)."""
-    if tags is not None:
-        # A preview's story may carry tags not saved yet: they have no stories.
-        ids = sorted(t.id for t in tags if t.id is not None)
-        return _walk(story_tags.c.tag_id, ids, bound, before, after, exclude_ids, limit)
+    excluded stories apply in it, so the caller only orders and limits. `tag_ids`: the stories
+    of any of these tags (a story's related stories; values or placeholders)."""
+    if tag_ids is not None:
+        return _walk(story_tags.c.tag_id, tag_ids, bound, before, after, exclude_ids, limit)
     if tag is not None:
         return _walk(story_tags.c.tag_id, [tag.id], bound, before, after, exclude_ids)
     if author is not None:
