@@ -168,7 +168,8 @@ def site_chrome(context, name: str) -> Markup:
     key = (name, request.script_root)
     if kept is not None and key in kept:
         return kept[key]
-    html = Markup(current_app.jinja_env.get_template(name).render(context.get_all()))  # nosec B704
+    template = current_app.jinja_env.get_template(name)
+    html = Markup(template.render(context.get_all()))  # autoescaped  # noqa: S704  # nosec B704
     if kept is not None:
         kept[key] = html
     return html

@@ -39,9 +39,7 @@ def test_the_menu_and_footer_are_rendered_once_not_on_every_page(app, client, mo
     assert _footer(first) == _footer(second) and "Owner: SNOWLAND s.r.o." in _footer(first)
 
 
-def test_a_renamed_section_or_country_shows_in_the_menu_and_footer_of_the_next_page(
-    client, query
-):
+def test_a_renamed_section_or_country_shows_in_the_menu_and_footer_of_the_next_page(client, query):
     before = client.get("/about").text
     assert ">Economy<" not in before and ">Republic of the Philippines<" not in before
 
