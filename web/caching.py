@@ -97,16 +97,39 @@ def recheck_seconds(config) -> float:
     return min(max(float(config["CONTENT_VERSION_RECHECK_SECONDS"]), 0.0), MOST_RECHECK_SECONDS)
 
 
+class SeenVersion:
+    """The content version state this worker last read or stored, trusted for `seconds`
+    (CONTENT_VERSION_RECHECK_SECONDS): the fast path (web/fast_path.py) answers from it instead
+    of asking the cache on every hit; Flask's path notes what it reads and retires."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.seen: tuple[float, dict] | None = None  # (until when, state)
+
+    def remember(self, state, now: float | None = None) -> None:
+        """Note a state read or stored; None (none stored, or retired here) forgets it."""
+        if isinstance(state, dict) and self.seconds > 0:
+            self.seen = ((time.monotonic() if now is None else now) + self.seconds, state)
+        else:
+            self.seen = None
+
+    def recent(self, now: float):
+        """The state noted less than `seconds` ago, else None."""
+        seen = self.seen
+        return seen[1] if seen is not None and seen[0] > now else None
+
+
+def seen_version(app) -> SeenVersion:
+    """This worker's SeenVersion, one per app."""
+    seen = app.extensions.get("content_version_seen")
+    if seen is None:
+        seen = app.extensions["content_version_seen"] = SeenVersion(recheck_seconds(app.config))
+    return seen
+
+
 def remember_version(state) -> None:
-    """Note the content version state this worker has just read or stored, for the fast path
-    (web/fast_path.py), which answers from it for CONTENT_VERSION_RECHECK_SECONDS; None (none
-    stored, or retired here) makes it read the cache's at its next request."""
-    memo = current_app.extensions.setdefault("content_version_memo", {})
-    seconds = recheck_seconds(current_app.config)
-    if isinstance(state, dict) and seconds > 0:
-        memo["seen"] = (time.monotonic() + seconds, state)
-    else:
-        memo.pop("seen", None)
+    """Note the content version state this worker has just read or stored (SeenVersion)."""
+    seen_version(current_app).remember(state)
 
 
 def invalidate_content() -> None:

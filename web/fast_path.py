@@ -37,7 +37,7 @@ from web.caching import (
     plain_query,
     poll_cache_control,
     poll_key,
-    recheck_seconds,
+    seen_version,
 )
 from web.observability import request_id
 from web.pages import FRAGMENT_HEADERS, fragment_requested
@@ -77,9 +77,8 @@ class FastPath:
             ("Vary", "Cookie"),
         ]
         self.backend = app.extensions["cache"][cache]
-        # The content version this worker last read or stored (web.caching.remember_version).
-        self.memo = app.extensions.setdefault("content_version_memo", {})
-        self.recheck = recheck_seconds(app.config)
+        # The content version this worker last read or stored.
+        self.seen = seen_version(app)
         self.health = app.extensions.setdefault("cache_health", {"down_until": 0.0, "error": ""})
         self.cookies = (
             app.config["SESSION_COOKIE_NAME"],
@@ -218,12 +217,10 @@ class FastPath:
     def _version_state(self, now: float):
         """The content version state: the one this worker last saw, for
         CONTENT_VERSION_RECHECK_SECONDS, else the cache's (a round trip to Redis)."""
-        seen = self.memo.get("seen")
-        if seen is not None and seen[0] > now:
-            return seen[1]
-        state = self.backend.get(VERSION_KEY)
-        if isinstance(state, dict) and self.recheck > 0:
-            self.memo["seen"] = (now + self.recheck, state)
+        state = self.seen.recent(now)
+        if state is None:
+            state = self.backend.get(VERSION_KEY)
+            self.seen.remember(state, now)
         return state
 
     def _stored_page(self, version, fragment, path, args, environ):
