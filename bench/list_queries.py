@@ -24,7 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from extensions import cache, db  # noqa: E402
-from newsroom.models import Author, Country, Section, Story, Tag, story_tags  # noqa: E402
+from newsroom.models import (  # noqa: E402
+    Author,
+    Country,
+    Section,
+    Story,
+    Tag,
+    related_query,
+    story_tags,
+)
 
 
 def median_ms(fn, rounds: int) -> float:
@@ -143,8 +151,8 @@ def main() -> None:
             f"{name} at depth": Story.latest_query(before=deep[name], limit=12, **filters)
             for name, filters in lists.items()
         }
-        statements["related (section)"] = untagged.related_query("section", (untagged.id,), 4)
-        statements["related (tag)"] = tagged.related_query("tag", (tagged.id,), 4)
+        statements["related (section)"] = related_query(untagged, "section", (untagged.id,), 4)
+        statements["related (tag)"] = related_query(tagged, "tag", (tagged.id,), 4)
         for name, statement in statements.items():
 
             def run(statement=statement):

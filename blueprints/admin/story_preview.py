@@ -25,7 +25,7 @@ from blueprints.admin.story_form import (
 )
 from blueprints.news.views import render_body
 from extensions import cache, db
-from newsroom.models import Role, Story, StoryUpdate
+from newsroom.models import Role, Story, StoryUpdate, related_stories
 from newsroom.preview import preview_story
 from newsroom.video import host_name
 from web.pages import accepts_body
@@ -80,7 +80,7 @@ def story_preview_page(key):
             "admin/story_preview_page.html",
             story=story,
             body=render_body(story),
-            related=story.related(),
+            related=related_stories(story),
             # The story's log as saved: a preview shows the entries readers already see.
             updates=StoryUpdate.of(original) if original is not None else [],
             preview=False,

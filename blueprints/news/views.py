@@ -35,7 +35,7 @@ from blueprints.news.lists import (
 from extensions import cache, db
 from newsroom import fronts
 from newsroom.content import expand_embeds
-from newsroom.models import SlugRedirect, Status, Story, StoryUpdate
+from newsroom.models import SlugRedirect, Status, Story, StoryUpdate, related_stories
 from newsroom.models.region_front import countries_with_latest
 from newsroom.profiles import profile_links
 from newsroom.video import host_name
@@ -249,7 +249,7 @@ def story_page(slug):
         "news/story.html",
         story=story,
         body=render_body(story),
-        related=story.related(),
+        related=related_stories(story),
         updates=StoryUpdate.of(story),
         preview=preview,
         video_host=host_name(story.video_url) if story.video_url else "",

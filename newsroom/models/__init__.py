@@ -3,9 +3,9 @@
 base (clock, timestamp type, enums, link tables, the slug and name lookups) and cursors sit at
 the bottom; taxonomy, photo, partner, inbox, people and ticker know nothing of stories;
 story_mixin (with live_at_for, the rule for what readers may see) and story build on them;
-revision (a story's kept versions and autosaves), update_log (its updates and corrections)
-and live (a live page's posts) build on story; front (the home page as editors arrange it)
-names the stories it holds by string.
+revision (a story's kept versions and autosaves), update_log (its updates and corrections),
+related (a story's related stories) and live (a live page's posts) build on story; front (the
+home page as editors arrange it) names the stories it holds by string.
 Models that point at a model in a module above name it by string (relationship("Story")).
 """
 
@@ -37,6 +37,7 @@ from newsroom.models.partner import Source
 from newsroom.models.people import AuditEntry, LoginSession, User
 from newsroom.models.photo import PHOTO_ID_MAX, Photo
 from newsroom.models.readership import ReferrerDay, SearchMissDay, StoryViewHour, ViewBuffer
+from newsroom.models.related import related_query, related_stories
 from newsroom.models.revision import Autosave, Revision
 from newsroom.models.story import SlugRedirect, Story, Tag, next_scheduled_time
 from newsroom.models.story_mixin import live_at_for
@@ -112,5 +113,7 @@ __all__ = [
     "live_at_for",
     "live_contributors",
     "next_scheduled_time",
+    "related_query",
+    "related_stories",
     "utcnow",
 ]

@@ -244,41 +244,6 @@ class Story(StoryMixin, Addressed, db.Model):
             )
         ).first()
 
-    def related(self, limit: int = 4) -> list[Story]:
-        """The newest other stories sharing a tag, topped up from the same section.
-
-        Two simple queries rather than one with OR: each walks an index newest first and stops
-        after a few rows, where the OR made the planner sort a whole section."""
-        found: list[Story] = []
-        if self.tags:
-            found = _fetch(*self._related("tag", (self.id,), limit))
-        if len(found) < limit:
-            seen = (self.id, *(a.id for a in found))
-            found += _fetch(*self._related("section", seen, limit - len(found)))
-        return found
-
-    def related_query(self, by: str, exclude: tuple[int, ...], limit: int) -> sa.Select:
-        """The newest visible stories sharing a tag with this one (`by` "tag") or its section
-        ("section"), less `exclude`, with this story's values bound: the statements `related`
-        runs."""
-        statement, values = self._related(by, exclude, limit)
-        return statement.params(values)
-
-    def _related(self, by: str, exclude: tuple[int, ...], limit: int) -> tuple[sa.Select, dict]:
-        """The statement of this shape (by, how many tags and excluded stories, limit), built
-        once per worker with placeholders, and this story's values for them. Building the tag
-        walk's statement cost more than running it, on every article page."""
-        # A preview's story may carry tags not saved yet: they have no stories.
-        tag_ids = sorted(t.id for t in self.tags if t.id is not None) if by == "tag" else []
-        shape = (by, len(tag_ids), len(exclude), limit)
-        statement = _RELATED.get(shape)
-        if statement is None:
-            statement = _RELATED[shape] = _related_statement(*shape)
-        values = {"bound": utcnow(), "section": self.section_id}
-        values.update((f"tag{n}", ident) for n, ident in enumerate(tag_ids))
-        values.update((f"not{n}", ident) for n, ident in enumerate(exclude))
-        return statement, values
-
     # --- the newsroom's lists; `seen` is the condition for who may see what (Story.seen_by)
 
     @classmethod
@@ -376,42 +341,6 @@ class SlugRedirect(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     article: Mapped[Story] = relationship()
-
-
-def _fetch(statement: sa.Select, values: dict | None = None) -> list[Story]:
-    return list(db.session.scalars(statement, values).unique().all())
-
-
-_RELATED: dict[tuple, sa.Select] = {}  # related stories' statements by shape (Story._related)
-
-
-def _related_statement(by: str, tags: int, excluded: int, limit: int) -> sa.Select:
-    """Related stories' statement with placeholders: "bound" (now), "section", "tag0"...
-    and "not0"... (the stories left out)."""
-    bound = sa.bindparam("bound", type_=Story.live_at.type)
-    exclude = tuple(sa.bindparam(f"not{n}", type_=sa.Integer()) for n in range(excluded))
-    if by == "tag":
-        # The newest of each of its tags' walks, merged (newsroom.models.story_links).
-        tag_ids = [sa.bindparam(f"tag{n}", type_=sa.Integer()) for n in range(tags)]
-        walk = subject_walk(tag_ids=tag_ids, bound=bound, exclude_ids=exclude, limit=limit)
-        return (
-            sa.select(Story)
-            .join(walk, walk.c.article_id == Story.id)
-            .options(*Story.card_options())
-            .order_by(walk.c.live_at.desc(), walk.c.article_id.desc())
-            .limit(limit)
-        )
-    return (
-        sa.select(Story)
-        .where(
-            Story.live_at <= bound,
-            Story.section_id == sa.bindparam("section", type_=sa.Integer()),
-            Story.id.not_in(exclude),
-        )
-        .options(*Story.card_options())
-        .order_by(Story.live_at.desc(), Story.id.desc())
-        .limit(limit)
-    )
 
 
 def next_scheduled_time() -> datetime | None:
