@@ -89,6 +89,7 @@ class PostgresDemo:
         self.admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         self.template = f"an_demo_template_{uuid.uuid4().hex[:12]}"
         self._execute(f'CREATE DATABASE "{self.template}"')
+        self._as_deployed(self.template)
         self.url = self._url_for(self.template)
 
     def _url_for(self, name: str) -> str:
@@ -97,6 +98,11 @@ class PostgresDemo:
     def _execute(self, statement: str) -> None:
         with self.admin.connect() as conn:
             conn.exec_driver_sql(statement)
+
+    def _as_deployed(self, name: str) -> None:
+        """The planner's costs as deploy/DEPLOY.md sets the site's database (an SSD), so the
+        plans tests/web/test_query_plans.py checks are those the site runs."""
+        self._execute(f'ALTER DATABASE "{name}" SET random_page_cost = 1.1')
 
     def _drop_database(self, name: str) -> None:
         self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -107,6 +113,7 @@ class PostgresDemo:
     def clone(self, tmp: Path) -> str:
         name = f"an_t_{uuid.uuid4().hex[:12]}"
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self._as_deployed(name)  # a template's settings are not copied
         return self._url_for(name)
 
     def drop(self, url: str) -> None:
