@@ -67,6 +67,17 @@ class ResilientCache(Cache):
     def inc(self, *args, **kwargs):
         return self._guard("inc", None, *args, **kwargs)
 
+    @staticmethod
+    def worker_memo(name: str, version: str) -> dict:
+        """This worker's own dict `name` for content version `version`, beside the shared cache:
+        for what nearly every uncached page reads (the navigation, the home front, the list
+        fronts already written), where even a trip to the shared cache costs. A new version
+        starts it empty, so nothing of an older version is kept or found."""
+        kept = current_app.extensions.get(name)
+        if kept is None or kept[0] != version:
+            kept = current_app.extensions[name] = (version, {})
+        return kept[1]
+
     def claim(self, name: str, timeout: int = 5) -> bool:
         """Take a short-lived lock shared by every worker; True if this caller has it.
 

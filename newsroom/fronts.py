@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app
 
 from extensions import cache, db
 from newsroom.models import (
@@ -80,13 +79,12 @@ def front_for(version: str, per_page: int) -> FrontPage:
     have (a variant, a page evicted, every render with the page cache off) is then only the
     template, made of stored cards. Every story in it is loaded with everything its card shows
     (Story.card_options), so the rows serve later requests' templates without a session."""
-    kept = current_app.extensions.setdefault("home_fronts", {})
-    front = kept.get((version, per_page))
+    kept = cache.worker_memo("home_fronts", version)
+    front = kept.get(per_page)
     if front is None:
         front = assemble_front(version, per_page)
         _detach(front)
-        kept.clear()  # an older version's front is never asked for again
-        kept[(version, per_page)] = front
+        kept[per_page] = front
     return front
 
 

@@ -135,9 +135,9 @@ def navigation() -> dict:
     version = content_version()
     # Kept in this worker's memory too: every page shows it, so a trip to the shared cache
     # (and unpickling) per page is worth saving.
-    memo = current_app.extensions.setdefault("navigation", {})
-    if version in memo:
-        return memo[version]
+    memo = cache.worker_memo("navigation", version)
+    if "nav" in memo:
+        return memo["nav"]
     key = f"nav:{version}"
     nav = cache.get(key)
     if nav is None:
@@ -153,9 +153,8 @@ def navigation() -> dict:
             ],
         }
         cache.set(key, nav, timeout=600)
-    memo.clear()  # only the current version's
     # This worker's rendered menu and footer, made of this navigation (site_chrome).
-    memo[version] = nav = {**nav, "rendered": {}}
+    memo["nav"] = nav = {**nav, "rendered": {}}
     return nav
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import abort, current_app, request, url_for
+from flask import abort, request, url_for
 
 from extensions import cache, db
 from newsroom.models import Author, Country, Cursor, Region, Section, Story, Tag
@@ -194,13 +194,10 @@ def first_page_with_front(scope: ListScope, per_page: int):
     key = _front_key(scope)
     # Written once per content version by this worker, not on every first page it renders
     # (a file written each time on the filesystem cache); front_ids chooses again if it is lost.
-    version = content_version()
-    written = current_app.extensions.get("fronts_written")
-    if written is None or written[0] != version:
-        written = current_app.extensions["fronts_written"] = (version, {})
-    if written[1].get(key) != front.ids:
+    written = cache.worker_memo("fronts_written", content_version())
+    if written.get(key) != front.ids:
         cache.set(key, front.ids, timeout=3600)
-        written[1][key] = front.ids
+        written[key] = front.ids
     return front
 
 

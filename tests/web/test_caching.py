@@ -341,3 +341,21 @@ def test_a_page_stored_by_the_previous_release_is_rendered_anew_not_a_500(client
     response = client.get("/about")
     assert response.status_code == 200
     assert response.data != b"old" and b"<html" in response.data
+
+
+def test_a_worker_memo_holds_only_the_current_content_version(query):
+    """The navigation, the home front and the list fronts written are kept in each worker's
+    memory per content version (cache.worker_memo): a new version must find none of the old."""
+    from extensions import cache
+
+    def use():
+        cache.worker_memo("navigation", "v1")["nav"] = "the old menu"
+        kept_again = dict(cache.worker_memo("navigation", "v1"))
+        after_publish = dict(cache.worker_memo("navigation", "v2"))
+        back_to_old = dict(cache.worker_memo("navigation", "v1"))
+        return kept_again, after_publish, back_to_old
+
+    kept_again, after_publish, back_to_old = query(use)
+    assert kept_again == {"nav": "the old menu"}
+    assert after_publish == {}
+    assert back_to_old == {}  # nothing of an older version is kept once a newer one was asked
