@@ -30,6 +30,7 @@ from newsroom.models import (  # noqa: E402
     Section,
     Story,
     Tag,
+    card_statement,
     related_query,
     story_tags,
 )
@@ -148,7 +149,7 @@ def main() -> None:
         untagged = db.session.get(Story, untagged.id)
         tagged = db.session.get(Story, tagged.id)
         statements = {
-            f"{name} at depth": Story.latest_query(before=deep[name], limit=12, **filters)
+            f"{name} at depth": card_statement(before=deep[name], limit=12, **filters)
             for name, filters in lists.items()
         }
         statements["related (section)"] = related_query(untagged, "section", (untagged.id,), 4)

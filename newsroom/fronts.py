@@ -27,6 +27,8 @@ from newsroom.models import (
     Region,
     Section,
     Story,
+    StoryCard,
+    card_page,
     utcnow,
 )
 from newsroom.models.front import HOME, LEAD, SECTION, SECTION_SLOTS, TOP, TOP_SLOTS
@@ -111,6 +113,9 @@ def _detach(front: FrontPage) -> None:
         if row is None or id(row) in seen:
             continue
         seen.add(id(row))
+        if isinstance(row, StoryCard):  # plain (the stream's older stories), its photo a row
+            todo.append(row.hero_photo)
+            continue
         state = sa.inspect(row)
         for relationship in state.mapper.relationships:
             if relationship.key not in state.unloaded:
@@ -216,7 +221,7 @@ def shown_on_front(version: str, per_page: int) -> frozenset[int]:
 
 def stream_page(shown: Iterable[int], before: Cursor | None, per_page: int):
     """A page of the home page's stream: the newest stories, less those shown above it."""
-    return Story.latest_page(before=before, limit=per_page, exclude_ids=tuple(sorted(shown)))
+    return card_page(before=before, limit=per_page, exclude_ids=tuple(sorted(shown)))
 
 
 def _shown_key(version: str) -> str:

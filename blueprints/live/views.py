@@ -15,7 +15,7 @@ from flask import (
 
 from blueprints.news.lists import list_scope
 from extensions import cache
-from newsroom.models import Story
+from newsroom.models import card_page
 from web.caching import content_version, known_args, may_add_page, poll_cache_control, poll_key
 from web.pages import render_page_or_fragment, wants_fragment
 from web.params import cursor_arg
@@ -75,7 +75,7 @@ def latest():
     if not wants_fragment():
         return redirect(url_for("news.home") if home_stream else scope.url)
     seen = request.args.get("seen", "0")
-    fresh = Story.latest(after=after, limit=MAX_NEW_STORIES + 1, **scope.filters)
+    fresh = card_page(after=after, limit=MAX_NEW_STORIES + 1, **scope.filters).rows
     count = len(fresh)
     if may_add_page():
         # The next poll from a page holding this count is answered 204 from the cache alone,
@@ -109,7 +109,7 @@ def latest_stories():
     home_stream = _home_stream()
     if not wants_fragment():
         return redirect(url_for("news.home") if home_stream else scope.url)
-    stories = Story.latest(after=after, limit=MAX_NEW_STORIES, **scope.filters)
+    stories = card_page(after=after, limit=MAX_NEW_STORIES, **scope.filters).rows
     if not stories:
         abort(404)
     response = make_response(

@@ -8,7 +8,17 @@ import sqlalchemy as sa
 from flask import abort, request, url_for
 
 from extensions import cache, db
-from newsroom.models import Author, Country, Cursor, Region, Section, Story, Tag
+from newsroom.models import (
+    Author,
+    Country,
+    Cursor,
+    Region,
+    Section,
+    Story,
+    StoryCard,
+    Tag,
+    card_page,
+)
 from web.caching import content_version
 from web.params import cursor_arg, parse_int
 
@@ -164,13 +174,13 @@ def stream_depth() -> tuple[Cursor | None, int]:
 
 def down_to(
     upto: Cursor, filters: dict, exclude_ids: frozenset[int] = frozenset()
-) -> tuple[list[Story], Cursor | None]:
+) -> tuple[list[StoryCard], Cursor | None]:
     """Every story of a list from the newest down to and including `upto` (at most
     MAX_UPTO_STORIES), less `exclude_ids` (the front page's own), and where the next page starts
     (None at the end of the list)."""
     excluded = tuple(sorted(exclude_ids))
     # Ids are whole numbers: newer than (time, id - 1) is down to and including (time, id).
-    page = Story.latest_page(
+    page = card_page(
         after=Cursor(upto.number - 1, upto.at),
         limit=MAX_UPTO_STORIES,
         exclude_ids=excluded,
@@ -178,7 +188,7 @@ def down_to(
     )
     if page.next_cursor is not None:
         return page.rows, page.next_cursor
-    older = Story.latest_page(before=upto, limit=1, exclude_ids=excluded, **filters).rows
+    older = card_page(before=upto, limit=1, exclude_ids=excluded, **filters).rows
     return page.rows, upto if older else None
 
 
@@ -189,7 +199,7 @@ def _front_key(scope: ListScope) -> str:
 def first_page_with_front(scope: ListScope, per_page: int):
     """The front and the first page after it, from one query; the front's stories are
     remembered (per content version) so the next pages skip them."""
-    page = Story.latest_page(limit=front_pool(per_page), **scope.filters)
+    page = card_page(limit=front_pool(per_page), **scope.filters)
     front = front_for(scope, page.rows, page.next_cursor is not None, per_page)
     key = _front_key(scope)
     # Written once per content version by this worker, not on every first page it renders
@@ -206,7 +216,7 @@ def front_ids(scope: ListScope, per_page: int) -> tuple[int, ...]:
     page, else chosen again exactly as it chose them."""
     ids = cache.get(_front_key(scope))
     if ids is None:
-        rows = Story.latest_page(limit=front_pool(per_page), **scope.filters).rows
+        rows = card_page(limit=front_pool(per_page), **scope.filters).rows
         lead, top = choose_front(rows)
         ids = Front(lead=lead, top=top).ids
         cache.set(_front_key(scope), ids, timeout=3600)

@@ -35,7 +35,7 @@ from blueprints.news.lists import (
 from extensions import cache, db
 from newsroom import fronts
 from newsroom.content import expand_embeds
-from newsroom.models import SlugRedirect, Status, Story, StoryUpdate, related_stories
+from newsroom.models import SlugRedirect, Status, Story, StoryUpdate, card_page, related_stories
 from newsroom.models.region_front import countries_with_latest
 from newsroom.profiles import profile_links
 from newsroom.video import host_name
@@ -184,7 +184,7 @@ def _story_list(scope: ListScope, title: str, introduction: str, **extra):
             page = fronts.stream_page(skip, before, per_page)
             stories, next_cursor = page.rows, page.next_cursor
         else:
-            page = Story.latest_page(
+            page = card_page(
                 before=before, limit=per_page, exclude_ids=tuple(sorted(skip)), **scope.filters
             )
             stories, next_cursor = page.rows, page.next_cursor

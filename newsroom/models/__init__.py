@@ -4,8 +4,9 @@ base (clock, timestamp type, enums, link tables, the slug and name lookups) and 
 the bottom; taxonomy, photo, partner, inbox, people and ticker know nothing of stories;
 story_mixin (with live_at_for, the rule for what readers may see) and story build on them;
 revision (a story's kept versions and autosaves), update_log (its updates and corrections),
-related (a story's related stories) and live (a live page's posts) build on story; front (the
-home page as editors arrange it) names the stories it holds by string.
+related (a story's related stories), cards (the reader lists' pages as plain rows) and live (a
+live page's posts) build on story; front (the home page as editors arrange it) names the
+stories it holds by string.
 Models that point at a model in a module above name it by string (relationship("Story")).
 """
 
@@ -20,6 +21,7 @@ from newsroom.models.base import (
     utcnow,
 )
 from newsroom.models.briefing import Briefing, Subscriber, subscriber_regions
+from newsroom.models.cards import StoryCard, card_page, card_statement
 from newsroom.models.cursors import (
     CURSOR_MAX_ID,
     CURSOR_MAX_MICROS,
@@ -64,6 +66,9 @@ CONTENT_MODELS = (
 )
 
 __all__ = [
+    "StoryCard",
+    "card_page",
+    "card_statement",
     "BREAKING_ORDER_LOCK",
     "CONTENT_MODELS",
     "CURSOR_MAX_ID",

@@ -165,8 +165,10 @@ class Story(StoryMixin, Addressed, db.Model):
         exclude_ids: tuple[int, ...] = (),
         limit: int = 12,
         body: bool = False,
+        columns: tuple = (),
     ) -> sa.Select:
-        """The statement `latest_page` runs (tests/web/test_query_plans.py explains it)."""
+        """The statement `latest_page` runs (tests/web/test_query_plans.py explains it); with
+        `columns`, the same walk reading only those (newsroom.models.cards: plain rows)."""
         # One upper bound on live_at, the tighter of now and the cursor, so the index range
         # starts at the cursor: a deep page costs what the first page costs.
         bound = utcnow() if before is None else min(utcnow(), before.at)
@@ -187,11 +189,12 @@ class Story(StoryMixin, Addressed, db.Model):
             )
         if walk is not None:
             order = (walk.c.live_at, walk.c.article_id)
-            query = sa.select(cls).join(walk, walk.c.article_id == cls.id)
-            query = query.options(*cls.card_options(body=body))
+            query = sa.select(*columns or (cls,)).join(walk, walk.c.article_id == cls.id)
+            if not columns:
+                query = query.options(*cls.card_options(body=body))
             return query.order_by(*(c.desc() for c in order)).limit(limit + 1)
         order = (cls.live_at, cls.id)
-        query = sa.select(cls).where(cls.live_at <= bound)
+        query = sa.select(*columns or (cls,)).where(cls.live_at <= bound)
         if section is not None:
             query = query.where(cls.section_id == section.id)
         # With a section or kinds too (no reader list asks for both), the subject is checked
@@ -205,7 +208,8 @@ class Story(StoryMixin, Addressed, db.Model):
             query = query.where(cls.id.not_in(exclude_ids))
         if after is not None:
             query = query.where(newer_than(order, after))
-        query = query.options(*cls.card_options(body=body))
+        if not columns:
+            query = query.options(*cls.card_options(body=body))
         return keyset_statement(query, order, before=before, limit=limit)
 
     @classmethod

@@ -1,7 +1,7 @@
 """Every reader list is an index walk that stops after a page, however deep the reader has gone.
 
 A few thousand stories go in by bulk insert, the database gathers its statistics, and each list
-query is sent exactly as the app sends it (the statement `Story.latest_query` or
+query is sent exactly as the app sends it (the statement `card_statement` or
 `related_query` builds, with its values), with a cursor deep in the list, under EXPLAIN.
 A list whose plan sorts (SQLite: USE TEMP B-TREE FOR ORDER BY; PostgreSQL: a Sort node) or scans
 the whole stories table reads every story of its section, country or tag per render: at 100,000
@@ -27,6 +27,7 @@ from newsroom.models import (
     Status,
     Story,
     Tag,
+    card_statement,
     live_at_for,
     related_query,
     story_authors,
@@ -172,10 +173,10 @@ def _list_statement(name: str) -> sa.Select:
     if name == "home stream":
         # The front page's stream: the newest stories less the few shown above it.
         front = tuple(s.id for s in Story.latest(limit=40))
-        return Story.latest_query(before=_deep_cursor({}), limit=12, exclude_ids=front)
+        return card_statement(before=_deep_cursor({}), limit=12, exclude_ids=front)
     filters = _filters(name)
     cursor = _deep_cursor(filters, rare=name.startswith("rare"))
-    return Story.latest_query(before=cursor, limit=12, **filters)
+    return card_statement(before=cursor, limit=12, **filters)
 
 
 def _related_statement(by: str) -> sa.Select:

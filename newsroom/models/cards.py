@@ -1,0 +1,154 @@
+"""Story lists as readers page through them: plain rows, not ORM objects.
+
+A section's, country's, region's, tag's or author's page, the latest list and the front page's
+stream show cards, and a card needs a few columns of a story, its section's name, its countries
+and its photo. Read as ORM objects, the twenty stories of a page cost five queries (the stories,
+then their sections, photos, datelines and countries loaded separately) and the bookkeeping of
+every object in the session. Here they cost three: the page's stories with their section and
+dateline (one statement: the same keyset walk as Story.latest_query, the names joined onto the
+page it found), their countries, and their photos (Photo objects: the picture macro asks them
+for their crops and widths).
+
+A StoryCard answers what a card, a list's front and its cursors ask (StoryMixin's rules for what
+readers see: public_at, is_live_open, zone, cursor...) and nothing else: a template that asks for
+more fails loudly in the tests instead of loading it row by row. Feeds, search, the admin and the
+home front (kept for a content version in each worker, with its bylines) read Story objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from extensions import db
+from newsroom.models.base import story_countries
+from newsroom.models.cursors import Page, page_of
+from newsroom.models.photo import Photo
+from newsroom.models.story import Story
+from newsroom.models.story_mixin import StoryMixin
+from newsroom.models.taxonomy import Country, Section
+from newsroom.zones import zone_named
+
+# The story's own columns a card, a front and a cursor read.
+CARD_COLUMNS = (
+    Story.id,
+    Story.slug,
+    Story.headline,
+    Story.standfirst,
+    Story.kind,
+    Story.lang,
+    Story.status,
+    Story.published_at,
+    Story.live_at,
+    Story.updated_at,
+    Story.embargo_until,
+    Story.live_closed_at,
+    Story.is_featured,
+    Story.is_breaking,
+    Story.section_id,
+    Story.dateline_country_id,
+    Story.hero_photo_id,
+)
+_FIELDS = tuple(column.key for column in CARD_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class CardSection:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardCountry:
+    id: int
+    slug: str
+    name: str
+    timezone: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone_named(self.timezone)
+
+
+class StoryCard(StoryMixin):
+    """One story of a list, as its card shows it."""
+
+    __slots__ = (*_FIELDS, "section", "dateline_country", "countries", "hero_photo")
+
+    def __init__(self, row):
+        for name in _FIELDS:
+            setattr(self, name, getattr(row, name))
+        self.section = CardSection(self.section_id, row.section_slug, row.section_name)
+        self.dateline_country = (
+            None
+            if self.dateline_country_id is None
+            else CardCountry(
+                self.dateline_country_id, row.dateline_slug, row.dateline_name, row.dateline_zone
+            )
+        )
+        self.countries: list[CardCountry] = []
+        self.hero_photo: Photo | None = None
+
+    def __repr__(self) -> str:
+        return f"<StoryCard {self.id} {self.slug!r}>"
+
+
+def card_statement(*, limit: int, **filters) -> sa.Select:
+    """One page of a list (Story.latest_query's walk and filters) as plain rows, with each
+    story's section and dateline joined onto the page. In no order: card_page puts the page's
+    few rows back in the list's (an ORDER BY here would be a sort in the plan, which
+    tests/web/test_query_plans.py rejects)."""
+    page = Story.latest_query(limit=limit, columns=CARD_COLUMNS, **filters).subquery("page")
+    sections = Section.__table__
+    dateline = Country.__table__.alias("dateline")
+    return (
+        sa.select(
+            page,
+            sections.c.slug.label("section_slug"),
+            sections.c.name.label("section_name"),
+            dateline.c.slug.label("dateline_slug"),
+            dateline.c.name.label("dateline_name"),
+            dateline.c.timezone.label("dateline_zone"),
+        )
+        .select_from(page)
+        .join(sections, sections.c.id == page.c.section_id)
+        .outerjoin(dateline, dateline.c.id == page.c.dateline_country_id)
+    )
+
+
+def card_page(*, limit: int = 12, **filters) -> Page:
+    """A page of a reader list as StoryCards (filters as Story.latest_page's), and the cursor
+    of the next page."""
+    cards = [StoryCard(row) for row in db.session.execute(card_statement(limit=limit, **filters))]
+    cards.sort(key=lambda card: (card.live_at, card.id), reverse=True)
+    fill_cards(cards)
+    return page_of(cards, (Story.live_at, Story.id), limit)
+
+
+def fill_cards(cards: list[StoryCard]) -> None:
+    """Give the cards their countries (by name) and photos: one query each."""
+    if not cards:
+        return
+    by_id = {card.id: card for card in cards}
+    countries = Country.__table__
+    links = (
+        sa.select(
+            story_countries.c.article_id,
+            countries.c.id,
+            countries.c.slug,
+            countries.c.name,
+            countries.c.timezone,
+        )
+        .join(countries, countries.c.id == story_countries.c.country_id)
+        .where(story_countries.c.article_id.in_(list(by_id)))
+        .order_by(countries.c.name)
+    )
+    for article_id, *country in db.session.execute(links):
+        by_id[article_id].countries.append(CardCountry(*country))
+    photo_ids = {card.hero_photo_id for card in cards if card.hero_photo_id is not None}
+    photos = Photo.by_ids(photo_ids) if photo_ids else {}
+    for card in cards:
+        card.hero_photo = photos.get(card.hero_photo_id)

@@ -1,0 +1,111 @@
+"""Reader lists read their pages as plain rows (newsroom.models.cards), not as Story objects: a
+card must show exactly what it showed when built from the Story, on every kind of list, and the
+pages must follow each other as they did (same stories, same order, same next-page cursor)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from extensions import db
+from newsroom.models import Author, Country, Section, Story, Tag, card_page, utcnow
+from tests.factories import AuthorFactory, LiveStoryFactory, PhotoFactory, make_story
+
+
+def shown(story) -> tuple:
+    """What a card, a list's front and its cursors read of a story."""
+    return (
+        story.id,
+        story.slug,
+        story.headline,
+        story.standfirst,
+        story.lang,
+        story.kind_label,
+        story.is_live_open,
+        story.is_featured,
+        story.section.name,
+        [country.name for country in story.countries],
+        story.zone.key,
+        story.public_at,
+        story.updated_at,
+        story.hero_photo.id if story.hero_photo else None,
+        story.cursor,
+    )
+
+
+@pytest.fixture
+def archive(query):
+    """Stories that differ in everything a card shows: datelines and none, several countries
+    and none, a photo, an embargo that has ended, an open live page, another language."""
+
+    def make():
+        byline = AuthorFactory(name="Mei Lin")
+        photo = PhotoFactory()
+        now = utcnow()
+        for n in range(7):
+            make_story(
+                headline=f"Rice harvest report {n}",
+                section=("business", "politics", "culture")[n % 3],
+                countries=[["japan"], ["japan", "india"], ["india", "japan"], []][n % 4],
+                tags=["harvest"] if n % 2 else [],
+                published_at=now - timedelta(hours=n + 1),
+                authors=[byline],
+                hero_photo=photo if n % 3 == 0 else None,
+                is_featured=n == 2,
+            )
+        make_story(
+            headline="Tokyo markets open after the holiday",
+            dateline_country=None,
+            countries=["india", "japan"],
+            published_at=now - timedelta(hours=9),
+            embargo_until=now - timedelta(hours=8),
+            authors=[byline],
+        )
+        make_story(headline="東京の市場が再開", lang="ja", published_at=now - timedelta(hours=10))
+        LiveStoryFactory(countries=["japan"])
+
+    query(make)
+
+
+def scopes() -> dict:
+    return {
+        "latest": {},
+        "section": {"section": Section.by_slug("business")},
+        "country": {"country": Country.by_slug("japan")},
+        "tag": {"tag": Tag.by_slug("harvest")},
+        "author": {"author": Author.by_slug("mei-lin")},
+    }
+
+
+@pytest.mark.parametrize("scope", ["latest", "section", "country", "tag", "author"])
+def test_list_cards_show_what_the_story_shows_page_after_page(query, archive, scope):
+    def compare():
+        filters = scopes()[scope]
+        before, pages = None, 0
+        while True:
+            cards = card_page(limit=2, before=before, **filters)
+            stories = Story.latest_page(limit=2, before=before, **filters)
+            assert [shown(c) for c in cards.rows] == [shown(s) for s in stories.rows]
+            assert cards.next_cursor == stories.next_cursor
+            assert cards.rows, "an empty page proves nothing"
+            pages += 1
+            db.session.expunge_all()
+            if cards.next_cursor is None:
+                return pages
+            before = cards.next_cursor
+
+    assert query(compare) >= 2  # every list here runs over more than one page
+
+
+def test_a_card_asked_for_what_no_card_shows_fails_instead_of_loading_it(query, archive):
+    """A StoryCard holds what cards read and nothing more: a template reading the body from a
+    list would otherwise go back to the database once per story."""
+
+    def ask():
+        card = card_page(limit=1).rows[0]
+        with pytest.raises(AttributeError):
+            _ = card.body_html
+        return card
+
+    assert query(ask).headline
