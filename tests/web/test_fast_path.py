@@ -232,18 +232,18 @@ def test_a_story_published_while_a_poll_counts_is_announced_by_the_next_poll(
 ):
     """A poll that counted before a publish committed must not file its count under the version
     the publish started: every later poll would be told "nothing new" until the next change."""
-    from newsroom.models import Story
+    from blueprints.live import views as live_views
 
     poll = _latest_poll(client.get("/latest").data.decode())
-    counted = Story.latest.__func__
+    counted = live_views.card_page
 
-    def latest_then_publish(cls, *args, **kwargs):
-        stories = counted(cls, *args, **kwargs)
-        monkeypatch.setattr(Story, "latest", classmethod(counted))
+    def count_then_publish(*args, **kwargs):
+        page = counted(*args, **kwargs)
+        monkeypatch.setattr(live_views, "card_page", counted)
         query(lambda: make_story(headline="Dhaka metro extends its hours"))
-        return stories
+        return page
 
-    monkeypatch.setattr(Story, "latest", classmethod(latest_then_publish))
+    monkeypatch.setattr(live_views, "card_page", count_then_publish)
     assert client.get(poll, headers=htmx).status_code == 204  # counted before the publish
     notice = client.get(poll, headers=htmx)
     assert notice.status_code == 200
