@@ -80,7 +80,8 @@ def front_for(version: str, per_page: int) -> FrontPage:
     memory until the version changes: a render of the home page that the page cache did not
     have (a variant, a page evicted, every render with the page cache off) is then only the
     template, made of stored cards. Every story in it is loaded with everything its card shows
-    (Story.card_options), so the rows serve later requests' templates without a session."""
+    (Story.card_options; the stream's older stories as StoryCards), so the rows serve later
+    requests' templates without a session."""
     kept = cache.worker_memo("home_fronts", version)
     front = kept.get(per_page)
     if front is None:

@@ -75,7 +75,7 @@ def latest():
     if not wants_fragment():
         return redirect(url_for("news.home") if home_stream else scope.url)
     seen = request.args.get("seen", "0")
-    fresh = card_page(after=after, limit=MAX_NEW_STORIES + 1, **scope.filters).rows
+    fresh = card_page(after=after, limit=MAX_NEW_STORIES + 1, fill=False, **scope.filters).rows
     count = len(fresh)
     if may_add_page():
         # The next poll from a page holding this count is answered 204 from the cache alone,

@@ -188,7 +188,7 @@ def down_to(
     )
     if page.next_cursor is not None:
         return page.rows, page.next_cursor
-    older = card_page(before=upto, limit=1, exclude_ids=excluded, **filters).rows
+    older = card_page(before=upto, limit=1, exclude_ids=excluded, fill=False, **filters).rows
     return page.rows, upto if older else None
 
 
@@ -216,7 +216,7 @@ def front_ids(scope: ListScope, per_page: int) -> tuple[int, ...]:
     page, else chosen again exactly as it chose them."""
     ids = cache.get(_front_key(scope))
     if ids is None:
-        rows = card_page(limit=front_pool(per_page), **scope.filters).rows
+        rows = card_page(limit=front_pool(per_page), fill=False, **scope.filters).rows
         lead, top = choose_front(rows)
         ids = Front(lead=lead, top=top).ids
         cache.set(_front_key(scope), ids, timeout=3600)

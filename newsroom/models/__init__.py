@@ -66,9 +66,6 @@ CONTENT_MODELS = (
 )
 
 __all__ = [
-    "StoryCard",
-    "card_page",
-    "card_statement",
     "BREAKING_ORDER_LOCK",
     "CONTENT_MODELS",
     "CURSOR_MAX_ID",
@@ -80,6 +77,7 @@ __all__ = [
     "FrontSlot",
     "PHOTO_ID_MAX",
     "Story",
+    "StoryCard",
     "Subscriber",
     "StoryUpdate",
     "UpdateKind",
@@ -115,6 +113,8 @@ __all__ = [
     "story_countries",
     "story_tags",
     "subscriber_regions",
+    "card_page",
+    "card_statement",
     "live_at_for",
     "live_contributors",
     "next_scheduled_time",

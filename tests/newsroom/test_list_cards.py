@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 from extensions import db
-from newsroom.models import Author, Country, Section, Story, Tag, card_page, utcnow
+from newsroom.models import Author, Country, Region, Section, Story, Tag, card_page, utcnow
 from tests.factories import AuthorFactory, LiveStoryFactory, PhotoFactory, make_story
+from web.cards import CARD_TEMPLATE
 
 
 def shown(story) -> tuple:
@@ -47,7 +48,12 @@ def archive(query):
             make_story(
                 headline=f"Rice harvest report {n}",
                 section=("business", "politics", "culture")[n % 3],
-                countries=[["japan"], ["japan", "india"], ["india", "japan"], []][n % 4],
+                countries=[
+                    ["japan"],
+                    ["japan", "india"],
+                    ["india", "pakistan", "japan"],
+                    ["pakistan"],
+                ][n % 4],
                 tags=["harvest"] if n % 2 else [],
                 published_at=now - timedelta(hours=n + 1),
                 authors=[byline],
@@ -63,6 +69,9 @@ def archive(query):
             authors=[byline],
         )
         make_story(headline="東京の市場が再開", lang="ja", published_at=now - timedelta(hours=10))
+        make_story(
+            headline="A region-wide heatwave", countries=[], published_at=now - timedelta(hours=11)
+        )
         LiveStoryFactory(countries=["japan"])
 
     query(make)
@@ -75,10 +84,15 @@ def scopes() -> dict:
         "country": {"country": Country.by_slug("japan")},
         "tag": {"tag": Tag.by_slug("harvest")},
         "author": {"author": Author.by_slug("mei-lin")},
+        # A region merges its countries' walks (here India's and Pakistan's).
+        "region": {"region": Region.by_slug("south-asia")},
     }
 
 
-@pytest.mark.parametrize("scope", ["latest", "section", "country", "tag", "author"])
+SCOPES = ["latest", "section", "country", "tag", "author", "region"]
+
+
+@pytest.mark.parametrize("scope", SCOPES)
 def test_list_cards_show_what_the_story_shows_page_after_page(query, archive, scope):
     def compare():
         filters = scopes()[scope]
@@ -96,6 +110,53 @@ def test_list_cards_show_what_the_story_shows_page_after_page(query, archive, sc
             before = cards.next_cursor
 
     assert query(compare) >= 2  # every list here runs over more than one page
+
+
+def test_newer_stories_and_stories_left_out_are_the_same_as_from_stories(query, archive):
+    """The new-stories poll asks for what came after a cursor; the next pages of a front leave
+    its stories out."""
+
+    def compare():
+        everything = Story.latest_page(limit=100).rows
+        since = everything[4].cursor
+        newer = card_page(after=since, limit=3)
+        assert [c.id for c in newer.rows] == [
+            s.id for s in Story.latest_page(after=since, limit=3).rows
+        ]
+        assert [c.id for c in newer.rows] == [s.id for s in everything[:3]]
+        skip = (everything[0].id, everything[2].id)
+        rest = card_page(limit=4, exclude_ids=skip)
+        assert [shown(c) for c in rest.rows] == [
+            shown(s) for s in Story.latest_page(limit=4, exclude_ids=skip).rows
+        ]
+        assert skip[0] not in {c.id for c in rest.rows}
+
+    query(compare)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"heading": 2},
+        {"heading": 3, "variant": "lead", "eager": True, "show_credit": True},
+        {"heading": 3, "variant": "compact", "show_standfirst": False, "omit_section": True},
+        {"heading": 2, "show_photo": False},
+    ],
+)
+def test_a_card_renders_the_same_from_a_list_row_as_from_its_story(app, archive, options):
+    """A card read from a list row must be the card of the story: a template that reads what a
+    StoryCard lacks prints it blank, and only this comparison would see it."""
+    template = app.jinja_env.get_template(CARD_TEMPLATE)
+    with app.test_request_context("/"):
+        cards = card_page(limit=100).rows
+        stories = {s.id: s for s in Story.latest_page(limit=100).rows}
+        assert len(cards) == len(stories) >= 10
+        for card in cards:
+            from_card = template.render(story=card, **options)
+            assert from_card == template.render(story=stories[card.id], **options)
+        assert any("<picture" in template.render(story=c, **options) for c in cards) == (
+            options.get("show_photo", True)
+        )
 
 
 def test_a_card_asked_for_what_no_card_shows_fails_instead_of_loading_it(query, archive):
