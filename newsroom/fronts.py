@@ -29,6 +29,7 @@ from newsroom.models import (
     Story,
     StoryCard,
     card_page,
+    cards_by_ids,
     utcnow,
 )
 from newsroom.models.front import HOME, LEAD, SECTION, SECTION_SLOTS, TOP, TOP_SLOTS
@@ -48,15 +49,15 @@ class FrontPage:
     """Everything the home page shows above and at the top of its stream."""
 
     live_pages: list[tuple[Story, list[LivePost]]] = field(default_factory=list)
-    lead: Story | None = None
-    top: list[Story] = field(default_factory=list)
-    voices: list[Story] = field(default_factory=list)
-    regions: list[tuple[Region, list[Story]]] = field(default_factory=list)
-    visuals: list[Story] = field(default_factory=list)
-    sections: list[tuple[Section, list[Story]]] = field(default_factory=list)
-    stream: list[Story] = field(default_factory=list)
+    lead: StoryCard | None = None
+    top: list[StoryCard] = field(default_factory=list)
+    voices: list[StoryCard] = field(default_factory=list)
+    regions: list[tuple[Region, list[StoryCard]]] = field(default_factory=list)
+    visuals: list[StoryCard] = field(default_factory=list)
+    sections: list[tuple[Section, list[StoryCard]]] = field(default_factory=list)
+    stream: list[StoryCard] = field(default_factory=list)
     stream_cursor: Cursor | None = None
-    newest: Story | None = None
+    newest: StoryCard | None = None
     shown_ids: frozenset[int] = frozenset()
 
 
@@ -79,9 +80,9 @@ def front_for(version: str, per_page: int) -> FrontPage:
     """The home page's front for this content version, assembled once per worker and kept in its
     memory until the version changes: a render of the home page that the page cache did not
     have (a variant, a page evicted, every render with the page cache off) is then only the
-    template, made of stored cards. Every story in it is loaded with everything its card shows
-    (Story.card_options; the stream's older stories as StoryCards), so the rows serve later
-    requests' templates without a session."""
+    template, made of stored cards. Its stories are StoryCards (plain rows, each with its
+    countries and photo) and its live pages, sections and regions are loaded with what the
+    page shows, so they serve later requests' templates without a session."""
     kept = cache.worker_memo("home_fronts", version)
     front = kept.get(per_page)
     if front is None:
@@ -114,7 +115,7 @@ def _detach(front: FrontPage) -> None:
         if row is None or id(row) in seen:
             continue
         seen.add(id(row))
-        if isinstance(row, StoryCard):  # plain (the stream's older stories), its photo a row
+        if isinstance(row, StoryCard):  # plain, but its photo is a row
             todo.append(row.hero_photo)
             continue
         state = sa.inspect(row)
@@ -130,14 +131,17 @@ def assemble_front(version: str, per_page: int) -> FrontPage:
     """The home page for this content version; the ids it shows are kept for the stream."""
     live_pages = open_live_pages(limit=LIVE_PAGES)
     live_posts = LivePost.latest_for(live_pages, per_story=LIVE_POSTS)
-    pool = Story.latest(limit=POOL)
+    # Plain rows (StoryCards): the front is cards, and the pool's choices read only a story's
+    # own columns, its countries and its photo.
+    pool = card_page(limit=POOL).rows
     slots = chosen_slots()
-    # Chosen stories readers may see: those in the pool are at hand, older ones cost one query.
+    # Chosen stories readers may see: those in the pool are at hand, older ones cost a query
+    # or three.
     by_id = {story.id: story for story in pool}
     missing = {slot.story_id for slot in slots} - by_id.keys()
     if missing:
-        by_id.update(Story.by_ids(missing))
-    chosen: dict[tuple[str, int | None, int], Story] = {
+        by_id.update(cards_by_ids(missing))
+    chosen: dict[tuple[str, int | None, int], StoryCard] = {
         (slot.slot, slot.section_id, slot.position): by_id[slot.story_id]
         for slot in slots
         if slot.story_id in by_id
@@ -148,19 +152,21 @@ def assemble_front(version: str, per_page: int) -> FrontPage:
     # A chosen story waits for its own place: automatic places above it leave it alone.
     reserved = {story.id for story in chosen.values()} - shown
 
-    def take(story: Story | None) -> Story | None:
+    def take(story: StoryCard | None) -> StoryCard | None:
         if story is not None:
             shown.add(story.id)
             reserved.discard(story.id)
         return story
 
-    def free(story: Story) -> bool:
+    def free(story: StoryCard) -> bool:
         return story.id not in shown and story.id not in reserved
 
-    def fill(keep: Callable[[Story], bool], count: int) -> list[Story]:
+    def fill(keep: Callable[[StoryCard], bool], count: int) -> list[StoryCard]:
         return [take(story) for story in _first(pool, lambda s: free(s) and keep(s), count)]
 
-    def place(key: tuple[str, int | None, int], keep: Callable[[Story], bool]) -> Story | None:
+    def place(
+        key: tuple[str, int | None, int], keep: Callable[[StoryCard], bool]
+    ) -> StoryCard | None:
         story = chosen.get(key)
         if story is not None and story.id not in shown:
             return take(story)
@@ -229,7 +235,9 @@ def _shown_key(version: str) -> str:
     return f"front-shown:{HOME}:{version}"
 
 
-def _first(pool: list[Story], keep: Callable[[Story], bool], count: int) -> list[Story]:
+def _first(
+    pool: list[StoryCard], keep: Callable[[StoryCard], bool], count: int
+) -> list[StoryCard]:
     found = []
     for story in pool:
         if len(found) == count:

@@ -21,7 +21,7 @@ from newsroom.models.base import (
     utcnow,
 )
 from newsroom.models.briefing import Briefing, Subscriber, subscriber_regions
-from newsroom.models.cards import StoryCard, card_page, card_statement
+from newsroom.models.cards import StoryCard, card_page, card_statement, cards_by_ids
 from newsroom.models.cursors import (
     CURSOR_MAX_ID,
     CURSOR_MAX_MICROS,
@@ -114,6 +114,7 @@ __all__ = [
     "story_tags",
     "subscriber_regions",
     "card_page",
+    "cards_by_ids",
     "card_statement",
     "live_at_for",
     "live_contributors",

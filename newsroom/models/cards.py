@@ -13,9 +13,9 @@ A StoryCard answers what a card, a list's front and its cursors ask (StoryMixin'
 readers see: public_at, is_live_open, zone, cursor...) and nothing else, never loading more row
 by row. Python that asks for more gets an AttributeError; a template would print it blank, so
 tests/newsroom/test_list_cards.py renders every card from a StoryCard and from its Story and
-compares them. Feeds, search, the admin and the home front's chosen stories (kept for a content
-version in each worker) read Story objects; the front's stream ends in StoryCards when the
-stories it holds run out.
+compares them. The home page's front (newsroom/fronts.py) is StoryCards too: the newest sixty,
+which its automatic places choose from by kind, section, countries and photo, and the older
+stories editors chose (cards_by_ids). Feeds, search, articles and the admin read Story objects.
 """
 
 from __future__ import annotations
@@ -102,7 +102,13 @@ def card_statement(*, limit: int, **filters) -> sa.Select:
     story's section and dateline joined onto the page. In no order: card_page puts the page's
     few rows back in the list's (an ORDER BY here would be a sort in the plan, which
     tests/web/test_query_plans.py rejects)."""
-    page = Story.latest_query(limit=limit, columns=CARD_COLUMNS, **filters).subquery("page")
+    return _named(Story.latest_query(limit=limit, columns=CARD_COLUMNS, **filters))
+
+
+def _named(statement: sa.Select) -> sa.Select:
+    """`statement` (stories' CARD_COLUMNS) as a subquery, with each story's section and dateline
+    joined on."""
+    page = statement.subquery("page")
     sections = Section.__table__
     dateline = Country.__table__.alias("dateline")
     return (
@@ -130,6 +136,17 @@ def card_page(*, limit: int = 12, fill: bool = True, **filters) -> Page:
     if fill:
         fill_cards(page.rows)
     return page
+
+
+def cards_by_ids(ids) -> dict[int, StoryCard]:
+    """Visible stories by id as StoryCards with their countries and photos (three queries):
+    the home front's chosen stories that are not among the newest."""
+    if not ids:
+        return {}
+    statement = sa.select(*CARD_COLUMNS).where(Story.id.in_(list(ids)), Story.visible())
+    cards = [StoryCard(row) for row in db.session.execute(_named(statement))]
+    fill_cards(cards)
+    return {card.id: card for card in cards}
 
 
 def fill_cards(cards: list[StoryCard]) -> None:

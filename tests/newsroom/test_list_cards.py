@@ -9,7 +9,17 @@ from datetime import timedelta
 import pytest
 
 from extensions import db
-from newsroom.models import Author, Country, Region, Section, Story, Tag, card_page, utcnow
+from newsroom.models import (
+    Author,
+    Country,
+    Region,
+    Section,
+    Story,
+    Tag,
+    card_page,
+    cards_by_ids,
+    utcnow,
+)
 from tests.factories import AuthorFactory, LiveStoryFactory, PhotoFactory, make_story
 from web.cards import CARD_TEMPLATE
 
@@ -141,6 +151,8 @@ def test_newer_stories_and_stories_left_out_are_the_same_as_from_stories(query, 
         {"heading": 3, "variant": "lead", "eager": True, "show_credit": True},
         {"heading": 3, "variant": "compact", "show_standfirst": False, "omit_section": True},
         {"heading": 2, "show_photo": False},
+        # The home page's photo strip: a crop of its own and the credit under it.
+        {"show_standfirst": False, "sizes": "14rem", "shape": "4x5", "show_credit": True},
     ],
 )
 def test_a_card_renders_the_same_from_a_list_row_as_from_its_story(app, archive, options):
@@ -157,6 +169,25 @@ def test_a_card_renders_the_same_from_a_list_row_as_from_its_story(app, archive,
         assert any("<picture" in template.render(story=c, **options) for c in cards) == (
             options.get("show_photo", True)
         )
+
+
+def test_stories_chosen_by_id_are_the_stories_readers_may_see(query, archive):
+    """The home front's chosen stories older than its newest sixty (cards_by_ids): each as its
+    Story shows it, and none that readers may not see yet."""
+
+    def compare():
+        ids = [s.id for s in Story.latest(limit=100)]
+        waiting = make_story(headline="Held for the morning", embargo_until=utcnow() + timedelta(1))
+        found = cards_by_ids([*ids, waiting.id])
+        assert waiting.id not in found
+        assert sorted(found) == sorted(ids)
+        by_story = Story.by_ids(ids)
+        assert {i: shown(card) for i, card in found.items()} == {
+            i: shown(story) for i, story in by_story.items()
+        }
+        assert cards_by_ids([]) == {}
+
+    query(compare)
 
 
 def test_a_card_asked_for_what_no_card_shows_fails_instead_of_loading_it(query, archive):
