@@ -235,9 +235,7 @@ def _shown_key(version: str) -> str:
     return f"front-shown:{HOME}:{version}"
 
 
-def _first(
-    pool: list[StoryCard], keep: Callable[[StoryCard], bool], count: int
-) -> list[StoryCard]:
+def _first(pool: list[StoryCard], keep: Callable[[StoryCard], bool], count: int) -> list[StoryCard]:
     found = []
     for story in pool:
         if len(found) == count:
