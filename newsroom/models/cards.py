@@ -102,12 +102,12 @@ def card_statement(*, limit: int, **filters) -> sa.Select:
     story's section and dateline joined onto the page. In no order: card_page puts the page's
     few rows back in the list's (an ORDER BY here would be a sort in the plan, which
     tests/web/test_query_plans.py rejects)."""
-    return _named(Story.latest_query(limit=limit, columns=CARD_COLUMNS, **filters))
+    return with_names(Story.latest_query(limit=limit, columns=CARD_COLUMNS, **filters))
 
 
-def _named(statement: sa.Select) -> sa.Select:
+def with_names(statement: sa.Select) -> sa.Select:
     """`statement` (stories' CARD_COLUMNS) as a subquery, with each story's section and dateline
-    joined on."""
+    joined on: read its rows with `cards_from`."""
     page = statement.subquery("page")
     sections = Section.__table__
     dateline = Country.__table__.alias("dateline")
@@ -126,12 +126,19 @@ def _named(statement: sa.Select) -> sa.Select:
     )
 
 
+def cards_from(statement: sa.Select, values: dict | None = None) -> list[StoryCard]:
+    """The StoryCards of a `with_names` statement, newest first (its subquery's order is lost in
+    the join), without their countries and photos (fill_cards)."""
+    cards = [StoryCard(row) for row in db.session.execute(statement, values)]
+    cards.sort(key=lambda card: (card.live_at, card.id), reverse=True)
+    return cards
+
+
 def card_page(*, limit: int = 12, fill: bool = True, **filters) -> Page:
     """A page of a reader list as StoryCards (filters as Story.latest_page's), and the cursor
     of the next page; `fill=False` leaves out their countries and photos, for a count or a
     choice that reads only the story's own columns (two queries fewer)."""
-    cards = [StoryCard(row) for row in db.session.execute(card_statement(limit=limit, **filters))]
-    cards.sort(key=lambda card: (card.live_at, card.id), reverse=True)
+    cards = cards_from(card_statement(limit=limit, **filters))
     page = page_of(cards, (Story.live_at, Story.id), limit)
     if fill:
         fill_cards(page.rows)
@@ -144,7 +151,7 @@ def cards_by_ids(ids) -> dict[int, StoryCard]:
     if not ids:
         return {}
     statement = sa.select(*CARD_COLUMNS).where(Story.id.in_(list(ids)), Story.visible())
-    cards = [StoryCard(row) for row in db.session.execute(_named(statement))]
+    cards = cards_from(with_names(statement))
     fill_cards(cards)
     return {card.id: card for card in cards}
 

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from extensions import db
 from newsroom.models.base import utcnow
+from newsroom.models.cards import CARD_COLUMNS, StoryCard, cards_from, fill_cards, with_names
 from newsroom.models.story import Story
 from newsroom.models.story_links import subject_walk
 
 _STATEMENTS: dict[tuple, sa.Select] = {}  # by shape, in this worker
 
 
-def related_stories(story: Story, limit: int = 4) -> list[Story]:
-    """The newest visible stories sharing a tag with `story`, topped up from its section."""
-    found: list[Story] = []
+def related_stories(story: Story, limit: int = 4) -> list[StoryCard]:
+    """The newest visible stories sharing a tag with `story`, topped up from its section, as
+    cards (plain rows with their countries and photos: four queries at most)."""
+    found: list[StoryCard] = []
     if story.tags:
-        found = _fetch(*_related(story, "tag", (story.id,), limit))
+        found = cards_from(*_related(story, "tag", (story.id,), limit))
     if len(found) < limit:
         seen = (story.id, *(a.id for a in found))
-        found += _fetch(*_related(story, "section", seen, limit - len(found)))
+        found += cards_from(*_related(story, "section", seen, limit - len(found)))
+    fill_cards(found)
     return found
 
 
@@ -60,25 +62,19 @@ def _statement(by: str, tags: int, excluded: int, limit: int) -> sa.Select:
         # The newest of each of its tags' walks, merged (newsroom.models.story_links).
         tag_ids = [sa.bindparam(f"tag{n}", type_=sa.Integer()) for n in range(tags)]
         walk = subject_walk(tag_ids=tag_ids, bound=bound, exclude_ids=exclude, limit=limit)
-        return (
-            sa.select(Story)
+        return with_names(
+            sa.select(*CARD_COLUMNS)
             .join(walk, walk.c.article_id == Story.id)
-            .options(*Story.card_options())
             .order_by(walk.c.live_at.desc(), walk.c.article_id.desc())
             .limit(limit)
         )
-    return (
-        sa.select(Story)
+    return with_names(
+        sa.select(*CARD_COLUMNS)
         .where(
             Story.live_at <= bound,
             Story.section_id == sa.bindparam("section", type_=sa.Integer()),
             Story.id.not_in(exclude),
         )
-        .options(*Story.card_options())
         .order_by(Story.live_at.desc(), Story.id.desc())
         .limit(limit)
     )
-
-
-def _fetch(statement: sa.Select, values: dict) -> list[Story]:
-    return list(db.session.scalars(statement, values).unique().all())

@@ -18,6 +18,7 @@ from newsroom.models import (
     Tag,
     card_page,
     cards_by_ids,
+    related_stories,
     utcnow,
 )
 from tests.factories import AuthorFactory, LiveStoryFactory, PhotoFactory, make_story
@@ -188,6 +189,36 @@ def test_stories_chosen_by_id_are_the_stories_readers_may_see(query, archive):
         assert cards_by_ids([]) == {}
 
     query(compare)
+
+
+def test_related_stories_are_the_newest_sharing_a_tag_then_from_the_section(query):
+    """Beneath an article: the newest other stories sharing one of its tags, topped up with
+    the newest of its section, none that readers may not see yet, each card as its Story."""
+
+    def check():
+        now = utcnow()
+
+        def story(headline, hours, **fields):
+            return make_story(
+                headline=headline, published_at=now - timedelta(hours=hours), **fields
+            )
+
+        article = story(
+            "Monsoon floods close Dhaka schools", 1, section="politics", tags=["floods"]
+        )
+        tagged_old = story("Floods of 1998 remembered", 30, section="culture", tags=["floods"])
+        tagged_new = story("River levels fall in Sylhet", 2, section="business", tags=["floods"])
+        story("Embargoed flood report", 3, tags=["floods"], embargo_until=now + timedelta(hours=5))
+        same_section = [story(f"Cabinet meets {n}", 4 + n, section="politics") for n in range(3)]
+        story("A market opens", 5, section="business")
+        related = related_stories(article)
+        assert [s.id for s in related] == [tagged_new.id, tagged_old.id] + [
+            s.id for s in same_section[:2]
+        ]
+        stories = Story.by_ids([s.id for s in related])
+        assert [shown(card) for card in related] == [shown(stories[s.id]) for s in related]
+
+    query(check)
 
 
 def test_a_card_asked_for_what_no_card_shows_fails_instead_of_loading_it(query, archive):
