@@ -15,7 +15,8 @@ by row. Python that asks for more gets an AttributeError; a template would print
 tests/newsroom/test_list_cards.py renders every card from a StoryCard and from its Story and
 compares them. The home page's front (newsroom/fronts.py) is StoryCards too: the newest sixty,
 which its automatic places choose from by kind, section, countries and photo, and the older
-stories editors chose (cards_by_ids). Feeds, search, articles and the admin read Story objects.
+stories editors chose (cards_by_ids); so are an article's related stories (related.py). Feeds,
+search, the article itself and the admin read Story objects.
 """
 
 from __future__ import annotations
