@@ -18,10 +18,18 @@ import nh3
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 from sqlalchemy import event
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from extensions import db
-from newsroom.models import BadCursor, Cursor, LivePost, Page, Story, story_countries
+from newsroom.models import (
+    BadCursor,
+    Cursor,
+    LivePost,
+    Page,
+    Story,
+    cards_by_ids,
+    story_countries,
+)
 from newsroom.models.base import contains
 
 MAX_QUERY = 200
@@ -148,10 +156,8 @@ def search(
         except ValueError:
             raise BadCursor("not among this search's results") from None
     ids = ranked[start : start + limit + 1]
-    # The card and the snippet's text (search_text); not the body's Markdown or HTML.
-    options = (*Story.card_options(body=True), defer(Story.body_md), defer(Story.body_html))
-    query = sa.select(Story).where(Story.id.in_(ids)).options(*options)
-    stories = {s.id: s for s in db.session.scalars(query)} if ids else {}
+    # The cards, with the snippet's text (search_text); not the body's Markdown or HTML.
+    stories = cards_by_ids(ids, extra=(Story.search_text,))
     rows = [stories[i] for i in ids if i in stories]
     if len(rows) <= limit:
         return SearchPage(rows, ranked=len(ranked))

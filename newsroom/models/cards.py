@@ -15,8 +15,8 @@ by row. Python that asks for more gets an AttributeError; a template would print
 tests/newsroom/test_list_cards.py renders every card from a StoryCard and from its Story and
 compares them. The home page's front (newsroom/fronts.py) is StoryCards too: the newest sixty,
 which its automatic places choose from by kind, section, countries and photo, and the older
-stories editors chose (cards_by_ids); so are an article's related stories (related.py). Feeds,
-search, the article itself and the admin read Story objects.
+stories editors chose (cards_by_ids); so are an article's related stories (related.py) and a
+search's results. Feeds, the article itself and the admin read Story objects.
 """
 
 from __future__ import annotations
@@ -80,8 +80,8 @@ class CardCountry:
 class StoryCard(StoryMixin):
     """One story of a list, as its card shows it."""
 
-    def __init__(self, row):
-        for name in _FIELDS:
+    def __init__(self, row, extra: tuple[str, ...] = ()):
+        for name in _FIELDS + extra:
             setattr(self, name, getattr(row, name))
         self.section = CardSection(self.section_id, row.section_slug, row.section_name)
         self.dateline_country = (
@@ -127,10 +127,13 @@ def with_names(statement: sa.Select) -> sa.Select:
     )
 
 
-def cards_from(statement: sa.Select, values: dict | None = None) -> list[StoryCard]:
+def cards_from(
+    statement: sa.Select, values: dict | None = None, extra: tuple[str, ...] = ()
+) -> list[StoryCard]:
     """The StoryCards of a `with_names` statement, newest first (its subquery's order is lost in
-    the join), without their countries and photos (fill_cards)."""
-    cards = [StoryCard(row) for row in db.session.execute(statement, values)]
+    the join), without their countries and photos (fill_cards); `extra` names more of its
+    columns for each card to keep."""
+    cards = [StoryCard(row, extra) for row in db.session.execute(statement, values)]
     cards.sort(key=lambda card: (card.live_at, card.id), reverse=True)
     return cards
 
@@ -146,13 +149,14 @@ def card_page(*, limit: int = 12, fill: bool = True, **filters) -> Page:
     return page
 
 
-def cards_by_ids(ids) -> dict[int, StoryCard]:
+def cards_by_ids(ids, extra: tuple = ()) -> dict[int, StoryCard]:
     """Visible stories by id as StoryCards with their countries and photos (three queries):
-    the home front's chosen stories that are not among the newest."""
+    the home front's chosen stories that are not among the newest, a search's results (with
+    `extra` columns of the story: their search text)."""
     if not ids:
         return {}
-    statement = sa.select(*CARD_COLUMNS).where(Story.id.in_(list(ids)), Story.visible())
-    cards = cards_from(with_names(statement))
+    statement = sa.select(*CARD_COLUMNS, *extra).where(Story.id.in_(list(ids)), Story.visible())
+    cards = cards_from(with_names(statement), extra=tuple(column.key for column in extra))
     fill_cards(cards)
     return {card.id: card for card in cards}
 
