@@ -135,8 +135,8 @@ def assemble_front(version: str, per_page: int) -> FrontPage:
     # own columns, its countries and its photo.
     pool = card_page(limit=POOL).rows
     slots = chosen_slots()
-    # Chosen stories readers may see: those in the pool are at hand, older ones cost a query
-    # or three.
+    # Chosen stories readers may see: those in the pool are at hand, older ones cost two or
+    # three queries.
     by_id = {story.id: story for story in pool}
     missing = {slot.story_id for slot in slots} - by_id.keys()
     if missing:

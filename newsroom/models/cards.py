@@ -16,7 +16,8 @@ tests/newsroom/test_list_cards.py renders every card from a StoryCard and from i
 compares them. The home page's front (newsroom/fronts.py) is StoryCards too: the newest sixty,
 which its automatic places choose from by kind, section, countries and photo, and the older
 stories editors chose (cards_by_ids); so are an article's related stories (related.py) and a
-search's results. Feeds, the article itself and the admin read Story objects.
+search's results, wherever they show (the admin's front editor and story preview too). Feeds,
+embeds, the article itself and the admin's own lists read Story objects.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def card_page(*, limit: int = 12, fill: bool = True, **filters) -> Page:
 
 
 def cards_by_ids(ids, extra: tuple = ()) -> dict[int, StoryCard]:
-    """Visible stories by id as StoryCards with their countries and photos (three queries):
+    """Visible stories by id as StoryCards with their countries and photos (two or three queries):
     the home front's chosen stories that are not among the newest, a search's results (with
     `extra` columns of the story: their search text)."""
     if not ids:

@@ -125,7 +125,7 @@ class Story(StoryMixin, Addressed, db.Model):
 
         Separate SELECT ... IN loads rather than joins: a join before ORDER BY ... LIMIT makes
         SQLite join every row before sorting. Bodies and bylines stay unloaded unless asked for
-        (feeds and search): a card shows neither."""
+        (feeds): a card shows neither."""
         options = [
             selectinload(cls.section),
             selectinload(cls.hero_photo),
