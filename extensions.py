@@ -8,6 +8,7 @@ import time
 
 from flask import current_app
 from flask_caching import Cache
+from flask_caching.backends.nullcache import NullCache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -47,6 +48,11 @@ class ResilientCache(Cache):
             health["error"] = f"{type(exc).__name__}: {exc}"
             self.log.warning("cache unavailable (%s); serving without it", health["error"])
             return default
+
+    @property
+    def keeps_nothing(self) -> bool:
+        """CACHE_TYPE=NullCache (every cache off): whatever is stored is gone at once."""
+        return isinstance(self.cache, NullCache)
 
     @property
     def last_error(self) -> str:

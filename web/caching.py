@@ -16,7 +16,13 @@ from werkzeug.datastructures import ImmutableMultiDict
 from extensions import cache, db
 from newsroom.models import CONTENT_MODELS, next_scheduled_time
 from web.pages import wants_fragment
-from web.stored_pages import finish_public, set_etag, stored_page, stored_response
+from web.stored_pages import (
+    accepted_encodings,
+    finish_public,
+    set_etag,
+    stored_page,
+    stored_response,
+)
 
 VERSION_KEY = "content-version"
 
@@ -265,10 +271,15 @@ def cached_page(view):
         if storable:
             if response.status_code == 200 and not wants_fragment():
                 set_etag(response)
-            entry = stored_page(response)
-            cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+            accept = request.headers.get("Accept-Encoding")
+            if cache.keeps_nothing:
+                # No copy is kept (every cache off): only the one this reader takes is made.
+                entry = stored_page(response, accepted_encodings(accept)[:1])
+            else:
+                entry = stored_page(response)
+                cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
             # This reader gets what the next one will: the stored copy, compressed the same way.
-            response = stored_response(entry, request.headers.get("Accept-Encoding"))
+            response = stored_response(entry, accept)
             response.headers["X-Cache"] = "MISS"
         if claimed:
             cache.release(key)

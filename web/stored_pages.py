@@ -22,19 +22,29 @@ COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml", "application/
 COMPRESSIBLE += ("application/json", "application/ld+json", "image/svg+xml")
 
 
-def stored_page(response: Response) -> dict:
+def stored_page(response: Response, encodings: tuple[str, ...] = ENCODINGS) -> dict:
     """What the page cache keeps of a response: body, status, the headers that describe it,
-    and the body compressed with each encoding (for text worth compressing)."""
+    and the body compressed with each of `encodings` (for text worth compressing)."""
     body = response.get_data()
     encoded = {}
     if len(body) >= COMPRESS_AT_LEAST and response.mimetype.startswith(COMPRESSIBLE):
-        encoded = {
-            "br": brotli.compress(body, quality=5, mode=brotli.MODE_TEXT),
-            # mtime=0: the same page compresses to the same bytes on every worker.
-            "gzip": gzip.compress(body, compresslevel=6, mtime=0),
-        }
+        encoded = {name: _COMPRESS[name](body) for name in encodings}
+        # Compressed or not, the answer depends on what the client accepts.
+        response.vary.add("Accept-Encoding")
     headers = [(k, v) for k, v in response.headers.items() if k in KEPT_HEADERS]
     return {"body": body, "status": response.status_code, "headers": headers, "encoded": encoded}
+
+
+_COMPRESS = {
+    "br": lambda body: brotli.compress(body, quality=5, mode=brotli.MODE_TEXT),
+    # mtime=0: the same page compresses to the same bytes on every worker.
+    "gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
+}
+
+
+def accepted_encodings(accept_encoding: str | None) -> tuple[str, ...]:
+    """The ENCODINGS an Accept-Encoding header takes, best first."""
+    return _accepted(accept_encoding) if accept_encoding else ()
 
 
 def chosen_encoding(accept_encoding: str | None, encoded: dict) -> str | None:

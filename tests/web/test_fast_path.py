@@ -365,3 +365,32 @@ def test_a_beacon_stays_on_the_fast_path_while_the_newsroom_saves(pair, flask_re
         assert _beacon(fast, story).status_code == 204
         assert len(flask_requests) == before, "counted before Flask, with no new look-up"
     assert _views(slow.application, story) == 4
+
+
+@pytest.mark.filterwarnings("ignore:Flask-Caching. CACHE_TYPE is set to NullCache")
+def test_with_every_cache_off_only_the_copy_a_reader_takes_is_compressed(
+    make_app, stories, monkeypatch
+):
+    """No page is kept (CACHE_TYPE=NullCache), so a page is compressed for the reader who asked,
+    in the encoding they take, and not at all for a client that takes none; the headers say
+    the page varies on Accept-Encoding either way."""
+    import web.stored_pages as stored_pages
+
+    made = []
+    for name, compress in list(stored_pages._COMPRESS.items()):
+        monkeypatch.setitem(
+            stored_pages._COMPRESS, name, lambda body, c=compress, n=name: made.append(n) or c(body)
+        )
+    client = make_app(CACHE_TYPE="NullCache").test_client()
+    plain = client.get("/")
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    assert made == []
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    br = client.get("/", headers=BROWSER)
+    assert made == ["br"]
+    assert brotli.decompress(br.data) == plain.data
+    gz = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert made == ["br", "gzip"]
+    assert gzip.decompress(gz.data) == plain.data
+    for response in (br, gz):
+        assert "Accept-Encoding" in response.headers["Vary"]
