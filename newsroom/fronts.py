@@ -24,7 +24,6 @@ from newsroom.models import (
     FrontSlot,
     Kind,
     LivePost,
-    Region,
     Section,
     Story,
     StoryCard,
@@ -34,6 +33,7 @@ from newsroom.models import (
 )
 from newsroom.models.front import HOME, LEAD, SECTION, SECTION_SLOTS, TOP, TOP_SLOTS
 from newsroom.models.live import open_live_pages
+from newsroom.models.taxonomy import NavPlace, NavRegion, navigation
 
 POOL = 60  # the newest stories the automatic places fill from
 LIVE_PAGES = 2  # open live pages in the front page's box, each with its newest posts
@@ -52,9 +52,10 @@ class FrontPage:
     lead: StoryCard | None = None
     top: list[StoryCard] = field(default_factory=list)
     voices: list[StoryCard] = field(default_factory=list)
-    regions: list[tuple[Region, list[StoryCard]]] = field(default_factory=list)
+    # Each region and section as the navigation has it (its id, slug and name).
+    regions: list[tuple[NavRegion, list[StoryCard]]] = field(default_factory=list)
     visuals: list[StoryCard] = field(default_factory=list)
-    sections: list[tuple[Section, list[StoryCard]]] = field(default_factory=list)
+    sections: list[tuple[NavPlace, list[StoryCard]]] = field(default_factory=list)
     stream: list[StoryCard] = field(default_factory=list)
     stream_cursor: Cursor | None = None
     newest: StoryCard | None = None
@@ -102,10 +103,8 @@ def _detach(front: FrontPage) -> None:
         front.lead,
         *front.top,
         *front.voices,
-        *(region for region, _stories in front.regions),
         *(story for _region, stories in front.regions for story in stories),
         *front.visuals,
-        *(section for section, _stories in front.sections),
         *(story for _section, stories in front.sections for story in stories),
         *front.stream,
         front.newest,
@@ -193,13 +192,15 @@ def assemble_front(version: str, per_page: int) -> FrontPage:
             top.append(take(story))
     front.top = top
     front.voices = fill(lambda s: s.kind in VOICES, BLOCK_SIZE)
-    for region in Region.ordered():
+    # Regions and sections as the navigation has them (plain, read once for the version).
+    taxonomy = navigation(version)
+    for region in taxonomy["regions"]:
         ids = {country.id for country in region.countries}
         stories = fill(lambda s, ids=ids: any(c.id in ids for c in s.countries), BLOCK_SIZE)
         if stories:
             front.regions.append((region, stories))
     front.visuals = fill(lambda s: s.kind in VISUALS, BLOCK_SIZE)
-    for section in Section.ordered():
+    for section in taxonomy["sections"]:
         block = [
             place((SECTION, section.id, n), lambda s, sid=section.id: s.section_id == sid)
             for n in range(SECTION_SLOTS)

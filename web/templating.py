@@ -15,9 +15,10 @@ from jinja2 import pass_context
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from extensions import cache, db
+from extensions import db
 from newsroom.content import mark_questions, split_at_breaks
-from newsroom.models import Region, Role, Section
+from newsroom.models import Role
+from newsroom.models.taxonomy import navigation as newsroom_navigation
 from newsroom.zones import UTC_ZONE, abbreviation, utc_offset
 from web import seo
 from web.caching import content_version
@@ -131,31 +132,8 @@ def static_url(filename: str) -> str:
 
 
 def navigation() -> dict:
-    """Sections and regions with their countries, as plain data cached per content version."""
-    version = content_version()
-    # Kept in this worker's memory too: every page shows it, so a trip to the shared cache
-    # (and unpickling) per page is worth saving.
-    memo = cache.worker_memo("navigation", version)
-    if "nav" in memo:
-        return memo["nav"]
-    key = f"nav:{version}"
-    nav = cache.get(key)
-    if nav is None:
-        nav = {
-            "sections": [{"slug": s.slug, "name": s.name} for s in Section.ordered()],
-            "regions": [
-                {
-                    "slug": r.slug,
-                    "name": r.name,
-                    "countries": [{"slug": c.slug, "name": c.name} for c in r.countries],
-                }
-                for r in Region.ordered()
-            ],
-        }
-        cache.set(key, nav, timeout=600)
-    # This worker's rendered menu and footer, made of this navigation (site_chrome).
-    memo["nav"] = nav = {**nav, "rendered": {}}
-    return nav
+    """Sections and regions with their countries, as plain data, for this content version."""
+    return newsroom_navigation(content_version())
 
 
 @pass_context

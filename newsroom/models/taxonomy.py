@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
-from extensions import db
+from extensions import cache, db
 from newsroom.models.base import Named
 from newsroom.zones import zone_named
 
@@ -104,3 +104,59 @@ class Author(Named, db.Model):
     @classmethod
     def with_ids(cls, ids) -> list[Author]:
         return list(db.session.scalars(sa.select(cls).where(cls.id.in_(list(ids or [])))))
+
+
+def navigation(version: str) -> dict:
+    """Sections, and regions with their countries, as plain data: what every page's menu and
+    footer and the home page's region and section blocks read. Kept in this worker's memory and
+    in the shared cache for the content version, so a page reads it once, and a worker once per
+    version; read in three plain queries when neither has it."""
+    # In this worker's memory too: every page shows it, so a trip to the shared cache (and
+    # unpickling) per page is worth saving.
+    memo = cache.worker_memo("navigation", version)
+    if "nav" in memo:
+        return memo["nav"]
+    key = f"taxonomy:{version}"
+    nav = cache.get(key)
+    if nav is None:
+        nav = _read_navigation()
+        cache.set(key, nav, timeout=600)
+    # This worker's rendered menu and footer, made of this navigation (web/templating.py's
+    # site_chrome).
+    memo["nav"] = nav = {**nav, "rendered": {}}
+    return nav
+
+
+class NavPlace(NamedTuple):
+    """A section or a country as the navigation has it."""
+
+    id: int
+    slug: str
+    name: str
+
+
+class NavRegion(NamedTuple):
+    """A region as the navigation has it, with its countries by name."""
+
+    id: int
+    slug: str
+    name: str
+    countries: tuple[NavPlace, ...]
+
+
+def _read_navigation() -> dict:
+    sections = db.session.execute(
+        sa.select(Section.id, Section.slug, Section.name).order_by(Section.position)
+    )
+    countries: dict[int, list[NavPlace]] = {}
+    for row in db.session.execute(
+        sa.select(Country.id, Country.slug, Country.name, Country.region_id).order_by(Country.name)
+    ):
+        countries.setdefault(row.region_id, []).append(NavPlace(row.id, row.slug, row.name))
+    regions = db.session.execute(
+        sa.select(Region.id, Region.slug, Region.name).order_by(Region.position)
+    )
+    return {
+        "sections": [NavPlace(*row) for row in sections],
+        "regions": [NavRegion(*row, tuple(countries.get(row.id, ()))) for row in regions],
+    }
