@@ -82,8 +82,8 @@ class StoryCard(StoryMixin):
     """One story of a list, as its card shows it."""
 
     def __init__(self, row, extra: tuple[str, ...] = ()):
-        for name in _FIELDS + extra:
-            setattr(self, name, getattr(row, name))
+        # A with_names row: the story's columns (CARD_COLUMNS, then `extra`) come first.
+        self.__dict__.update(zip(_FIELDS + extra, row))
         self.section = CardSection(self.section_id, row.section_slug, row.section_name)
         self.dateline_country = (
             None
