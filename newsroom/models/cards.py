@@ -82,8 +82,9 @@ class StoryCard(StoryMixin):
     """One story of a list, as its card shows it."""
 
     def __init__(self, row, extra: tuple[str, ...] = ()):
-        # A with_names row: the story's columns (CARD_COLUMNS, then `extra`) come first.
-        self.__dict__.update(zip(_FIELDS + extra, row))
+        # A with_names row: the story's columns (CARD_COLUMNS, then `extra`) come first, the
+        # names joined on after them.
+        self.__dict__.update(zip(_FIELDS + extra, row, strict=False))
         self.section = CardSection(self.section_id, row.section_slug, row.section_name)
         self.dateline_country = (
             None

@@ -227,3 +227,60 @@ def test_an_open_live_page_keeps_its_box_and_is_not_shown_again(client, query, d
     above, stream = above_and_stream(client.get("/").text)
     assert above[0] == f"/article/{slug}", "the live box comes first"
     assert above.count(f"/article/{slug}") == 1 and f"/article/{slug}" not in stream
+
+
+def test_the_live_box_shows_the_open_pages_changed_last_with_their_newest_posts(client, query):
+    """Two boxes at most: the open live pages changed most recently first (a page closed, or
+    changed longer ago, has none), each with its section, its two newest posts linked to their
+    place on the page, and their times written in the page's own time zone."""
+    from newsroom.models import Country, LivePost
+
+    def build():
+        now = utcnow().replace(microsecond=0)
+        seoul = db.session.query(Country).filter_by(slug="south-korea").one()
+        pages = {}
+        for name, changed, closed in (
+            ("older", now - timedelta(hours=3), None),
+            ("newest", now - timedelta(minutes=5), None),
+            ("middle", now - timedelta(hours=1), None),
+            ("closed", now, now),
+        ):
+            page = make_story(
+                headline=f"Live: {name} coverage",
+                kind="live",
+                section="business",
+                countries=["south-korea"],
+                live_closed_at=closed,
+            )
+            page.dateline_country = seoul
+            page.live_changed_at = changed
+            for minutes, title in ((30, "first"), (20, "second"), (10, "third")):
+                db.session.add(
+                    LivePost(
+                        story_id=page.id,
+                        title=f"{name} {title} post",
+                        body_md="Text.",
+                        body_html="<p>Text.</p>",
+                        posted_at=changed - timedelta(minutes=minutes),
+                    )
+                )
+            pages[name] = page.slug
+        db.session.commit()
+        return pages
+
+    pages = query(build)
+    html = lxml.html.fromstring(client.get("/").text)
+    boxes = html.find_class("live-box")
+    links = [box.find_class("live-box__headline")[0].find("a").get("href") for box in boxes]
+    assert links == [f"/article/{pages['newest']}", f"/article/{pages['middle']}"]
+    first = boxes[0]
+    assert first.find_class("live-box__kicker")[0].text_content().split() == ["Live", "Business"]
+    posts = [a.text_content() for a in first.find_class("live-box__update")]
+    assert posts == ["newest third post", "newest second post"]
+    assert (
+        first.find_class("live-box__update")[0]
+        .get("href")
+        .startswith(f"/article/{pages['newest']}#post-")
+    )
+    times = [t.get("datetime") for t in first.find_class("live-box__time")]
+    assert all(t.endswith("+09:00") for t in times), times  # Seoul's clock, not UTC
