@@ -18,6 +18,7 @@ from app import create_app
 from extensions import db, limiter
 from tests.helpers import PG_URL, REDIS_URL, ROOT, free_port, sign_in
 from tests.servers import LiveServer, PostgresDemo, SQLiteDemo, base_config, start_gunicorn
+from web.extensions import use_migrations
 
 
 def _build_database(tmp_path_factory, name: str, load):
@@ -29,6 +30,7 @@ def _build_database(tmp_path_factory, name: str, load):
     config = base_config(base, base / "media")
     config["SQLALCHEMY_DATABASE_URI"] = template.url
     app = create_app(config)
+    use_migrations(app)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         load()

@@ -179,6 +179,7 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path):
     from flask_migrate import upgrade
 
     from app import create_app
+    from web.extensions import use_migrations
 
     app = create_app(
         {
@@ -189,6 +190,7 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path):
             "MEDIA_ROOT": str(tmp_path / "media"),
         }
     )
+    use_migrations(app)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
@@ -214,6 +216,7 @@ def test_upgrading_keeps_a_storys_history_whole_under_its_new_name(tmp_path):
     from flask_migrate import upgrade
 
     from app import create_app
+    from web.extensions import use_migrations
 
     app = create_app(
         {
@@ -225,6 +228,7 @@ def test_upgrading_keeps_a_storys_history_whole_under_its_new_name(tmp_path):
         }
     )
     old = {"article": "story", "image": "photo", "breakingitem": "tickeritem", "user": "user"}
+    use_migrations(app)
     with app.app_context():
         upgrade(revision="c5d2e8a41f37")
         for kind in old:

@@ -311,6 +311,9 @@ def test_the_migration_turns_each_correction_note_into_a_correction_entry(app, r
     from flask_migrate import downgrade, upgrade
 
     from tests.helpers import ROOT
+    from web.extensions import use_migrations
+
+    use_migrations(app)
 
     ident, slug = query(
         lambda: (lambda s: (s.id, s.slug))(
