@@ -82,8 +82,8 @@ def front_for(version: str, per_page: int) -> FrontPage:
     memory until the version changes: a render of the home page that the page cache did not
     have (a variant, a page evicted, every render with the page cache off) is then only the
     template, made of stored cards. Its stories are StoryCards (plain rows, each with its
-    countries and photo) and its live pages, sections and regions are loaded with what the
-    page shows, so they serve later requests' templates without a session."""
+    countries and photo), its sections and regions the navigation's plain rows, and its live
+    pages are loaded with what the page shows, so all serve later requests without a session."""
     kept = cache.worker_memo("home_fronts", version)
     front = kept.get(per_page)
     if front is None:

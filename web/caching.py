@@ -278,7 +278,8 @@ def cached_page(view):
             else:
                 entry = stored_page(response)
                 cache.set(key, entry, timeout=current_app.config["PAGE_CACHE_SECONDS"])
-            # This reader gets what the next one will: the stored copy, compressed the same way.
+            # This reader gets what the next one will (the stored copy, compressed the same
+            # way), or with nothing kept, the one copy made for them.
             response = stored_response(entry, accept)
             response.headers["X-Cache"] = "MISS"
         if claimed:

@@ -69,12 +69,10 @@ def story_card(story, **options) -> Markup:
 
 
 def _render(story, options: dict) -> str:
-    """What template.render(story=story, **options) gives, without its cost per card: Jinja
-    copies its globals (a ChainMap of some thirty names) into every render's context, and the
-    card's import of the picture macro compares them with the macro's, name by name (about 40 µs
-    of each card). Here the globals are copied once per worker and each card's context is one
-    plain dict (shared=True), whose import finds no globals of its own and takes the macro's
-    module as made once."""
+    """What template.render(story=story, **options) gives, without copying Jinja's globals (a
+    ChainMap of some thirty names, read name by name) into every card's context: they are
+    copied once per worker, and each card's context is that copy with its own variables, one
+    plain dict (shared=True)."""
     env = current_app.jinja_env
     template = env.get_template(CARD_TEMPLATE)
     kept = current_app.extensions.get("story_card_globals")

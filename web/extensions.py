@@ -15,7 +15,8 @@ from web import auth, caching
 
 
 def register_extensions(app: Flask) -> None:
-    """The database, migrations, cache, CSRF, rate limits and sign-in, each on this app."""
+    """The database, cache, CSRF, rate limits and sign-in, each on this app, and the `flask db`
+    commands (Flask-Migrate, loaded when one runs)."""
     db.init_app(app)
     app.cli.add_command(MigrationCommands(app))
     cache.init_app(app)

@@ -15,7 +15,8 @@ from werkzeug.http import parse_accept_header
 
 # HX-Replace-Url: how far down a list a page of infinite scroll reaches.
 KEPT_HEADERS = ("Content-Type", "Vary", "ETag", "HX-Replace-Url")
-# What browsers accept, best first; each is made once, when the page is stored.
+# What browsers accept, best first; each is made once, when the page is stored (with every cache
+# off, CACHE_TYPE=NullCache, only the one the reader takes).
 ENCODINGS = ("br", "gzip")
 COMPRESS_AT_LEAST = 512
 COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml", "application/atom+xml")

@@ -109,8 +109,9 @@ def card_statement(*, limit: int, **filters) -> sa.Select:
 
 
 def with_names(statement: sa.Select) -> sa.Select:
-    """`statement` (stories' CARD_COLUMNS) as a subquery, with each story's section and dateline
-    joined on: read its rows with `cards_from`."""
+    """`statement` (stories' CARD_COLUMNS, then any extra columns, in that order) as a subquery,
+    with each story's section and dateline joined on after them: read its rows with
+    `cards_from`."""
     page = statement.subquery("page")
     sections = Section.__table__
     dateline = Country.__table__.alias("dateline")
@@ -135,7 +136,11 @@ def cards_from(
     """The StoryCards of a `with_names` statement, newest first (its subquery's order is lost in
     the join), without their countries and photos (fill_cards); `extra` names more of its
     columns for each card to keep."""
-    cards = [StoryCard(row, extra) for row in db.session.execute(statement, values)]
+    result = db.session.execute(statement, values)
+    fields = _FIELDS + extra
+    if tuple(result.keys())[: len(fields)] != fields:  # StoryCard takes its columns in order
+        raise ValueError(f"a card statement must select {fields} first: {result.keys()}")
+    cards = [StoryCard(row, extra) for row in result]
     cards.sort(key=lambda card: (card.live_at, card.id), reverse=True)
     return cards
 

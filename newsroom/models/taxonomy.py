@@ -116,6 +116,7 @@ def navigation(version: str) -> dict:
     memo = cache.worker_memo("navigation", version)
     if "nav" in memo:
         return memo["nav"]
+    # NavPlace and NavRegion are pickled by position: a change to their fields needs a new key.
     key = f"taxonomy:{version}"
     nav = cache.get(key)
     if nav is None:
@@ -147,7 +148,7 @@ class NavRegion(NamedTuple):
 def _read_navigation() -> dict:
     sections = db.session.execute(
         sa.select(Section.id, Section.slug, Section.name).order_by(Section.position)
-    )
+    ).all()
     countries: dict[int, list[NavPlace]] = {}
     for row in db.session.execute(
         sa.select(Country.id, Country.slug, Country.name, Country.region_id).order_by(Country.name)

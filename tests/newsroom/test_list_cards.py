@@ -22,7 +22,7 @@ from newsroom.models import (
     utcnow,
 )
 from tests.factories import AuthorFactory, LiveStoryFactory, PhotoFactory, make_story
-from web.cards import CARD_TEMPLATE
+from web.cards import CARD_TEMPLATE, _render
 
 
 def shown(story) -> tuple:
@@ -167,6 +167,8 @@ def test_a_card_renders_the_same_from_a_list_row_as_from_its_story(app, archive,
         for card in cards:
             from_card = template.render(story=card, **options)
             assert from_card == template.render(story=stories[card.id], **options)
+            # story_card's own render (one plain dict a card) gives what Jinja's render gives.
+            assert _render(card, options) == from_card
         assert any("<picture" in template.render(story=c, **options) for c in cards) == (
             options.get("show_photo", True)
         )
@@ -232,3 +234,16 @@ def test_a_card_asked_for_what_no_card_shows_fails_instead_of_loading_it(query, 
         return card
 
     assert query(ask).headline
+
+
+def test_a_card_statement_with_its_columns_out_of_order_is_refused(query, archive):
+    """A StoryCard takes a row's story columns by position: a statement that selects them in
+    another order would put a headline where the slug goes, so it is refused, not read."""
+    import sqlalchemy as sa
+
+    from newsroom.models.cards import CARD_COLUMNS, cards_from, with_names
+
+    swapped = (CARD_COLUMNS[1], CARD_COLUMNS[0], *CARD_COLUMNS[2:])
+    with pytest.raises(ValueError, match="must select"):
+        query(lambda: cards_from(with_names(sa.select(*swapped).limit(3))))
+    assert len(query(lambda: cards_from(with_names(sa.select(*CARD_COLUMNS).limit(3))))) == 3

@@ -9,6 +9,14 @@ import sys
 
 from tests.helpers import ROOT
 
+# The operator's settings stay out: these commands must reach the test's own database only.
+OPERATOR = ("DATABASE_URL", "REDIS_URL", "SITE_URL", "SECRET_KEY", "MEDIA_ROOT", "HOST", "PORT")
+
+
+def own_env(tmp_path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in OPERATOR}
+    return {**env, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"}
+
 
 def test_a_worker_serving_readers_does_not_load_the_migration_tools(tmp_path):
     script = (
@@ -18,9 +26,13 @@ def test_a_worker_serving_readers_does_not_load_the_migration_tools(tmp_path):
         "assert app.test_client().get('/healthz').status_code == 200\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'flask_migrate')))\n"
     )
-    env = {**os.environ, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"}
     out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=own_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
