@@ -69,16 +69,20 @@ def story_card(story, **options) -> Markup:
 
 
 def _render(story, options: dict) -> str:
-    """What template.render(story=story, **options) gives, without copying Jinja's globals (a
-    ChainMap of some thirty names, read name by name) into every card's context: they are
-    copied once per worker, and each card's context is that copy with its own variables, one
-    plain dict (shared=True)."""
+    """What template.render(story=story, **options) gives, without Jinja's cost per render: it
+    copies its globals (a ChainMap of some thirty names, read name by name) into the context,
+    and the card's import of the picture macro compares those names with the macro's. Here the
+    globals are copied once per worker, each card's context is that copy with its own
+    variables (one plain dict), and the import takes the macro's module as made once."""
     env = current_app.jinja_env
     template = env.get_template(CARD_TEMPLATE)
     kept = current_app.extensions.get("story_card_globals")
     if kept is None or kept[0] is not template:  # a template reloaded in development
         kept = current_app.extensions["story_card_globals"] = (template, dict(template.globals))
-    context = template.new_context({**kept[1], "story": story, **options}, shared=True)
+    # A Context of its own, not template.new_context(): that one also hands Jinja the globals to
+    # name, and the picture macro's import then compares those names with its own on every card.
+    variables = {**kept[1], "story": story, **options}
+    context = env.context_class(env, variables, template.name, template.blocks)
     try:
         return env.concat(template.root_render_func(context))
     except Exception:
