@@ -25,6 +25,9 @@ from web.stored_pages import (
 )
 
 VERSION_KEY = "content-version"
+# The page key the fast path (web/fast_path.py) has just found nothing under, in the request's
+# WSGI environ: Flask's path does not ask the cache for it again (a round trip to Redis).
+PAGE_MISSED = "asiannews.page_missed"
 
 
 # --- content version: one value that every cached page and fragment is keyed on ----------------
@@ -245,7 +248,7 @@ def cached_page(view):
         shared = plain_query(request.args)
         request.args = page_args()  # the view sees exactly what the key names
         key = page_cache_key()
-        hit = cache.get(key)
+        hit = None if request.environ.get(PAGE_MISSED) == key else cache.get(key)
         claimed = False
         if hit is None and current_app.config["PAGE_CACHE_NEW_PER_CLIENT"] > 0:
             claimed = cache.claim(key)

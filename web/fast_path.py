@@ -30,6 +30,7 @@ from newsroom import readership
 from web.beacon import BEACON_BYTES, STORY_ID, beacon_limit, declines_counting, fold_when_due
 from web.caching import (
     LIVE_POLL_CACHE_SECONDS,
+    PAGE_MISSED,
     VERSION_KEY,
     known_args,
     live_version,
@@ -224,7 +225,10 @@ class FastPath:
         return state
 
     def _stored_page(self, version, fragment, path, args, environ):
-        entry = self._page(page_key(version, fragment, path, known_args(args)))
+        key = page_key(version, fragment, path, known_args(args))
+        entry = self._page(key)
+        if entry is None:
+            environ[PAGE_MISSED] = key  # Flask's path need not ask the cache again
         if not isinstance(entry, dict) or entry.get("status") != 200:
             return None  # not stored, or a 404/410 (Flask's path logs those)
         accept = environ.get("HTTP_ACCEPT_ENCODING")

@@ -194,6 +194,29 @@ def test_a_worker_rechecks_the_content_version_after_a_moment_not_on_every_hit(
     assert b"Tashkent opens its new metro line" in reader.get("/").data, "this worker's at once"
 
 
+def test_a_miss_asks_the_cache_for_its_page_once(make_app, stories, monkeypatch):
+    """The fast path looked the page up and found nothing: Flask's path renders it without
+    asking again (on Redis, a round trip more on every page rendered). A reader whose request
+    the fast path does not look at (signed in, say) is still looked up by Flask."""
+    from extensions import cache
+
+    app = make_app()
+    backend = app.extensions["cache"][cache]
+    asked, get = [], backend.get
+    monkeypatch.setattr(
+        backend, "get", lambda key: (key.startswith("page:") and asked.append(key), get(key))[1]
+    )
+    reader = app.test_client()
+    assert reader.get("/latest").headers["X-Cache"] == "MISS"
+    assert len(asked) == 1, asked
+    assert reader.get("/latest").headers["X-Cache"] == "HIT"
+    assert len(asked) == 2, "the second reader's hit, found by the fast path"
+
+    asked.clear()
+    reader.get("/section/politics", headers={"Cookie": f"{app.config['SESSION_COOKIE_NAME']}=x"})
+    assert len(asked) == 1, "the fast path stood aside; Flask's path looked the page up"
+
+
 def test_an_unchanged_ticker_poll_is_a_204_before_flask(pair, htmx, flask_requests):
     slow, fast = pair
     first = slow.get("/live/ticker", headers=htmx)
