@@ -164,7 +164,7 @@ def save_story(
         if linked and before["slug"] and before["slug"] != story.slug:
             _keep_old_address(story, before["slug"])
         db.session.flush()
-        _store_byline_order(story)
+        store_byline_order(story)
         _follow_breaking_box(story, was_breaking=before["breaking"], by=by)
         Revision.keep(story, "create" if creating else action, by, earlier=before["earlier"])
         summary = f"{action}: {story.headline}"
@@ -269,7 +269,7 @@ def _same_minute(when: datetime, stored: datetime | None) -> bool:
     return stored is not None and when == stored.replace(second=0, microsecond=0)
 
 
-def _store_byline_order(story: Story) -> None:
+def store_byline_order(story: Story) -> None:
     """The byline reads in the order the authors were given: the link table keeps it."""
     for position, author in enumerate(story.authors):
         db.session.execute(

