@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from database import configure_sqlite
+from database import configure_sqlite, end_reads_with_commit
 from extensions import cache, csrf, db, limiter, login_manager
 from newsroom.cleaning import register_input_cleaning
 from newsroom.search import register_search_sync
@@ -32,6 +32,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+    end_reads_with_commit(app, db)
 
 
 def use_migrations(app: Flask) -> None:

@@ -1,0 +1,83 @@
+"""A reader's request that only read ends with COMMIT; one that wrote, or failed, with ROLLBACK.
+
+On PostgreSQL that keeps the statements psycopg prepared (a ROLLBACK drops them all), so a page's
+queries are no longer planned afresh on every request (database.end_reads_with_commit)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import request
+
+from extensions import db
+from newsroom.models import Story
+from tests.factories import make_story
+
+
+@pytest.fixture
+def ends(make_app):
+    """An app with three GET routes that change a story's headline (one flushes, one leaves the
+    change pending, one fails after flushing) and one that only reads; and the list of how
+    each request's transaction ended, "commit" or "rollback"."""
+    app = make_app()
+    seen: list[str] = []
+
+    def change(flush: bool, fail: bool = False):
+        story = db.session.get(Story, int(request.args["id"]))
+        story.headline = "Changed by a page that only shows it"
+        if flush:
+            db.session.flush()
+        if fail:
+            raise RuntimeError("the page failed after its change")
+        return "changed"
+
+    app.add_url_rule("/t/flush", "t_flush", lambda: change(flush=True))
+    app.add_url_rule("/t/pending", "t_pending", lambda: change(flush=False))
+    app.add_url_rule("/t/fail", "t_fail", lambda: change(flush=True, fail=True))
+    app.add_url_rule(
+        "/t/read", "t_read", lambda: db.session.scalar(sa.select(sa.func.count(Story.id))) and "ok"
+    )
+    with app.app_context():
+        story = make_story(headline="Kyrgyzstan's parliament passes the budget")
+        ident, engine = story.id, db.engine
+    listeners = {
+        name: (lambda _conn, name=name: seen.append(name)) for name in ("commit", "rollback")
+    }
+    for name, listener in listeners.items():
+        sa.event.listen(engine, name, listener)
+    yield app, ident, seen
+    for name, listener in listeners.items():
+        sa.event.remove(engine, name, listener)
+
+
+def test_a_read_commits_and_a_change_a_page_made_is_never_kept(ends):
+    app, ident, seen = ends
+    client = app.test_client()
+    assert client.get("/t/read").status_code == 200
+    assert seen == ["commit"]
+
+    for path, status in (("/t/flush", 200), ("/t/pending", 200), ("/t/fail", 500)):
+        seen.clear()
+        assert client.get(f"{path}?id={ident}").status_code == status, path
+        # A failed page is rolled back before its error page is drawn (which only reads).
+        assert seen[0] == "rollback" and "commit" not in seen[:1], path
+        with app.app_context():
+            headline = db.session.get(Story, ident).headline
+        assert headline == "Kyrgyzstan's parliament passes the budget", path
+
+
+def test_on_postgresql_a_page_s_statements_stay_prepared(make_app):
+    """Served a few times, an article's queries are prepared on the worker's connection and
+    are still there after the requests ended."""
+    app = make_app(PAGE_CACHE_NEW_PER_CLIENT=0)  # no page kept: each request renders
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("prepared statements are PostgreSQL's (psycopg prepares the fifth run)")
+        slug = make_story(headline="Manila widens its flood relief scheme").slug
+    # Requests one after another use one connection, the one this test's query gets too.
+    client = app.test_client()
+    for _ in range(7):
+        assert client.get(f"/article/{slug}").status_code == 200
+    with app.app_context():
+        prepared = db.session.scalars(sa.text("SELECT statement FROM pg_prepared_statements"))
+        assert any("FROM articles" in statement for statement in prepared)
