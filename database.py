@@ -70,8 +70,9 @@ def configure_sqlite(engine) -> None:
 
 
 def end_reads_with_commit(app, db) -> None:
-    """A GET or HEAD that only read ends its transaction with COMMIT, not the ROLLBACK
-    SQLAlchemy ends every session with: for PostgreSQL's sake, on either backend.
+    """A reader's GET or HEAD (nobody signed in) that only read ends its transaction with
+    COMMIT, not the ROLLBACK SQLAlchemy ends every session with: for PostgreSQL's sake, on
+    either backend.
 
     psycopg prepares a statement the fifth time a connection runs it, and PostgreSQL then stops
     planning it on every run; but a ROLLBACK makes psycopg drop every prepared statement (it
@@ -81,8 +82,12 @@ def end_reads_with_commit(app, db) -> None:
     that wrote nothing, COMMIT and ROLLBACK are the same to the data (and to SQLite).
 
     A request that wrote (a flush, or any statement through the session that is not a SELECT),
-    has changes not yet flushed, or failed, is rolled back as before."""
+    has changes not yet flushed, or failed, is rolled back as before, and so is the newsroom's:
+    its pages look stories, photos and names up by the words typed, and a plan PostgreSQL keeps
+    for any words can be slow for some (newsroom.search plans the readers' search each time).
+    Its statements are not prepared, as before."""
     from flask import request
+    from flask import session as cookie
     from sqlalchemy.orm import Session
 
     if not event.contains(Session, "after_flush", _note_write):
@@ -92,7 +97,7 @@ def end_reads_with_commit(app, db) -> None:
 
     @app.teardown_request
     def _commit_reads(exc):
-        if exc is not None or request.method not in ("GET", "HEAD"):
+        if exc is not None or request.method not in ("GET", "HEAD") or "_user_id" in cookie:
             return
         if not db.session.registry.has():
             return

@@ -12,6 +12,7 @@ from flask import request
 from extensions import db
 from newsroom.models import Story
 from tests.factories import make_story
+from tests.helpers import sign_in
 
 
 @pytest.fixture
@@ -50,11 +51,17 @@ def ends(make_app):
         sa.event.remove(engine, name, listener)
 
 
-def test_a_read_commits_and_a_change_a_page_made_is_never_kept(ends):
+def test_a_read_commits_and_a_change_a_page_made_is_never_kept(ends, newsroom):
     app, ident, seen = ends
     client = app.test_client()
     assert client.get("/t/read").status_code == 200
     assert seen == ["commit"]
+
+    editor = app.test_client()
+    assert sign_in(editor, "editor").status_code == 302
+    seen.clear()
+    assert editor.get("/t/read").status_code == 200
+    assert seen == ["rollback"], "the newsroom's pages end as they always did"
 
     for path, status in (("/t/flush", 200), ("/t/pending", 200), ("/t/fail", 500)):
         seen.clear()
@@ -81,3 +88,34 @@ def test_on_postgresql_a_page_s_statements_stay_prepared(make_app):
     with app.app_context():
         prepared = db.session.scalars(sa.text("SELECT statement FROM pg_prepared_statements"))
         assert any("FROM articles" in statement for statement in prepared)
+
+
+def test_on_postgresql_a_search_is_planned_for_its_own_words(make_app):
+    """A reader's search is not run on a plan PostgreSQL keeps for any words (42 ms for a
+    common word at 100k stories, 12 with its own): served again and again on one connection,
+    its statement is planned each time. PostgreSQL moves to a kept plan when it judges that
+    no dearer, as it did for a big archive; here every connection is told to (the setting the
+    search overrides)."""
+    app = make_app(PAGE_CACHE_NEW_PER_CLIENT=0)
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("prepared statements are PostgreSQL's (psycopg prepares the fifth run)")
+        make_story(headline="Tajikistan's budget leans on remittances")
+
+        def kept_plans(dbapi_connection, _record):
+            dbapi_connection.execute("SET plan_cache_mode = force_generic_plan")
+            dbapi_connection.commit()
+
+        sa.event.listen(db.engine, "connect", kept_plans)
+        db.engine.dispose()  # new connections, with the setting
+    client = app.test_client()
+    for _ in range(8):
+        assert b"remittances" in client.get("/search?q=budget").data
+    with app.app_context():
+        plans = db.session.execute(
+            sa.text(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                " WHERE statement LIKE '%search_text%'"
+            )
+        ).all()
+    assert plans and all(generic == 0 for generic, _custom in plans), plans
