@@ -74,8 +74,8 @@ def end_reads_with_commit(app, db) -> None:
     COMMIT, not the ROLLBACK SQLAlchemy ends every session with: for PostgreSQL's sake, on
     either backend.
 
-    psycopg prepares a statement the fifth time a connection runs it, and PostgreSQL then stops
-    planning it on every run; but a ROLLBACK makes psycopg drop every prepared statement (it
+    psycopg prepares a statement once a connection has run it five times, and PostgreSQL then
+    stops planning it on every run; but a ROLLBACK makes psycopg drop every prepared statement (it
     cannot tell which survived) and start counting again. With one ROLLBACK per request no
     statement was ever prepared, and every query of every page was planned afresh: an article's
     own query spent 1.3 ms in the planner for 0.2 ms of work at 100k stories. For a transaction

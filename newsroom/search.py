@@ -227,8 +227,8 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
         # pg_trgm (the GIN index on search_text) finds the matches in any script.
         conditions += [contains(Story.search_text, term) for term in long_terms]
         # The best plan depends on the words (how many stories they match), so PostgreSQL plans
-        # this search for its own words each time: psycopg prepares a statement run five times
-        # on a connection, and the plan PostgreSQL then keeps for any words took 42 ms for a
+        # this search for its own words each time: psycopg prepares a statement a connection has
+        # run five times, and the plan PostgreSQL then keeps for any words took 42 ms for a
         # common word at 100k stories, where one made for it takes 12. Until the transaction
         # ends; not a write (database.end_reads_with_commit), so not through the ORM.
         db.session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")

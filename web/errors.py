@@ -87,4 +87,7 @@ def register_errorhandlers(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("unhandled error")
+        # Nothing the failed request did is kept; the error page reads in a transaction of
+        # its own (after a database error, the failed one could not be read in at all).
+        db.session.rollback()
         return render_error(InternalServerError.code)

@@ -233,25 +233,29 @@ class Story(StoryMixin, Addressed, db.Model):
 
     @classmethod
     def for_reading(cls, slug: str) -> Story | None:
-        """One story by slug with everything its page shows.
+        """One story by slug with everything its page shows (not its Markdown or search text).
 
-        Its countries, authors and tags come joined on PostgreSQL, where each query more is a
-        round trip to the server (one query: 1.5 ms, where four took 3-4 at 100k stories); in
-        their own queries on SQLite, which builds the join of every story's countries, authors
-        and tags before it picks this story's (200 ms at 100k, where four queries take 1.4)."""
+        Its countries and authors come joined on PostgreSQL, where each query more is a round
+        trip to the server; its tags in a query of their own, as a story may have many and each
+        joined collection multiplies the rows (authors x countries x tags, each with the body).
+        On SQLite each in its own query: its planner materialises every story's countries and
+        authors before it picks this story's (200 ms at 100k stories, where the queries take
+        1.4)."""
         many = joinedload if db.session.get_bind().dialect.name == "postgresql" else selectinload
         return (
             db.session.scalars(
                 sa.select(cls)
                 .where(cls.slug == slug)
                 .options(
+                    defer(cls.body_md),
+                    defer(cls.search_text),
                     joinedload(cls.section),
                     joinedload(cls.hero_photo),
                     joinedload(cls.dateline_country),
                     joinedload(cls.source),
                     many(cls.countries).joinedload(Country.region),
                     many(cls.authors).joinedload(Author.photo),
-                    many(cls.tags),
+                    selectinload(cls.tags),
                 )
             )
             .unique()
