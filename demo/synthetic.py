@@ -70,7 +70,8 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
                         "modified_at": now,
                         "section_id": sections[phrase["section"]].id,
                         "embed_ids": [],
-                        "search_text": f"{headline}\n{standfirst}\n{body}",
+                        "search_text": (text := f"{headline}\n{standfirst}\n{body}"),
+                        "search_folded": text.casefold(),
                     }
                 )
                 links.append({"article_id": ident, "country_id": country.id})

@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, request
 
-from newsroom.models import BadCursor, Country, Section
+from newsroom.models import BadCursor
 from newsroom.readership import is_robot, record_search_miss
 from newsroom.search import Filters, SearchCursor, normalise_query, search, snippet
 from web.caching import cached_page
 from web.pages import render_page_or_fragment
 from web.params import int_arg
+from web.templating import navigation
 
 bp = Blueprint("search", __name__)
 
@@ -55,6 +56,9 @@ def results():
         record_search_miss(" ".join(terms))
     args = {k: v for k, v in request.args.items() if k != "before" and v}
     fragment = "search/_results.html" if before is None else "search/_result_items.html"
+    # The filters' sections and countries, from the navigation every page reads (kept in this
+    # worker's memory for the content version), not two more queries.
+    nav = navigation()
     response = render_page_or_fragment(
         "search/search.html",
         fragment,
@@ -67,8 +71,8 @@ def results():
         ranked=page.ranked,
         args=args,
         is_first_page=before is None,
-        sections=Section.ordered(),
-        countries=Country.all_by_name(),
+        sections=nav["sections"],
+        countries=sorted((c for r in nav["regions"] for c in r.countries), key=lambda c: c.name),
         filters=filters,
         chosen={k: request.args.get(k, "") for k in ("section", "country", "from", "to")},
     )

@@ -139,5 +139,12 @@ def contains(column, text: str):
     return column.ilike(f"%{_like_escaped(text)}%", escape="\\")
 
 
+def contains_folded(column, text: str):
+    """ "column contains text" for a case-folded column (Story.search_folded): the text folded
+    the same way and matched by a plain LIKE, which folds nothing per row. A % or _ in the text
+    matches only itself."""
+    return column.like(f"%{_like_escaped(text.casefold())}%", escape="\\")
+
+
 def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

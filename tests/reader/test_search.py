@@ -142,6 +142,48 @@ def test_S02_matches_are_marked_in_an_escaped_snippet(client, library):
     )
 
 
+def test_words_match_in_any_case_in_every_alphabet_short_ones_too(client, query):
+    """A reader types in lower case what the story writes in capitals, in Kazakh's Cyrillic as in
+    English; a word of one or two letters (matched as a substring, not by the trigram index) too.
+    SQLite's lower() folded only ASCII, so "ұл" missed "Ұлттық"."""
+    query(
+        lambda: make_story(
+            headline="Ұлттық банк базалық мөлшерлемені 16,5% деңгейінде сақтады",
+            standfirst="",
+            body="ҚР Ұлттық банкі инфляция баяулағанын хабарлады. ЕО нарықтары да тыныш.",
+            lang="kk",
+            dateline="Астана",
+            countries=["kazakhstan"],
+            section="business",
+        )
+    )
+    for words in ("ұлттық", "ҰЛТТЫҚ БАНК", "ұл", "ео", "Банкі", "қр"):
+        slugs, _ = found(client, words)
+        assert len(slugs) == 1, f"{words!r} finds the Kazakh story"
+    assert not found(client, "ұлттықбанк")[0], "and only where the words are"
+
+
+def test_stories_saved_before_the_upgrade_are_still_found_after_it(app, client, library, query):
+    """The migration that keeps search text case-folded folds every story already saved: up
+    from the revision before it, search still finds each, in any case."""
+    from flask_migrate import downgrade, upgrade
+
+    from tests.helpers import ROOT
+    from web.extensions import use_migrations
+
+    use_migrations(app)
+    migrations = str(ROOT / "migrations")
+
+    def migrate():
+        downgrade(directory=migrations, revision="brief01")
+        upgrade(directory=migrations)
+        db.session.remove()
+
+    query(migrate)
+    for words in ("MONSOON", "rupiah", "웹툰", "大模", "EVEREST chip"):
+        assert len(found(client, words)[0]) == 1, words
+
+
 def test_every_term_must_match(client, library):
     assert found(client, "Everest chip")[0]
     assert found(client, "rupiah")[0]
