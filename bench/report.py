@@ -100,7 +100,10 @@ def inproc_table(result: dict, markdown: bool = False) -> str:
                 else f"{case['median_ms']:.1f} ({case['min_ms']:.1f}-{case['max_ms']:.1f})"
             )
         rows.append(row)
-    headers = ["in-process, page cache off"] + [f"{scale_name(s)} ms (min-max)" for s in scales]
+    title = "in-process, page cache off"
+    if result.get("inproc_interleaved"):
+        title += ", rounds interleaved across scales"
+    headers = [title] + [f"{scale_name(s)} ms (min-max)" for s in scales]
     return render(headers, rows, markdown)
 
 

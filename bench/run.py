@@ -390,7 +390,7 @@ class Leg:
         return out
 
 
-def inproc(args, env: dict, paths: dict) -> dict:
+def inproc(args, env: dict, paths: dict, rounds: int | None = None) -> dict:
 
     result = subprocess.run(
         [
@@ -398,7 +398,7 @@ def inproc(args, env: dict, paths: dict) -> dict:
             "-m",
             "bench.inproc",
             json.dumps(paths),
-            str(args.rounds),
+            str(rounds or args.rounds),
             str(args.inproc_seconds),
         ],
         cwd=ROOT,
@@ -410,6 +410,46 @@ def inproc(args, env: dict, paths: dict) -> dict:
     if result.returncode or not lines:
         raise SystemExit(f"the in-process timings failed:\n{result.stderr[-3000:]}")
     return json.loads(lines[-1][len(MARK) :])
+
+
+def snapshot(env: dict, backend: str, scale: int, tmp: Path) -> tuple[dict, callable | None]:
+    """A copy of the instance as it stands at this scale, so that its in-process timings can be
+    taken again beside the larger scales' (interleaved_inproc), and how to drop it."""
+    copy = dict(env)
+    if backend == "postgres":
+        copy["CACHE_KEY_PREFIX"] = f"{env['CACHE_KEY_PREFIX']}s{scale}:"
+        copy["DATABASE_URL"], drop = pg_database(
+            os.environ["BENCH_DATABASE_URL"], copy_of=env["DATABASE_URL"]
+        )
+        return copy, drop
+    copy["INSTANCE_PATH"] = str(tmp / f"instance-{scale}")
+    shutil.copytree(env["INSTANCE_PATH"], copy["INSTANCE_PATH"])
+    return copy, None
+
+
+def interleaved_inproc(args, runs: dict[int, tuple[dict, dict]]) -> dict[int, dict]:
+    """The in-process timings of every scale again, rounds interleaved across scales (round 1
+    times each scale in turn, then round 2 ...). Each scale's own phase comes minutes after the
+    last (a million stories take five to build), and this machine's speed drifts by more than
+    the 1.3x the targets allow between scales: a 10k phase and a 1M phase taken 20 minutes apart
+    differed by a uniform 1.37x that the same two databases did not show side by side."""
+    times: dict[int, dict[str, list[float]]] = {scale: {} for scale in runs}
+    for _round in range(args.rounds):
+        for scale, (env, paths) in runs.items():
+            for name, case in inproc(args, env, paths, rounds=1).items():
+                times[scale].setdefault(name, []).append(case["median_ms"])
+    return {
+        scale: {
+            name: {
+                "median_ms": statistics.median(rounds),
+                "min_ms": min(rounds),
+                "max_ms": max(rounds),
+                "rounds_ms": rounds,
+            }
+            for name, rounds in cases.items()
+        }
+        for scale, cases in times.items()
+    }
 
 
 def forget_redis_keys(url: str, prefix: str) -> None:
@@ -457,6 +497,9 @@ def run_backend(args, backend: str) -> dict:
     }
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"{stamp}-{backend}.json"
+    # Each scale's instance as it stood, and the paths its cases request (interleaved_inproc).
+    runs: dict[int, tuple[dict, dict]] = {}
+    drops = []
     try:
         print(f"\n== {backend}: the demo newsroom in {tmp} ...", flush=True)
         prepare_instance(env, *(["--no-images"] if args.no_images else []))
@@ -479,6 +522,12 @@ def run_backend(args, backend: str) -> dict:
             mark = time.monotonic()
             timings = inproc(args, env, leg.paths())
             print(f"  in-process timings in {time.monotonic() - mark:.0f} s", flush=True)
+            if scale != args.scale_list[-1]:
+                copy, drop_copy = snapshot(env, backend, scale, tmp)
+                drops += [drop_copy] if drop_copy else []
+                runs[scale] = (copy, leg.paths())
+            else:
+                runs[scale] = (env, leg.paths())
             result["scales"][str(scale)] = {
                 "data": data,
                 "build_seconds": round(built, 1),
@@ -490,7 +539,21 @@ def run_backend(args, backend: str) -> dict:
                 {"target": name, "verdicts": verdicts} for name, verdicts in report.targets(result)
             ]
             out.write_text(json.dumps(result, indent=2) + "\n")
+        if len(runs) > 1:
+            mark = time.monotonic()
+            print(f"== {backend}: in-process timings again, scales interleaved ...", flush=True)
+            for scale, timings in interleaved_inproc(args, runs).items():
+                figures = result["scales"][str(scale)]
+                figures["inproc_own_phase"], figures["inproc"] = figures["inproc"], timings
+            result["inproc_interleaved"] = True
+            result["targets"] = [
+                {"target": name, "verdicts": verdicts} for name, verdicts in report.targets(result)
+            ]
+            out.write_text(json.dumps(result, indent=2) + "\n")
+            print(f"  in {time.monotonic() - mark:.0f} s", flush=True)
     finally:
+        for drop_copy in drops:
+            drop_copy()
         if drop:
             drop()
             forget_redis_keys(os.environ["BENCH_REDIS_URL"], prefix)

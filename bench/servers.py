@@ -172,14 +172,24 @@ def nginx_conf(tmp: Path, port: int, app_port: int, static_root: Path, media: Pa
     return conf
 
 
-def pg_database(server_url: str) -> tuple[str, callable]:
-    """A new empty database on the PostgreSQL server, and how to drop it afterwards."""
+def pg_database(server_url: str, copy_of: str | None = None) -> tuple[str, callable]:
+    """A new database on the PostgreSQL server, empty or a copy of the database at `copy_of` (a
+    URL; nothing may be connected to it), and how to drop it afterwards."""
     import sqlalchemy as sa
 
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     name = f"an_bench_{uuid.uuid4().hex[:10]}"
+    template = f' TEMPLATE "{sa.engine.make_url(copy_of).database}"' if copy_of else ""
     with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        for attempt in range(20):
+            try:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"{template}')
+                break
+            except sa.exc.OperationalError:
+                # A server's connections to the template can take a moment to close.
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
         # As deploy/DEPLOY.md sets up the site's database: random reads cost what they do on an
         # SSD, or the planner reads a small archive's whole table for a search.
         conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET random_page_cost = 1.1')
