@@ -389,6 +389,21 @@ def test_the_next_page_keeps_the_first_pages_order_when_the_word_crosses_the_lin
     assert all(int(slug.rsplit("-", 1)[1]) < 17 for slug in scored[3:]), scored
 
 
+@pytest.mark.parametrize("ranking", ["d", "s", ""])
+def test_a_short_words_next_page_follows_any_well_formed_cursor(client, query, htmx, ranking):
+    """A one- or two-character word (matched as a substring, newest first) pages on whatever
+    ranking its cursor names: a link edited by hand to say "by score" is no error."""
+    query(lambda: [make_story(headline=f"米の値段 {n}", body="米価。") for n in range(14)])
+    first, page = found(client, "米")
+    assert len(first) == 12
+    second = re.search(r'rel="next" hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")
+    cursor = re.sub(r"(before=\d+)[ds]?", rf"\g<1>{ranking}", second)
+    response = client.get(cursor, headers=htmx)
+    assert response.status_code == 200
+    rest = re.findall(r'class="story-card__title"><a href="/article/([^"]+)"', response.text)
+    assert len(rest) == 2 and not set(rest) & set(first)
+
+
 @pytest.mark.parametrize(
     "cursor", ["abc", "0", "-1", "12-3", "9" * 30, "999999", "d", "12dd", "12D", "s12"]
 )
