@@ -143,6 +143,7 @@ def probe() -> dict:
         story_countries,
         story_tags,
     )
+    from newsroom.models.base import contains_folded
 
     def biggest(model, link, column):
         count = sa.func.count().label("n")
@@ -191,7 +192,7 @@ def probe() -> dict:
         return db.session.scalar(
             sa.select(sa.func.count())
             .select_from(Story)
-            .where(Story.search_text.ilike(f"%{word}%"))
+            .where(contains_folded(Story.search_folded, word))
         )
 
     return {

@@ -553,7 +553,10 @@ def run_backend(args, backend: str) -> dict:
             print(f"  in {time.monotonic() - mark:.0f} s", flush=True)
     finally:
         for drop_copy in drops:
-            drop_copy()
+            try:
+                drop_copy()
+            except Exception as error:  # noqa: BLE001 - the rest must still be cleaned up
+                print(f"  could not drop a copy: {error}", flush=True)
         if drop:
             drop()
             forget_redis_keys(os.environ["BENCH_REDIS_URL"], prefix)

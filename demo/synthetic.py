@@ -13,6 +13,7 @@ from demo.loader import load_frame
 from extensions import db
 from newsroom.content import render_story_body
 from newsroom.models import Status, Story, live_at_for, story_countries, utcnow
+from newsroom.models.base import fold
 from newsroom.models.story_links import copy_live_at
 from newsroom.search import rebuild_index
 
@@ -71,7 +72,7 @@ def load_synthetic(count: int, batch: int = 5000) -> int:
                         "section_id": sections[phrase["section"]].id,
                         "embed_ids": [],
                         "search_text": (text := f"{headline}\n{standfirst}\n{body}"),
-                        "search_folded": text.casefold(),
+                        "search_folded": fold(text),
                     }
                 )
                 links.append({"article_id": ident, "country_id": country.id})

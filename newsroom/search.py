@@ -30,7 +30,7 @@ from newsroom.models import (
     cards_by_ids,
     story_countries,
 )
-from newsroom.models.base import contains, contains_folded
+from newsroom.models.base import contains, contains_folded, fold
 
 MAX_QUERY = 200
 MAX_TERMS = 8
@@ -262,14 +262,15 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
                 sa.select(Story.id, rank).where(Story.id.in_([c.id for c in candidates]))
             ).all()
         )
-    folded = [t.casefold() for t in terms]
+    folded = [fold(t) for t in terms]
 
     def order(candidate) -> tuple:
         """Headline matches first, then the score (none by date), then newest."""
-        headline = candidate.headline.casefold()
+        headline = fold(candidate.headline)
         hits = sum(t in headline for t in folded)
-        published = candidate.published_at.timestamp() if candidate.published_at else 0.0
-        return hits, scores.get(candidate.id, 0.0), published, candidate.id
+        published = candidate.published_at
+        when = (published is not None, published or datetime.min)  # none sorts last
+        return hits, scores.get(candidate.id, 0.0), when, candidate.id
 
     return [c.id for c in sorted(candidates, key=order, reverse=True)], by_date
 
@@ -318,7 +319,7 @@ def _sync_search(session: Session, _context, _instances) -> None:
     removed = [o.id for o in session.deleted if isinstance(o, Story) and o.id]
     for story in changed:
         story.search_text = plain_text(story, session)
-        story.search_folded = story.search_text.casefold()
+        story.search_folded = fold(story.search_text)
     session.info.setdefault("search_changed", set()).update(id(s) for s in changed)
     session.info.setdefault("search_objects", []).extend(changed)
     session.info.setdefault("search_removed", []).extend(removed)
@@ -356,7 +357,7 @@ def rebuild_index() -> int:
     count = 0
     for story in db.session.scalars(sa.select(Story).where(Story.search_text == "")):
         story.search_text = plain_text(story)
-        story.search_folded = story.search_text.casefold()
+        story.search_folded = fold(story.search_text)
         count += 1
     db.session.flush()
     if db.engine.dialect.name == "sqlite":

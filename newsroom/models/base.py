@@ -139,11 +139,18 @@ def contains(column, text: str):
     return column.ilike(f"%{_like_escaped(text)}%", escape="\\")
 
 
+def fold(text: str) -> str:
+    """Text as search compares it: case-folded (str.casefold), and the dotted capital I of
+    Turkish and Azerbaijani folded to a plain i, as PostgreSQL's lower() folds it (casefold
+    gives i and a combining dot, so "istanbul" would miss "İstanbul")."""
+    return text.casefold().replace("i\u0307", "i")
+
+
 def contains_folded(column, text: str):
-    """ "column contains text" for a case-folded column (Story.search_folded): the text folded
-    the same way and matched by a plain LIKE, which folds nothing per row. A % or _ in the text
-    matches only itself."""
-    return column.like(f"%{_like_escaped(text.casefold())}%", escape="\\")
+    """ "column contains text" for a column of folded text (Story.search_folded): the text
+    folded the same way and matched by a plain LIKE, which folds nothing per row. A % or _ in
+    the text matches only itself."""
+    return column.like(f"%{_like_escaped(fold(text))}%", escape="\\")
 
 
 def _like_escaped(text: str) -> str:
