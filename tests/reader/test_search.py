@@ -82,21 +82,26 @@ FILED = [
 ]
 
 
+def file_story(headline, body, lang, dateline, country, section="business") -> Story:
+    """A story without a standfirst, filed as SCRIPTS lists them."""
+    return make_story(
+        headline=headline,
+        standfirst="",
+        body=body,
+        lang=lang,
+        dateline=dateline,
+        countries=[country],
+        section=section,
+    )
+
+
 @pytest.fixture
 def library(query):
     """The stories in every script, and a few more filed across countries and sections."""
 
     def build():
-        for headline, body, lang, dateline, country, section in SCRIPTS:
-            make_story(
-                headline=headline,
-                standfirst="",
-                body=body,
-                lang=lang,
-                dateline=dateline,
-                countries=[country],
-                section=section,
-            )
+        for row in SCRIPTS:
+            file_story(*row)
         for country, section in FILED:
             make_story(countries=[country], section=section)
 
@@ -146,17 +151,9 @@ def test_words_match_in_any_case_in_every_alphabet_short_ones_too(client, query)
     """A reader types in lower case what the story writes in capitals, in Kazakh's Cyrillic as in
     English; a word of one or two letters (matched as a substring, not by the trigram index) too.
     SQLite's lower() folded only ASCII, so "ұл" missed "Ұлттық"."""
-    query(
-        lambda: make_story(
-            headline="Ұлттық банк базалық мөлшерлемені 16,5% деңгейінде сақтады",
-            standfirst="",
-            body="ҚР Ұлттық банкі инфляция баяулағанын хабарлады. ЕО нарықтары да тыныш.",
-            lang="kk",
-            dateline="Астана",
-            countries=["kazakhstan"],
-            section="business",
-        )
-    )
+    headline = "Ұлттық банк базалық мөлшерлемені 16,5% деңгейінде сақтады"
+    body = "ҚР Ұлттық банкі инфляция баяулағанын хабарлады. ЕО нарықтары да тыныш."
+    query(lambda: file_story(headline, body, "kk", "Астана", "kazakhstan"))
     for words in ("ұлттық", "ҰЛТТЫҚ БАНК", "ұл", "ео", "Банкі", "қр"):
         slugs, _ = found(client, words)
         assert len(slugs) == 1, f"{words!r} finds the Kazakh story"
@@ -167,17 +164,9 @@ def test_a_dotted_capital_i_matches_a_plain_i(client, query):
     """Turkish and Azerbaijani write İ: "iy" typed in lower case finds "İyul", and on PostgreSQL
     "istanbul" finds "İSTANBUL" (str.casefold makes İ an i and a combining dot; PostgreSQL's
     ILIKE matched it as a plain i)."""
-    query(
-        lambda: make_story(
-            headline="Bakı ilə İSTANBUL arasında yeni qatar xətti",
-            standfirst="",
-            body="Xəttin açılışı İyul ayına planlaşdırılıb.",
-            lang="az",
-            dateline="Bakı",
-            countries=["azerbaijan"],
-            section="business",
-        )
-    )
+    headline = "Bakı ilə İSTANBUL arasında yeni qatar xətti"
+    body = "Xəttin açılışı İyul ayına planlaşdırılıb."
+    query(lambda: file_story(headline, body, "az", "Bakı", "azerbaijan"))
     words = ["iy", "İY"]  # one- and two-letter words: substrings of the folded text
     if query(lambda: db.engine.dialect.name) != "sqlite":
         # Longer words on SQLite go to its FTS5 index, which does not fold İ (left as it was).
