@@ -378,6 +378,30 @@ def test_only_the_newest_candidates_are_ranked_and_the_reader_is_told(
     assert "That is every story that matches." not in text
 
 
+def test_a_common_word_puts_headlines_that_hold_it_in_any_case_first(client, query, monkeypatch):
+    """A word with more matches than are ranked puts the stories whose headline holds it
+    first, in whatever case the headline writes it: SQLite's lower() folds only ASCII, so an
+    upper-case Kazakh headline once ranked as if it did not hold the word."""
+    monkeypatch.setattr("newsroom.search.CANDIDATES", 30)
+
+    def build():
+        now = datetime.now(UTC)
+        for n in range(40):
+            in_headline = n in (17, 18, 19)
+            make_story(
+                headline=f"ҰЛТТЫҚ БАНК ХАБАРЛАДЫ {n}" if in_headline else f"Нарық шолуы {n}",
+                body=f"Ұлттық банк мөлшерлемені сақтады, шолу {n}.",
+                lang="kk",
+                published_at=now - timedelta(minutes=60 - n),
+            )
+
+    query(build)
+    html = client.get("/search", query_string={"q": "банк"}).text
+    titles = re.findall(r'class="story-card__title"><a href="[^"]+">([^<]+)</a>', html)
+    assert titles[:3] == [f"ҰЛТТЫҚ БАНК ХАБАРЛАДЫ {n}" for n in (19, 18, 17)], titles[:5]
+    assert titles[3:] == [f"Нарық шолуы {n}" for n in range(39, 30, -1)], "then the newest"
+
+
 def test_the_next_page_keeps_the_first_pages_order_when_the_word_crosses_the_line(
     client, query, lanterns, htmx, monkeypatch
 ):
