@@ -427,14 +427,22 @@ def snapshot(env: dict, backend: str, scale: int, tmp: Path) -> tuple[dict, call
     return copy, None
 
 
+INTERLEAVED_ROUNDS = 5
+
+
 def interleaved_inproc(args, runs: dict[int, tuple[dict, dict]]) -> dict[int, dict]:
     """The in-process timings of every scale again, rounds interleaved across scales (round 1
     times each scale in turn, then round 2 ...). Each scale's own phase comes minutes after the
     last (a million stories take five to build), and this machine's speed drifts by more than
     the 1.3x the targets allow between scales: a 10k phase and a 1M phase taken 20 minutes apart
-    differed by a uniform 1.37x that the same two databases did not show side by side."""
+    differed by a uniform 1.37x that the same two databases did not show side by side.
+
+    At least INTERLEAVED_ROUNDS rounds: each case runs half a second a round, and a moment in
+    which the machine slows takes a whole round with it (10k's article ran 6.3, 12.7 and 7.1 ms
+    in three rounds, its common-word search 15.2, 15.6 and 9.9); a median of five outlasts two
+    such moments, at about 12 s a round for two scales."""
     times: dict[int, dict[str, list[float]]] = {scale: {} for scale in runs}
-    for _round in range(args.rounds):
+    for _round in range(max(args.rounds, INTERLEAVED_ROUNDS)):
         for scale, (env, paths) in runs.items():
             for name, case in inproc(args, env, paths, rounds=1).items():
                 times[scale].setdefault(name, []).append(case["median_ms"])
