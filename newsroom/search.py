@@ -39,8 +39,11 @@ SNIPPET_RADIUS = 90
 # one. Readers page through at most these; past them, another word or a filter narrows the search.
 CANDIDATES = 500
 
-# The SQLite index (migration a7c1search01): FTS5 trigrams, its rowid the story's id.
-_FTS = sa.table("article_search", sa.column("rowid", sa.Integer))
+# The SQLite index (migrations a7c1search01, search03): FTS5 trigrams over the folded text, its
+# rowid the story's id; the headline column the folded text's first line.
+_FTS = sa.table(
+    "article_search", sa.column("rowid", sa.Integer), sa.column("headline"), sa.column("body")
+)
 _FTS_HIDDEN = sa.literal_column("article_search")
 
 
@@ -190,9 +193,10 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
     conditions += [contains_folded(Story.search_folded, term) for term in short_terms]
     if fts:
         # FTS5 walks its matches newest first (ORDER BY rowid DESC is the index's own order) and
-        # stops at CANDIDATES.
+        # stops at CANDIDATES. It holds the folded text, so the words are folded too: its own
+        # folding leaves a dotted capital I as it is ("istanbul" missed "İstanbul").
         match = _FTS_HIDDEN.op("MATCH")(
-            " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+            " AND ".join('"' + fold(t).replace('"', '""') + '"' for t in long_terms)
         )
         if by_date is None:
             by_date = _common(match)
@@ -278,12 +282,15 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
 def _headline_hits(terms: list[str]):
     """How many of the terms a story's headline holds, in SQL: the first line of its folded
     search text (plain_text puts the headline first)."""
-    folded = Story.search_folded
-    if db.engine.dialect.name == "sqlite":
-        headline = sa.func.substr(folded, 1, sa.func.instr(folded + "\n", "\n") - 1)
-    else:
-        headline = sa.func.split_part(folded, "\n", 1)
+    headline = _first_line(Story.search_folded, db.engine.dialect.name)
     return sum(sa.case((contains_folded(headline, t), 1), else_=0) for t in terms)
+
+
+def _first_line(text, dialect: str):
+    """The first line of a text column, in SQL."""
+    if dialect == "sqlite":
+        return sa.func.substr(text, 1, sa.func.instr(text + "\n", "\n") - 1)
+    return sa.func.split_part(text, "\n", 1)
 
 
 def _common(match) -> bool:
@@ -353,7 +360,7 @@ def _write_index(session: Session, _context) -> None:
         conn.exec_driver_sql("DELETE FROM article_search WHERE rowid = ?", (story.id,))
         conn.exec_driver_sql(
             "INSERT INTO article_search (rowid, headline, body) VALUES (?, ?, ?)",
-            (story.id, story.headline, story.search_text),
+            (story.id, story.search_folded.split("\n", 1)[0], story.search_folded),
         )
 
 
@@ -372,11 +379,11 @@ def rebuild_index() -> int:
         count += 1
     db.session.flush()
     if db.engine.dialect.name == "sqlite":
-        conn = db.session.connection()
-        conn.exec_driver_sql("DELETE FROM article_search")
-        conn.exec_driver_sql(
-            "INSERT INTO article_search (rowid, headline, body) "
-            "SELECT id, headline, search_text FROM articles"
+        db.session.execute(sa.delete(_FTS))
+        articles = Story.__table__.c  # every row, as a plain table
+        folded = sa.select(
+            articles.id, _first_line(articles.search_folded, "sqlite"), articles.search_folded
         )
+        db.session.execute(_FTS.insert().from_select(["rowid", "headline", "body"], folded))
     db.session.commit()
     return count
