@@ -303,8 +303,10 @@ def _common(match) -> bool:
 def snippet(story: Story, terms: list[str]) -> Markup:
     """A passage of the story around the first match, with every match marked."""
     text = " ".join((story.search_text or story.standfirst or "").split())
-    lowered = text.lower()
-    positions = [lowered.find(t.lower()) for t in terms if lowered.find(t.lower()) >= 0]
+    # Found as they are marked below: str.lower() makes "İ" two characters, so "ilham" was not
+    # found in "İlham" and the passage began at the start of the story, without it.
+    matches = (re.search(re.escape(t), text, re.IGNORECASE) for t in terms)
+    positions = [m.start() for m in matches if m]
     start = max(0, min(positions) - SNIPPET_RADIUS) if positions else 0
     end = min(len(text), start + 2 * SNIPPET_RADIUS + 40)
     # Start and end on word boundaries (scripts without spaces simply keep the cut).

@@ -174,6 +174,16 @@ def test_a_dotted_capital_i_matches_a_plain_i(client, query):
         assert len(slugs) == 1, f"{typed!r} finds the story"
 
 
+def test_the_snippet_shows_a_match_deep_in_the_story_whatever_its_case(client, query):
+    """The passage shown is the one around the match, found as search found it: "ilham" in a
+    story that writes "İlham" in its last paragraph."""
+    opening = "Parlament yeni büdcə layihəsini müzakirə etdi. " * 12
+    body = opening + "Sonda İlham Əliyev layihəni təsdiqlədi."
+    query(lambda: file_story("Büdcə müzakirəsi başa çatdı", body, "az", "Bakı", "azerbaijan"))
+    _, html = found(client, "ilham")
+    assert "<mark>İlham</mark> Əliyev" in html
+
+
 def test_stories_saved_before_the_upgrade_are_still_found_after_it(app, client, library, query):
     """The migration that keeps search text case-folded folds every story already saved: up
     from the revision before it, search still finds each, in any case."""
