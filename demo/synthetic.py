@@ -15,7 +15,7 @@ from newsroom.content import render_story_body
 from newsroom.models import Status, Story, live_at_for, story_countries, utcnow
 from newsroom.models.base import fold
 from newsroom.models.story_links import copy_live_at
-from newsroom.search import rebuild_index
+from newsroom.search_index import rebuild_index
 
 
 def load_synthetic(count: int, batch: int = 5000) -> int:

@@ -8,29 +8,25 @@ quoted for FTS5 and bound as a parameter, never spliced into SQL or a query lang
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-import nh3
 import sqlalchemy as sa
 from markupsafe import Markup, escape
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from extensions import db
 from newsroom.models import (
     BadCursor,
     Cursor,
-    LivePost,
     Page,
     Story,
     cards_by_ids,
     story_countries,
 )
 from newsroom.models.base import contains_folded, fold
+from newsroom.search_index import FTS, first_line
 
 MAX_QUERY = 200
 MAX_TERMS = 8
@@ -38,43 +34,12 @@ SNIPPET_RADIUS = 90
 # How many matches a search ranks: the newest, so a word in every story costs as much as a rarer
 # one. Readers page through at most these; past them, another word or a filter narrows the search.
 CANDIDATES = 500
+# How many of the newest stories PostgreSQL looks among first (_newest_matches_by_index): a word
+# in one story in eight has CANDIDATES matches there.
+WINDOW = 8 * CANDIDATES
 
-# The SQLite index (migrations a7c1search01, search03): FTS5 trigrams over the folded text, its
-# rowid the story's id; the headline column the folded text's first line.
-_FTS = sa.table(
-    "article_search", sa.column("rowid", sa.Integer), sa.column("headline"), sa.column("body")
-)
+# The SQLite index as MATCH and bm25 name it.
 _FTS_HIDDEN = sa.literal_column("article_search")
-
-
-# How many of a live page's newest posts its search text holds.
-SEARCHED_POSTS = 100
-
-
-def plain_text(story: Story, session: Session | None = None) -> str:
-    """Headline, standfirst and body as one plain string; a live page's posts too, newest
-    first, so that a search finds the page by what its reporters wrote."""
-    body = html.unescape(nh3.clean(story.body_html or "", tags=set()))
-    parts = [story.headline, story.standfirst, body]
-    if story.is_live_page and story.id is not None:
-        parts += [post.text for post in _posts_of(story, session or db.session)]
-    return "\n".join(p for p in parts if p)
-
-
-def _posts_of(story: Story, session: Session) -> list[LivePost]:
-    """A live page's newest posts (SEARCHED_POSTS) as they are about to be saved: those in the
-    database and those added in this flush, less the deleted (read without flushing: this runs
-    inside one). Only the newest: each post rewrites the page's search text, and a page of
-    hundreds of posts would make every post slower than the last."""
-    with session.no_autoflush:
-        stored = session.scalars(
-            sa.select(LivePost)
-            .where(LivePost.story_id == story.id, LivePost.deleted_at.is_(None))
-            .order_by(LivePost.posted_at.desc(), LivePost.id.desc())
-            .limit(SEARCHED_POSTS)
-        ).all()
-    added = [o for o in session.new if isinstance(o, LivePost) and o.story is story]
-    return [p for p in (*reversed(added), *stored) if p.deleted_at is None]
 
 
 def normalise_query(raw: str) -> list[str]:
@@ -180,7 +145,7 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
     if filters.country_id:
         # On the index's rowid when there is one: SQLite then tests the country (a covering
         # index) before it reads the story's row, for each of the matches it walks.
-        ident = _FTS.c.rowid if fts else Story.id
+        ident = FTS.c.rowid if fts else Story.id
         conditions.append(
             sa.exists()
             .where(story_countries.c.article_id == ident)
@@ -207,9 +172,9 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
             # corpus statistics: headline matches first, then newest.
             newest = (
                 sa.select(Story.id, Story.published_at, _headline_hits(terms).label("hits"))
-                .select_from(_FTS.join(Story, Story.id == _FTS.c.rowid))
+                .select_from(FTS.join(Story, Story.id == FTS.c.rowid))
                 .where(match, *conditions)
-                .order_by(_FTS.c.rowid.desc())
+                .order_by(FTS.c.rowid.desc())
                 .limit(CANDIDATES)
                 .subquery()
             )
@@ -217,43 +182,24 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
             return list(db.session.scalars(sa.select(newest.c.id).order_by(*order))), True
         # Fewer matches in all: bm25 for each, headline hits weighing 10x.
         candidates = (
-            sa.select(_FTS.c.rowid.label("id"), sa.func.bm25(_FTS_HIDDEN, 10.0, 1.0).label("rank"))
-            .select_from(_FTS.join(Story, Story.id == _FTS.c.rowid))
+            sa.select(FTS.c.rowid.label("id"), sa.func.bm25(_FTS_HIDDEN, 10.0, 1.0).label("rank"))
+            .select_from(FTS.join(Story, Story.id == FTS.c.rowid))
             .where(match, *conditions)
-            .order_by(_FTS.c.rowid.desc())
+            .order_by(FTS.c.rowid.desc())
             .limit(CANDIDATES)
             .subquery()
         )
         ranked = sa.select(candidates.c.id).order_by(candidates.c.rank, candidates.c.id.desc())
         return list(db.session.scalars(ranked)), False
-    if db.engine.dialect.name != "sqlite":
+    hits = _headline_hits(terms)
+    if db.engine.dialect.name == "sqlite":
+        ids = _newest_matches(conditions, hits)
+    else:
         # pg_trgm (the GIN index on search_folded) finds the matches in any script.
         conditions += [contains_folded(Story.search_folded, term) for term in long_terms]
-        # The best plan depends on the words (how many stories they match), so PostgreSQL plans
-        # this search for its own words each time: psycopg prepares a statement a connection has
-        # run five times, and the plan PostgreSQL then keeps for any words took 42 ms for a
-        # common word at 100k stories, where one made for it takes 12. Until the transaction
-        # ends; not a write (database.end_reads_with_commit), so not through the ORM.
-        db.session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-    # The newest CANDIDATES matches, ordered by the same statement: headline matches (counted in
-    # the folded text's first line, the headline), then newest. Ids alone come back; folding and
-    # sorting 500 headlines here, or joining the candidates back to their stories in SQL, took
-    # longer (5.9 ms for a common word at 10,000 stories on PostgreSQL, against 4.6).
-    hits = _headline_hits(terms)
-    newest = (
-        sa.select(Story.id, Story.published_at, hits.label("hits"))
-        .where(*conditions)
-        .order_by(Story.id.desc())
-        .limit(CANDIDATES)
-        .subquery()
-    )
-    ids = list(
-        db.session.scalars(
-            sa.select(newest.c.id).order_by(
-                newest.c.hits.desc(), newest.c.published_at.desc().nulls_last(), newest.c.id.desc()
-            )
-        )
-    )
+        # A section or a country leaves fewer matches in any window of the newest stories.
+        windowed = not (filters.section_id or filters.country_id)
+        ids = _newest_matches_by_index(conditions, hits, windowed)
     if db.engine.dialect.name == "sqlite":
         # One- and two-character terms only, which no index ranks: headline matches, then date.
         return ids, True
@@ -279,24 +225,72 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
     return list(db.session.scalars(scored)), False
 
 
+def _newest_matches(conditions: list, hits) -> list[int]:
+    """The ids of the newest CANDIDATES stories that meet the conditions, ordered by the same
+    statement: headline matches (counted in the folded text's first line, the headline), then
+    newest. Ids alone come back; folding and sorting 500 headlines here, or joining the
+    candidates back to their stories in SQL, took longer (5.9 ms for a common word at 10,000
+    stories on PostgreSQL, against 4.6)."""
+    newest = (
+        sa.select(Story.id, Story.published_at, hits.label("hits"))
+        .where(*conditions)
+        .order_by(Story.id.desc())
+        .limit(CANDIDATES)
+        .subquery()
+    )
+    order = (newest.c.hits.desc(), newest.c.published_at.desc().nulls_last(), newest.c.id.desc())
+    return list(db.session.scalars(sa.select(newest.c.id).order_by(*order)))
+
+
+def _newest_matches_by_index(conditions: list, hits, windowed: bool) -> list[int]:
+    """_newest_matches on PostgreSQL. Windowed: first among the newest WINDOW ids, through the
+    trigram index, which holds a common word's CANDIDATES newest matches; failing that (and
+    not windowed), over the whole archive, as the planner sees fit (through the index for a
+    rare word).
+
+    Walked newest first with LIKE on each story's text, a common word's lookup read the whole
+    text of every story it tested (4,000 for a word in one story in eight): 3 ms for the bench's
+    stories of 270 characters, 49 ms for stories of 6 KB. The index names the window's stories
+    that hold the word's trigrams, and only those are read: 5-6 ms for the same 6 KB stories.
+    The planner prices LIKE the same on any length of text and would walk, so index scans are
+    off for the window's statement only (enable_indexscan; the trigram index is read by a
+    bitmap).
+
+    Each search is planned for its own words (plan_cache_mode): psycopg prepares a statement a
+    connection has run five times, and the plan PostgreSQL then keeps for any words took 42 ms
+    for a common word at 100k stories, where one made for it takes 12. Settings last until the
+    transaction ends; not writes (database.end_reads_with_commit)."""
+    settings = [sa.func.set_config("plan_cache_mode", "force_custom_plan", True)]
+    if not windowed:
+        db.session.execute(sa.select(*settings))
+        return _newest_matches(conditions, hits)
+    newest = db.session.scalar(
+        sa.select(
+            sa.func.max(Story.id), *settings, sa.func.set_config("enable_indexscan", "off", True)
+        )
+    )
+    try:
+        floor = (newest or 0) - WINDOW
+        if floor > 0:
+            ids = _newest_matches([*conditions, Story.id > floor], hits)
+            if len(ids) >= CANDIDATES:
+                return ids
+    finally:
+        db.session.connection().exec_driver_sql("SET LOCAL enable_indexscan = DEFAULT")
+    return _newest_matches(conditions, hits)
+
+
 def _headline_hits(terms: list[str]):
     """How many of the terms a story's headline holds, in SQL: the first line of its folded
     search text (plain_text puts the headline first)."""
-    headline = _first_line(Story.search_folded, db.engine.dialect.name)
+    headline = first_line(Story.search_folded, db.engine.dialect.name)
     return sum(sa.case((contains_folded(headline, t), 1), else_=0) for t in terms)
-
-
-def _first_line(text, dialect: str):
-    """The first line of a text column, in SQL."""
-    if dialect == "sqlite":
-        return sa.func.substr(text, 1, sa.func.instr(text + "\n", "\n") - 1)
-    return sa.func.split_part(text, "\n", 1)
 
 
 def _common(match) -> bool:
     """True when more than CANDIDATES stories in the whole index match (drafts and filters
     included, as bm25 counts them): a walk of the index's newest matches that stops there."""
-    beyond = sa.select(_FTS.c.rowid).where(match).order_by(_FTS.c.rowid.desc())
+    beyond = sa.select(FTS.c.rowid).where(match).order_by(FTS.c.rowid.desc())
     return db.session.scalar(beyond.offset(CANDIDATES).limit(1)) is not None
 
 
@@ -323,69 +317,3 @@ def snippet(story: Story, terms: list[str]) -> Markup:
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""
     return Markup(prefix + marked + suffix)  # escaped above  # noqa: S704  # nosec B704
-
-
-# --- keeping the index in step --------------------------------------------------------------------
-
-
-def _sync_search(session: Session, _context, _instances) -> None:
-    """Refresh search text for every story saved in this flush, and the SQLite index with it."""
-    changed = [o for o in (*session.new, *session.dirty) if isinstance(o, Story)]
-    # A live page's posts are part of its search text: a post written, edited or deleted
-    # changes it even when nothing else on the page was saved.
-    with session.no_autoflush:
-        pages = [o.story for o in (*session.new, *session.dirty) if isinstance(o, LivePost)]
-    changed += [page for page in dict.fromkeys(pages) if page is not None and page not in changed]
-    removed = [o.id for o in session.deleted if isinstance(o, Story) and o.id]
-    for story in changed:
-        story.search_text = plain_text(story, session)
-        story.search_folded = fold(story.search_text)
-    session.info.setdefault("search_changed", set()).update(id(s) for s in changed)
-    session.info.setdefault("search_objects", []).extend(changed)
-    session.info.setdefault("search_removed", []).extend(removed)
-
-
-def _write_index(session: Session, _context) -> None:
-    if session.get_bind().dialect.name != "sqlite":
-        session.info.pop("search_objects", None)
-        session.info.pop("search_removed", None)
-        return
-    stories = session.info.pop("search_objects", [])
-    removed = session.info.pop("search_removed", [])
-    session.info.pop("search_changed", None)
-    conn = session.connection()
-    for ident in removed:
-        conn.exec_driver_sql("DELETE FROM article_search WHERE rowid = ?", (ident,))
-    for story in stories:
-        if story.id is None:
-            continue
-        conn.exec_driver_sql("DELETE FROM article_search WHERE rowid = ?", (story.id,))
-        conn.exec_driver_sql(
-            "INSERT INTO article_search (rowid, headline, body) VALUES (?, ?, ?)",
-            (story.id, story.search_folded.split("\n", 1)[0], story.search_folded),
-        )
-
-
-def register_search_sync() -> None:
-    if not event.contains(Session, "before_flush", _sync_search):
-        event.listen(Session, "before_flush", _sync_search)
-        event.listen(Session, "after_flush", _write_index)
-
-
-def rebuild_index() -> int:
-    """Rebuild search text and the SQLite index for every story (after bulk loads)."""
-    count = 0
-    for story in db.session.scalars(sa.select(Story).where(Story.search_text == "")):
-        story.search_text = plain_text(story)
-        story.search_folded = fold(story.search_text)
-        count += 1
-    db.session.flush()
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(sa.delete(_FTS))
-        articles = Story.__table__.c  # every row, as a plain table
-        folded = sa.select(
-            articles.id, _first_line(articles.search_folded, "sqlite"), articles.search_folded
-        )
-        db.session.execute(_FTS.insert().from_select(["rowid", "headline", "body"], folded))
-    db.session.commit()
-    return count

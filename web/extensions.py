@@ -10,7 +10,7 @@ from flask import Flask
 from database import configure_sqlite, end_reads_with_commit
 from extensions import cache, csrf, db, limiter, login_manager
 from newsroom.cleaning import register_input_cleaning
-from newsroom.search import register_search_sync
+from newsroom.search_index import register_search_sync
 from web import auth, caching
 
 

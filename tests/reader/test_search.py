@@ -414,6 +414,38 @@ def test_a_common_word_puts_headlines_that_hold_it_in_any_case_first(client, que
     assert titles[3:] == [f"Нарық шолуы {n}" for n in range(39, 30, -1)], "then the newest"
 
 
+@pytest.mark.parametrize("window", [35, 10])
+def test_postgresql_looks_among_the_newest_stories_first_and_finds_the_same(
+    app, client, lanterns, htmx, monkeypatch, window
+):
+    """On PostgreSQL a common word is looked up among the newest stories first, through the
+    trigram index: a window that holds enough matches (the newest 35 of 40) or too few (10, then
+    the whole archive) gives the pages the whole archive gives, and leaves index scans on for
+    the rest of the request."""
+    from tests.helpers import statements
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("PostgreSQL's lookup; SQLite asks its FTS5 index")
+    monkeypatch.setattr("newsroom.search.CANDIDATES", 30)
+    monkeypatch.setattr("newsroom.search.WINDOW", 10**9)  # larger than any id: no window
+    whole, _ = every_page(client, "lantern", htmx)
+    from web.caching import invalidate_content
+
+    with app.app_context():
+        invalidate_content()
+    monkeypatch.setattr("newsroom.search.WINDOW", window)
+    with app.app_context(), statements() as ran:
+        windowed, _ = every_page(client, "lantern", htmx)
+    assert windowed == whole
+    assert sorted(int(s.rsplit("-", 1)[1]) for s in whole) == list(range(10, 40))
+    assert any("articles.id >" in sql for sql in ran), "the window was looked in"
+    with app.test_request_context():
+        from newsroom import search
+
+        search._ranked_ids(["lantern"], search.Filters(), None)
+        assert db.session.execute(sa.text("SHOW enable_indexscan")).scalar() == "on"
+
+
 def test_the_next_page_keeps_the_first_pages_order_when_the_word_crosses_the_line(
     client, query, lanterns, htmx, monkeypatch
 ):
