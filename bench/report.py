@@ -102,8 +102,9 @@ def inproc_table(result: dict, markdown: bool = False) -> str:
         rows.append(row)
     title = "in-process, page cache off"
     if result.get("inproc_interleaved"):
-        any_case = next(iter(result["scales"][scales[0]]["inproc"].values()))
-        title += f", {len(any_case['rounds_ms'])} rounds interleaved across scales"
+        cases = result["scales"][scales[0]]["inproc"].values()
+        rounds = max((len(case["rounds_ms"]) for case in cases), default=0)
+        title += f", {rounds} rounds interleaved across scales"
     headers = [title] + [f"{scale_name(s)} ms (min-max)" for s in scales]
     return render(headers, rows, markdown)
 

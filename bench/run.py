@@ -123,7 +123,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--stories", type=int, help="one scale only (same as --scales N)")
     parser.add_argument("--seconds", type=int, default=5, help="each case, each round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of each case (the in-process timings taken again at the end: 5 or more)",
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--publish-burst", type=int, default=1000)
     parser.add_argument("--publish-connections", type=int, default=16)

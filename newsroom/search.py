@@ -34,8 +34,8 @@ SNIPPET_RADIUS = 90
 # How many matches a search ranks: the newest, so a word in every story costs as much as a rarer
 # one. Readers page through at most these; past them, another word or a filter narrows the search.
 CANDIDATES = 500
-# How many of the newest stories PostgreSQL looks among first (_newest_matches_by_index): a word
-# in one story in eight has CANDIDATES matches there.
+# How many of the newest stories PostgreSQL looks among before the whole archive
+# (_newest_matches_by_index): a word in one story in eight has CANDIDATES matches there.
 WINDOW = 8 * CANDIDATES
 
 # The SQLite index as MATCH and bm25 name it.
@@ -171,15 +171,16 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
             # at a million. A common word ranks its newest matches as PostgreSQL does, without
             # corpus statistics: headline matches first, then newest.
             newest = (
-                sa.select(Story.id, Story.published_at, _headline_hits(terms).label("hits"))
+                # Headline hits in the index's own headline column (the folded first line),
+                # which lies before the text in its row.
+                sa.select(Story.id, Story.published_at, _headline_hits(terms, FTS.c.headline))
                 .select_from(FTS.join(Story, Story.id == FTS.c.rowid))
                 .where(match, *conditions)
                 .order_by(FTS.c.rowid.desc())
                 .limit(CANDIDATES)
                 .subquery()
             )
-            order = (newest.c.hits.desc(), newest.c.published_at.desc(), newest.c.id.desc())
-            return list(db.session.scalars(sa.select(newest.c.id).order_by(*order))), True
+            return list(db.session.scalars(_ordered(newest))), True
         # Fewer matches in all: bm25 for each, headline hits weighing 10x.
         candidates = (
             sa.select(FTS.c.rowid.label("id"), sa.func.bm25(_FTS_HIDDEN, 10.0, 1.0).label("rank"))
@@ -191,14 +192,17 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
         )
         ranked = sa.select(candidates.c.id).order_by(candidates.c.rank, candidates.c.id.desc())
         return list(db.session.scalars(ranked)), False
-    hits = _headline_hits(terms)
+    hits = _headline_hits(terms, first_line(Story.search_folded, db.engine.dialect.name))
     if db.engine.dialect.name == "sqlite":
         ids = _newest_matches(conditions, hits)
     else:
         # pg_trgm (the GIN index on search_folded) finds the matches in any script.
         conditions += [contains_folded(Story.search_folded, term) for term in long_terms]
-        # A section or a country leaves fewer matches in any window of the newest stories.
-        windowed = not (filters.section_id or filters.country_id)
+        # A section, a country or an end date leaves fewer matches among the newest stories,
+        # and no trigram index serves a word of one or two letters.
+        windowed = bool(long_terms) and not (
+            filters.section_id or filters.country_id or filters.until
+        )
         ids = _newest_matches_by_index(conditions, hits, windowed)
     if db.engine.dialect.name == "sqlite":
         # One- and two-character terms only, which no index ranks: headline matches, then date.
@@ -232,21 +236,28 @@ def _newest_matches(conditions: list, hits) -> list[int]:
     candidates back to their stories in SQL, took longer (5.9 ms for a common word at 10,000
     stories on PostgreSQL, against 4.6)."""
     newest = (
-        sa.select(Story.id, Story.published_at, hits.label("hits"))
+        sa.select(Story.id, Story.published_at, hits)
         .where(*conditions)
         .order_by(Story.id.desc())
         .limit(CANDIDATES)
         .subquery()
     )
+    return list(db.session.scalars(_ordered(newest)))
+
+
+def _ordered(newest):
+    """The candidates' ids, headline hits first, then newest (none last), then by id."""
     order = (newest.c.hits.desc(), newest.c.published_at.desc().nulls_last(), newest.c.id.desc())
-    return list(db.session.scalars(sa.select(newest.c.id).order_by(*order)))
+    return sa.select(newest.c.id).order_by(*order)
 
 
 def _newest_matches_by_index(conditions: list, hits, windowed: bool) -> list[int]:
-    """_newest_matches on PostgreSQL. Windowed: first among the newest WINDOW ids, through the
-    trigram index, which holds a common word's CANDIDATES newest matches; failing that (and
-    not windowed), over the whole archive, as the planner sees fit (through the index for a
-    rare word).
+    """_newest_matches on PostgreSQL. Windowed: first among the newest WINDOW / 4 ids, then
+    the newest WINDOW, through the trigram index, until one holds CANDIDATES matches; failing
+    that, or when not windowed, over the whole archive, as the planner sees fit (through the
+    index for a rare word). The index names the stories that hold the word's trigrams, and each
+    is read: a word in nearly every story reads the first window's WINDOW / 4 texts (a walk
+    newest first stopped at CANDIDATES), a word in one story in eight about 125 and then 500.
 
     Walked newest first with LIKE on each story's text, a common word's lookup read the whole
     text of every story it tested (4,000 for a word in one story in eight): 3 ms for the bench's
@@ -269,22 +280,27 @@ def _newest_matches_by_index(conditions: list, hits, windowed: bool) -> list[int
             sa.func.max(Story.id), *settings, sa.func.set_config("enable_indexscan", "off", True)
         )
     )
-    try:
-        floor = (newest or 0) - WINDOW
-        if floor > 0:
-            ids = _newest_matches([*conditions, Story.id > floor], hits)
-            if len(ids) >= CANDIDATES:
-                return ids
-    finally:
-        db.session.connection().exec_driver_sql("SET LOCAL enable_indexscan = DEFAULT")
+    ids: list[int] = []
+    for window in (WINDOW // 4, WINDOW):
+        floor = (newest or 0) - window
+        if floor <= 0:
+            break
+        ids = _newest_matches([*conditions, Story.id > floor], hits)
+        if len(ids) >= CANDIDATES:
+            break
+    # Not in a `finally`: after a failed statement the transaction takes no command, and its
+    # rollback undoes SET LOCAL anyway; the failure itself must reach the error handlers.
+    db.session.connection().exec_driver_sql("SET LOCAL enable_indexscan = DEFAULT")
+    if len(ids) >= CANDIDATES:
+        return ids
     return _newest_matches(conditions, hits)
 
 
-def _headline_hits(terms: list[str]):
-    """How many of the terms a story's headline holds, in SQL: the first line of its folded
-    search text (plain_text puts the headline first)."""
-    headline = first_line(Story.search_folded, db.engine.dialect.name)
-    return sum(sa.case((contains_folded(headline, t), 1), else_=0) for t in terms)
+def _headline_hits(terms: list[str], headline):
+    """How many of the terms the folded headline holds, in SQL, labelled "hits": the FTS
+    index's headline column, or the first line of the folded search text (plain_text puts
+    the headline first; a headline is one line)."""
+    return sum(sa.case((contains_folded(headline, t), 1), else_=0) for t in terms).label("hits")
 
 
 def _common(match) -> bool:

@@ -419,9 +419,9 @@ def test_postgresql_looks_among_the_newest_stories_first_and_finds_the_same(
     app, client, lanterns, htmx, monkeypatch, window
 ):
     """On PostgreSQL a common word is looked up among the newest stories first, through the
-    trigram index: a window that holds enough matches (the newest 35 of 40) or too few (10, then
-    the whole archive) gives the pages the whole archive gives, and leaves index scans on for
-    the rest of the request."""
+    trigram index: windows that hold enough matches (the newest 8, then 35, of 40) or too few
+    (2 and 10, then the whole archive) give the pages the whole archive gives, and leave index
+    scans on for the rest of the request."""
     from tests.helpers import statements
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -438,7 +438,11 @@ def test_postgresql_looks_among_the_newest_stories_first_and_finds_the_same(
         windowed, _ = every_page(client, "lantern", htmx)
     assert windowed == whole
     assert sorted(int(s.rsplit("-", 1)[1]) for s in whole) == list(range(10, 40))
-    assert any("articles.id >" in sql for sql in ran), "the window was looked in"
+    lookups = [sql for sql in ran if "search_folded LIKE" in sql]
+    assert lookups and "articles.id >" in lookups[0], "the newest stories first"
+    assert all("articles.id >" in sql for sql in lookups) == (window == 35), (
+        "the whole archive only when the window holds too few"
+    )
     with app.test_request_context():
         from newsroom import search
 
