@@ -419,9 +419,9 @@ def test_postgresql_looks_among_the_newest_stories_first_and_finds_the_same(
     app, client, lanterns, htmx, monkeypatch, window
 ):
     """On PostgreSQL a common word is looked up among the newest stories first, through the
-    trigram index: windows that hold enough matches (the newest 8, then 35, of 40) or too few
-    (2 and 10, then the whole archive) give the pages the whole archive gives, and leave index
-    scans on for the rest of the request."""
+    trigram index: a window that holds enough matches (the newest 35 of 40) or too few (10,
+    then the whole archive) gives the pages the whole archive gives, and leaves index scans on
+    for the rest of the request."""
     from tests.helpers import statements
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
