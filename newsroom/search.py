@@ -255,11 +255,7 @@ def _newest_matches_by_index(conditions: list, hits, windowed: bool) -> list[int
     """_newest_matches on PostgreSQL. Windowed: first among the newest WINDOW ids, through the
     trigram index, which holds a common word's CANDIDATES newest matches; failing that, or
     when not windowed, over the whole archive, as the planner sees fit (through the index for
-    a rare word). The index names the window's stories that hold the word's trigrams, and each
-    is read: a word in one story in eight about 500 texts, a word in nearly every story up to
-    WINDOW (23.7 ms for 6 KB stories at 10k, where a walk newest first read 500 in 3.4). A
-    smaller first window spared that word and cost the common one a second pass over the
-    index: 10.7 ms at 100k with the bench's stories, against 8.2.
+    a rare word).
 
     Walked newest first with LIKE on each story's text, a common word's lookup read the whole
     text of every story it tested (4,000 for a word in one story in eight): 3 ms for the bench's
@@ -267,7 +263,10 @@ def _newest_matches_by_index(conditions: list, hits, windowed: bool) -> list[int
     that hold the word's trigrams, and only those are read: 5-6 ms for the same 6 KB stories.
     The planner prices LIKE the same on any length of text and would walk, so index scans are
     off for the window's statement only (enable_indexscan; the trigram index is read by a
-    bitmap).
+    bitmap). A word in nearly every story reads up to WINDOW texts (23.7 ms for 6 KB stories
+    at 10k, where the walk read 500 in 3.4); a smaller first window spared it but cost the
+    common word a second pass over the index (10.7 ms at 100k with the bench's stories,
+    against 8.2).
 
     Each search is planned for its own words (plan_cache_mode): psycopg prepares a statement a
     connection has run five times, and the plan PostgreSQL then keeps for any words took 42 ms
