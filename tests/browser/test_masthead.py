@@ -20,6 +20,9 @@ DESKTOP = {"width": 1280, "height": 800}
 NO_OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 PLAY_STATE = "getComputedStyle(document.querySelector('.ticker__items')).animationPlayState"
 OFFSET = "document.querySelector('.ticker__items').getBoundingClientRect().left"
+# A change of play state takes effect at the animation's next frame: until its `ready` promise
+# settles, the compositor may still move the ticker by a fraction of a pixel.
+SETTLED = "Promise.all(document.querySelector('.ticker__items').getAnimations().map(a => a.ready))"
 
 
 def _phone(browser, **options):
@@ -150,9 +153,11 @@ def test_ticker_items_show_their_time_and_a_tap_pauses_the_ticker(browser, live_
     page.locator(".ticker__pause").tap()
     expect(pause).to_be_checked()
     assert page.evaluate(PLAY_STATE) == "paused"
+    page.evaluate(SETTLED)
     before = page.evaluate(OFFSET)
     page.wait_for_timeout(700)
-    assert page.evaluate(OFFSET) == before, "the paused ticker still moves"
+    # Running, it moves some 40 px in that time.
+    assert abs(page.evaluate(OFFSET) - before) < 0.5, "the paused ticker still moves"
 
     # The ticker's poll replaces it with a new version; the reader's pause holds.
     live_server.flask("ticker", "add", "Typhoon signal raised in Hong Kong")
@@ -163,9 +168,10 @@ def test_ticker_items_show_their_time_and_a_tap_pauses_the_ticker(browser, live_
     page.locator(".ticker__pause").tap()
     expect(pause).not_to_be_checked()
     assert page.evaluate(PLAY_STATE) == "running"
+    page.evaluate(SETTLED)
     before = page.evaluate(OFFSET)
     page.wait_for_timeout(700)
-    assert page.evaluate(OFFSET) < before, "the resumed ticker moves on"
+    assert page.evaluate(OFFSET) < before - 5, "the resumed ticker moves on"
     assert not errors, errors
     context.close()
 
