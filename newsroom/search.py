@@ -37,6 +37,12 @@ CANDIDATES = 500
 # How many of the newest stories PostgreSQL looks among before the whole archive
 # (_newest_matches_by_index): a word in one story in eight has CANDIDATES matches there.
 WINDOW = 8 * CANDIDATES
+# How many of the newest stories PostgreSQL reads to tell a word in many stories from a rarer
+# one, and the share of them that makes it one: walked newest first, the window's lookup reads
+# about CANDIDATES / share texts; through the index, about WINDOW * share. They cost the same
+# where share * share = CANDIDATES / WINDOW, about 0.35.
+SAMPLE = 40
+FREQUENT = 0.35
 
 # The SQLite index as MATCH and bm25 name it.
 _FTS_HIDDEN = sa.literal_column("article_search")
@@ -155,7 +161,7 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
         conditions.append(Story.published_at >= filters.since)
     if filters.until:
         conditions.append(Story.published_at < filters.until)
-    conditions += [contains_folded(Story.search_folded, term) for term in short_terms]
+    words = [contains_folded(Story.search_folded, term) for term in short_terms]
     if fts:
         # FTS5 walks its matches newest first (ORDER BY rowid DESC is the index's own order) and
         # stops at CANDIDATES. It holds the folded text, so the words are folded too: its own
@@ -175,7 +181,7 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
                 # which lies before the text in its row.
                 sa.select(Story.id, Story.published_at, _headline_hits(terms, FTS.c.headline))
                 .select_from(FTS.join(Story, Story.id == FTS.c.rowid))
-                .where(match, *conditions)
+                .where(match, *conditions, *words)
                 .order_by(FTS.c.rowid.desc())
                 .limit(CANDIDATES)
                 .subquery()
@@ -185,7 +191,7 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
         candidates = (
             sa.select(FTS.c.rowid.label("id"), sa.func.bm25(_FTS_HIDDEN, 10.0, 1.0).label("rank"))
             .select_from(FTS.join(Story, Story.id == FTS.c.rowid))
-            .where(match, *conditions)
+            .where(match, *conditions, *words)
             .order_by(FTS.c.rowid.desc())
             .limit(CANDIDATES)
             .subquery()
@@ -194,16 +200,16 @@ def _ranked_ids(terms: list[str], filters: Filters, by_date: bool | None) -> tup
         return list(db.session.scalars(ranked)), False
     hits = _headline_hits(terms, first_line(Story.search_folded, db.engine.dialect.name))
     if db.engine.dialect.name == "sqlite":
-        ids = _newest_matches(conditions, hits)
+        ids = _newest_matches([*conditions, *words], hits)
     else:
         # pg_trgm (the GIN index on search_folded) finds the matches in any script.
-        conditions += [contains_folded(Story.search_folded, term) for term in long_terms]
+        words += [contains_folded(Story.search_folded, term) for term in long_terms]
         # A section, a country or an end date leaves fewer matches among the newest stories,
         # and no trigram index serves a word of one or two letters.
         windowed = bool(long_terms) and not (
             filters.section_id or filters.country_id or filters.until
         )
-        ids = _newest_matches_by_index(conditions, hits, windowed)
+        ids = _newest_matches_by_index(conditions, words, hits, windowed)
     if db.engine.dialect.name == "sqlite":
         # One- and two-character terms only, which no index ranks: headline matches, then date.
         return ids, True
@@ -251,22 +257,20 @@ def _ordered(newest):
     return sa.select(newest.c.id).order_by(*order)
 
 
-def _newest_matches_by_index(conditions: list, hits, windowed: bool) -> list[int]:
-    """_newest_matches on PostgreSQL. Windowed: first among the newest WINDOW ids, through the
-    trigram index, which holds a common word's CANDIDATES newest matches; failing that, or
-    when not windowed, over the whole archive, as the planner sees fit (through the index for
-    a rare word).
+def _newest_matches_by_index(conditions: list, words: list, hits, windowed: bool) -> list[int]:
+    """_newest_matches on PostgreSQL, for stories that meet the conditions and hold the words.
+    Windowed: first among the newest WINDOW ids, which hold a common word's CANDIDATES newest
+    matches; failing that, or when not windowed, over the whole archive, as the planner sees
+    fit (through the trigram index for a rare word).
 
-    Walked newest first with LIKE on each story's text, a common word's lookup read the whole
-    text of every story it tested (4,000 for a word in one story in eight): 3 ms for the bench's
-    stories of 270 characters, 49 ms for stories of 6 KB. The index names the window's stories
-    that hold the word's trigrams, and only those are read: 5-6 ms for the same 6 KB stories.
-    The planner prices LIKE the same on any length of text and would walk, so index scans are
-    off for the window's statement only (enable_indexscan; the trigram index is read by a
-    bitmap). A word in nearly every story reads up to WINDOW texts (23.7 ms for 6 KB stories
-    at 10k, where the walk read 500 in 3.4); a smaller first window spared it but cost the
-    common word a second pass over the index (10.7 ms at 100k with the bench's stories,
-    against 8.2).
+    In the window, a word in fewer than FREQUENT of the newest SAMPLE stories is found through
+    the trigram index, which names the stories that hold its trigrams, and only those are read.
+    Walked newest first with LIKE, as the planner would (it prices LIKE the same on any length
+    of text), a word in one story in eight read the whole text of 4,000 stories: 49 ms for
+    stories of 6 KB at 10k, against 5-6 through the index (index scans are off for that
+    statement: enable_indexscan; the index is read by a bitmap). A word in more stories is
+    walked: through the index it read every story in the window that holds it (30.7 ms for a
+    word in nearly every one of those stories), where the walk stops at its CANDIDATES-th.
 
     Each search is planned for its own words (plan_cache_mode): psycopg prepares a statement a
     connection has run five times, and the plan PostgreSQL then keeps for any words took 42 ms
@@ -275,20 +279,38 @@ def _newest_matches_by_index(conditions: list, hits, windowed: bool) -> list[int
     settings = [sa.func.set_config("plan_cache_mode", "force_custom_plan", True)]
     if not windowed:
         db.session.execute(sa.select(*settings))
-        return _newest_matches(conditions, hits)
-    newest = db.session.scalar(
-        sa.select(
-            sa.func.max(Story.id), *settings, sa.func.set_config("enable_indexscan", "off", True)
-        )
+        return _newest_matches([*conditions, *words], hits)
+    # How many of the newest SAMPLE stories hold the words, read in the statement that finds
+    # the newest id (planned before its set_config runs: the sample walks the primary key).
+    sample = (
+        sa.select(sa.case((sa.and_(*words), 1), else_=0).label("holds"))
+        .where(*conditions)
+        .order_by(Story.id.desc())
+        .limit(SAMPLE)
+        .subquery()
     )
+    newest, holding = db.session.execute(
+        sa.select(
+            sa.func.max(Story.id),
+            sa.select(sa.func.coalesce(sa.func.sum(sample.c.holds), 0)).scalar_subquery(),
+            *settings,
+            sa.func.set_config("enable_indexscan", "off", True),
+        )
+    ).one()[:2]
     floor = (newest or 0) - WINDOW
-    ids = _newest_matches([*conditions, Story.id > floor], hits) if floor > 0 else []
+    walk = holding >= FREQUENT * SAMPLE
+    connection = db.session.connection()
+    if walk:
+        connection.exec_driver_sql("SET LOCAL enable_indexscan = DEFAULT")
+    found = [*conditions, *words, Story.id > floor]
+    ids = _newest_matches(found, hits) if floor > 0 else []
     # Not in a `finally`: after a failed statement the transaction takes no command, and its
     # rollback undoes SET LOCAL anyway; the failure itself must reach the error handlers.
-    db.session.connection().exec_driver_sql("SET LOCAL enable_indexscan = DEFAULT")
+    if not walk:
+        connection.exec_driver_sql("SET LOCAL enable_indexscan = DEFAULT")
     if len(ids) >= CANDIDATES:
         return ids
-    return _newest_matches(conditions, hits)
+    return _newest_matches([*conditions, *words], hits)
 
 
 def _headline_hits(terms: list[str], headline):

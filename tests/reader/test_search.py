@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -415,15 +416,15 @@ def test_a_common_word_puts_headlines_that_hold_it_in_any_case_first(client, que
 
 
 @pytest.mark.parametrize("window", [35, 10])
+@pytest.mark.parametrize("frequent", [None, 2.0])
 def test_postgresql_looks_among_the_newest_stories_first_and_finds_the_same(
-    app, client, lanterns, htmx, monkeypatch, window
+    app, client, lanterns, htmx, monkeypatch, window, frequent
 ):
-    """On PostgreSQL a common word is looked up among the newest stories first, through the
-    trigram index: a window that holds enough matches (the newest 35 of 40) or too few (10,
-    then the whole archive) gives the pages the whole archive gives, and leaves index scans on
-    for the rest of the request."""
-    from tests.helpers import statements
-
+    """On PostgreSQL a common word is looked up among the newest stories first: a window that
+    holds enough matches (the newest 35 of 40) or too few (10, then the whole archive) gives the
+    pages the whole archive gives. A word in nearly every one of the newest stories ("lantern")
+    is walked newest first, with index scans on; one in fewer (FREQUENT above 1: every word) is
+    found through the trigram index, with them off. Index scans are on again afterwards."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         pytest.skip("PostgreSQL's lookup; SQLite asks its FTS5 index")
     monkeypatch.setattr("newsroom.search.CANDIDATES", 30)
@@ -434,20 +435,65 @@ def test_postgresql_looks_among_the_newest_stories_first_and_finds_the_same(
     with app.app_context():
         invalidate_content()
     monkeypatch.setattr("newsroom.search.WINDOW", window)
-    with app.app_context(), statements() as ran:
+    if frequent:
+        monkeypatch.setattr("newsroom.search.FREQUENT", frequent)
+    with app.app_context(), _lookups() as lookups:
         windowed, _ = every_page(client, "lantern", htmx)
     assert windowed == whole
     assert sorted(int(s.rsplit("-", 1)[1]) for s in whole) == list(range(10, 40))
-    lookups = [sql for sql in ran if "search_folded LIKE" in sql]
-    assert lookups and "articles.id >" in lookups[0], "the newest stories first"
-    assert all("articles.id >" in sql for sql in lookups) == (window == 35), (
-        "the whole archive only when the window holds too few"
-    )
+    assert len(lookups) >= 3, "a search for each page"
+    for (first, through_index), *rest in lookups:
+        assert "articles.id >" in first, "the newest stories first"
+        assert through_index == bool(frequent), "walked when nearly every story holds the word"
+        assert len(rest) == (window == 10), "the whole archive only when the window holds too few"
+        assert not any(off for _, off in rest), "the whole archive as the planner sees fit"
     with app.test_request_context():
         from newsroom import search
 
         search._ranked_ids(["lantern"], search.Filters(), None)
         assert db.session.execute(sa.text("SHOW enable_indexscan")).scalar() == "on"
+
+
+def test_postgresql_finds_a_word_in_few_of_the_newest_stories_through_the_index(
+    app, client, lanterns, monkeypatch
+):
+    """ "festival" is in 3 of the 40 newest headlines: too few to walk, so the window's lookup
+    runs through the trigram index; with fewer matches than it ranks, the whole archive next."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("PostgreSQL's lookup; SQLite asks its FTS5 index")
+    monkeypatch.setattr("newsroom.search.WINDOW", 35)
+    with app.app_context(), _lookups() as lookups:
+        slugs, _ = found(client, "festival")
+    assert sorted(slugs) == [f"lantern-festival-part-{n}" for n in (17, 18, 19)]
+    assert [[off for _, off in search] for search in lookups] == [[True, False]], (
+        "the index, then the whole archive"
+    )
+
+
+@contextmanager
+def _lookups():
+    """For each search, each statement that looks up stories by their words (not the first,
+    which also counts the newest stories that hold them), and whether index scans were off as
+    it ran."""
+    seen: list[list[tuple[str, bool]]] = []
+    off = False
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        nonlocal off
+        values = list(parameters.values()) if isinstance(parameters, dict) else []
+        if "max(articles.id)" in statement:
+            off = "enable_indexscan" in values
+            seen.append([])
+        elif "enable_indexscan" in statement:
+            off = False
+        elif "search_folded LIKE" in statement:
+            seen[-1].append((statement, off))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_the_next_page_keeps_the_first_pages_order_when_the_word_crosses_the_line(
