@@ -17,6 +17,10 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 800}
 CARDS = "#story-list > li.story-list__item"
+# Waited for as functions: Playwright evaluates an expression by eval() when it must poll,
+# which the site's CSP (no 'unsafe-eval') refuses once the first test was false.
+HTMX_READY = "() => window.htmx !== undefined"
+COMPLETE = "() => document.readyState === 'complete'"
 PER_PAGE = 3  # the live server's STORIES_PER_PAGE
 IN_VIEW = (
     "el => { const r = el.getBoundingClientRect();"
@@ -57,7 +61,7 @@ def test_the_notice_is_visible_from_the_top_and_from_deep_in_the_page(
 ):
     context, page, errors = _context(browser, viewport, bypass_csp=True)
     page.goto(live_server.url + "/")
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function(HTMX_READY)
     announcer = page.locator("#new-stories-announcer")
     expect(announcer).to_have_text("")
     _publish(live_server, "Kathmandu airport reopens after the fog")
@@ -111,7 +115,7 @@ def test_the_notice_on_a_list_inserts_cards_with_the_lists_pictures_in_dark_mode
     # bypass_csp lets the test inject axe; the site itself never allows inline script.
     context, page, errors = _context(browser, PHONE, color_scheme="dark", bypass_csp=True)
     page.goto(live_server.url + "/country/nepal")
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function(HTMX_READY)
     page.evaluate("window.scrollTo(0, 600)")
     live_server.python(
         "from tests.factories import make_story, PhotoFactory\n"
@@ -165,7 +169,7 @@ def _back_keeps_the_place(browser, live_server, path: str, bfcache: bool) -> Non
     for viewport in (DESKTOP, PHONE):
         context, page, errors = _context(browser, viewport)
         page.goto(live_server.url + path)
-        page.wait_for_function("window.htmx !== undefined")
+        page.wait_for_function(HTMX_READY)
         _load_three_more_pages(page)
         loaded = page.url
         assert loaded.startswith(live_server.url + path + "?upto=")
@@ -189,7 +193,7 @@ def _back_keeps_the_place(browser, live_server, path: str, bfcache: bool) -> Non
         # then for the document to be complete, which both ways of coming back reach.
         page.go_back(wait_until="commit")
         page.wait_for_url(loaded, wait_until="commit")
-        page.wait_for_function("document.readyState === 'complete'")
+        page.wait_for_function(COMPLETE)
         page.wait_for_timeout(300)
 
         restored = page.evaluate("window.stillHere === true")
