@@ -281,10 +281,12 @@ def _newest_matches_by_index(conditions: list, words: list, hits, windowed: bool
         db.session.execute(sa.select(*settings))
         return _newest_matches([*conditions, *words], hits)
     # How many of the newest SAMPLE stories hold the words, read in the statement that finds
-    # the newest id (planned before its set_config runs: the sample walks the primary key).
+    # the newest id (planned before its set_config runs: the sample walks the primary key, as
+    # its plan, the same for any words, keeps). Visible stories, whatever the reader's start
+    # date: a date the newest 40 do not reach would have walked the whole archive.
     sample = (
         sa.select(sa.case((sa.and_(*words), 1), else_=0).label("holds"))
-        .where(*conditions)
+        .where(Story.visible())
         .order_by(Story.id.desc())
         .limit(SAMPLE)
         .subquery()

@@ -205,8 +205,10 @@ def serious_axe_violations(page) -> list[str]:
     Finite animations (a bar fading in) are let finish first: half-way through a fade the text is
     part-transparent, which axe reads as low contrast though no reader is left looking at it.
     """
+    # A function, not an expression: Playwright polls an expression through eval(), which the
+    # site's CSP refuses once the first test was false.
     page.wait_for_function(
-        "document.getAnimations().every(a => a.playState !== 'running'"
+        "() => document.getAnimations().every(a => a.playState !== 'running'"
         " || a.effect.getComputedTiming().iterations === Infinity)",
         timeout=5000,
     )
