@@ -70,7 +70,6 @@ def _sync_search(session: Session, _context, _instances) -> None:
     for story in changed:
         story.search_text = plain_text(story, session)
         story.search_folded = fold(story.search_text)
-    session.info.setdefault("search_changed", set()).update(id(s) for s in changed)
     session.info.setdefault("search_objects", []).extend(changed)
     session.info.setdefault("search_removed", []).extend(removed)
 
@@ -82,7 +81,6 @@ def _write_index(session: Session, _context) -> None:
         return
     stories = session.info.pop("search_objects", [])
     removed = session.info.pop("search_removed", [])
-    session.info.pop("search_changed", None)
     conn = session.connection()
     for ident in removed:
         conn.exec_driver_sql("DELETE FROM article_search WHERE rowid = ?", (ident,))
